@@ -12,7 +12,7 @@ namespace HeCompute.Ckks.Ring;
 /// </para>
 /// <para>Instances are immutable and safe to share between threads.</para>
 /// </remarks>
-public sealed class NttTables
+public sealed partial class NttTables
 {
     /// <summary>The smallest supported log2 of the transform length.</summary>
     public const int MinLogN = 1;
@@ -107,8 +107,16 @@ public sealed class NttTables
     /// <exception cref="ArgumentException">The length is not N.</exception>
     public void Forward(Span<ulong> values)
     {
-        ForwardLazy(values);
-        ReduceFromFourQ(values);
+        CheckLength(values);
+        if (UseVector)
+        {
+            ForwardVector(values, reduce: true);
+        }
+        else
+        {
+            ForwardLazyScalar(values);
+            ReduceFromFourQ(values);
+        }
     }
 
     /// <summary>
@@ -120,7 +128,14 @@ public sealed class NttTables
     public void ForwardLazy(Span<ulong> values)
     {
         CheckLength(values);
-        ForwardLazyScalar(values);
+        if (UseVector)
+        {
+            ForwardVector(values, reduce: false);
+        }
+        else
+        {
+            ForwardLazyScalar(values);
+        }
     }
 
     /// <summary>
@@ -132,7 +147,14 @@ public sealed class NttTables
     public void Inverse(Span<ulong> values)
     {
         CheckLength(values);
-        InverseScalar(values);
+        if (UseVector)
+        {
+            InverseVector(values);
+        }
+        else
+        {
+            InverseScalar(values);
+        }
     }
 
     /// <summary>Portable forward transform with outputs in [0, 4q); the reference for the vector path.</summary>
@@ -204,7 +226,10 @@ public sealed class NttTables
         }
     }
 
-    private void ReduceFromFourQ(Span<ulong> values)
+    private bool UseVector => LogN >= MinVectorLogN && Vector512Arith.IsSupported;
+
+    /// <summary>Reduces lazy forward outputs from [0, 4q) to [0, q).</summary>
+    internal void ReduceFromFourQ(Span<ulong> values)
     {
         ulong q = Modulus.Value;
         ulong twoQ = q << 1;

@@ -19,7 +19,14 @@ public static class PolyArith
     public static void AddMod(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dst, in SmallModulus q)
     {
         CheckLengths(a, b, dst);
-        PolyArithScalar.AddMod(a, b, dst, q);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector.AddMod(a, b, dst, q);
+        }
+        else
+        {
+            PolyArithScalar.AddMod(a, b, dst, q);
+        }
     }
 
     /// <summary>dst = (a - b) mod q.</summary>
@@ -31,7 +38,14 @@ public static class PolyArith
     public static void SubMod(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dst, in SmallModulus q)
     {
         CheckLengths(a, b, dst);
-        PolyArithScalar.SubMod(a, b, dst, q);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector.SubMod(a, b, dst, q);
+        }
+        else
+        {
+            PolyArithScalar.SubMod(a, b, dst, q);
+        }
     }
 
     /// <summary>dst = (-a) mod q.</summary>
@@ -42,7 +56,14 @@ public static class PolyArith
     public static void NegateMod(ReadOnlySpan<ulong> a, Span<ulong> dst, in SmallModulus q)
     {
         CheckLengths(a, dst);
-        PolyArithScalar.NegateMod(a, dst, q);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector.NegateMod(a, dst, q);
+        }
+        else
+        {
+            PolyArithScalar.NegateMod(a, dst, q);
+        }
     }
 
     /// <summary>dst = (a * b) mod q, element by element (the dyadic product of NTT-form data).</summary>
@@ -54,7 +75,14 @@ public static class PolyArith
     public static void MultiplyMod(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dst, in SmallModulus q)
     {
         CheckLengths(a, b, dst);
-        PolyArithScalar.MultiplyMod(a, b, dst, q);
+        if (Vector512Arith.IsSupported && PolyArithVector.SupportsProducts(q))
+        {
+            PolyArithVector.MultiplyMod(a, b, dst, q);
+        }
+        else
+        {
+            PolyArithScalar.MultiplyMod(a, b, dst, q);
+        }
     }
 
     /// <summary>acc = (acc + a * b) mod q, element by element.</summary>
@@ -66,7 +94,14 @@ public static class PolyArith
     public static void MultiplyAddMod(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> acc, in SmallModulus q)
     {
         CheckLengths(a, b, acc);
-        PolyArithScalar.MultiplyAddMod(a, b, acc, q);
+        if (Vector512Arith.IsSupported && PolyArithVector.SupportsProducts(q))
+        {
+            PolyArithVector.MultiplyAddMod(a, b, acc, q);
+        }
+        else
+        {
+            PolyArithScalar.MultiplyAddMod(a, b, acc, q);
+        }
     }
 
     /// <summary>dst = (a * scalar) mod q.</summary>
@@ -79,7 +114,15 @@ public static class PolyArith
     {
         CheckLengths(a, dst);
         ulong w = q.Reduce(scalar);
-        PolyArithScalar.MultiplyScalarMod(a, w, ModArith.ShoupUnchecked(w, q), dst, q);
+        ulong wShoup = ModArith.ShoupUnchecked(w, q);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector.MultiplyScalarMod(a, w, wShoup, dst, q);
+        }
+        else
+        {
+            PolyArithScalar.MultiplyScalarMod(a, w, wShoup, dst, q);
+        }
     }
 
     /// <summary>acc = (acc + a * scalar) mod q.</summary>
@@ -92,7 +135,15 @@ public static class PolyArith
     {
         CheckLengths(a, acc);
         ulong w = q.Reduce(scalar);
-        PolyArithScalar.MultiplyScalarAddMod(a, w, ModArith.ShoupUnchecked(w, q), acc, q);
+        ulong wShoup = ModArith.ShoupUnchecked(w, q);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector.MultiplyScalarAddMod(a, w, wShoup, acc, q);
+        }
+        else
+        {
+            PolyArithScalar.MultiplyScalarAddMod(a, w, wShoup, acc, q);
+        }
     }
 
     /// <summary>dst = (a + scalar) mod q.</summary>
@@ -104,7 +155,14 @@ public static class PolyArith
     public static void AddScalarMod(ReadOnlySpan<ulong> a, ulong scalar, Span<ulong> dst, in SmallModulus q)
     {
         CheckLengths(a, dst);
-        PolyArithScalar.AddScalarMod(a, q.Reduce(scalar), dst, q);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector.AddScalarMod(a, q.Reduce(scalar), dst, q);
+        }
+        else
+        {
+            PolyArithScalar.AddScalarMod(a, q.Reduce(scalar), dst, q);
+        }
     }
 
     /// <summary>dst = a mod q, for inputs of any 64-bit size.</summary>
@@ -115,7 +173,14 @@ public static class PolyArith
     public static void ReduceMod(ReadOnlySpan<ulong> a, Span<ulong> dst, in SmallModulus q)
     {
         CheckLengths(a, dst);
-        PolyArithScalar.ReduceMod(a, dst, q);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector.ReduceMod(a, dst, q);
+        }
+        else
+        {
+            PolyArithScalar.ReduceMod(a, dst, q);
+        }
     }
 
     /// <summary>

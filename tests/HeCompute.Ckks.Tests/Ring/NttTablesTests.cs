@@ -201,6 +201,44 @@ public class NttTablesTests
         Assert.Equal(a, sum);
     }
 
+    [Theory]
+    [MemberData(nameof(LogNAndBits))]
+    public void VectorKernels_AreBitIdenticalToScalar(int logN, int bits)
+    {
+        if (!Vector512Arith.IsSupported || logN < NttTables.MinVectorLogN)
+        {
+            return;
+        }
+
+        var rng = new Random((logN * 10000) + bits);
+        ulong p = RingTestUtil.Prime(bits, logN);
+        var tables = new NttTables(logN, new SmallModulus(p));
+        int n = 1 << logN;
+
+        // Lazy forward accepts [0, 4q); inverse tolerates [0, 2q). Edge values sit at the bounds.
+        ulong[] lazyInput = RingTestUtil.RandomVector(rng, n, 4 * p);
+        lazyInput[0] = (4 * p) - 1;
+        lazyInput[n - 1] = 0;
+        ulong[] expected = (ulong[])lazyInput.Clone();
+        ulong[] actual = (ulong[])lazyInput.Clone();
+        tables.ForwardLazyScalar(expected);
+        tables.ForwardVector(actual, reduce: false);
+        Assert.Equal(expected, actual);
+
+        tables.ReduceFromFourQ(expected);
+        actual = (ulong[])lazyInput.Clone();
+        tables.ForwardVector(actual, reduce: true);
+        Assert.Equal(expected, actual);
+
+        ulong[] inverseInput = RingTestUtil.RandomVector(rng, n, 2 * p);
+        inverseInput[1] = (2 * p) - 1;
+        expected = (ulong[])inverseInput.Clone();
+        actual = (ulong[])inverseInput.Clone();
+        tables.InverseScalar(expected);
+        tables.InverseVector(actual);
+        Assert.Equal(expected, actual);
+    }
+
     private static ulong[] NttProduct(NttTables tables, ulong[] a, ulong[] b)
     {
         ulong[] fa = (ulong[])a.Clone();

@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace HeCompute.Ckks.Hashing;
+
+/// <summary>
+/// Deterministic expansion of a 512-bit seed into a byte stream identical to SEAL's
+/// <c>UniformRandomGenerator</c>: the stream is the concatenation of 4096-byte blocks, block
+/// <c>i</c> being a function of the seed and the 64-bit counter <c>i</c>. How many bytes each
+/// call takes does not matter, only the total consumed. Not thread-safe.
+/// </summary>
+public abstract class UniformRandomGenerator : IDisposable
+{
+    /// <summary>Size of the block produced per counter value (SEAL's <c>buffer_size_</c>).</summary>
+    public const int BlockByteCount = 4096;
+
+    /// <summary>Number of 64-bit words in a seed (SEAL's <c>prng_seed_uint64_count</c>).</summary>
+    public const int SeedWordCount = 8;
+
+    /// <summary>Number of bytes in a seed (SEAL's <c>prng_seed_byte_count</c>).</summary>
+    public const int SeedByteCount = SeedWordCount * sizeof(ulong);
+
+    private readonly ulong[] _seed;
+    private readonly byte[] _block = new byte[BlockByteCount];
+    private int _head = BlockByteCount;
+    private ulong _counter;
+    private bool _disposed;
+
+    private protected UniformRandomGenerator(ReadOnlySpan<ulong> seed)
+    {
+        if (seed.Length != SeedWordCount)
+        {
+            throw new ArgumentException($"A PRNG seed is exactly {SeedWordCount} words.", nameof(seed));
+        }
+
+        _seed = seed.ToArray();
+    }
+
+    /// <summary>Which PRNG this is.</summary>
+    public abstract PrngType Type { get; }
+
+    /// <summary>The 8-word seed.</summary>
+    /// <exception cref="ObjectDisposedException">The generator has been disposed.</exception>
+    public ReadOnlySpan<ulong> Seed
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _seed;
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with the next bytes of the stream.</summary>
+    /// <param name="destination">Receives <c>destination.Length</c> bytes.</param>
+    /// <exception cref="ObjectDisposedException">The generator has been disposed.</exception>
+    public void Generate(Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (!destination.IsEmpty)
+        {
+            // SEAL refills eagerly once a block is used up and we refill on the next demand;
+            // the stream is the same either way.
+            if (_head == BlockByteCount)
+            {
+                FillBlock(_counter, _block);
+                _counter++;
+                _head = 0;
+            }
+
+            int count = Math.Min(destination.Length, BlockByteCount - _head);
+            _block.AsSpan(_head, count).CopyTo(destination);
+            _head += count;
+            destination = destination[count..];
+        }
+    }
+
+    /// <summary>Returns the next 8 bytes of the stream as a little-endian integer.</summary>
+    /// <returns>The value.</returns>
+    /// <exception cref="ObjectDisposedException">The generator has been disposed.</exception>
+    public ulong NextUInt64()
+    {
+        if (!_disposed && _head <= BlockByteCount - sizeof(ulong))
+        {
+            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(_block.AsSpan(_head));
+            _head += sizeof(ulong);
+            return value;
+        }
+
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        Generate(bytes);
+        return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+    }
+
+    /// <summary>Wipes seed and buffered output.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Wipes seed and buffered output.</summary>
+    /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_seed.AsSpan()));
+        CryptographicOperations.ZeroMemory(_block);
+        _head = BlockByteCount;
+        _disposed = true;
+    }
+
+    /// <summary>The seed as SEAL hands it to the hash: its words' little-endian bytes.</summary>
+    private protected void WriteSeedBytes(Span<byte> destination)
+    {
+        for (int i = 0; i < SeedWordCount; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(i * sizeof(ulong))..], _seed[i]);
+        }
+    }
+
+    /// <summary>Produces block number <paramref name="counter"/> of the stream.</summary>
+    private protected abstract void FillBlock(ulong counter, Span<byte> block);
+}
