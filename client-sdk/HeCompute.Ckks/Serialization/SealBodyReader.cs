@@ -48,7 +48,7 @@ public ref struct SealBodyReader
 
     /// <summary>Fills <paramref name="destination"/> with the next bytes.</summary>
     /// <param name="destination">Receives <c>destination.Length</c> bytes.</param>
-    public void ReadBytes(Span<byte> destination) => Take(destination.Length).CopyTo(destination);
+    public void ReadBytes(scoped Span<byte> destination) => Take(destination.Length).CopyTo(destination);
 
     /// <summary>Returns the next <paramref name="count"/> bytes without copying.</summary>
     /// <param name="count">Number of bytes.</param>
@@ -57,7 +57,7 @@ public ref struct SealBodyReader
 
     /// <summary>Fills <paramref name="destination"/> with consecutive little-endian 64-bit words.</summary>
     /// <param name="destination">Receives <c>destination.Length</c> words.</param>
-    public void ReadUInt64s(Span<ulong> destination)
+    public void ReadUInt64s(scoped Span<ulong> destination)
     {
         if (destination.Length > Remaining / sizeof(ulong))
         {
