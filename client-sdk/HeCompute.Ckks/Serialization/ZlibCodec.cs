@@ -43,7 +43,8 @@ internal static class ZlibCodec
             throw new SealCompressionException("zlib stream truncated");
         }
 
-        var output = new CappedBuffer(InitialCapacity(payload.Length), maxBodyBytes + 1);
+        // SEAL bodies compress by small factors, so twice the input rarely needs regrowth.
+        var output = new CappedBuffer((payload.Length * 2L) + 4096, maxBodyBytes + 1);
         try
         {
             using var input = new MemoryStream(payload, writable: false);
@@ -76,7 +77,4 @@ internal static class ZlibCodec
 
         return output.Detach();
     }
-
-    internal static int InitialCapacity(int payloadLength) =>
-        (int)Math.Min((long)payloadLength * 2 + 4096, Array.MaxLength);
 }
