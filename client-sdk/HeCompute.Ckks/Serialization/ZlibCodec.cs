@@ -16,7 +16,6 @@ internal static class ZlibCodec
     /// <summary>Compresses into a buffer the caller must wipe; returns the compressed length.</summary>
     public static int Compress(ReadOnlySpan<byte> body, out byte[] buffer)
     {
-        // Level 6 is what SEAL's Z_DEFAULT_COMPRESSION means.
         if (body.IsEmpty)
         {
             // ZLibStream writes nothing at all when given nothing, which no inflater accepts.
@@ -24,6 +23,7 @@ internal static class ZlibCodec
             return buffer.Length;
         }
 
+        // Level 6 is what SEAL's Z_DEFAULT_COMPRESSION means.
         var options = new ZLibCompressionOptions { CompressionLevel = 6 };
         int bound = (int)Math.Min(SealSerialization.ComprSizeBound(body.Length, ComprModeType.ZLIB), Array.MaxLength);
         using var output = new MemoryStream(bound);
