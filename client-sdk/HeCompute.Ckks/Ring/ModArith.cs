@@ -106,6 +106,31 @@ public static class ModArith
         return x * w - estimate * q;
     }
 
+    /// <summary>floor(w·2^63 / q) for w &lt; q: a Shoup companion one bit short, so that it stays below 2^63.</summary>
+    internal static ulong Shoup63(ulong w, in SmallModulus q) => ShoupUnchecked(w, q) >> 1;
+
+    /// <summary>
+    /// x·w mod q in [0, 2q) for x &lt; 2^63 from the 63-bit companion w63 = floor(w·2^63 / q).
+    /// The NTT butterflies only ever pass values below 4q &lt; 2^63.
+    /// </summary>
+    /// <remarks>
+    /// The estimate skips the low×low partial product (and the carry it could contribute),
+    /// which is what makes the AVX-512 version cheap; the scalar reference mirrors it exactly so
+    /// that both paths produce the same lazy values.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong MultiplyShoup63(ulong x, ulong w, ulong w63, ulong q)
+    {
+        ulong xHi = x >> 32;
+        ulong xLo = x & 0xFFFF_FFFFUL;
+        ulong wHi = w63 >> 32;
+        ulong wLo = w63 & 0xFFFF_FFFFUL;
+        ulong estimate = (2 * (xHi * wHi)) + (((xLo * wHi) + (xHi * wLo)) >> 31);
+        ulong t = (x * w) - (estimate * q);
+        ulong twoQ = q << 1;
+        return t >= twoQ ? t - twoQ : t;
+    }
+
     /// <summary>Returns b^e mod q.</summary>
     /// <param name="b">The base (any 64-bit value).</param>
     /// <param name="e">The exponent.</param>

@@ -22,7 +22,7 @@ public sealed partial class NttTables
 
     // rootPowers[k] = ψ^bitrev(k); forward stage with m blocks uses entries m..2m-1 in order,
     // which is SEAL's table layout. invRootPowers[k] = ψ^-bitrev(k) serves the mirrored
-    // Gentleman–Sande stages the same way. Both carry Shoup companions.
+    // Gentleman–Sande stages the same way. Both carry 63-bit Shoup companions (see MultiplyShoup63).
     private readonly ulong[] _rootPowers;
     private readonly ulong[] _rootPowersShoup;
     private readonly ulong[] _invRootPowers;
@@ -74,17 +74,17 @@ public sealed partial class NttTables
         {
             int k = (int)BitReverse.Reverse((uint)i, logN);
             _rootPowers[k] = power;
-            _rootPowersShoup[k] = ModArith.ShoupUnchecked(power, q);
+            _rootPowersShoup[k] = ModArith.Shoup63(power, q);
             _invRootPowers[k] = invPower;
-            _invRootPowersShoup[k] = ModArith.ShoupUnchecked(invPower, q);
+            _invRootPowersShoup[k] = ModArith.Shoup63(invPower, q);
             power = ModArith.Multiply(power, root, q);
             invPower = ModArith.Multiply(invPower, invRoot, q);
         }
 
         _invN = ModArith.Inverse((ulong)n, q);
-        _invNShoup = ModArith.ShoupUnchecked(_invN, q);
+        _invNShoup = ModArith.Shoup63(_invN, q);
         _lastInvRootTimesInvN = ModArith.Multiply(_invRootPowers[1], _invN, q);
-        _lastInvRootTimesInvNShoup = ModArith.ShoupUnchecked(_lastInvRootTimesInvN, q);
+        _lastInvRootTimesInvNShoup = ModArith.Shoup63(_lastInvRootTimesInvN, q);
     }
 
     /// <summary>log2 of the transform length.</summary>
@@ -178,7 +178,7 @@ public sealed partial class NttTables
                     // u - v + 2q stay below 4q without ever being fully reduced.
                     ulong u = x[j];
                     u = u >= twoQ ? u - twoQ : u;
-                    ulong v = ModArith.MultiplyShoupLazy(y[j], w, wShoup, q);
+                    ulong v = ModArith.MultiplyShoup63(y[j], w, wShoup, q);
                     x[j] = u + v;
                     y[j] = u - v + twoQ;
                 }
@@ -208,7 +208,7 @@ public sealed partial class NttTables
                     ulong v = y[j];
                     ulong sum = u + v;
                     x[j] = sum >= twoQ ? sum - twoQ : sum;
-                    y[j] = ModArith.MultiplyShoupLazy(u - v + twoQ, w, wShoup, q);
+                    y[j] = ModArith.MultiplyShoup63(u - v + twoQ, w, wShoup, q);
                 }
             }
         }
@@ -219,8 +219,8 @@ public sealed partial class NttTables
         {
             ulong u = xs[j];
             ulong v = ys[j];
-            ulong a = ModArith.MultiplyShoupLazy(u + v, _invN, _invNShoup, q);
-            ulong b = ModArith.MultiplyShoupLazy(u - v + twoQ, _lastInvRootTimesInvN, _lastInvRootTimesInvNShoup, q);
+            ulong a = ModArith.MultiplyShoup63(u + v, _invN, _invNShoup, q);
+            ulong b = ModArith.MultiplyShoup63(u - v + twoQ, _lastInvRootTimesInvN, _lastInvRootTimesInvNShoup, q);
             xs[j] = a >= q ? a - q : a;
             ys[j] = b >= q ? b - q : b;
         }
