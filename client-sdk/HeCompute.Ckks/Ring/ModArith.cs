@@ -95,7 +95,7 @@ public static class ModArith
     public static ulong MultiplyShoup(ulong x, ulong w, ulong wShoup, in SmallModulus q)
     {
         ulong r = MultiplyShoupLazy(x, w, wShoup, q.Value);
-        return r >= q.Value ? r - q.Value : r;
+        return SubtractIfAtLeast(r, q.Value);
     }
 
     /// <summary>(x * w) mod q up to one extra q: the result lies in [0, 2q) for any 64-bit x.</summary>
@@ -126,9 +126,16 @@ public static class ModArith
         ulong wHi = w63 >> 32;
         ulong wLo = w63 & 0xFFFF_FFFFUL;
         ulong estimate = (2 * (xHi * wHi)) + (((xLo * wHi) + (xHi * wLo)) >> 31);
-        ulong t = (x * w) - (estimate * q);
-        ulong twoQ = q << 1;
-        return t >= twoQ ? t - twoQ : t;
+        return SubtractIfAtLeast((x * w) - (estimate * q), q << 1);
+    }
+
+    /// <summary>x - bound if x &gt;= bound, else x; for bound &lt;= 2^63 and x &lt; 2·bound, without a branch.</summary>
+    /// <remarks>Lazy NTT values are close to uniformly spread, so a branch here would mispredict half the time.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong SubtractIfAtLeast(ulong x, ulong bound)
+    {
+        ulong d = x - bound;
+        return d + (bound & (ulong)((long)d >> 63));
     }
 
     /// <summary>Returns b^e mod q.</summary>
