@@ -557,6 +557,10 @@ function parseCli(argv) {
 }
 
 async function main() {
+  // A reader that stops early (e.g. `| head`) must not turn into an unhandled EPIPE crash.
+  process.stdout.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   let command = '?';
   try {
     const cli = parseCli(process.argv.slice(2));
