@@ -62,6 +62,17 @@ public abstract class UniformRandomGenerator : IDisposable
             // the stream is the same either way.
             if (_head == BlockByteCount)
             {
+                // Whole blocks go straight to the destination, and all of them in one call so a
+                // generator can work on several at once.
+                if (destination.Length >= BlockByteCount)
+                {
+                    int blocks = destination.Length / BlockByteCount;
+                    FillBlocks(_counter, destination[..(blocks * BlockByteCount)]);
+                    _counter += (ulong)blocks;
+                    destination = destination[(blocks * BlockByteCount)..];
+                    continue;
+                }
+
                 FillBlock(_counter, _block);
                 _counter++;
                 _head = 0;
@@ -124,4 +135,16 @@ public abstract class UniformRandomGenerator : IDisposable
 
     /// <summary>Produces block number <paramref name="counter"/> of the stream.</summary>
     private protected abstract void FillBlock(ulong counter, Span<byte> block);
+
+    /// <summary>
+    /// Produces blocks <paramref name="counter"/>, <paramref name="counter"/> + 1, ... back to back;
+    /// <paramref name="blocks"/> is a non-zero whole number of blocks.
+    /// </summary>
+    private protected virtual void FillBlocks(ulong counter, Span<byte> blocks)
+    {
+        for (int offset = 0; offset < blocks.Length; offset += BlockByteCount)
+        {
+            FillBlock(counter++, blocks.Slice(offset, BlockByteCount));
+        }
+    }
 }
