@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace HeCompute.Ckks.Hashing;
@@ -90,13 +91,21 @@ public abstract class UniformRandomGenerator : IDisposable
     /// <exception cref="ObjectDisposedException">The generator has been disposed.</exception>
     public ulong NextUInt64()
     {
-        if (!_disposed && _head <= BlockByteCount - sizeof(ulong))
+        // Small enough to inline. Dispose leaves _head at the end of the block, so a disposed
+        // generator always takes the slow path, which throws.
+        int head = _head;
+        if (head <= BlockByteCount - sizeof(ulong))
         {
-            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(_block.AsSpan(_head));
-            _head += sizeof(ulong);
-            return value;
+            _head = head + sizeof(ulong);
+            return BinaryPrimitives.ReadUInt64LittleEndian(_block.AsSpan(head, sizeof(ulong)));
         }
 
+        return NextUInt64Slow();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong NextUInt64Slow()
+    {
         Span<byte> bytes = stackalloc byte[sizeof(ulong)];
         Generate(bytes);
         return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
