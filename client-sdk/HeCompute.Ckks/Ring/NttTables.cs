@@ -108,9 +108,13 @@ public sealed partial class NttTables
     public void Forward(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            ForwardVector(values, reduce: true);
+            ForwardVector512(values, reduce: true);
+        }
+        else if (UseVector256)
+        {
+            ForwardVector256(values, reduce: true);
         }
         else
         {
@@ -128,9 +132,13 @@ public sealed partial class NttTables
     public void ForwardLazy(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            ForwardVector(values, reduce: false);
+            ForwardVector512(values, reduce: false);
+        }
+        else if (UseVector256)
+        {
+            ForwardVector256(values, reduce: false);
         }
         else
         {
@@ -147,9 +155,13 @@ public sealed partial class NttTables
     public void Inverse(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            InverseVector(values);
+            InverseVector512(values);
+        }
+        else if (UseVector256)
+        {
+            InverseVector256(values);
         }
         else
         {
@@ -230,7 +242,9 @@ public sealed partial class NttTables
         }
     }
 
-    private bool UseVector => LogN >= MinVectorLogN && Vector512Arith.IsSupported;
+    private bool UseVector512 => LogN >= MinVector512LogN && Vector512Arith.IsSupported;
+
+    private bool UseVector256 => LogN >= MinVector256LogN && Vector256Arith.IsSupported;
 
     /// <summary>Reduces lazy forward outputs from [0, 4q) to [0, q).</summary>
     internal void ReduceFromFourQ(Span<ulong> values)

@@ -21,7 +21,11 @@ public static class PolyArith
         CheckLengths(a, b, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.AddMod(a, b, dst, q);
+            PolyArithVector512.AddMod(a, b, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.AddMod(a, b, dst, q);
         }
         else
         {
@@ -40,7 +44,11 @@ public static class PolyArith
         CheckLengths(a, b, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.SubMod(a, b, dst, q);
+            PolyArithVector512.SubMod(a, b, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.SubMod(a, b, dst, q);
         }
         else
         {
@@ -58,7 +66,11 @@ public static class PolyArith
         CheckLengths(a, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.NegateMod(a, dst, q);
+            PolyArithVector512.NegateMod(a, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.NegateMod(a, dst, q);
         }
         else
         {
@@ -75,9 +87,13 @@ public static class PolyArith
     public static void MultiplyMod(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dst, in SmallModulus q)
     {
         CheckLengths(a, b, dst);
-        if (Vector512Arith.IsSupported && PolyArithVector.SupportsProducts(q))
+        if (Vector512Arith.IsSupported && PolyArithVector512.SupportsProducts(q))
         {
-            PolyArithVector.MultiplyMod(a, b, dst, q);
+            PolyArithVector512.MultiplyMod(a, b, dst, q);
+        }
+        else if (Vector256Arith.IsSupported && PolyArithVector512.SupportsProducts(q))
+        {
+            PolyArithVector256.MultiplyMod(a, b, dst, q);
         }
         else
         {
@@ -94,9 +110,13 @@ public static class PolyArith
     public static void MultiplyAddMod(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> acc, in SmallModulus q)
     {
         CheckLengths(a, b, acc);
-        if (Vector512Arith.IsSupported && PolyArithVector.SupportsProducts(q))
+        if (Vector512Arith.IsSupported && PolyArithVector512.SupportsProducts(q))
         {
-            PolyArithVector.MultiplyAddMod(a, b, acc, q);
+            PolyArithVector512.MultiplyAddMod(a, b, acc, q);
+        }
+        else if (Vector256Arith.IsSupported && PolyArithVector512.SupportsProducts(q))
+        {
+            PolyArithVector256.MultiplyAddMod(a, b, acc, q);
         }
         else
         {
@@ -117,7 +137,11 @@ public static class PolyArith
         ulong wShoup = ModArith.ShoupUnchecked(w, q);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.MultiplyScalarMod(a, w, wShoup, dst, q);
+            PolyArithVector512.MultiplyScalarMod(a, w, wShoup, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.MultiplyScalarMod(a, w, wShoup, dst, q);
         }
         else
         {
@@ -138,7 +162,11 @@ public static class PolyArith
         ulong wShoup = ModArith.ShoupUnchecked(w, q);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.MultiplyScalarAddMod(a, w, wShoup, acc, q);
+            PolyArithVector512.MultiplyScalarAddMod(a, w, wShoup, acc, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.MultiplyScalarAddMod(a, w, wShoup, acc, q);
         }
         else
         {
@@ -157,7 +185,11 @@ public static class PolyArith
         CheckLengths(a, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.AddScalarMod(a, q.Reduce(scalar), dst, q);
+            PolyArithVector512.AddScalarMod(a, q.Reduce(scalar), dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.AddScalarMod(a, q.Reduce(scalar), dst, q);
         }
         else
         {
@@ -175,7 +207,11 @@ public static class PolyArith
         CheckLengths(a, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.ReduceMod(a, dst, q);
+            PolyArithVector512.ReduceMod(a, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.ReduceMod(a, dst, q);
         }
         else
         {
