@@ -10,6 +10,10 @@ namespace HeCompute.Ckks.Ring;
 /// a(ψ^(2·bitrev(k)+1)) at position k, where ψ = <see cref="Root"/> is the smallest primitive
 /// 2N-th root of unity modulo q — the same root and output order SEAL uses.
 /// </para>
+/// <para>
+/// The transforms run on AVX-512 where available, else on AVX2, else as portable scalar code,
+/// with bit-identical results (including the lazy outputs of <see cref="ForwardLazy"/>).
+/// </para>
 /// <para>Instances are immutable and safe to share between threads.</para>
 /// </remarks>
 public sealed partial class NttTables
@@ -148,7 +152,8 @@ public sealed partial class NttTables
 
     /// <summary>
     /// In-place inverse of <see cref="Forward"/> (including the N^-1 scaling).
-    /// Input: evaluations in SEAL's NTT order, each &lt; q. Output: coefficients in natural order, in [0, q).
+    /// Input: evaluations in SEAL's NTT order, each &lt; q (values below 2q are also accepted).
+    /// Output: coefficients in natural order, in [0, q).
     /// </summary>
     /// <param name="values">N evaluations, transformed in place.</param>
     /// <exception cref="ArgumentException">The length is not N.</exception>

@@ -7,6 +7,8 @@ namespace HeCompute.Ckks.Ring;
 /// Unless stated otherwise inputs must be below q and outputs are fully reduced to [0, q).
 /// The destination may be the same span as any input (exact aliasing; partially overlapping
 /// spans are not supported). All spans must have equal length. No method allocates.
+/// The kernels run on AVX-512 where available, else on AVX2, else as portable scalar code; all
+/// three produce identical results.
 /// </remarks>
 public static class PolyArith
 {
