@@ -128,6 +128,25 @@ public sealed class EvaluatorTests(CkksFixture f) : IClassFixture<CkksFixture>
     }
 
     [Fact]
+    public void HoistedRotationsEqualSingleRotations()
+    {
+        var a = f.RandomComplex(25);
+        var ct = f.Encrypt(a);
+        int[] steps = [1, 0, -3, 100, 5];
+        var rotated = new List<Ciphertext>();
+        f.Evaluator.RotateVectorHoisted(ct, steps, f.GaloisKeys, rotated);
+        Assert.Equal(steps.Length, rotated.Count);
+        for (var s = 0; s < steps.Length; s++)
+        {
+            var n = a.Length;
+            var expected = Enumerable.Range(0, n).Select(i => a[(((i + steps[s]) % n) + n) % n]).ToArray();
+            CkksFixture.AssertPrecision(expected, f.Decrypt(rotated[s]), 22);
+        }
+
+        Assert.Throws<MissingKeyException>(() => f.Evaluator.RotateVectorHoisted(ct, [7], f.GaloisKeys, rotated));
+    }
+
+    [Fact]
     public void ComplexConjugateConjugatesEverySlot()
     {
         var a = f.RandomComplex(19);
