@@ -96,6 +96,23 @@ internal struct Blake2bState
         _filled += input.Length;
     }
 
+    /// <summary>
+    /// Compresses a completely filled buffer now rather than on the next <see cref="Update"/>, and
+    /// wipes it. Only valid when more input is certain to follow, since the block is compressed as
+    /// not final. After <see cref="AbsorbKey"/> this leaves a state that can be copied and reused
+    /// for many messages under the same key, each then costing one compression less.
+    /// </summary>
+    public void CompressFullBuffer()
+    {
+        if (_filled == BlockBytes)
+        {
+            Span<byte> buffer = _buffer;
+            Compress(buffer, BlockBytes, last: false);
+            buffer.Clear();
+            _filled = 0;
+        }
+    }
+
     /// <summary>Writes the digest; <paramref name="output"/> must hold the digest length given at initialization.</summary>
     public void Final(Span<byte> output)
     {
