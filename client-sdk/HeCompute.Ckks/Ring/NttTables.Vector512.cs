@@ -9,7 +9,7 @@ namespace HeCompute.Ckks.Ring;
 public sealed partial class NttTables
 {
     /// <summary>The smallest length the vector kernels handle: one 16-element block.</summary>
-    internal const int MinVectorLogN = 4;
+    internal const int MinVector512LogN = 4;
 
     // Stages with gap >= 8 pair whole registers. The three stages with gap 4, 2 and 1 pair lanes
     // of the two registers holding a 16-element block (A = elements 0..7, B = 8..15), regrouped so
@@ -42,7 +42,7 @@ public sealed partial class NttTables
     private const int TailChunkBlocks = 64;
 
     /// <summary>Forward transform on AVX-512; outputs in [0, 4q), or in [0, q) when <paramref name="reduce"/> is set.</summary>
-    internal unsafe void ForwardVector(Span<ulong> values, bool reduce)
+    internal unsafe void ForwardVector512(Span<ulong> values, bool reduce)
     {
         int n = N;
         int blocks = n >> 4;
@@ -130,7 +130,7 @@ public sealed partial class NttTables
     }
 
     /// <summary>Inverse transform on AVX-512, outputs in [0, q).</summary>
-    internal unsafe void InverseVector(Span<ulong> values)
+    internal unsafe void InverseVector512(Span<ulong> values)
     {
         int n = N;
         int blocks = n >> 4;

@@ -10,6 +10,10 @@ namespace HeCompute.Ckks.Ring;
 /// a(ψ^(2·bitrev(k)+1)) at position k, where ψ = <see cref="Root"/> is the smallest primitive
 /// 2N-th root of unity modulo q — the same root and output order SEAL uses.
 /// </para>
+/// <para>
+/// The transforms run on AVX-512 where available, else on AVX2, else as portable scalar code,
+/// with bit-identical results (including the lazy outputs of <see cref="ForwardLazy"/>).
+/// </para>
 /// <para>Instances are immutable and safe to share between threads.</para>
 /// </remarks>
 public sealed partial class NttTables
@@ -108,9 +112,13 @@ public sealed partial class NttTables
     public void Forward(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            ForwardVector(values, reduce: true);
+            ForwardVector512(values, reduce: true);
+        }
+        else if (UseVector256)
+        {
+            ForwardVector256(values, reduce: true);
         }
         else
         {
@@ -128,9 +136,13 @@ public sealed partial class NttTables
     public void ForwardLazy(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            ForwardVector(values, reduce: false);
+            ForwardVector512(values, reduce: false);
+        }
+        else if (UseVector256)
+        {
+            ForwardVector256(values, reduce: false);
         }
         else
         {
@@ -140,16 +152,21 @@ public sealed partial class NttTables
 
     /// <summary>
     /// In-place inverse of <see cref="Forward"/> (including the N^-1 scaling).
-    /// Input: evaluations in SEAL's NTT order, each &lt; q. Output: coefficients in natural order, in [0, q).
+    /// Input: evaluations in SEAL's NTT order, each &lt; q (values below 2q are also accepted).
+    /// Output: coefficients in natural order, in [0, q).
     /// </summary>
     /// <param name="values">N evaluations, transformed in place.</param>
     /// <exception cref="ArgumentException">The length is not N.</exception>
     public void Inverse(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            InverseVector(values);
+            InverseVector512(values);
+        }
+        else if (UseVector256)
+        {
+            InverseVector256(values);
         }
         else
         {
@@ -230,7 +247,9 @@ public sealed partial class NttTables
         }
     }
 
-    private bool UseVector => LogN >= MinVectorLogN && Vector512Arith.IsSupported;
+    private bool UseVector512 => LogN >= MinVector512LogN && Vector512Arith.IsSupported;
+
+    private bool UseVector256 => LogN >= MinVector256LogN && Vector256Arith.IsSupported;
 
     /// <summary>Reduces lazy forward outputs from [0, 4q) to [0, q).</summary>
     internal void ReduceFromFourQ(Span<ulong> values)

@@ -146,15 +146,9 @@ public class KSwitchKeys : IDisposable
         }
 
         reader.EnsureEnd();
-        ValidateEntries(context, keys);
         ParmsId = parmsId;
         _keys = keys;
         return (long)header.Size;
-    }
-
-    /// <summary>Lets subclasses refuse an entry layout that is valid on the wire but not for their kind of key.</summary>
-    private protected virtual void ValidateEntries(SEALContext context, List<PublicKey[]> keys)
-    {
     }
 
     /// <summary>Releases the storage (SEALNet code disposes keys with <c>using</c>).</summary>

@@ -9,76 +9,143 @@ namespace HeCompute.Ckks.Rlwe;
 /// encryption under s of t·s′: each digit [t]_(q_j) is lifted to every prime and to P, multiplied by key part j, and
 /// the sum is divided by P with rounding (mod-down). Knows nothing of encoding or of what s′ is.
 /// </summary>
+/// <remarks>
+/// The work splits into <see cref="Decompose"/> (digits lifted to every prime, in NTT form) and the inner product
+/// with a key. Because an automorphism permutes NTT slots within each prime and commutes with the digit
+/// decomposition, one decomposition serves every rotation of a ciphertext (hoisting): each rotation then only
+/// permutes the digits, takes the inner product and mods down.
+/// </remarks>
 internal static class KeySwitcher
 {
     public static void SwitchKeyAdd(Memory<ulong> target, PublicKey[] keyParts, ContextData keyLevel, ContextData level, Memory<ulong> c0, Memory<ulong> c1)
     {
-        var n = level.N;
         var k = level.CoeffModulusSize;
-        if (keyParts.Length < k)
-        {
-            throw new MissingKeyException($"The key-switching key has {keyParts.Length} parts; a ciphertext with {k} primes needs {k}.");
-        }
-
+        RequireParts(keyParts, k);
         var pool = ArrayPool<ulong>.Shared;
-        var digitsArray = pool.Rent(k * n);
-        var accArray = pool.Rent(2 * (k + 1) * n);
+        var digits = pool.Rent(DecomposedWords(level));
         try
         {
-            Memory<ulong> digits = digitsArray.AsMemory(0, k * n);
-            target.Span[..(k * n)].CopyTo(digits.Span);
-            LimbParallel.For(k, n, j => level.Ntt[j].Inverse(digits.Span.Slice(j * n, n)));
+            Decompose(target, keyLevel, level, digits);
+            InnerProductModDownAdd(digits, keyParts, 0, keyLevel, level, c0, c1);
+        }
+        finally
+        {
+            pool.Return(digits);
+        }
+    }
 
+    /// <summary>Words needed to hold a decomposition: k digits, each lifted to k + 1 primes.</summary>
+    public static int DecomposedWords(ContextData level) => level.CoeffModulusSize * (level.CoeffModulusSize + 1) * level.N;
+
+    /// <summary>
+    /// Lifts every digit [t]_(q_j) of t (NTT form, k limbs) to every prime of the level and to P, in NTT form:
+    /// digit j for target prime i lands at ((i × k) + j) × N.
+    /// </summary>
+    public static void Decompose(Memory<ulong> target, ContextData keyLevel, ContextData level, ulong[] destination)
+    {
+        var n = level.N;
+        var k = level.CoeffModulusSize;
+        var coefficients = ArrayPool<ulong>.Shared.Rent(k * n);
+        try
+        {
+            Memory<ulong> centered = coefficients.AsMemory(0, k * n);
+            target.Span[..(k * n)].CopyTo(centered.Span);
+            LimbParallel.For(k, n, j =>
+            {
+                var digit = centered.Span.Slice(j * n, n);
+                level.Ntt[j].Inverse(digit);
+                // Digits are lifted as centered values d − q_j/2 (stored shifted by q_j/2): uncentered digits in
+                // [0, q_j) have mean q_j/2, and that bias times the key's noise lands on the slots nearest the root
+                // ζ — SEAL's slot 0 comes out ~50× worse than the median after a rotation.
+                PolyArith.AddScalarMod(digit, level.Moduli[j].Value >> 1, digit, level.Moduli[j]);
+            });
+
+            LimbParallel.For(k + 1, n, i =>
+            {
+                var keyIndex = i == k ? keyLevel.CoeffModulusSize - 1 : i;
+                var q = keyLevel.Moduli[keyIndex];
+                for (var j = 0; j < k; j++)
+                {
+                    var lifted = destination.AsSpan(((i * k) + j) * n, n);
+                    if (j == i)
+                    {
+                        target.Span.Slice(j * n, n).CopyTo(lifted);
+                        continue;
+                    }
+
+                    PolyArith.ReduceMod(centered.Span.Slice(j * n, n), lifted, q);
+                    PolyArith.AddScalarMod(lifted, ModArith.Negate(q.Reduce(level.Moduli[j].Value >> 1), q), lifted, q);
+                    keyLevel.Ntt[keyIndex].Forward(lifted);
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(coefficients);
+        }
+    }
+
+    /// <summary>
+    /// (c0, c1) += mod-down of Σ_j π(digit_j) ⊙ key_j, where π is the NTT-slot permutation of the Galois element
+    /// <paramref name="galoisElement"/> (0: no permutation) applied to a decomposition of the unrotated polynomial.
+    /// </summary>
+    public static void InnerProductModDownAdd(ulong[] digits, PublicKey[] keyParts, uint galoisElement, ContextData keyLevel, ContextData level, Memory<ulong> c0, Memory<ulong> c1)
+    {
+        var n = level.N;
+        var k = level.CoeffModulusSize;
+        RequireParts(keyParts, k);
+        var accArray = ArrayPool<ulong>.Shared.Rent(2 * (k + 1) * n);
+        try
+        {
             Memory<ulong> acc = accArray.AsMemory(0, 2 * (k + 1) * n);
-            LimbParallel.For(k + 1, n, i => AccumulateLimb(i, target, digits, keyParts, keyLevel, level, acc));
+            LimbParallel.For(k + 1, n, i =>
+            {
+                var keyIndex = i == k ? keyLevel.CoeffModulusSize - 1 : i;
+                var q = keyLevel.Moduli[keyIndex];
+                var acc0 = acc.Span.Slice(i * n, n);
+                var acc1 = acc.Span.Slice((k + 1 + i) * n, n);
+                acc0.Clear();
+                acc1.Clear();
+                var temp = galoisElement == 0 ? null : ArrayPool<ulong>.Shared.Rent(n);
+                try
+                {
+                    for (var j = 0; j < k; j++)
+                    {
+                        ReadOnlySpan<ulong> digit = digits.AsSpan(((i * k) + j) * n, n);
+                        if (temp is not null)
+                        {
+                            PolyArith.PermuteGaloisNtt(digit, temp.AsSpan(0, n), galoisElement, level.LogN);
+                            digit = temp.AsSpan(0, n);
+                        }
+
+                        var key = keyParts[j].Data;
+                        PolyArith.MultiplyAddMod(digit, key.Limb(0, keyIndex), acc0, q);
+                        PolyArith.MultiplyAddMod(digit, key.Limb(1, keyIndex), acc1, q);
+                    }
+                }
+                finally
+                {
+                    if (temp is not null)
+                    {
+                        ArrayPool<ulong>.Shared.Return(temp);
+                    }
+                }
+            });
+
             ModDownAdd(acc[..((k + 1) * n)], keyLevel, level, c0);
             ModDownAdd(acc[((k + 1) * n)..], keyLevel, level, c1);
         }
         finally
         {
-            pool.Return(digitsArray);
-            pool.Return(accArray);
+            ArrayPool<ulong>.Shared.Return(accArray);
         }
     }
 
-    /// <summary>Inner product of all digits with the key parts in one target prime (a data prime, or P when i = k).</summary>
-    private static void AccumulateLimb(int i, Memory<ulong> target, Memory<ulong> digits, PublicKey[] keyParts, ContextData keyLevel, ContextData level, Memory<ulong> acc)
+    private static void RequireParts(PublicKey[] keyParts, int k)
     {
-        var n = level.N;
-        var k = level.CoeffModulusSize;
-        var keyIndex = i == k ? keyLevel.CoeffModulusSize - 1 : i;
-        var q = keyLevel.Moduli[keyIndex];
-        var ntt = keyLevel.Ntt[keyIndex];
-        var acc0 = acc.Span.Slice(i * n, n);
-        var acc1 = acc.Span.Slice((k + 1 + i) * n, n);
-        acc0.Clear();
-        acc1.Clear();
-        var temp = ArrayPool<ulong>.Shared.Rent(n);
-        try
+        if (keyParts.Length < k)
         {
-            var tempSpan = temp.AsSpan(0, n);
-            for (var j = 0; j < k; j++)
-            {
-                ReadOnlySpan<ulong> digit;
-                if (j == i)
-                {
-                    digit = target.Span.Slice(j * n, n);
-                }
-                else
-                {
-                    PolyArith.ReduceMod(digits.Span.Slice(j * n, n), tempSpan, q);
-                    ntt.Forward(tempSpan);
-                    digit = tempSpan;
-                }
-
-                var key = keyParts[j].Data;
-                PolyArith.MultiplyAddMod(digit, key.Limb(0, keyIndex), acc0, q);
-                PolyArith.MultiplyAddMod(digit, key.Limb(1, keyIndex), acc1, q);
-            }
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(temp);
+            throw new MissingKeyException($"The key-switching key has {keyParts.Length} parts; a ciphertext with {k} primes needs {k}.");
         }
     }
 

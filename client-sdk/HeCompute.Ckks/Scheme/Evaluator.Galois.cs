@@ -84,4 +84,76 @@ public sealed partial class Evaluator
     /// <summary>destination = encrypted under the automorphism X → X^galoisElt.</summary>
     public void ApplyGalois(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         OutOfPlace(encrypted, destination, d => ApplyGaloisInplace(d, galoisElt, galoisKeys));
+
+    /// <summary>
+    /// Rotates by every step in <paramref name="steps"/>, sharing one key-switching decomposition of c1 across all
+    /// of them (hoisting): each extra rotation costs an inner product and a mod-down instead of a full key switch.
+    /// destinations[i] receives the rotation by steps[i]; missing list entries are added.
+    /// </summary>
+    public void RotateVectorHoisted(Ciphertext encrypted, IReadOnlyList<int> steps, GaloisKeys galoisKeys, IList<Ciphertext> destinations)
+    {
+        var level = Validate(encrypted, nameof(encrypted));
+        ArgumentNullException.ThrowIfNull(steps);
+        ArgumentNullException.ThrowIfNull(galoisKeys);
+        ArgumentNullException.ThrowIfNull(destinations);
+        RequireKeySwitching(galoisKeys);
+        if (encrypted.Size != 2)
+        {
+            throw new InvalidOperandException($"Rotations need a size-2 ciphertext; this one has size {encrypted.Size}. Relinearize first.");
+        }
+
+        var elements = new uint[steps.Count];
+        for (var s = 0; s < steps.Count; s++)
+        {
+            elements[s] = steps[s] == 0 ? 0 : GaloisTool.GetEltFromStep(steps[s], level.N);
+            if (elements[s] != 0 && !galoisKeys.HasKey(elements[s]))
+            {
+                throw new MissingKeyException($"No Galois key for rotation step {steps[s]} (element {elements[s]}).");
+            }
+        }
+
+        while (destinations.Count < steps.Count)
+        {
+            destinations.Add(new Ciphertext());
+        }
+
+        var n = level.N;
+        var k = level.CoeffModulusSize;
+        var words = n * k;
+        var digits = ArrayPool<ulong>.Shared.Rent(KeySwitcher.DecomposedWords(level));
+        try
+        {
+            KeySwitcher.Decompose(encrypted.DataMemory.Slice(words, words), _context.KeyContextData, level, digits);
+            for (var s = 0; s < steps.Count; s++)
+            {
+                var destination = destinations[s];
+                if (ReferenceEquals(destination, encrypted))
+                {
+                    throw new ArgumentException("A destination must not be the rotated ciphertext itself.", nameof(destinations));
+                }
+
+                if (elements[s] == 0)
+                {
+                    destination.Set(encrypted);
+                    continue;
+                }
+
+                destination.Resize(level, 2);
+                destination.Scale = encrypted.Scale;
+                destination.IsNTTForm = true;
+                var data = destination.DataMemory;
+                for (var j = 0; j < k; j++)
+                {
+                    PolyArith.PermuteGaloisNtt(encrypted.Limb(0, j), destination.Limb(0, j), elements[s], level.LogN);
+                }
+
+                data.Span.Slice(words, words).Clear();
+                KeySwitcher.InnerProductModDownAdd(digits, galoisKeys.KeyParts(elements[s]), elements[s], _context.KeyContextData, level, data[..words], data.Slice(words, words));
+            }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(digits);
+        }
+    }
 }
