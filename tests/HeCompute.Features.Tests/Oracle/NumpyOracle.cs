@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace HeCompute.Features.Tests.Oracle;
@@ -203,16 +202,5 @@ internal static class NumpyOracle
         }
 
         return expected == 0 ? diff : diff / Math.Abs(expected);
-    }
-
-    public static string Describe(IEnumerable<string> lines)
-    {
-        var sb = new StringBuilder();
-        foreach (string line in lines)
-        {
-            sb.AppendLine(line);
-        }
-
-        return sb.ToString();
     }
 }
