@@ -83,33 +83,22 @@ internal static class DicomFileReader
             return new DicomFile(meta, dataset, path, preambleOffset, preamble);
         }
 
-        DicomTransferSyntax syntax;
         if (declared is { IsDeflate: true })
         {
-            syntax = declared;
-            dataset.InternalTransferSyntax = syntax;
+            dataset.InternalTransferSyntax = declared;
             ReadDeflated(input, options, dataset);
             return new DicomFile(meta, dataset, path, preambleOffset, preamble);
         }
 
+        // The encoding is what the data shows (a meta information naming the wrong syntax is a known writer bug);
+        // the transfer syntax the dataset reports stays the declared one when it describes encapsulated pixel data.
         var detected = Detect(input.Peek(8));
-        if (declared is null)
-        {
-            syntax = detected;
-        }
-        else if (declared.IsExplicitVR != detected.IsExplicitVR || declared.IsBigEndian != detected.IsBigEndian)
-        {
-            // The meta information names a syntax the dataset is not in (a known writer bug): trust the data.
-            syntax = declared.IsEncapsulated && detected.IsExplicitVR && !detected.IsBigEndian ? declared : detected;
-        }
-        else
-        {
-            syntax = declared;
-        }
-
-        dataset.InternalTransferSyntax = syntax;
+        var encoding = declared is null || declared.IsExplicitVR != detected.IsExplicitVR || declared.IsBigEndian != detected.IsBigEndian
+            ? detected
+            : declared;
+        dataset.InternalTransferSyntax = declared is { IsEncapsulated: true } ? declared : encoding;
         Func<DicomTag, bool>? stop = options.StopAtPixelData ? tag => tag == DicomTag.PixelData : null;
-        parser.ReadDataset(dataset, DicomParser.Encoding.Of(syntax), null, false, 0, stop);
+        parser.ReadDataset(dataset, DicomParser.Encoding.Of(encoding), null, false, 0, stop);
         return new DicomFile(meta, dataset, path, preambleOffset, preamble);
     }
 
