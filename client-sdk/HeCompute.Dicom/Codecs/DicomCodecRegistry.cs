@@ -24,6 +24,8 @@ public sealed class DicomCodecRegistry
         registry.Register(new JpegCodec(DicomTransferSyntax.JPEGExtended2And4));
         registry.Register(new JpegCodec(DicomTransferSyntax.JPEGLossless14));
         registry.Register(new JpegCodec(DicomTransferSyntax.JPEGLossless14SV1));
+        registry.Register(new JpegLsCodec(DicomTransferSyntax.JPEGLSLossless));
+        registry.Register(new JpegLsCodec(DicomTransferSyntax.JPEGLSNearLossless));
         return registry;
     }
 

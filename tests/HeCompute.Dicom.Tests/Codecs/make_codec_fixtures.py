@@ -124,6 +124,8 @@ def lossless_case(name, compressed, source=None):
     d2 = path(f"{name}.gdcm.dcm")
     if ts == "1.2.840.10008.1.2.5":
         run("dcmdrle", compressed, d1)
+    elif ts in ("1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81"):
+        run("dcmdjpls", compressed, d1)
     else:
         run("dcmdjpeg", "+cn", compressed, d1)
     oracle = "dcmtk+gdcm"
@@ -226,6 +228,43 @@ for f in ["JPEG-lossy.dcm", "SC_rgb_jpeg_dcmtk.dcm", "SC_rgb_dcmtk_+eb+cy+np.dcm
     name = "jpeg_pydicom_" + f[:-4].replace("+", "")
     shutil.copy(f"{TEST_FILES}/{f}", path(name + ".dcm"))
     lossy_case(name, path(name + ".dcm"), 0)
+
+# JPEG-LS: dcmtk (every interleave mode, near-lossless) and gdcm (CharLS) encoders; dcmdjpls and gdcm decode.
+for key in ["ct16", "mr16", "gray8", "rgb8", "rgb16x2", "ct12", "mr16x4", "rgbodd"]:
+    for il in ["+il", "+is", "+in"]:
+        if il != "+il" and key not in ("rgb8", "rgb16x2", "rgbodd"):
+            continue
+        if il == "+in" and key == "rgb16x2":
+            continue  # dcmdjpls 3.6.9 cannot decode what dcmcjpls +in makes of 16-bit RGB multi-frame
+        c = path(f"jls_dcmtk{il[1:]}_{key}.dcm")
+        run("dcmcjpls", il, src[key], c)
+        lossless_case(f"jls_dcmtk{il[1:]}_{key}", c, src[key])
+for key in ["ct16", "gray8", "rgb8", "ct12"]:
+    c = path(f"jls_gdcm_{key}.dcm")
+    run("gdcmconv", "--jpegls", src[key], c)
+    lossless_case(f"jls_gdcm_{key}", c, src[key])
+shutil.copy(f"{TEST_FILES}/MR_small_jpeg_ls_lossless.dcm", path("jls_pydicom_MR_small.dcm"))
+lossless_case("jls_pydicom_MR_small", path("jls_pydicom_MR_small.dcm"), src["mr16"])
+
+
+def near_case(name, compressed, near):
+    """Near-lossless: dcmtk and gdcm decodings must agree; the source differs by at most NEAR."""
+    d1 = path(f"{name}.dcmtk.dcm")
+    d2 = path(f"{name}.gdcm.dcm")
+    run("dcmdjpls", compressed, d1)
+    run("gdcmconv", "--raw", compressed, d2)
+    require_equal(d1, d2, name)
+    add_case(name, compressed, d1, 0, f"dcmtk+gdcm (near-lossless NEAR={near})")
+
+
+for key in ["gray8", "rgb8", "ct12"]:  # dcmcjpls refuses signed data for near-lossless
+    for near in [1, 3]:
+        c = path(f"jlsnear{near}_dcmtk_{key}.dcm")
+        run("dcmcjpls", "+en", "+md", str(near), src[key], c)
+        near_case(f"jlsnear{near}_dcmtk_{key}", c, near)
+    c = path(f"jlsnear2_gdcm_{key}.dcm")
+    run("gdcmconv", "--jpegls", "--lossy", "-e", "2", src[key], c)
+    near_case(f"jlsnear2_gdcm_{key}", c, 2)
 
 with open(path("manifest.json"), "w") as f:
     json.dump(cases, f, indent=1)
