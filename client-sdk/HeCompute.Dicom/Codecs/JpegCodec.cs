@@ -30,11 +30,16 @@ public sealed class JpegCodec : IDicomCodec
         JpegDecoder jpeg;
         try
         {
-            jpeg = JpegDecoder.Decode(encodedFrame);
+            jpeg = JpegDecoder.Decode(encodedFrame, info.Columns, info.Rows, info.SamplesPerPixel);
         }
         catch (DicomCodecException e)
         {
             throw new DicomCodecException($"{TransferSyntax.Name}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        {
+            // A malformed stream the structural checks did not catch; never let it surface as anything else.
+            throw new DicomCodecException($"{TransferSyntax.Name}: malformed JPEG stream ({e.Message}).", e);
         }
 
         if (jpeg.Width != info.Columns || jpeg.Height != info.Rows || jpeg.ComponentCount != info.SamplesPerPixel)

@@ -26,6 +26,9 @@ internal sealed class JpegDecoder
     private int _mcusY;
     private bool _frameSeen;
     private bool _scanSeen;
+    private int _expectedWidth;
+    private int _expectedHeight;
+    private int _expectedComponents;
 
     /// <summary>Image width in pixels.</summary>
     public int Width { get; private set; }
@@ -44,9 +47,9 @@ internal sealed class JpegDecoder
 
     /// <summary>Decodes a complete JPEG stream; the samples of each component are then in
     /// <see cref="GetPlane"/>.</summary>
-    public static JpegDecoder Decode(ReadOnlySpan<byte> data)
+    public static JpegDecoder Decode(ReadOnlySpan<byte> data, int expectedWidth = 0, int expectedHeight = 0, int expectedComponents = 0)
     {
-        var decoder = new JpegDecoder();
+        var decoder = new JpegDecoder { _expectedWidth = expectedWidth, _expectedHeight = expectedHeight, _expectedComponents = expectedComponents };
         decoder.Run(data);
         return decoder;
     }
@@ -225,6 +228,13 @@ internal sealed class JpegDecoder
         if (count is < 1 or > 4 || s.Length < 6 + (3 * count))
         {
             throw new DicomCodecException($"JPEG frame header with {count} components is invalid.");
+        }
+
+        // Check the geometry against the dataset before allocating anything for it.
+        if ((_expectedWidth > 0 && Width != _expectedWidth) || (_expectedHeight > 0 && Height != _expectedHeight) || (_expectedComponents > 0 && count != _expectedComponents))
+        {
+            throw new DicomCodecException(
+                $"The JPEG frame is {Width}x{Height} with {count} components; the dataset says {_expectedWidth}x{_expectedHeight} with {_expectedComponents}.");
         }
 
         _components = new Component[count];
@@ -454,6 +464,11 @@ internal sealed class JpegDecoder
     private static void DecodeBlock(Component c, ref BitReader reader, Span<short> coefficients)
     {
         int t = c.DcTable!.Decode(ref reader);
+        if (t > 16)
+        {
+            throw new DicomCodecException("JPEG DC difference category above 16.");
+        }
+
         int diff = t == 0 ? 0 : Extend(reader.GetBits(t), t);
         c.DcPredictor += diff;
         coefficients[0] = (short)c.DcPredictor;

@@ -28,11 +28,15 @@ public sealed class JpegLsCodec : IDicomCodec
         JpegLsDecoder jls;
         try
         {
-            jls = JpegLsDecoder.Decode(encodedFrame);
+            jls = JpegLsDecoder.Decode(encodedFrame, info.Columns, info.Rows, info.SamplesPerPixel);
         }
         catch (DicomCodecException e)
         {
             throw new DicomCodecException($"{TransferSyntax.Name}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        {
+            throw new DicomCodecException($"{TransferSyntax.Name}: malformed JPEG-LS stream ({e.Message}).", e);
         }
 
         if (jls.Width != info.Columns || jls.Height != info.Rows || jls.ComponentCount != info.SamplesPerPixel)

@@ -17,6 +17,9 @@ internal sealed class JpegLsDecoder
     private bool _presetSeen;
     private int[][] _planes = [];
     private int[] _componentIds = [];
+    private int _expectedWidth;
+    private int _expectedHeight;
+    private int _expectedComponents;
 
     // Per-scan state.
     private int _near;
@@ -40,9 +43,9 @@ internal sealed class JpegLsDecoder
 
     public int[] GetPlane(int component) => _planes[component];
 
-    public static JpegLsDecoder Decode(ReadOnlySpan<byte> data)
+    public static JpegLsDecoder Decode(ReadOnlySpan<byte> data, int expectedWidth = 0, int expectedHeight = 0, int expectedComponents = 0)
     {
-        var decoder = new JpegLsDecoder();
+        var decoder = new JpegLsDecoder { _expectedWidth = expectedWidth, _expectedHeight = expectedHeight, _expectedComponents = expectedComponents };
         decoder.Run(data);
         return decoder;
     }
@@ -93,6 +96,12 @@ internal sealed class JpegLsDecoder
                     if (Precision is < 2 or > 16 || Width == 0 || Height == 0 || nf is < 1 or > 4 || segment.Length < 6 + (3 * nf))
                     {
                         throw new DicomCodecException($"JPEG-LS frame header (P={Precision}, {Width}x{Height}, {nf} components) is not supported.");
+                    }
+
+                    if ((_expectedWidth > 0 && Width != _expectedWidth) || (_expectedHeight > 0 && Height != _expectedHeight) || (_expectedComponents > 0 && nf != _expectedComponents))
+                    {
+                        throw new DicomCodecException(
+                            $"The JPEG-LS frame is {Width}x{Height} with {nf} components; the dataset says {_expectedWidth}x{_expectedHeight} with {_expectedComponents}.");
                     }
 
                     _componentIds = new int[nf];
@@ -262,6 +271,10 @@ internal sealed class JpegLsDecoder
     private void SetParameters()
     {
         int maxVal = _presetSeen && _maxVal != 0 ? _maxVal : (1 << Precision) - 1;
+        if (maxVal >= 1 << Precision)
+        {
+            throw new DicomCodecException($"JPEG-LS MAXVAL {maxVal} exceeds the {Precision}-bit precision.");
+        }
         int near = _near;
         if (near > Math.Min(255, maxVal / 2))
         {
