@@ -400,7 +400,10 @@ public sealed class DicomPixelData
     {
         if (Dataset.Contains(DicomTag.SegmentedRedPaletteColorLookupTableData) && !Dataset.Contains(DicomTag.RedPaletteColorLookupTableData))
         {
-            throw new DicomDataException("Segmented Palette Color Lookup Tables are not supported.");
+            return (
+                LookupTable.ReadSegmented(Dataset, DicomTag.RedPaletteColorLookupTableDescriptor, DicomTag.SegmentedRedPaletteColorLookupTableData, IsSigned),
+                LookupTable.ReadSegmented(Dataset, DicomTag.GreenPaletteColorLookupTableDescriptor, DicomTag.SegmentedGreenPaletteColorLookupTableData, IsSigned),
+                LookupTable.ReadSegmented(Dataset, DicomTag.BluePaletteColorLookupTableDescriptor, DicomTag.SegmentedBluePaletteColorLookupTableData, IsSigned));
         }
 
         return (

@@ -44,13 +44,6 @@ public sealed class ImagingOracleTests
         var c = Data.Value.Cases.Single(x => x.Name == name);
         var pixels = DicomPixelData.Create(DicomFile.Open(Path.Combine(Data.Value.Dir, c.File)).Dataset);
         var output = Enum.Parse<PixelOutput>(c.Output);
-        if (c.Tolerance < 0)
-        {
-            var e = Assert.ThrowsAny<DicomException>(() => pixels.GetFrameValues(c.Frame, output));
-            Assert.Contains("Segmented", e.Message, StringComparison.Ordinal);
-            return;
-        }
-
         float[] actual = pixels.GetFrameValues(c.Frame, output);
         byte[] raw = File.ReadAllBytes(Path.Combine(Data.Value.Dir, c.Expected));
         var expected = new double[raw.Length / 8];
