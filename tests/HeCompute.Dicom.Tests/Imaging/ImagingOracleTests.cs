@@ -12,7 +12,7 @@ public sealed record ImagingCase(string Name, string File, int Frame, string Out
 /// YBR_FULL_422, YBR_FULL from JPEG, PALETTE COLOR: each equals an independent numpy/pydicom computation.</summary>
 public sealed class ImagingOracleTests
 {
-    private static readonly Lazy<(string Dir, List<ImagingCase> Cases)> Data = new(() =>
+    internal static readonly Lazy<(string Dir, List<ImagingCase> Cases)> Data = new(() =>
     {
         string dir = Path.Combine(Path.GetTempPath(), "hecompute-dicom-imaging-fixtures-" + Environment.ProcessId);
         if (Directory.Exists(dir))

@@ -240,6 +240,15 @@ f = save(ds, "odd_frames.dcm")
 for k in range(3):
     add(f"odd_frame{k}", f, k, "StoredValues", frames[k], 0)
 
+# A larger multi-frame file (96 frames of 256x256x16 bits, 12 MiB) native and RLE, for the bounded-memory test.
+ds = clone(mr)
+frames = (rng.integers(0, 4096, size=(96, 1, 1)) + np.arange(256 * 256).reshape(1, 256, 256) % 97).astype("<i2")
+ds.Rows, ds.Columns, ds.NumberOfFrames = 256, 256, 96
+ds.PixelData = frames.tobytes()
+save(ds, "big_native.dcm")
+subprocess.run(["dcmcrle", p("big_native.dcm"), p("big_rle.dcm")], check=True)
+np.asarray(frames[[0, 50, 95]], dtype="<i2").tofile(p("big_frames_0_50_95.bin"))
+
 with open(p("imaging.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 print(f"{len(cases)} cases")
