@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace HeCompute.Dicom.Tests.Codecs;
+
+/// <summary>One compressed file made and decoded by dcmtk/gdcm/pydicom (see make_codec_fixtures.py).</summary>
+public sealed record OracleCase(
+    string Name,
+    string File,
+    string TransferSyntax,
+    int Rows,
+    int Columns,
+    int SamplesPerPixel,
+    int BitsAllocated,
+    int BitsStored,
+    bool Signed,
+    int PlanarConfiguration,
+    string Photometric,
+    string DecodedPhotometric,
+    int Frames,
+    string Expected,
+    string[] FrameFiles,
+    int Tolerance,
+    string Oracle)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>Runs the Python fixture script once per test process (it needs /usr/bin/python3 with pydicom and numpy,
+/// dcmtk and gdcm, all installed by test.sh) and fails loudly when it cannot.</summary>
+internal static class OracleFixtures
+{
+    private static readonly Lazy<(string Dir, IReadOnlyList<OracleCase> Cases)> Data = new(Generate, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string Directory => Data.Value.Dir;
+
+    public static IReadOnlyList<OracleCase> Cases => Data.Value.Cases;
+
+    public static OracleCase Get(string name) => Cases.Single(c => c.Name == name);
+
+    public static string SourceDirectory([CallerFilePath] string path = "") => System.IO.Path.GetDirectoryName(path)!;
+
+    public static string RunPython(string script, params string[] args)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(script);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} failed ({p.ExitCode}): {stdout}\n{stderr.Result}");
+        }
+
+        return stdout;
+    }
+
+    private static (string, IReadOnlyList<OracleCase>) Generate()
+    {
+        string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hecompute-dicom-codec-fixtures-" + Environment.ProcessId);
+        if (System.IO.Directory.Exists(dir))
+        {
+            System.IO.Directory.Delete(dir, true);
+        }
+
+        RunPython(System.IO.Path.Combine(SourceDirectory(), "make_codec_fixtures.py"), dir);
+        var cases = JsonSerializer.Deserialize<List<OracleCase>>(
+            File.ReadAllText(System.IO.Path.Combine(dir, "manifest.json")),
+            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(dir, true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return (dir, cases);
+    }
+}
