@@ -1,0 +1,26 @@
+namespace HeCompute.Dicom;
+
+/// <summary>How <see cref="DicomFile.Open(string, DicomReadOptions?)"/> reads.</summary>
+public sealed record DicomReadOptions
+{
+    /// <summary>The defaults.</summary>
+    public static DicomReadOptions Default { get; } = new();
+
+    /// <summary>
+    /// Leave top-level pixel data (7FE0,0008/0009/0010, native value or encapsulated fragments) in a seekable source
+    /// and record offsets and lengths; the bytes are read on access. Ignored for non-seekable streams and deflated files.
+    /// </summary>
+    public bool DeferPixelData { get; init; } = true;
+
+    /// <summary>Largest value the reader allocates for one element (a larger declared length is malformed input).</summary>
+    public long MaxElementLength { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Largest total of value bytes the reader allocates for one file (and largest inflated size of a deflated dataset).</summary>
+    public long MaxTotalBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Stop before the top-level Pixel Data (7FE0,0010): the dataset ends there.</summary>
+    public bool StopAtPixelData { get; init; }
+
+    /// <summary>Deepest nesting of sequences accepted.</summary>
+    public int MaxSequenceDepth { get; init; } = 64;
+}
