@@ -12,7 +12,6 @@ public sealed partial class DicomDeidentifier
         private readonly List<DeidentificationReportEntry> _entries = [];
         private TextCleaner? _cleaner;
         private int? _dateOffset;
-        private bool _datesShifted;
 
         internal Run(DicomDeidentifier owner, DicomDataset original)
         {
@@ -119,6 +118,28 @@ public sealed partial class DicomDeidentifier
             }
 
             var element = (DicomElement)item;
+            if (element.VR == DicomVR.UN && !element.IsDeferred)
+            {
+                var raw = element.RawValue.Span;
+                if (raw.Length >= 4 && raw[0] == 0xFE && raw[1] == 0xFF && raw[2] == 0x00 && raw[3] == 0xE0)
+                {
+                    // An attribute the dictionary does not know, holding sequence items: it cannot be inspected.
+                    dataset.Remove(tag);
+                    Report(p, tag, null, AttributeOutcome.Removed, "unlisted UN holding sequence items (cannot be inspected; beyond table)");
+                    return;
+                }
+
+                string text = AsciiOf(element);
+                if (LooksLikeUids(text) && !Options.Options.HasFlag(ConfidentialityOptions.RetainUids) && Options.ReplaceUnlistedUids && !ClassUidTags.Contains(tag.Value))
+                {
+                    if (RemapUids(dataset, element, DicomVR.UI, skipWellKnown: true))
+                    {
+                        Report(p, tag, null, AttributeOutcome.UidRemapped, "unlisted UN holding instance UIDs (beyond table)");
+                        return;
+                    }
+                }
+            }
+
             if (element.VR == DicomVR.UI && !Options.Options.HasFlag(ConfidentialityOptions.RetainUids)
                 && Options.ReplaceUnlistedUids && !ClassUidTags.Contains(tag.Value))
             {
@@ -286,7 +307,7 @@ public sealed partial class DicomDeidentifier
             {
                 if (item is DicomElement dateElement && vr is DicomVR.DA or DicomVR.DT)
                 {
-                    string original = ReadText(dataset, dateElement);
+                    string original = AsciiOf(dateElement);
                     int days = DateOffset();
                     string? shifted = vr == DicomVR.DA ? DateShifter.ShiftDates(original, days) : DateShifter.ShiftDateTimes(original, days);
                     if (shifted is null)
@@ -296,8 +317,7 @@ public sealed partial class DicomDeidentifier
                         return;
                     }
 
-                    dataset.AddOrUpdate(vr, tag, shifted);
-                    _datesShifted = true;
+                    SetAscii(dataset, tag, vr, shifted);
                     Report(p, tag, row, AttributeOutcome.DateShifted, rule);
                     return;
                 }
@@ -346,7 +366,14 @@ public sealed partial class DicomDeidentifier
 
         private void CleanText(DicomDataset dataset, DicomElement element, DicomVR vr, string p, ConfidentialityProfileRow? row, string rule)
         {
-            string original = ReadText(dataset, element);
+            string? original = ReadText(dataset, element, vr);
+            if (original is null)
+            {
+                dataset.Remove(element.Tag);
+                Report(p, element.Tag, row, AttributeOutcome.Removed, rule + " (character set not decodable: removed)");
+                return;
+            }
+
             string cleaned = Cleaner().Clean(original);
             if (Options.DescriptorCleaner is { } custom)
             {
@@ -365,14 +392,22 @@ public sealed partial class DicomDeidentifier
                 cleaned = cleaned.Replace('\\', ' '); // keep it one value
             }
 
-            dataset.AddOrUpdate(vr, element.Tag, cleaned);
-            Report(p, element.Tag, row, AttributeOutcome.Cleaned, rule);
+            try
+            {
+                dataset.AddOrUpdate(vr, element.Tag, cleaned);
+                Report(p, element.Tag, row, AttributeOutcome.Cleaned, rule);
+            }
+            catch (DicomException)
+            {
+                dataset.Remove(element.Tag);
+                Report(p, element.Tag, row, AttributeOutcome.Removed, rule + " (character set not encodable: removed)");
+            }
         }
 
         /// <summary>Replaces each UID value; returns false when nothing changed (well-known UIDs skipped).</summary>
         private bool RemapUids(DicomDataset dataset, DicomElement element, DicomVR vr, bool skipWellKnown)
         {
-            string[] values = ReadText(dataset, element).Split('\\');
+            string[] values = AsciiOf(element).Split('\\');
             bool changed = false;
             for (int i = 0; i < values.Length; i++)
             {
@@ -389,7 +424,7 @@ public sealed partial class DicomDeidentifier
 
             if (changed || element.VR != vr)
             {
-                dataset.AddOrUpdate(vr, element.Tag, values);
+                SetAscii(dataset, element.Tag, vr, string.Join('\\', values));
             }
 
             return changed;
@@ -439,16 +474,16 @@ public sealed partial class DicomDeidentifier
                 codes.Add(("113112", "Retain Institution Identity Option"));
             }
 
-            result.AddOrUpdate(DicomVR.CS, Tags.PatientIdentityRemoved, "YES");
+            SetAscii(result, Tags.PatientIdentityRemoved, DicomVR.CS, "YES");
             Report(Tags.PatientIdentityRemoved.ToString(), Tags.PatientIdentityRemoved, null, AttributeOutcome.Added, "PS3.15 E.1.1");
-            result.AddOrUpdate(DicomVR.LO, Tags.DeidentificationMethod, [.. codes.Select(c => c.Meaning)]);
+            SetAscii(result, Tags.DeidentificationMethod, DicomVR.LO, string.Join('\\', codes.Select(c => c.Meaning)));
             Report(Tags.DeidentificationMethod.ToString(), Tags.DeidentificationMethod, null, AttributeOutcome.Added, "PS3.15 E.1.1");
             var items = codes.Select(c =>
             {
                 var item = new DicomDataset();
-                item.AddOrUpdate(DicomVR.SH, Tags.CodeValue, c.Value);
-                item.AddOrUpdate(DicomVR.SH, Tags.CodingSchemeDesignator, "DCM");
-                item.AddOrUpdate(DicomVR.LO, Tags.CodeMeaning, c.Meaning);
+                SetAscii(item, Tags.CodeValue, DicomVR.SH, c.Value);
+                SetAscii(item, Tags.CodingSchemeDesignator, DicomVR.SH, "DCM");
+                SetAscii(item, Tags.CodeMeaning, DicomVR.LO, c.Meaning);
                 return item;
             }).ToList();
             result.AddOrUpdate(new DicomSequence(Tags.DeidentificationMethodCodeSequence, items));
@@ -456,9 +491,8 @@ public sealed partial class DicomDeidentifier
 
             string temporal = o.HasFlag(ConfidentialityOptions.RetainLongitudinalFullDates) ? "UNMODIFIED"
                 : o.HasFlag(ConfidentialityOptions.RetainLongitudinalModifiedDates) ? "MODIFIED" : "REMOVED";
-            result.AddOrUpdate(DicomVR.CS, Tags.LongitudinalTemporalInformationModified, temporal);
+            SetAscii(result, Tags.LongitudinalTemporalInformationModified, DicomVR.CS, temporal);
             Report(Tags.LongitudinalTemporalInformationModified.ToString(), Tags.LongitudinalTemporalInformationModified, null, AttributeOutcome.Added, "PS3.15 E.3.6");
-            _ = _datesShifted;
             return [.. codes.Select(c => c.Value)];
         }
 
@@ -538,15 +572,43 @@ public sealed partial class DicomDeidentifier
                 var vr = listed ? EffectiveVR(item, row) : element.VR;
                 if (identifying && vr is DicomVR.PN or DicomVR.LO or DicomVR.SH or DicomVR.LT or DicomVR.ST or DicomVR.UT or DicomVR.UC or DicomVR.AE or DicomVR.DA)
                 {
-                    tokens.AddRange(TextCleaner.TokensOf(vr, ReadText(dataset, element)));
+                    if (ReadText(dataset, element, vr) is { } text)
+                    {
+                        tokens.AddRange(TextCleaner.TokensOf(vr, text));
+                    }
                 }
             }
         }
 
-        private static string ReadText(DicomDataset dataset, DicomElement element) =>
-            element.VR == DicomVR.UN || !DicomVRInfo.IsString(element.VR)
-                ? dataset.TextEncoding.GetString(element.RawValue.Span).TrimEnd(' ', '\0')
-                : dataset.GetString(element.Tag);
+        /// <summary>Text decoded with the dataset's character set; null when the character set cannot be decoded.</summary>
+        private static string? ReadText(DicomDataset dataset, DicomElement element, DicomVR vr)
+        {
+            if (!DicomVRInfo.UsesSpecificCharacterSet(vr))
+            {
+                return AsciiOf(element);
+            }
+
+            try
+            {
+                return element.VR == vr ? dataset.GetString(element.Tag) : dataset.TextEncoding.GetString(element.RawValue.Span).TrimEnd(' ', '\0');
+            }
+            catch (DicomException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Writes an ASCII value (UIDs, dates, dummies: valid in every character set) without encoding through the dataset.</summary>
+        private static void SetAscii(DicomDataset dataset, DicomTag tag, DicomVR vr, string value)
+        {
+            byte[] bytes = System.Text.Encoding.ASCII.GetBytes(value);
+            if (bytes.Length % 2 == 1)
+            {
+                bytes = [.. bytes, vr == DicomVR.UI ? (byte)0 : (byte)' '];
+            }
+
+            dataset.AddOrUpdate(new DicomElement(tag, vr, bytes));
+        }
 
         private static DicomVR EffectiveVR(DicomItem item, ConfidentialityProfileRow row)
         {
@@ -558,6 +620,10 @@ public sealed partial class DicomDeidentifier
             string first = row.ValueRepresentation.Split('/')[0];
             return DicomVRInfo.TryParse(first, out var vr) ? vr : DicomVR.UN;
         }
+
+        private static bool LooksLikeUids(string text) =>
+            text.Length >= 3 && text.Split('\\').All(v => v.Length is > 0 and <= 64 && v.Contains('.', StringComparison.Ordinal)
+                && v.All(c => c is '.' or (>= '0' and <= '9')) && char.IsAsciiDigit(v[0]) && char.IsAsciiDigit(v[^1]));
 
         private static bool IsFreeText(DicomVR vr) => vr is DicomVR.LO or DicomVR.LT or DicomVR.SH or DicomVR.ST or DicomVR.UC or DicomVR.UT;
 
@@ -592,7 +658,7 @@ public sealed partial class DicomDeidentifier
             };
             if (text is not null)
             {
-                dataset.AddOrUpdate(vr, tag, text);
+                SetAscii(dataset, tag, vr, text);
                 return;
             }
 

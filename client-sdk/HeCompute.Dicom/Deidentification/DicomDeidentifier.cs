@@ -119,17 +119,11 @@ public sealed partial class DicomDeidentifier
             : throw new BurnedInAnnotationException($"{reason} and BurnedInAnnotation (0028,0301) is not NO: such images usually carry burned-in text. Check or clean the pixels and set AllowBurnedInAnnotation to proceed.");
     }
 
-    private static string TextOf(DicomDataset dataset, DicomTag tag)
-    {
-        if (dataset.GetItem(tag) is not DicomElement element || element.IsDeferred)
-        {
-            return string.Empty;
-        }
+    /// <summary>The value as bytes decoded one-to-one (for ASCII-only values and stable keys; no character set needed).</summary>
+    private static string TextOf(DicomDataset dataset, DicomTag tag) =>
+        dataset.GetItem(tag) is DicomElement { IsDeferred: false } element ? AsciiOf(element) : string.Empty;
 
-        return element.VR == DicomVR.UN
-            ? dataset.TextEncoding.GetString(element.RawValue.Span).TrimEnd(' ', '\0')
-            : dataset.GetString(tag);
-    }
+    private static string AsciiOf(DicomElement element) => System.Text.Encoding.Latin1.GetString(element.RawValue.Span).TrimEnd(' ', '\0');
 
     /// <summary>How values not listed in the table are treated inside a sequence the table asked to dummy or clean.</summary>
     private enum ContentMode

@@ -160,4 +160,69 @@ public sealed class BehaviourTests
         Assert.Equal("AX 5MM", r2.GetString(new DicomTag(0x0008, 0x103E)));
         Assert.Contains(report.Entries, e => e.Path == "(0008,1030)" && e.Outcome == AttributeOutcome.Emptied);
     }
+
+    [Fact]
+    public void Unknown_un_values_holding_sequences_are_removed_and_un_uids_remapped()
+    {
+        byte[] items = [0xFE, 0xFF, 0x00, 0xE0, 0x08, 0x00, 0x00, 0x00, 0x10, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00];
+        var ds = new DicomDataset(
+            new DicomElement(new DicomTag(0x300C, 0x0002), DicomVR.UN, items),
+            Fixtures.Element(new DicomTag(0x3004, 0x0099), DicomVR.UN, "1.2.826.0.1.3680043.99.77.1"),
+            new DicomElement(new DicomTag(0x3004, 0x0098), DicomVR.UN, new byte[] { 1, 2, 3, 4 }));
+        var (r, report) = Basic().Deidentify(ds);
+        Assert.Null(r.GetItem(new DicomTag(0x300C, 0x0002)));
+        var uid = (DicomElement)r.GetItem(new DicomTag(0x3004, 0x0099))!;
+        Assert.Equal(DicomVR.UI, uid.VR);
+        Assert.StartsWith("2.25.", Encoding.ASCII.GetString(uid.RawValue.Span), StringComparison.Ordinal);
+        Assert.NotNull(r.GetItem(new DicomTag(0x3004, 0x0098)));
+        Assert.Contains(report.Entries, e => e.Path == "(300C,0002)" && e.Outcome == AttributeOutcome.Removed);
+    }
+
+    [Fact]
+    public void Listed_attributes_read_as_un_use_the_table_vr()
+    {
+        var ds = new DicomDataset(
+            Fixtures.Element(new DicomTag(0x0020, 0x000D), DicomVR.UN, "1.2.826.0.1.3680043.99.78.1"),
+            Fixtures.Element(new DicomTag(0x0008, 0x0080), DicomVR.UN, "St Elsewhere"));
+        var d = Basic();
+        var (r, _) = d.Deidentify(ds);
+        var study = (DicomElement)r.GetItem(new DicomTag(0x0020, 0x000D))!;
+        Assert.Equal(DicomVR.UI, study.VR);
+        Assert.Equal(d.MapUid("1.2.826.0.1.3680043.99.78.1"), r.GetString(new DicomTag(0x0020, 0x000D)));
+        Assert.Equal("ANONYMOUS", r.GetString(new DicomTag(0x0008, 0x0080)));
+        Assert.Equal(DicomVR.LO, r.GetItem(new DicomTag(0x0008, 0x0080))!.VR);
+    }
+
+    [Fact]
+    public void File_meta_follows_the_dataset_and_loses_system_names()
+    {
+        var f = new Fixtures();
+        string sop = f.NewUid();
+        var ds = f.Patient();
+        ds.AddOrUpdate(Fixtures.Element(SopClass, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"));
+        ds.AddOrUpdate(Fixtures.Element(new DicomTag(0x0008, 0x0018), DicomVR.UI, sop));
+        var meta = new DicomDataset(
+            Fixtures.Element(new DicomTag(0x0002, 0x0002), DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"),
+            Fixtures.Element(new DicomTag(0x0002, 0x0003), DicomVR.UI, sop),
+            Fixtures.Element(new DicomTag(0x0002, 0x0010), DicomVR.UI, "1.2.840.10008.1.2.1"),
+            Fixtures.Element(new DicomTag(0x0002, 0x0016), DicomVR.AE, "HOSPITAL_PACS"),
+            Fixtures.Element(new DicomTag(0x0002, 0x0100), DicomVR.UI, "1.2.826.0.1.3680043.99.1000"),
+            new DicomElement(new DicomTag(0x0002, 0x0102), DicomVR.OB, Fixtures.Text(Fixtures.Surname, DicomVR.OB)));
+        var (result, report) = Basic().Deidentify(new DicomFile(meta, ds));
+        Assert.Equal(result.Dataset.GetString(new DicomTag(0x0008, 0x0018)), result.FileMetaInfo.GetString(new DicomTag(0x0002, 0x0003)));
+        Assert.NotEqual(sop, result.FileMetaInfo.GetString(new DicomTag(0x0002, 0x0003)));
+        Assert.Null(result.FileMetaInfo.GetItem(new DicomTag(0x0002, 0x0016)));
+        Assert.Null(result.FileMetaInfo.GetItem(new DicomTag(0x0002, 0x0100)));
+        Assert.Null(result.FileMetaInfo.GetItem(new DicomTag(0x0002, 0x0102)));
+        Assert.Contains(report.Entries, e => e.Path == "meta/(0002,0016)" && e.Outcome == AttributeOutcome.Removed);
+
+        using var written = new MemoryStream();
+        result.Save(written);
+        string bytes = Encoding.Latin1.GetString(written.ToArray());
+        Assert.DoesNotContain("HOSPITAL_PACS", bytes, StringComparison.Ordinal);
+        Assert.Empty(f.Survivors(written.ToArray()));
+        written.Position = 0;
+        var back = DicomFile.Open(written);
+        Assert.Equal("YES", back.Dataset.GetString(new DicomTag(0x0012, 0x0062)));
+    }
 }
