@@ -25,7 +25,19 @@ internal static class DicomValueConverter
     internal static string DecodeText(DicomElement element, Encoding encoding)
     {
         var bytes = element.RawValue.Span;
-        return DicomVRInfo.UsesSpecificCharacterSet(element.VR) ? encoding.GetString(bytes) : Encoding.Latin1.GetString(bytes);
+        if (!DicomVRInfo.UsesSpecificCharacterSet(element.VR))
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
+
+        try
+        {
+            return encoding.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new DicomDataException($"{element.Tag} {element.VR} cannot be decoded with the Specific Character Set ({encoding.WebName}): {ex.Message}", ex);
+        }
     }
 
     internal static string GetString(DicomElement element, Encoding encoding)
