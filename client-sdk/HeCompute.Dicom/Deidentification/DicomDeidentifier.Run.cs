@@ -374,7 +374,18 @@ public sealed partial class DicomDeidentifier
                 return;
             }
 
-            string cleaned = Cleaner().Clean(original);
+            string cleaned;
+            try
+            {
+                cleaned = Cleaner().Clean(original);
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                dataset.Remove(element.Tag);
+                Report(p, element.Tag, row, AttributeOutcome.Removed, rule + " (text too long to clean in time: removed)");
+                return;
+            }
+
             if (Options.DescriptorCleaner is { } custom)
             {
                 cleaned = custom(element.Tag, cleaned)?.Trim() ?? string.Empty;

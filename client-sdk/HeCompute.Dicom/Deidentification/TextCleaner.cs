@@ -11,25 +11,30 @@ namespace HeCompute.Dicom.Deidentification;
 /// </summary>
 internal sealed partial class TextCleaner
 {
-    private readonly List<string> _tokens;
+    private readonly Regex? _identifiers;
 
     internal TextCleaner(IEnumerable<string> identifyingTokens)
     {
-        _tokens = [.. identifyingTokens
+        var tokens = identifyingTokens
             .Select(t => t.Trim())
             .Where(t => t.Length >= 2)
             .Distinct(StringComparer.OrdinalIgnoreCase)
-            .OrderByDescending(t => t.Length)];
+            .OrderByDescending(t => t.Length)
+            .Select(Regex.Escape)
+            .ToList();
+        if (tokens.Count > 0)
+        {
+            // One pass: any identifying value that stands as a whole word (not inside a longer word or number).
+            _identifiers = new Regex(
+                @"(?<![\p{L}\p{N}])(?:" + string.Join('|', tokens) + @")(?![\p{L}\p{N}])",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+                TimeSpan.FromSeconds(2));
+        }
     }
 
     internal string Clean(string text)
     {
-        string s = text;
-        foreach (string token in _tokens)
-        {
-            s = Regex.Replace(s, @"(?<![\p{L}\p{N}])" + Regex.Escape(token) + @"(?![\p{L}\p{N}])", " ", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        }
-
+        string s = _identifiers?.Replace(text, " ") ?? text;
         s = Email().Replace(s, " ");
         s = UidLike().Replace(s, " ");
         s = DateLike().Replace(s, " ");
