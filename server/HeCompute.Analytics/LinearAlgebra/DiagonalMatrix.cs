@@ -175,7 +175,9 @@ public sealed class DiagonalMatrix
             context.Evaluator.AddInplace(input, vector);
         }
 
-        var babies = context.RotateHoisted(input, BabyStepsUsed);
+        // Baby step 0 is the input itself; the others share one hoisted decomposition.
+        var rotated = context.RotateHoisted(input, [.. BabyStepsUsed.Where(j => j != 0)]);
+        var babies = BabyStepsUsed[0] == 0 ? [input, .. rotated] : rotated;
         Ciphertext? result = null;
         var product = new Ciphertext();
         foreach (var giant in GiantStepsUsed)
