@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using HeCompute.Ckks;
+
+namespace HeCompute.Analytics.LinearAlgebra;
+
+/// <summary>
+/// A plaintext matrix ready to multiply encrypted vectors: y = M·x (+ bias) by the diagonal method with baby-step
+/// giant-step (Halevi–Shoup 2014/2018).
+/// </summary>
+/// <remarks>
+/// <para>
+/// With u_k the generalized diagonals (see <see cref="MatrixVectorLayout"/>) and rot_r the left rotation by r,
+/// M·x = Σ_k u_k ⊙ rot_k(x) = Σ_i rot_(i·g)( Σ_j rot_(−i·g)(u_(i·g+j)) ⊙ rot_j(x) ): the g baby rotations rot_j(x) are
+/// computed once, sharing one key-switching decomposition (hoisting); the diagonals are stored pre-rotated by −i·g,
+/// so only the ⌈d/g⌉ − 1 partial sums need a giant rotation. All-zero diagonals are skipped, and with them any baby
+/// or giant step no remaining diagonal uses.
+/// </para>
+/// <para>
+/// Levels and scale: one level. The diagonals are encoded at outputScale·q_ℓ/s_x, so the rescaled result has exactly
+/// the requested scale (the input's by default). The giant rotations act before the rescale, where their key-switching
+/// noise is divided by q_ℓ. Encoded diagonals are cached per context, level and plaintext scale.
+/// </para>
+/// </remarks>
+public sealed class DiagonalMatrix
+{
+    private readonly SortedDictionary<int, double[]> _diagonals = [];
+    private readonly ConcurrentDictionary<(SEALContext Context, int Level, double Scale), Plaintext?[][]> _encoded = new();
+    private readonly bool _wrapCopy;
+
+    /// <summary>Extracts and pre-rotates the diagonals of <paramref name="matrix"/> (rows × columns as the layout says).</summary>
+    public DiagonalMatrix(double[,] matrix, MatrixVectorLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(layout);
+        if (matrix.GetLength(0) != layout.Rows || matrix.GetLength(1) != layout.Columns)
+        {
+            throw new ArgumentException($"The matrix is {matrix.GetLength(0)} × {matrix.GetLength(1)}; the layout says {layout.Rows} × {layout.Columns}.", nameof(matrix));
+        }
+
+        Layout = layout;
+        var d = layout.Dimension;
+        var slots = layout.SlotCount;
+        var g = layout.BabySteps;
+        var wraps = false;
+        for (var k = 0; k < d; k++)
+        {
+            var diagonal = new double[d];
+            var nonZero = false;
+            for (var row = 0; row < layout.Rows; row++)
+            {
+                var column = (row + k) % d;
+                if (column < layout.Columns)
+                {
+                    var value = matrix[row, column];
+                    if (!double.IsFinite(value))
+                    {
+                        throw new ArgumentException($"Matrix entry ({row}, {column}) is not finite.", nameof(matrix));
+                    }
+
+                    diagonal[row] = value;
+                    nonZero |= value != 0;
+                    wraps |= value != 0 && row + k >= d;
+                }
+            }
+
+            if (!nonZero)
+            {
+                continue;
+            }
+
+            // Slot layout of u_k over all slots, then pre-rotated right by the giant step i·g.
+            var giant = k / g * g;
+            var rotated = new double[slots];
+            var extent = layout.Packing == VectorPacking.Replicated ? slots : d;
+            for (var s = 0; s < extent; s++)
+            {
+                rotated[(s + giant) % slots] = diagonal[s % d];
+            }
+
+            _diagonals[k] = rotated;
+        }
+
+        BabyStepsUsed = [.. _diagonals.Keys.Select(k => k % g).Distinct().Order()];
+        GiantStepsUsed = [.. _diagonals.Keys.Select(k => k / g).Distinct().Order()];
+        var steps = BabyStepsUsed.Where(j => j != 0).Concat(GiantStepsUsed.Where(i => i != 0).Select(i => i * g));
+        // The compact packing reads x[(i + k) mod d] as slot i + k, which holds it only after the copy to [d, 2d);
+        // entries that never wrap (i + k < d) need no copy, so neither does, say, a single-row matrix.
+        _wrapCopy = layout.NeedsWrapCopy && wraps;
+        if (_wrapCopy)
+        {
+            steps = steps.Append(-d);
+        }
+
+        RequiredSteps = RotationSteps.Canonical(steps, slots);
+    }
+
+    /// <summary>The layout this matrix was built for.</summary>
+    public MatrixVectorLayout Layout { get; }
+
+    /// <summary>Number of diagonals that are not all zero (each costs one plaintext product).</summary>
+    public int NonZeroDiagonals => _diagonals.Count;
+
+    /// <summary>
+    /// The rotation steps <see cref="Multiply"/> uses, exactly: the baby steps j &gt; 0 and giant steps i·g &gt; 0 some
+    /// non-zero diagonal needs, and −d for the compact packing when some non-zero entry wraps around (row + k ≥ d;
+    /// never when d = slots or the matrix has a single row).
+    /// </summary>
+    public IReadOnlyList<int> RequiredSteps { get; }
+
+    /// <summary>Number of key-switching operations: the hoisted baby rotations (counted once each), the giant rotations and the wrap copy.</summary>
+    public int RotationCount => RequiredSteps.Count;
+
+    private int[] BabyStepsUsed { get; }
+
+    private int[] GiantStepsUsed { get; }
+
+    /// <summary>The steps a product with this matrix uses (same as the instance property <see cref="RequiredSteps"/>).</summary>
+    public static IReadOnlyList<int> RequiredStepsFor(double[,] matrix, MatrixVectorLayout layout) => new DiagonalMatrix(matrix, layout).RequiredSteps;
+
+    /// <summary>
+    /// The steps a product with a dense matrix of this layout uses (every diagonal non-zero): 1 … g−1, g, 2g, …,
+    /// (⌈d/g⌉−1)·g, and −d for the compact packing unless d = slots or there is a single row. A sparse matrix may
+    /// use fewer (see <see cref="RequiredStepsFor"/>).
+    /// </summary>
+    public static IReadOnlyList<int> RequiredStepsDense(MatrixVectorLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var g = layout.BabySteps;
+        var steps = Enumerable.Range(1, g - 1).Concat(Enumerable.Range(1, layout.GiantSteps - 1).Select(i => i * g));
+        if (layout.NeedsWrapCopy && layout.Rows > 1)
+        {
+            steps = steps.Append(-layout.Dimension);
+        }
+
+        return RotationSteps.Canonical(steps, layout.SlotCount);
+    }
+
+    /// <summary>The shape <see cref="Multiply"/> produces: one level down, at <paramref name="outputScale"/> (default the input's).</summary>
+    public static CiphertextShape Simulate(CiphertextShape input, double? outputScale = null) => ElementwiseProduct.SimulateWithPlain(input, outputScale);
+
+    /// <summary>
+    /// y = M·x + bias for an encrypted x packed as <see cref="MatrixVectorLayout.Packing"/> says. The bias (at most
+    /// <see cref="MatrixVectorLayout.Rows"/> values, optional) is added before the rescale at full precision.
+    /// </summary>
+    /// <param name="context">Evaluation context with Galois keys for <see cref="RequiredSteps"/>.</param>
+    /// <param name="vector">The encrypted input vector (size 2, level ≥ 1).</param>
+    /// <param name="bias">Optional bias, in output order.</param>
+    /// <param name="outputScale">Scale of the result; the input's scale if null.</param>
+    public Ciphertext Multiply(EvaluationContext context, Ciphertext vector, ReadOnlySpan<double> bias = default, double? outputScale = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.SlotCount != Layout.SlotCount)
+        {
+            throw new ArgumentException($"The layout is for {Layout.SlotCount} slots; the context has {context.SlotCount}.", nameof(context));
+        }
+
+        var level = CiphertextOps.CheckInput(context, vector, 1, nameof(vector));
+        if (bias.Length > Layout.Rows)
+        {
+            throw new ArgumentException($"The bias has {bias.Length} values; the matrix has {Layout.Rows} rows.", nameof(bias));
+        }
+
+        if (_diagonals.Count == 0)
+        {
+            throw new InvalidOperationException("The matrix is zero: its product is known without computing (and would be a transparent ciphertext).");
+        }
+
+        var target = outputScale ?? vector.Scale;
+        var plainScale = CiphertextOps.PlainScaleFor(context, level, vector.Scale, target);
+        var plains = Encoded(context, level, plainScale);
+        var input = vector;
+        if (_wrapCopy)
+        {
+            input = context.Rotate(vector, -Layout.Dimension);
+            context.Evaluator.AddInplace(input, vector);
+        }
+
+        // Baby step 0 is the input itself; the others share one hoisted decomposition.
+        var rotated = context.RotateHoisted(input, [.. BabyStepsUsed.Where(j => j != 0)]);
+        var babies = BabyStepsUsed[0] == 0 ? [input, .. rotated] : rotated;
+        Ciphertext? result = null;
+        var product = new Ciphertext();
+        foreach (var giant in GiantStepsUsed)
+        {
+            Ciphertext? partial = null;
+            for (var b = 0; b < BabyStepsUsed.Length; b++)
+            {
+                var plain = plains[giant][BabyStepsUsed[b]];
+                if (plain is null)
+                {
+                    continue;
+                }
+
+                if (partial is null)
+                {
+                    partial = new Ciphertext();
+                    context.Evaluator.MultiplyPlain(babies[b], plain, partial);
+                }
+                else
+                {
+                    context.Evaluator.MultiplyPlain(babies[b], plain, product);
+                    context.Evaluator.AddInplace(partial, product);
+                }
+            }
+
+            if (partial is null)
+            {
+                continue;
+            }
+
+            if (giant != 0)
+            {
+                partial = context.Rotate(partial, giant * Layout.BabySteps);
+            }
+
+            if (result is null)
+            {
+                result = partial;
+            }
+            else
+            {
+                context.Evaluator.AddInplace(result, partial);
+            }
+        }
+
+        if (result is null)
+        {
+            throw new InvalidOperationException("No diagonal was applied.");
+        }
+
+        if (bias.ContainsAnyExcept(0.0))
+        {
+            var biasSlots = new double[context.SlotCount];
+            var period = Layout.Packing == VectorPacking.Replicated ? Layout.Dimension : context.SlotCount;
+            for (var start = 0; start < context.SlotCount; start += period)
+            {
+                bias.CopyTo(biasSlots.AsSpan(start, bias.Length));
+            }
+
+            context.Evaluator.AddPlainInplace(result, context.EncodeVector(biasSlots, level, result.Scale));
+        }
+
+        context.Evaluator.RescaleToNextInplace(result);
+        CiphertextOps.Snap(result, target);
+        return result;
+    }
+
+    /// <summary>Encodes the diagonals for a level and plaintext scale ahead of time (otherwise the first product does it).</summary>
+    public void Prepare(EvaluationContext context, int level, double inputScale, double? outputScale = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Encoded(context, level, CiphertextOps.PlainScaleFor(context, level, inputScale, outputScale ?? inputScale));
+    }
+
+    /// <summary>Drops the cached encoded diagonals.</summary>
+    public void ClearCache() => _encoded.Clear();
+
+    private Plaintext?[][] Encoded(EvaluationContext context, int level, double plainScale) =>
+        _encoded.GetOrAdd((context.Context, level, plainScale), key =>
+        {
+            var g = Layout.BabySteps;
+            var table = new Plaintext?[Layout.GiantSteps][];
+            for (var i = 0; i < table.Length; i++)
+            {
+                table[i] = new Plaintext?[g];
+            }
+
+            foreach (var (k, values) in _diagonals)
+            {
+                table[k / g][k % g] = context.EncodeVector(values, key.Level, key.Scale);
+            }
+
+            return table;
+        });
+}
