@@ -14,7 +14,8 @@ public static class AdminApi
     /// <summary>Maps <c>/v1/admin</c>.</summary>
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization(Policies.Admin)
+            .WithMetadata(app.JsonBodyLimit());
         group.MapPost("/tenants", CreateTenant).WithName("admin.tenants.create").WithSummary("Create a tenant");
         group.MapGet("/tenants", ListTenants).WithName("admin.tenants.list").WithSummary("List tenants");
         group.MapPost("/tenants/{tenantId}/keys", CreateKey).WithName("admin.keys.create")

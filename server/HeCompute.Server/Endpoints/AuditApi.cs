@@ -11,7 +11,8 @@ public static class AuditApi
     /// <summary>Maps <c>/v1/audit</c>.</summary>
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Auditor);
+        var group = app.MapGroup("/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Auditor)
+            .WithMetadata(app.JsonBodyLimit());
         group.MapGet("/", Export).WithName("audit.export")
             .WithSummary("Export audit entries as JSON lines (after_seq and limit page through; admins may pass tenant_id or omit it for all)")
             .Produces<AuditEntry>(StatusCodes.Status200OK, JsonLinesResult<AuditEntry>.ContentType);

@@ -16,7 +16,8 @@ public static class JobsApi
     /// <summary>Maps <c>/v1/jobs</c>.</summary>
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/jobs").WithTags("Jobs").RequireAuthorization(Policies.Hospital);
+        var group = app.MapGroup("/v1/jobs").WithTags("Jobs").RequireAuthorization(Policies.Hospital)
+            .WithMetadata(app.JsonBodyLimit());
         group.MapGet("/", List).WithName("jobs.list").WithSummary("This tenant's jobs, newest first");
         group.MapGet("/{jobId}", Get).WithName("jobs.get").WithSummary("A job's state, progress and results");
         group.MapPost("/{jobId}/cancel", Cancel).WithName("jobs.cancel").WithSummary("Cancel a queued or running job");

@@ -3,10 +3,8 @@ using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Errors;
 using HeCompute.Server.KeySets;
-using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace HeCompute.Server.Endpoints;
 
@@ -17,12 +15,15 @@ public static class KeySetsApi
     public static IEndpointRouteBuilder MapKeySets(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var limits = app.ServiceProvider.GetRequiredService<IOptions<HeComputeServerOptions>>().Value.Limits;
         var group = app.MapGroup("/v1/keysets").WithTags("Key sets").RequireAuthorization(Policies.Hospital);
         group.MapPost("/", Create).WithName("keysets.create")
             .WithSummary("Upload evaluation keys (multipart/form-data: parms, public_key, relin_keys, galois_keys in SEAL format; optional name)")
-            .Accepts<IFormFileCollection>("multipart/form-data")
-            .WithMetadata(new RequestSizeLimit(limits.MaxKeySetUploadBytes))
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = KeySetUploadSchema.RequestBody();
+                return Task.CompletedTask;
+            })
+            .WithMetadata(app.KeySetUploadLimit())
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

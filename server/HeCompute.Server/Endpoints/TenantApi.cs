@@ -11,7 +11,8 @@ public static class TenantApi
     /// <summary>Maps <c>/v1/me</c> and <c>/v1/tenant</c>.</summary>
     public static IEndpointRouteBuilder MapTenant(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Tenant").RequireAuthorization();
+        var group = app.MapGroup("/v1").WithTags("Tenant").RequireAuthorization()
+            .WithMetadata(app.JsonBodyLimit());
         group.MapGet("/me", WhoAmI).WithName("tenant.me").WithSummary("The caller's tenant, key id and roles");
         group.MapDelete("/tenant/data", Erase).RequireAuthorization(Policies.Hospital).WithName("tenant.erase")
             .WithSummary("Erase this tenant's key sets, jobs and results (the audit log is kept)");
