@@ -1,5 +1,41 @@
+using HeCompute.Server.Audit;
+using HeCompute.Server.Auth;
+using HeCompute.Server.Endpoints;
+using HeCompute.Server.Jobs;
+using HeCompute.Server.KeySets;
+using HeCompute.Server.Options;
+using HeCompute.Server.Storage;
+using HeCompute.Server.Telemetry;
+using Scalar.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddHeComputeOptions();
+builder.Services.AddHeComputeStorage();
+builder.Services.AddHeComputeAuth();
+builder.Services.AddHeComputeApi();
+builder.Services.AddHeComputeKeySets();
+builder.Services.AddHeComputeJobs();
+builder.Services.AddHeComputeTelemetry(builder.Configuration);
+
 var app = builder.Build();
+
+app.UseRouting();
+app.UseMiddleware<AuditMiddleware>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference().AllowAnonymous();
+app.MapHealth();
+app.MapAdmin();
+app.MapTenant();
+app.MapKeySets();
+app.MapJobs();
+app.MapAudit();
+
 app.Run();
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>

@@ -1,0 +1,16 @@
+namespace HeCompute.Contracts;
+
+/// <summary>Body of <c>POST /v1/admin/tenants/{tenantId}/keys</c>.</summary>
+/// <param name="Name">What the key is for (1–200 characters).</param>
+/// <param name="Roles">One or more of <see cref="HeCompute.Contracts.Roles.All"/>.</param>
+public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string> Roles);
+
+/// <summary>An API key's metadata; the secret is never stored and never shown again.</summary>
+public sealed record ApiKeyResponse(
+    string Id, string TenantId, string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>A newly created key: <see cref="Secret"/> is shown this once. Send it as <c>Authorization: Bearer &lt;secret&gt;</c>.</summary>
+public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Secret);
+
+/// <summary>The caller's own identity (<c>GET /v1/me</c>).</summary>
+public sealed record WhoAmIResponse(string TenantId, string KeyId, IReadOnlyList<string> Roles);

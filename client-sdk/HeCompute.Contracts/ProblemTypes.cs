@@ -1,0 +1,55 @@
+namespace HeCompute.Contracts;
+
+/// <summary>The <c>type</c> URIs of the API's RFC 7807 problem details, so clients can branch on them.</summary>
+public static class ProblemTypes
+{
+    private const string Base = "https://hecompute.dev/problems/";
+
+    /// <summary>Encryption parameters below the 128-bit security floor.</summary>
+    public const string InsecureParameters = Base + "insecure-parameters";
+
+    /// <summary>Encryption parameters that are not valid CKKS parameters for another reason.</summary>
+    public const string InvalidParameters = Base + "invalid-parameters";
+
+    /// <summary>Bytes that are not a well-formed SEAL object of the expected kind (also truncated or corrupt compression).</summary>
+    public const string MalformedSealObject = Base + "malformed-seal-object";
+
+    /// <summary>A secret key was sent; the server never accepts one.</summary>
+    public const string SecretKeyRefused = Base + "secret-key-refused";
+
+    /// <summary>An object belongs to other parameters or another level than required.</summary>
+    public const string ParmsMismatch = Base + "parms-mismatch";
+
+    /// <summary>An operand's scale or shape does not fit the operation.</summary>
+    public const string InvalidOperand = Base + "invalid-operand";
+
+    /// <summary>An evaluation key the computation needs was not uploaded.</summary>
+    public const string MissingKey = Base + "missing-key";
+
+    /// <summary>The request is malformed in a way not covered by a more specific type.</summary>
+    public const string BadRequest = Base + "bad-request";
+
+    /// <summary>Request validation failed (see <c>errors</c>).</summary>
+    public const string Validation = Base + "validation";
+
+    /// <summary>No or unknown credentials.</summary>
+    public const string Unauthorized = Base + "unauthorized";
+
+    /// <summary>The credentials lack the role the endpoint needs.</summary>
+    public const string Forbidden = Base + "forbidden";
+
+    /// <summary>No such object for this tenant.</summary>
+    public const string NotFound = Base + "not-found";
+
+    /// <summary>The object is in a state that does not allow the operation.</summary>
+    public const string Conflict = Base + "conflict";
+
+    /// <summary>The body, or one part of it, is larger than allowed.</summary>
+    public const string PayloadTooLarge = Base + "payload-too-large";
+
+    /// <summary>The body's media type is not one the endpoint reads.</summary>
+    public const string UnsupportedMediaType = Base + "unsupported-media-type";
+
+    /// <summary>An unexpected server error (no details are disclosed).</summary>
+    public const string InternalError = Base + "internal-error";
+}

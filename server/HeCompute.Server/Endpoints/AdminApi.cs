@@ -1,0 +1,112 @@
+using HeCompute.Contracts;
+using HeCompute.Server.Audit;
+using HeCompute.Server.Auth;
+using HeCompute.Server.Errors;
+using HeCompute.Server.Storage;
+using HeCompute.Server.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace HeCompute.Server.Endpoints;
+
+/// <summary>Tenants and API keys (admin role).</summary>
+public static class AdminApi
+{
+    /// <summary>Maps <c>/v1/admin</c>.</summary>
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization(Policies.Admin)
+            .WithMetadata(app.JsonBodyLimit());
+        group.MapPost("/tenants", CreateTenant).WithName("admin.tenants.create").WithSummary("Create a tenant");
+        group.MapGet("/tenants", ListTenants).WithName("admin.tenants.list").WithSummary("List tenants");
+        group.MapPost("/tenants/{tenantId}/keys", CreateKey).WithName("admin.keys.create")
+            .WithSummary("Create an API key for a tenant (the secret is returned once)");
+        group.MapGet("/tenants/{tenantId}/keys", ListKeys).WithName("admin.keys.list").WithSummary("List a tenant's API keys (no secrets)");
+        group.MapPost("/keys/{keyId}/revoke", RevokeKey).WithName("admin.keys.revoke").WithSummary("Revoke an API key (effective immediately)");
+        group.MapDelete("/tenants/{tenantId}/data", EraseTenant).WithName("admin.tenants.erase")
+            .WithSummary("Erase a tenant's key sets, jobs and results");
+        return app;
+    }
+
+    private static async Task<Results<Created<TenantResponse>, ValidationProblem>> CreateTenant(
+        CreateTenantRequest request, IMetadataStore metadata, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+    {
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        {
+            return Problems.Validation("name", "A tenant name of 1 to 200 characters is required.");
+        }
+
+        var tenant = new TenantRecord(Ids.New("t"), name, time.GetUtcNow());
+        await metadata.Tenants.CreateAsync(tenant, cancellationToken).ConfigureAwait(false);
+        context.Audit().ObjectIds.Add(tenant.Id);
+        return TypedResults.Created($"/v1/admin/tenants/{tenant.Id}", tenant.ToResponse());
+    }
+
+    private static async Task<Ok<IReadOnlyList<TenantResponse>>> ListTenants(IMetadataStore metadata, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<TenantResponse>>(
+            [.. (await metadata.Tenants.ListAsync(cancellationToken).ConfigureAwait(false)).Select(t => t.ToResponse())]);
+
+    private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateKey(
+        string tenantId, CreateApiKeyRequest request, IMetadataStore metadata, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+    {
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        {
+            return Problems.Validation("name", "A key name of 1 to 200 characters is required.");
+        }
+
+        var roles = (request.Roles ?? []).Distinct(StringComparer.Ordinal).ToArray();
+        if (roles.Length == 0 || roles.Any(r => !Roles.IsKnown(r)))
+        {
+            return Problems.Validation("roles", $"One or more roles are required, each one of: {string.Join(", ", Roles.All)}.");
+        }
+
+        if (await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound("tenant");
+        }
+
+        var (keyId, secret) = ApiKeyToken.Generate();
+        var key = new ApiKeyRecord(keyId, tenantId, name, roles, ApiKeyToken.Hash(secret), time.GetUtcNow(), null);
+        await metadata.ApiKeys.UpsertAsync(key, cancellationToken).ConfigureAwait(false);
+        context.Audit().ObjectIds.AddRange([tenantId, keyId]);
+        return TypedResults.Created($"/v1/admin/keys/{keyId}", new CreatedApiKeyResponse(key.ToResponse(), secret));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ApiKeyResponse>>, ProblemHttpResult>> ListKeys(
+        string tenantId, IMetadataStore metadata, CancellationToken cancellationToken)
+    {
+        if (await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound("tenant");
+        }
+
+        return TypedResults.Ok<IReadOnlyList<ApiKeyResponse>>(
+            [.. (await metadata.ApiKeys.ListAsync(tenantId, cancellationToken).ConfigureAwait(false)).Select(k => k.ToResponse())]);
+    }
+
+    private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RevokeKey(
+        string keyId, IMetadataStore metadata, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+    {
+        context.Audit().ObjectIds.Add(keyId);
+        if (!await metadata.ApiKeys.RevokeAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.NotFound("API key");
+        }
+
+        var key = await metadata.ApiKeys.GetAsync(keyId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(key!.ToResponse());
+    }
+
+    private static async Task<Results<Ok<TenantErasureResponse>, ProblemHttpResult>> EraseTenant(
+        string tenantId, IMetadataStore metadata, TenantDataEraser eraser, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound("tenant");
+        }
+
+        context.Audit().ObjectIds.Add(tenantId);
+        return TypedResults.Ok(await eraser.EraseAsync(tenantId, cancellationToken).ConfigureAwait(false));
+    }
+}

@@ -1,0 +1,44 @@
+using HeCompute.Contracts;
+using HeCompute.Server.Errors;
+using HeCompute.Server.Options;
+using HeCompute.Server.Tenants;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace HeCompute.Server.Endpoints;
+
+/// <summary>Registers the HTTP surface: JSON conventions, problem details, the exception handler, OpenAPI and limits.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>Adds what the endpoints need.</summary>
+    public static IServiceCollection AddHeComputeApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(json => HeComputeJson.Configure(json.SerializerOptions));
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
+        services.AddExceptionHandler<HeComputeExceptionHandler>();
+        // Binding failures (malformed JSON, wrong content type) reach the exception handler, which explains them.
+        services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
+        services.AddSingleton<TenantDataEraser>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HeComputeServerOptions>>(
+            (kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.Limits.MaxRequestBodyBytes);
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "HeCompute API";
+            document.Info.Description =
+                "Encrypted inference and cohort statistics on CKKS ciphertexts. The server never holds a secret key. " +
+                "Authenticate with 'Authorization: Bearer <API key>' (or 'X-Api-Key'). Errors are RFC 7807 problem details.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key created by an admin (shown once at creation).",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+}

@@ -1,0 +1,70 @@
+using HeCompute.Contracts;
+using HeCompute.Server.Audit;
+using HeCompute.Server.Auth;
+using HeCompute.Server.Errors;
+using HeCompute.Server.KeySets;
+using HeCompute.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace HeCompute.Server.Endpoints;
+
+/// <summary>Evaluation key sets (hospital role).</summary>
+public static class KeySetsApi
+{
+    /// <summary>Maps <c>/v1/keysets</c>.</summary>
+    public static IEndpointRouteBuilder MapKeySets(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var group = app.MapGroup("/v1/keysets").WithTags("Key sets").RequireAuthorization(Policies.Hospital);
+        group.MapPost("/", Create).WithName("keysets.create")
+            .WithSummary("Upload evaluation keys (multipart/form-data: parms, public_key, relin_keys, galois_keys in SEAL format; optional name)")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = KeySetUploadSchema.RequestBody();
+                return Task.CompletedTask;
+            })
+            .WithMetadata(app.KeySetUploadLimit())
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("/", List).WithName("keysets.list").WithSummary("List this tenant's key sets");
+        group.MapGet("/{keySetId}", Get).WithName("keysets.get").WithSummary("A key set's metadata");
+        group.MapDelete("/{keySetId}", Delete).WithName("keysets.delete").WithSummary("Delete a key set and its stored keys");
+        return app;
+    }
+
+    private static async Task<Created<KeySetResponse>> Create(HttpContext context, KeySetService keySets, CancellationToken cancellationToken)
+    {
+        var record = await keySets.CreateAsync(context.User.GetTenantId(), context.Request, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Created($"/v1/keysets/{record.Id}", record.ToResponse());
+    }
+
+    private static async Task<Ok<KeySetListResponse>> List(HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
+    {
+        var records = await metadata.KeySets.ListAsync(context.User.GetTenantId(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new KeySetListResponse([.. records.Select(r => r.ToResponse())]));
+    }
+
+    private static async Task<Results<Ok<KeySetResponse>, ProblemHttpResult>> Get(
+        string keySetId, HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
+    {
+        context.Audit().ObjectIds.Add(keySetId);
+        var record = await metadata.KeySets.GetAsync(context.User.GetTenantId(), keySetId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return Problems.NotFound("key set");
+        }
+
+        context.Audit().ParmsId = record.ParmsId;
+        return TypedResults.Ok(record.ToResponse());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string keySetId, HttpContext context, KeySetService keySets, CancellationToken cancellationToken)
+    {
+        context.Audit().ObjectIds.Add(keySetId);
+        return await keySets.DeleteAsync(context.User.GetTenantId(), keySetId, cancellationToken).ConfigureAwait(false)
+            ? TypedResults.NoContent()
+            : Problems.NotFound("key set");
+    }
+}

@@ -1,0 +1,40 @@
+using HeCompute.Contracts;
+using HeCompute.Server.Storage;
+
+namespace HeCompute.Server.Endpoints;
+
+/// <summary>Records to response contracts.</summary>
+internal static class Mapping
+{
+    public static TenantResponse ToResponse(this TenantRecord tenant) => new(tenant.Id, tenant.Name, tenant.CreatedAt);
+
+    public static ApiKeyResponse ToResponse(this ApiKeyRecord key) => new(key.Id, key.TenantId, key.Name, key.Roles, key.CreatedAt, key.RevokedAt);
+
+    public static KeySetResponse ToResponse(this KeySetRecord keySet) => new(
+        keySet.Id,
+        keySet.Name,
+        keySet.ParmsId,
+        keySet.PolyModulusDegree,
+        keySet.CoeffModulusBits,
+        [.. keySet.Parts.Select(p => new KeySetPartResponse(p.Name, p.Sha256, p.Bytes))],
+        keySet.HasPublicKey,
+        keySet.HasRelinKeys,
+        keySet.GaloisElements,
+        keySet.Parts.Sum(p => p.Bytes),
+        keySet.CreatedAt);
+
+    public static JobResponse ToResponse(this JobRecord job) => new(
+        job.Id,
+        job.Kind,
+        job.State,
+        job.Progress,
+        job.ProgressMessage,
+        job.Attempts,
+        job.Error,
+        job.State == JobState.Succeeded ? [.. job.Results.Select(r => new JobResultResponse(r.Name, r.Sha256, r.Bytes))] : [],
+        job.Output is null ? null : System.Text.Json.JsonDocument.Parse(job.Output).RootElement.Clone(),
+        job.CreatedAt,
+        job.StartedAt,
+        job.FinishedAt,
+        job.ExpiresAt);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using HeCompute.Contracts;
+using HeCompute.Server.Storage;
+
+namespace HeCompute.Server.Jobs;
+
+/// <summary>What a handler sees of its job, and how it reports progress, checkpoints and results.</summary>
+public sealed class JobContext
+{
+    private readonly IJobStore _jobs;
+    private readonly IBlobStore _blobs;
+    private readonly BlobCollector _collector;
+
+    internal JobContext(JobRecord job, IServiceProvider services, IJobStore jobs, IBlobStore blobs, BlobCollector collector)
+    {
+        Job = job;
+        Services = services;
+        _jobs = jobs;
+        _blobs = blobs;
+        _collector = collector;
+    }
+
+    /// <summary>The job as claimed.</summary>
+    public JobRecord Job { get; }
+
+    /// <summary>Job id.</summary>
+    public string JobId => Job.Id;
+
+    /// <summary>The tenant that owns the job (use it for every lookup).</summary>
+    public string TenantId => Job.TenantId;
+
+    /// <summary>Which start this is (1 for the first).</summary>
+    public int Attempt => Job.Attempts;
+
+    /// <summary>Whether this run resumes one interrupted by a restart.</summary>
+    public bool IsResume => Job.Attempts > 1;
+
+    /// <summary>The last checkpoint saved by an earlier run, if any.</summary>
+    public string? Checkpoint => Job.Checkpoint;
+
+    /// <summary>The run's service scope.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>The job's input, deserialized with the API's JSON conventions.</summary>
+    /// <exception cref="JobFailedException">The input is missing or not of this shape.</exception>
+    public T ReadInput<T>()
+    {
+        try
+        {
+            return Job.Input is null
+                ? throw new JobFailedException("The job has no input.")
+                : JsonSerializer.Deserialize<T>(Job.Input, HeComputeJson.Options) ?? throw new JobFailedException("The job input is null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new JobFailedException("The job input is not valid: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Records progress (0 to 1) and optionally what is being done.</summary>
+    public Task ReportProgressAsync(double fraction, string? message = null, CancellationToken cancellationToken = default) =>
+        _jobs.UpdateProgressAsync(JobId, fraction, message, cancellationToken);
+
+    /// <summary>Saves where the job is, so a resumed run can continue from there.</summary>
+    public Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default) =>
+        _jobs.SaveCheckpointAsync(JobId, checkpoint, cancellationToken);
+
+    /// <summary>Stores a named result (e.g. a SEAL-format ciphertext), streamed to the blob store; replaces one of the same name.</summary>
+    /// <exception cref="JobFailedException">The job no longer exists (its tenant's data was erased).</exception>
+    public async Task<BlobReference> AddResultAsync(string name, Stream content, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        using var staged = await _blobs.StageAsync(content, maxBytes, cancellationToken).ConfigureAwait(false);
+        var reference = new BlobReference(name, staged.Sha256, staged.Length);
+        await _collector.WithLockAsync(async () =>
+        {
+            if (await _jobs.GetByIdAsync(JobId, CancellationToken.None).ConfigureAwait(false) is null)
+            {
+                throw new JobFailedException("The job was deleted while running.");
+            }
+
+            await _blobs.CommitAsync(staged, CancellationToken.None).ConfigureAwait(false);
+            await _jobs.AddResultAsync(JobId, TenantId, reference, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return reference;
+    }
+}

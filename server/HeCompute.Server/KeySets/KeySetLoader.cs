@@ -1,0 +1,148 @@
+using HeCompute.Ckks;
+using HeCompute.Contracts;
+using HeCompute.Server.Errors;
+
+namespace HeCompute.Server.KeySets;
+
+/// <summary>
+/// Deserializes and validates the parts of a key set with the engine: parameters first (CKKS, 128-bit security),
+/// then each key against them. A part that fails to load but loads as a <see cref="SecretKey"/> for these parameters
+/// is refused as a secret key.
+/// </summary>
+public static class KeySetLoader
+{
+    /// <summary>Loads the parts (each opened fresh from <paramref name="parts"/>) and returns the keys.</summary>
+    /// <exception cref="ProblemException">Missing parameters, invalid or insecure parameters, a malformed key, or a secret key.</exception>
+    public static LoadedKeySet Load(IReadOnlyDictionary<string, Func<Stream>> parts, long maxPartBytes)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (!parts.TryGetValue(KeySetParts.Parms, out var openParms))
+        {
+            throw new ProblemException(
+                StatusCodes.Status400BadRequest, ProblemTypes.Validation, "The request is not valid",
+                $"The '{KeySetParts.Parms}' part (SEAL EncryptionParameters) is required.");
+        }
+
+        EncryptionParameters parms;
+        using (var stream = openParms())
+        {
+            try
+            {
+                parms = EncryptionParameters.ReadFrom(stream, out _);
+            }
+            catch (SealException ex)
+            {
+                throw SealProblems.From(ex, $"Part '{KeySetParts.Parms}'");
+            }
+        }
+
+        if (parms.Scheme != SchemeType.CKKS)
+        {
+            throw new ProblemException(
+                StatusCodes.Status400BadRequest, ProblemTypes.InvalidParameters, "Encryption parameters are not valid",
+                $"The server computes on CKKS only; the parameters are for scheme {parms.Scheme}.");
+        }
+
+        SEALContext context;
+        try
+        {
+            context = new SEALContext(parms);
+        }
+        catch (SealException ex)
+        {
+            throw SealProblems.From(ex, $"Part '{KeySetParts.Parms}'");
+        }
+
+        if (!context.ParametersSet())
+        {
+            throw SealProblems.FromContext(context);
+        }
+
+        var publicKey = LoadPart(parts, KeySetParts.PublicKey, context, stream =>
+        {
+            var key = new PublicKey();
+            key.Load(context, stream);
+            return key;
+        });
+        var relinKeys = LoadPart(parts, KeySetParts.RelinKeys, context, stream =>
+        {
+            var keys = new RelinKeys();
+            keys.Load(context, stream, maxPartBytes);
+            return keys;
+        });
+        var galoisKeys = LoadPart(parts, KeySetParts.GaloisKeys, context, stream =>
+        {
+            var keys = new GaloisKeys();
+            keys.Load(context, stream, maxPartBytes);
+            return keys;
+        });
+
+        if (publicKey is null && relinKeys is null && galoisKeys is null)
+        {
+            throw new ProblemException(
+                StatusCodes.Status400BadRequest, ProblemTypes.Validation, "The request is not valid",
+                $"A key set needs at least one of '{KeySetParts.PublicKey}', '{KeySetParts.RelinKeys}', '{KeySetParts.GaloisKeys}'.");
+        }
+
+        return new LoadedKeySet(parms, context, publicKey, relinKeys, galoisKeys, ApproximateBytes(parms, publicKey, relinKeys, galoisKeys));
+    }
+
+    /// <summary>Bit sizes of the coefficient primes, special prime last.</summary>
+    public static IReadOnlyList<int> CoeffModulusBits(EncryptionParameters parms) =>
+        (parms ?? throw new ArgumentNullException(nameof(parms))).CoeffModulus.Select(m => m.BitCount).ToArray();
+
+    private static T? LoadPart<T>(IReadOnlyDictionary<string, Func<Stream>> parts, string part, SEALContext context, Func<Stream, T> load)
+        where T : class
+    {
+        if (!parts.TryGetValue(part, out var open))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = open();
+            return load(stream);
+        }
+        catch (SealException ex)
+        {
+            if (IsSecretKey(open, context))
+            {
+                throw new ProblemException(
+                    StatusCodes.Status400BadRequest, ProblemTypes.SecretKeyRefused, "A secret key was uploaded",
+                    $"Part '{part}' holds a SEAL SecretKey for these parameters. The server never accepts a secret key: keep it on the client " +
+                    "and upload only the public, relinearization and Galois keys. Consider this secret key exposed and generate a new one.");
+            }
+
+            throw SealProblems.From(ex, $"Part '{part}'");
+        }
+    }
+
+    private static bool IsSecretKey(Func<Stream> open, SEALContext context)
+    {
+        try
+        {
+            using var stream = open();
+            using var secret = new SecretKey();
+            secret.Load(context, stream);
+            return true;
+        }
+        catch (SealException)
+        {
+            return false;
+        }
+    }
+
+    private static long ApproximateBytes(EncryptionParameters parms, PublicKey? publicKey, RelinKeys? relinKeys, GaloisKeys? galoisKeys)
+    {
+        var n = (long)parms.PolyModulusDegree;
+        var primes = (long)parms.CoeffModulus.Count();
+        var onePair = 2 * n * primes * sizeof(ulong);
+        var decomposition = Math.Max(1, primes - 1);
+        var keys = (publicKey is null ? 0 : 1)
+            + (relinKeys is null ? 0 : decomposition)
+            + ((galoisKeys?.GaloisElements.LongCount() ?? 0) * decomposition);
+        // Plus the context's NTT tables and per-level data, roughly four polynomials' worth.
+        return (keys * onePair) + (4 * n * primes * sizeof(ulong));
+    }
+}

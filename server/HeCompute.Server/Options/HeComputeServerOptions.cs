@@ -1,0 +1,29 @@
+namespace HeCompute.Server.Options;
+
+/// <summary>The server's settings, bound from the <c>HeCompute</c> configuration section and validated on start.</summary>
+public sealed class HeComputeServerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "HeCompute";
+
+    /// <summary>Where metadata and blobs live.</summary>
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Request and object size limits.</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
+    /// <summary>The in-memory cache of deserialized evaluation keys.</summary>
+    public KeyCacheOptions KeyCache { get; set; } = new();
+
+    /// <summary>The job runner.</summary>
+    public JobsOptions Jobs { get; set; } = new();
+
+    /// <summary>Metrics export.</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>
+    /// An admin API key to install on start (at least 32 characters). When absent and no admin key exists, the first
+    /// start generates one and prints it once to the console.
+    /// </summary>
+    public string? BootstrapAdminKey { get; set; }
+}

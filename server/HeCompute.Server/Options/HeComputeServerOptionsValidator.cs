@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+
+namespace HeCompute.Server.Options;
+
+/// <summary>Rejects settings the server cannot run with, at start (<c>ValidateOnStart</c>).</summary>
+public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeComputeServerOptions>
+{
+    /// <inheritdoc/>
+    public ValidateOptionsResult Validate(string? name, HeComputeServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Storage.DataDirectory))
+        {
+            errors.Add("HeCompute:Storage:DataDirectory must be set.");
+        }
+
+        var limits = options.Limits;
+        if (limits.MaxRequestBodyBytes < 1024 || limits.MaxJsonBodyBytes < 1024 || limits.MaxKeySetPartBytes < 1024 || limits.MaxKeySetUploadBytes < 1024)
+        {
+            errors.Add("HeCompute:Limits values must each be at least 1024 bytes.");
+        }
+
+        if (limits.MaxKeySetUploadBytes > limits.MaxRequestBodyBytes)
+        {
+            errors.Add("HeCompute:Limits:MaxKeySetUploadBytes cannot exceed MaxRequestBodyBytes.");
+        }
+
+        if (limits.MaxKeySetPartBytes > limits.MaxKeySetUploadBytes)
+        {
+            errors.Add("HeCompute:Limits:MaxKeySetPartBytes cannot exceed MaxKeySetUploadBytes.");
+        }
+
+        if (options.KeyCache.ByteBudget < 0)
+        {
+            errors.Add("HeCompute:KeyCache:ByteBudget cannot be negative.");
+        }
+
+        var jobs = options.Jobs;
+        if (jobs.MaxConcurrency is < 1 or > 64)
+        {
+            errors.Add("HeCompute:Jobs:MaxConcurrency must be between 1 and 64.");
+        }
+
+        if (jobs.MaxAttempts < 1)
+        {
+            errors.Add("HeCompute:Jobs:MaxAttempts must be at least 1.");
+        }
+
+        if (jobs.ResultRetention <= TimeSpan.Zero || jobs.PurgeInterval <= TimeSpan.Zero || jobs.PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add("HeCompute:Jobs time spans must be positive.");
+        }
+
+        if (options.BootstrapAdminKey is { } key && (key.Length < 32 || key.Any(char.IsWhiteSpace)))
+        {
+            errors.Add("HeCompute:BootstrapAdminKey must be at least 32 characters without whitespace.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

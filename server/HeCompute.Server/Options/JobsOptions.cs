@@ -1,0 +1,20 @@
+namespace HeCompute.Server.Options;
+
+/// <summary>The durable job runner.</summary>
+public sealed class JobsOptions
+{
+    /// <summary>Jobs run at once. Default 1 (homomorphic operations already use every core).</summary>
+    public int MaxConcurrency { get; set; } = 1;
+
+    /// <summary>How long a finished job and its results are kept. Default 7 days.</summary>
+    public TimeSpan ResultRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often expired jobs are purged. Default 10 minutes.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the runner looks for queued jobs when not woken. Default 2 seconds.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Starts allowed per job (resumes after restarts included) before it is failed. Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+}

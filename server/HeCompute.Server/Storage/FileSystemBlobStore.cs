@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace HeCompute.Server.Storage;
+
+/// <summary>
+/// Blobs as files under <c>{BlobDirectory}/sha256/{first two hex digits}/{hash}</c>. A write streams to
+/// <c>{BlobDirectory}/tmp/</c>, is flushed to disk (fsync), and is renamed into place on commit, so a reader never
+/// sees a partial blob and a crash leaves at most a stray temporary file (swept on start).
+/// </summary>
+public sealed class FileSystemBlobStore : IBlobStore
+{
+    private const int BufferSize = 81920;
+    private readonly string _objects;
+    private readonly string _temp;
+
+    /// <summary>Creates the store and its directories, removing temporary files a crash left behind.</summary>
+    public FileSystemBlobStore(StoragePaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        _objects = Path.Combine(paths.BlobDirectory, "sha256");
+        _temp = Path.Combine(paths.BlobDirectory, "tmp");
+        Directory.CreateDirectory(_objects);
+        Directory.CreateDirectory(_temp);
+        foreach (var stale in Directory.EnumerateFiles(_temp))
+        {
+            File.Delete(stale);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<StagedBlob> StageAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var tempPath = Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".tmp");
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var completed = false;
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long length = 0;
+            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            {
+                int read;
+                while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    length += read;
+                    if (length > maxBytes)
+                    {
+                        throw new PayloadTooLargeException($"The body is larger than the allowed {maxBytes} bytes.", maxBytes);
+                    }
+
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+
+            completed = true;
+            return new StagedBlob(tempPath, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (!completed)
+            {
+                File.Delete(tempPath);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task CommitAsync(StagedBlob staged, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
+        if (staged.Committed)
+        {
+            return Task.CompletedTask;
+        }
+
+        var final = PathOf(staged.Sha256);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        if (File.Exists(final))
+        {
+            File.Delete(staged.TempPath);
+        }
+        else
+        {
+            try
+            {
+                File.Move(staged.TempPath, final, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(final))
+            {
+                // Same content committed concurrently: identical bytes, keep theirs.
+                File.Delete(staged.TempPath);
+            }
+        }
+
+        staged.Committed = true;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Stream OpenRead(string sha256) =>
+        new FileStream(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    /// <inheritdoc/>
+    public bool Exists(string sha256) => File.Exists(PathOf(sha256));
+
+    /// <inheritdoc/>
+    public void Delete(string sha256) => File.Delete(PathOf(sha256));
+
+    /// <inheritdoc/>
+    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var probe = Path.Combine(_temp, "health-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await File.WriteAllBytesAsync(probe, [1, 2, 3], cancellationToken).ConfigureAwait(false);
+            var back = await File.ReadAllBytesAsync(probe, cancellationToken).ConfigureAwait(false);
+            if (back.Length != 3)
+            {
+                throw new IOException("The blob directory did not return what was written.");
+            }
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
+    }
+
+    private string PathOf(string sha256)
+    {
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException("A blob name is 64 lowercase hex digits.", nameof(sha256));
+        }
+
+        return Path.Combine(_objects, sha256[..2], sha256);
+    }
+}

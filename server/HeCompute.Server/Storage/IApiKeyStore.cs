@@ -1,0 +1,20 @@
+namespace HeCompute.Server.Storage;
+
+/// <summary>API keys (hashes only).</summary>
+public interface IApiKeyStore
+{
+    /// <summary>Adds a key, or replaces the hash, name and roles of the key with the same id (un-revoking it).</summary>
+    Task UpsertAsync(ApiKeyRecord key, CancellationToken cancellationToken);
+
+    /// <summary>The key with this id, or null.</summary>
+    Task<ApiKeyRecord?> GetAsync(string keyId, CancellationToken cancellationToken);
+
+    /// <summary>A tenant's keys, oldest first.</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a key; false if there is no such key.</summary>
+    Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken);
+
+    /// <summary>Whether any unrevoked key has the admin role.</summary>
+    Task<bool> AnyActiveAdminAsync(CancellationToken cancellationToken);
+}

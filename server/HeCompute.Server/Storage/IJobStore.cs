@@ -1,0 +1,45 @@
+namespace HeCompute.Server.Storage;
+
+/// <summary>The durable job table.</summary>
+public interface IJobStore
+{
+    /// <summary>Adds a queued job.</summary>
+    Task CreateAsync(JobRecord job, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's job, or null (also when it belongs to another tenant).</summary>
+    Task<JobRecord?> GetAsync(string tenantId, string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Any job by id (for the runner).</summary>
+    Task<JobRecord?> GetByIdAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's jobs, newest first.</summary>
+    Task<IReadOnlyList<JobRecord>> ListAsync(string tenantId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Atomically moves the oldest queued job to running (counting the attempt) and returns it.</summary>
+    Task<JobRecord?> ClaimNextAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every job in the running state (after a restart: those interrupted).</summary>
+    Task<IReadOnlyList<JobRecord>> ListRunningAsync(CancellationToken cancellationToken);
+
+    /// <summary>Puts a running job back in the queue (to be resumed), noting why.</summary>
+    Task RequeueAsync(string jobId, string note, CancellationToken cancellationToken);
+
+    /// <summary>Records progress of a running job.</summary>
+    Task UpdateProgressAsync(string jobId, double progress, string? message, CancellationToken cancellationToken);
+
+    /// <summary>Stores a handler's checkpoint (what a resume starts from).</summary>
+    Task SaveCheckpointAsync(string jobId, string checkpoint, CancellationToken cancellationToken);
+
+    /// <summary>Adds or replaces a named result blob of a job.</summary>
+    Task AddResultAsync(string jobId, string tenantId, BlobReference result, CancellationToken cancellationToken);
+
+    /// <summary>Moves a running (or queued) job to a final state; false if it was already final.</summary>
+    Task<bool> FinishAsync(
+        string jobId, Contracts.JobState state, string? error, string? output, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a queued job, or flags a running one.</summary>
+    Task<CancelOutcome> RequestCancelAsync(string tenantId, string jobId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Deletes finished jobs whose expiry has passed; returns the blob hashes they referenced.</summary>
+    Task<IReadOnlyList<string>> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}

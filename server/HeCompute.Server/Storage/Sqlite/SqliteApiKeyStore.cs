@@ -1,0 +1,77 @@
+using HeCompute.Contracts;
+using Microsoft.Data.Sqlite;
+
+namespace HeCompute.Server.Storage.Sqlite;
+
+/// <summary>API keys in SQLite.</summary>
+public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
+{
+    /// <inheritdoc/>
+    public async Task UpsertAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            """
+            INSERT INTO api_keys (id, tenant_id, name, roles, secret_hash, created_at, revoked_at)
+            VALUES ($id, $tenant, $name, $roles, $hash, $at, NULL)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, roles = excluded.roles, secret_hash = excluded.secret_hash, revoked_at = NULL;
+            """)
+            .With("$id", key.Id).With("$tenant", key.TenantId).With("$name", key.Name)
+            .With("$roles", string.Join(',', key.Roles)).With("$hash", key.SecretHash).With("$at", SqliteDatabase.Format(key.CreatedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ApiKeyRecord?> GetAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var list = await QueryAsync("SELECT * FROM api_keys WHERE id = $p;", keyId, cancellationToken).ConfigureAwait(false);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string tenantId, CancellationToken cancellationToken) =>
+        QueryAsync("SELECT * FROM api_keys WHERE tenant_id = $p ORDER BY created_at, id;", tenantId, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $at) WHERE id = $id;")
+            .With("$id", keyId).With("$at", SqliteDatabase.Format(revokedAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> AnyActiveAdminAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            "SELECT roles FROM api_keys WHERE revoked_at IS NULL AND (',' || roles || ',') LIKE $pattern LIMIT 1;")
+            .With("$pattern", "%," + Roles.Admin + ",%");
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    private async Task<IReadOnlyList<ApiKeyRecord>> QueryAsync(string sql, string parameter, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(sql).With("$p", parameter);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<ApiKeyRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(Read(reader));
+        }
+
+        return result;
+    }
+
+    private static ApiKeyRecord Read(SqliteDataReader reader) => new(
+        reader.GetString("id"),
+        reader.GetString("tenant_id"),
+        reader.GetString("name"),
+        reader.GetString("roles").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        (byte[])reader["secret_hash"],
+        reader.GetTimestamp("created_at"),
+        reader.GetTimestampOrNull("revoked_at"));
+}

@@ -1,0 +1,213 @@
+using HeCompute.Contracts;
+using Microsoft.Data.Sqlite;
+
+namespace HeCompute.Server.Storage.Sqlite;
+
+/// <summary>The durable job table in SQLite; result blobs are <c>blob_refs</c> rows owned by the job.</summary>
+public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
+{
+    /// <inheritdoc/>
+    public async Task CreateAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            """
+            INSERT INTO jobs (id, tenant_id, kind, state, progress, attempts, input, created_at)
+            VALUES ($id, $tenant, $kind, $state, 0, 0, $input, $at);
+            """)
+            .With("$id", job.Id).With("$tenant", job.TenantId).With("$kind", job.Kind).With("$state", StateText(job.State))
+            .With("$input", job.Input).With("$at", SqliteDatabase.Format(job.CreatedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<JobRecord?> GetAsync(string tenantId, string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT * FROM jobs WHERE tenant_id = $tenant AND id = $id;", cancellationToken, ("$tenant", tenantId), ("$id", jobId)).ConfigureAwait(false))
+        .FirstOrDefault();
+
+    /// <inheritdoc/>
+    public async Task<JobRecord?> GetByIdAsync(string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT * FROM jobs WHERE id = $id;", cancellationToken, ("$id", jobId)).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<JobRecord>> ListAsync(string tenantId, int limit, CancellationToken cancellationToken) =>
+        QueryAsync("SELECT * FROM jobs WHERE tenant_id = $tenant ORDER BY created_at DESC, id LIMIT $limit;", cancellationToken, ("$tenant", tenantId), ("$limit", limit));
+
+    /// <inheritdoc/>
+    public async Task<JobRecord?> ClaimNextAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string? id;
+        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = connection.Command(
+            """
+            UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = $now
+            WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1) AND state = 'queued'
+            RETURNING id;
+            """).With("$now", SqliteDatabase.Format(now)))
+        {
+            id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+
+        return id is null ? null : await GetByIdAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<JobRecord>> ListRunningAsync(CancellationToken cancellationToken) =>
+        QueryAsync("SELECT * FROM jobs WHERE state = 'running' ORDER BY created_at, id;", cancellationToken);
+
+    /// <inheritdoc/>
+    public Task RequeueAsync(string jobId, string note, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET state = 'queued', progress_message = $note WHERE id = $id AND state = 'running';", cancellationToken, ("$id", jobId), ("$note", note));
+
+    /// <inheritdoc/>
+    public Task UpdateProgressAsync(string jobId, double progress, string? message, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE jobs SET progress = $progress, progress_message = COALESCE($message, progress_message) WHERE id = $id AND state = 'running';",
+            cancellationToken, ("$id", jobId), ("$progress", Math.Clamp(progress, 0, 1)), ("$message", message));
+
+    /// <inheritdoc/>
+    public Task SaveCheckpointAsync(string jobId, string checkpoint, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET checkpoint = $checkpoint WHERE id = $id AND state = 'running';", cancellationToken, ("$id", jobId), ("$checkpoint", checkpoint));
+
+    /// <inheritdoc/>
+    public async Task AddResultAsync(string jobId, string tenantId, BlobReference result, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await SqliteBlobRefs.InsertAsync(connection, null, jobId, tenantId, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> FinishAsync(
+        string jobId, JobState state, string? error, string? output, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            """
+            UPDATE jobs SET state = $state, error = $error, output = $output, finished_at = $finished, expires_at = $expires,
+                progress = CASE WHEN $state = 'succeeded' THEN 1 ELSE progress END
+            WHERE id = $id AND state IN ('queued', 'running');
+            """,
+            cancellationToken,
+            ("$id", jobId), ("$state", StateText(state)), ("$error", error), ("$output", output),
+            ("$finished", SqliteDatabase.Format(finishedAt)), ("$expires", SqliteDatabase.Format(expiresAt))).ConfigureAwait(false) > 0;
+
+    /// <inheritdoc/>
+    public async Task<CancelOutcome> RequestCancelAsync(string tenantId, string jobId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var cancelled = await ExecuteAsync(
+            """
+            UPDATE jobs SET state = 'cancelled', error = 'cancelled on request before it started', finished_at = $now, expires_at = $expires
+            WHERE tenant_id = $tenant AND id = $id AND state = 'queued';
+            """,
+            cancellationToken, ("$tenant", tenantId), ("$id", jobId), ("$now", SqliteDatabase.Format(now)), ("$expires", SqliteDatabase.Format(expiresAt))).ConfigureAwait(false);
+        if (cancelled > 0)
+        {
+            return CancelOutcome.Cancelled;
+        }
+
+        var flagged = await ExecuteAsync(
+            "UPDATE jobs SET cancel_requested = 1 WHERE tenant_id = $tenant AND id = $id AND state = 'running';",
+            cancellationToken, ("$tenant", tenantId), ("$id", jobId)).ConfigureAwait(false);
+        if (flagged > 0)
+        {
+            return CancelOutcome.CancelRequested;
+        }
+
+        return await GetAsync(tenantId, jobId, cancellationToken).ConfigureAwait(false) is null ? CancelOutcome.NotFound : CancelOutcome.AlreadyFinished;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var released = await SqliteBlobRefs.DeleteAsync(
+            connection, transaction,
+            "owner_id IN (SELECT id FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p)",
+            SqliteDatabase.Format(now), cancellationToken).ConfigureAwait(false);
+        await using (var command = connection.Command(
+            "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $now;", transaction).With("$now", SqliteDatabase.Format(now)))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return released;
+    }
+
+    internal static string StateText(JobState state) => state switch
+    {
+        JobState.Queued => "queued",
+        JobState.Running => "running",
+        JobState.Succeeded => "succeeded",
+        JobState.Failed => "failed",
+        JobState.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+
+    private static JobState ParseState(string text) => text switch
+    {
+        "queued" => JobState.Queued,
+        "running" => JobState.Running,
+        "succeeded" => JobState.Succeeded,
+        "failed" => JobState.Failed,
+        "cancelled" => JobState.Cancelled,
+        _ => throw new InvalidDataException($"Unknown job state '{text}'."),
+    };
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.With(name, value);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<JobRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<JobRecord>();
+        await using (var command = connection.Command(sql))
+        {
+            foreach (var (name, value) in parameters)
+            {
+                command.With(name, value);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(Read(reader));
+            }
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rows[i] = rows[i] with { Results = await SqliteBlobRefs.ListAsync(connection, null, rows[i].Id, cancellationToken).ConfigureAwait(false) };
+        }
+
+        return rows;
+    }
+
+    private static JobRecord Read(SqliteDataReader reader) => new(
+        reader.GetString("id"),
+        reader.GetString("tenant_id"),
+        reader.GetString("kind"),
+        ParseState(reader.GetString("state")),
+        reader.GetDouble(reader.GetOrdinal("progress")),
+        reader.GetStringOrNull("progress_message"),
+        (int)reader.GetInt64("attempts"),
+        reader.GetStringOrNull("error"),
+        reader.GetStringOrNull("input"),
+        reader.GetStringOrNull("checkpoint"),
+        reader.GetStringOrNull("output"),
+        reader.GetInt64("cancel_requested") != 0,
+        [],
+        reader.GetTimestamp("created_at"),
+        reader.GetTimestampOrNull("started_at"),
+        reader.GetTimestampOrNull("finished_at"),
+        reader.GetTimestampOrNull("expires_at"));
+}

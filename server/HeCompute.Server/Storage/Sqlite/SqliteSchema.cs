@@ -1,0 +1,133 @@
+using Microsoft.Data.Sqlite;
+
+namespace HeCompute.Server.Storage.Sqlite;
+
+/// <summary>The schema as numbered migrations, applied once each and recorded in <c>schema_migrations</c>.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: tenants, keys, key sets, blob references, jobs, audit log.
+        """
+        CREATE TABLE tenants (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            tenant_id TEXT NOT NULL REFERENCES tenants(id),
+            name TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            secret_hash BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX api_keys_tenant ON api_keys(tenant_id);
+        CREATE TABLE keysets (
+            id TEXT PRIMARY KEY,
+            tenant_id TEXT NOT NULL REFERENCES tenants(id),
+            name TEXT,
+            parms_id TEXT NOT NULL,
+            poly_modulus_degree INTEGER NOT NULL,
+            coeff_modulus_bits TEXT NOT NULL,
+            galois_elements TEXT NOT NULL,
+            has_public_key INTEGER NOT NULL,
+            has_relin_keys INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX keysets_tenant ON keysets(tenant_id, created_at);
+        CREATE TABLE blob_refs (
+            owner_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            PRIMARY KEY (owner_id, name)
+        );
+        CREATE INDEX blob_refs_sha256 ON blob_refs(sha256);
+        CREATE INDEX blob_refs_tenant ON blob_refs(tenant_id);
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            tenant_id TEXT NOT NULL REFERENCES tenants(id),
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            progress REAL NOT NULL DEFAULT 0,
+            progress_message TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            input TEXT,
+            checkpoint TEXT,
+            output TEXT,
+            cancel_requested INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            expires_at TEXT
+        );
+        CREATE INDEX jobs_tenant ON jobs(tenant_id, created_at);
+        CREATE INDEX jobs_state ON jobs(state, created_at);
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY,
+            timestamp TEXT NOT NULL,
+            tenant_id TEXT,
+            key_id TEXT,
+            action TEXT NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            object_ids TEXT NOT NULL,
+            bodies_in TEXT NOT NULL,
+            bodies_out TEXT NOT NULL,
+            parms_id TEXT,
+            duration_us INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_log_tenant ON audit_log(tenant_id, seq);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        """,
+    ];
+
+    /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>
+    public static async Task MigrateAsync(SqliteConnection connection, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using (var wal = connection.Command("PRAGMA journal_mode = WAL;"))
+        {
+            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var create = connection.Command(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);"))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        long current;
+        await using (var query = connection.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations;"))
+        {
+            current = (long)(await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        for (var version = (int)current + 1; version <= Migrations.Length; version++)
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var migrate = connection.Command(Migrations[version - 1], transaction))
+            {
+                await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var record = connection.Command("INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $at);", transaction)
+                .With("$v", version).With("$at", SqliteDatabase.Format(time.GetUtcNow())))
+            {
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using HeCompute.Contracts;
+using HeCompute.Server.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace HeCompute.Server.Tests;
+
+public sealed class AuditTests
+{
+    [Fact]
+    public async Task Every_call_is_logged_with_hashes_and_the_chain_verifies_offline()
+    {
+        using var directory = new TempDirectory();
+        using var factory = new HeComputeFactory(directory.Path);
+        using var hospital = await factory.NewTenantAsync(Roles.Hospital);
+        using var auditor = await factory.NewKeyAsync(hospital.TenantId, Roles.Auditor);
+        var keys = KeyMaterial.Shared;
+        using var form = Api.KeySetForm((KeySetParts.Parms, keys.Parms), (KeySetParts.RelinKeys, keys.RelinKeysSeeded));
+        var keySet = await Api.UploadAsync(hospital.Http, form);
+        using (await hospital.Http.GetAsync($"/v1/keysets/{keySet.Id}"))
+        {
+        }
+
+        using (await hospital.Http.GetAsync("/v1/keysets/ks_missing"))
+        {
+        }
+
+        using var response = await auditor.Http.GetAsync("/v1/audit");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        var export = await response.Content.ReadAsStringAsync();
+        var entries = AuditChain.ReadJsonLines(new StringReader(export)).ToList();
+        Assert.All(entries, e => Assert.Equal(hospital.TenantId, e.TenantId));
+
+        var upload = Assert.Single(entries, e => e.Action == "keysets.create");
+        Assert.Equal(hospital.KeyId, upload.KeyId);
+        Assert.Equal(201, upload.Status);
+        Assert.Equal("success", upload.Outcome);
+        Assert.Equal(keys.ParmsId, upload.ParmsId);
+        Assert.Equal([keySet.Id], upload.ObjectIds);
+        Assert.Equal(new[] { Api.Sha256Hex(keys.Parms), Api.Sha256Hex(keys.RelinKeysSeeded) }.Order(), upload.BodiesIn.Order());
+        Assert.True(upload.DurationMicroseconds > 0);
+        var miss = Assert.Single(entries, e => e.Action == "keysets.get" && e.Status == 404);
+        Assert.Equal("client_error", miss.Outcome);
+
+        var offline = AuditChain.VerifyJsonLines(new StringReader(export));
+        Assert.True(offline.Valid, offline.Reason);
+        Assert.Equal(entries.Count, offline.Entries);
+
+        using var admin = factory.Admin();
+        var all = await (await admin.GetAsync("/v1/audit/verify")).ReadAsync<AuditVerificationResponse>();
+        Assert.True(all.Valid, all.Reason);
+        Assert.True(all.Chains >= 2);
+        // The export call itself was logged after the export was written, so the head has moved on since.
+        Assert.NotEqual(offline.Heads[hospital.TenantId], all.Heads[hospital.TenantId]);
+    }
+
+    [Fact]
+    public async Task The_log_is_append_only_and_a_tampered_row_is_detected()
+    {
+        using var directory = new TempDirectory();
+        using var factory = new HeComputeFactory(directory.Path);
+        using var hospital = await factory.NewTenantAsync(Roles.Hospital, Roles.Auditor);
+        for (var i = 0; i < 3; i++)
+        {
+            using (await hospital.Http.GetAsync("/v1/keysets"))
+            {
+            }
+        }
+
+        var before = await (await hospital.Http.GetAsync("/v1/audit/verify")).ReadAsync<AuditVerificationResponse>();
+        Assert.True(before.Valid, before.Reason);
+        var entries = AuditChain.ReadJsonLines(new StringReader(await hospital.Http.GetStringAsync("/v1/audit"))).ToList();
+        var target = entries[1];
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "hecompute.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using (var update = connection.CreateCommand())
+        {
+            update.CommandText = "UPDATE audit_log SET status = 500 WHERE seq = $seq;";
+            update.Parameters.AddWithValue("$seq", target.Seq);
+            var refused = await Assert.ThrowsAsync<SqliteException>(() => update.ExecuteNonQueryAsync());
+            Assert.Contains("append-only", refused.Message, StringComparison.Ordinal);
+        }
+
+        // Someone with write access to the file drops the guard and rewrites history: the chain shows it.
+        await using (var tamper = connection.CreateCommand())
+        {
+            tamper.CommandText = "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET status = 500, outcome = 'server_error' WHERE seq = $seq;";
+            tamper.Parameters.AddWithValue("$seq", target.Seq);
+            Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
+        }
+
+        var after = await (await hospital.Http.GetAsync("/v1/audit/verify")).ReadAsync<AuditVerificationResponse>();
+        Assert.False(after.Valid);
+        Assert.Equal(target.Seq, after.FirstInvalidSeq);
+        Assert.Contains("altered", after.Reason, StringComparison.Ordinal);
+
+        // Recomputing the tampered row's hash does not help: the next entry no longer links to it.
+        var export = AuditChain.ReadJsonLines(new StringReader(await hospital.Http.GetStringAsync("/v1/audit"))).ToList();
+        var forged = export.Select(e => e.Seq == target.Seq ? e with { Hash = AuditChain.ComputeHash(e.PrevHash, e) } : e).ToList();
+        var relinked = AuditChain.Verify(forged);
+        Assert.False(relinked.Valid);
+        Assert.Equal(entries[2].Seq, relinked.FirstInvalidSeq);
+
+        // Removing an entry breaks the link as well.
+        var removed = AuditChain.Verify(entries.Where(e => e.Seq != target.Seq));
+        Assert.False(removed.Valid);
+    }
+}
