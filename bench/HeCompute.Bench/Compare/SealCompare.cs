@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+
+namespace HeCompute.Bench.Compare;
+
+/// <summary>
+/// The <c>--seal-compare</c> mode: our operations timed with the node-seal runner's Stopwatch-median protocol,
+/// then the node-seal runner itself in the same run (one after the other, never side by side: both would compete
+/// for the two cores), then one markdown table beside the native SEAL anchors.
+/// </summary>
+public static class SealCompare
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Usage of the mode's options.</summary>
+    public const string Usage = """
+        --seal-compare [--quick] [--n 8192,16384] [--no-seal] [--seal-root DIR] [--out FILE]
+          --quick       a tenth of the repetitions (30 calls at N=8192, 10 at N=16384; warm-up 3), for CI-size runs
+          --n           ring degrees to run (default 8192,16384)
+          --no-seal     skip the node-seal runner (its columns show "–")
+          --seal-root   directory against which tests/interop/install.sh and bench/seal-reference/bench.mjs are
+                        resolved (default: the repository holding HeCompute.sln above the working directory)
+          --out         also write the markdown table to FILE
+        """;
+
+    /// <summary>Runs the mode; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var quick = args.Contains("--quick");
+        var noSeal = args.Contains("--no-seal");
+        var degrees = (Option(args, "--n") ?? "8192,16384").Split(',').Select(s => int.Parse(s, Invariant)).ToArray();
+        var output = Option(args, "--out");
+        var sealRoot = Option(args, "--seal-root");
+
+        var loadBefore = LoadAverage();
+        var ours = new Dictionary<(int N, string Op), double>();
+        foreach (var n in degrees)
+        {
+            var repetitions = Repetitions.For(n, quick);
+            Console.Error.WriteLine($"ours N={n}: {repetitions.Warmup} warm-up + {repetitions.Calls} timed calls per op, median");
+            MeasureOps(n, repetitions, ours);
+        }
+
+        Dictionary<(int N, string Op), double> seal = [];
+        string? sealError = "skipped (--no-seal)";
+        if (!noSeal)
+        {
+            Console.Error.WriteLine("node-seal: running " + RepoPaths.SealBenchScript);
+            (seal, sealError) = NodeSealRunner.Run(sealRoot ?? RepoPaths.FindRoot(), degrees, quick);
+            if (sealError is not null)
+            {
+                Console.Error.WriteLine("node-seal: " + sealError);
+            }
+        }
+
+        var report = Render(degrees, ours, seal, sealError, quick, $"load average (1 min) {loadBefore} at start, {LoadAverage()} at end");
+        Console.WriteLine(report);
+        if (output is not null)
+        {
+            File.WriteAllText(output, report);
+        }
+
+        return 0;
+    }
+
+    private static void MeasureOps(int n, Repetitions repetitions, Dictionary<(int N, string Op), double> into)
+    {
+        var ckks = new CkksFixture(n);
+        foreach (var op in CkksOps.All)
+        {
+            Settle();
+            into[(n, op.Key)] = MedianTimer.MedianMicroseconds(() => op.Run(ckks), repetitions);
+            Console.Error.WriteLine(FormattableString.Invariant($"  {op.Key,-22} {into[(n, op.Key)],10:F1} µs"));
+        }
+
+        var ntt = new NttFixture(n);
+        foreach (var op in NttOps.All)
+        {
+            Settle();
+            into[(n, op.Key)] = MedianTimer.MedianMicroseconds(() => op.Run(ntt), repetitions);
+            Console.Error.WriteLine(FormattableString.Invariant($"  {op.Key,-22} {into[(n, op.Key)],10:F1} µs"));
+        }
+    }
+
+    /// <summary>Starts each op from a collected heap, so one op's garbage is not collected on the next op's clock.</summary>
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    /// <summary>The markdown report: context lines, the table, and the ops slower than native SEAL.</summary>
+    public static string Render(IReadOnlyList<int> degrees, Dictionary<(int N, string Op), double> ours,
+        Dictionary<(int N, string Op), double> seal, string? sealError, bool quick, string load)
+    {
+        ArgumentNullException.ThrowIfNull(degrees);
+        ArgumentNullException.ThrowIfNull(ours);
+        ArgumentNullException.ThrowIfNull(seal);
+        var text = new StringBuilder();
+        text.AppendLine(Invariant, $"HeCompute vs node-seal (measured in this run) vs native SEAL 4.4.3 (anchors.md), median µs per call; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(Invariant, $"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs, AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {RuntimeInformation.FrameworkDescription}; engine may use all cores (it parallelises across RNS primes); {load}.");
+        text.AppendLine(Invariant, $"Protocol: {string.Join("; ", degrees.Select(n => $"N={n}: {Repetitions.For(n, quick).Warmup} warm-up + {Repetitions.For(n, quick).Calls} timed calls"))}{(quick ? " (--quick)" : string.Empty)}. ratio = ours / node-seal (below 1: we are faster).");
+        if (sealError is not null)
+        {
+            text.AppendLine(Invariant, $"node-seal: not measured ({sealError}).");
+        }
+
+        text.AppendLine();
+        text.Append("| op |");
+        foreach (var n in degrees)
+        {
+            text.Append(Invariant, $" ours N={n} | node-seal N={n} | ratio | native N={n} |");
+        }
+
+        text.AppendLine();
+        text.Append("|---|");
+        text.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|---:|", degrees.Count)));
+        text.AppendLine();
+
+        var slower = new List<string>();
+        foreach (var op in CkksOps.All.Concat<OpSpec>(NttOps.All))
+        {
+            text.Append(Invariant, $"| {op.Label} |");
+            foreach (var n in degrees)
+            {
+                double? mine = ours.TryGetValue((n, op.Key), out var m) ? m : null;
+                double? theirs = seal.TryGetValue((n, op.Key), out var s) ? s : null;
+                var native = op.Anchor.Native(n);
+                text.Append(Invariant, $" {Micros(mine)} | {Micros(theirs)} | {Ratio(mine, theirs)} | {Micros(native)} |");
+                if (mine is double a && native is double b && a > b)
+                {
+                    slower.Add(FormattableString.Invariant($"{op.Label} at N={n}: {a:F0} µs vs {b:F0} µs native ({a / b:F2}×)"));
+                }
+            }
+
+            text.AppendLine();
+        }
+
+        text.AppendLine();
+        if (slower.Count == 0)
+        {
+            text.AppendLine("No op is slower than native SEAL's anchor.");
+        }
+        else
+        {
+            text.AppendLine("Slower than native SEAL's anchor:");
+            foreach (var line in slower)
+            {
+                text.AppendLine("- " + line);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Micros(double? value) => value switch
+    {
+        null => "–",
+        >= 100 => value.Value.ToString("F0", Invariant),
+        _ => value.Value.ToString("F1", Invariant),
+    };
+
+    private static string Ratio(double? ours, double? theirs) =>
+        ours is double a && theirs is double b && b > 0 ? (a / b).ToString("F2", Invariant) + "×" : "–";
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>The 1-minute load average: other work on the machine shows up here, and in the medians.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+}
