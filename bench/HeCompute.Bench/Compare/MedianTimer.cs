@@ -7,16 +7,23 @@ namespace HeCompute.Bench.Compare;
 /// <param name="Calls">Timed calls; the median of their durations is reported.</param>
 public readonly record struct Repetitions(int Warmup, int Calls)
 {
-    /// <summary>The anchors' counts (300 calls at N=8192, 100 at N=16384, a tenth of that as warm-up), or a tenth of them with <paramref name="quick"/>.</summary>
+    /// <summary>Warm-up calls as a fraction of the timed calls (at least 3), as in the node-seal runner.</summary>
+    public const double WarmupFraction = 0.1;
+
+    /// <summary>
+    /// The anchors' and the node-seal runner's counts: 300 timed calls at N=8192 and 100 at N=16384, or 20 and 10
+    /// with <paramref name="quick"/>; warm-up max(3, ⌈calls × 0.1⌉).
+    /// </summary>
     public static Repetitions For(int n, bool quick)
     {
-        var calls = n <= 8192 ? 300 : 100;
-        if (quick)
+        var calls = (n <= 8192, quick) switch
         {
-            calls /= 10;
-        }
-
-        return new Repetitions(Math.Max(3, calls / 10), calls);
+            (true, false) => 300,
+            (false, false) => 100,
+            (true, true) => 20,
+            (false, true) => 10,
+        };
+        return new Repetitions(Math.Max(3, (int)Math.Ceiling(calls * WarmupFraction)), calls);
     }
 }
 

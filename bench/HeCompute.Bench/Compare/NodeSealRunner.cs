@@ -12,8 +12,8 @@ public static class NodeSealRunner
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan BenchTimeout = TimeSpan.FromMinutes(30);
 
-    /// <summary>node-seal medians per (N, op), or an error message when the runner could not be run.</summary>
-    public static (Dictionary<(int N, string Op), double> Results, string? Error) Run(string root, IReadOnlyList<int> degrees, bool quick)
+    /// <summary>node-seal's medians, or an error message when the runner could not be run.</summary>
+    public static (NodeSealResults? Results, string? Error) Run(string root, IReadOnlyList<int> degrees, bool quick)
     {
         ArgumentNullException.ThrowIfNull(degrees);
         var install = Path.Combine(root, RepoPaths.InstallScript);
@@ -22,7 +22,7 @@ public static class NodeSealRunner
         {
             if (!File.Exists(file))
             {
-                return ([], $"{file} not found (pass --seal-root <checkout that has it>)");
+                return (null, $"{file} not found (pass --seal-root <checkout that has it>)");
             }
         }
 
@@ -30,7 +30,7 @@ public static class NodeSealRunner
         var node = installOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
         if (installCode != 0 || node is null || !File.Exists(node))
         {
-            return ([], $"{RepoPaths.InstallScript} failed (exit {installCode}); no node binary");
+            return (null, $"{RepoPaths.InstallScript} failed (exit {installCode}); no node binary");
         }
 
         var arguments = new List<string> { "--experimental-wasm-exnref", script };
@@ -38,30 +38,37 @@ public static class NodeSealRunner
         var (code, stdout) = Exec(node, arguments, root, BenchTimeout);
         if (code != 0)
         {
-            return ([], $"{RepoPaths.SealBenchScript} exited with {code}");
+            return (null, $"{RepoPaths.SealBenchScript} exited with {code}");
         }
 
         try
         {
             var results = NodeSealResults.Parse(stdout);
-            return results.Count == 0 ? ([], $"{RepoPaths.SealBenchScript} printed no results we recognise") : (results, null);
+            return results.Medians.Count == 0 ? (null, $"{RepoPaths.SealBenchScript} printed no medians") : (results, null);
         }
         catch (System.Text.Json.JsonException e)
         {
-            return ([], $"{RepoPaths.SealBenchScript} did not print JSON: {e.Message}");
+            return (null, $"{RepoPaths.SealBenchScript} did not print its JSON: {e.Message}");
         }
     }
 
-    /// <summary>The runner's command line after the script: the ring degrees, the repetitions, and --quick.</summary>
+    /// <summary>
+    /// The runner's options: the ring degrees, and the repetitions and warm-up fraction spelled out (the same
+    /// <see cref="Repetitions.For"/> as ours), so both sides run the same counts whatever the runner's defaults.
+    /// </summary>
     public static IEnumerable<string> BenchArguments(IReadOnlyList<int> degrees, bool quick)
     {
         ArgumentNullException.ThrowIfNull(degrees);
-        yield return "--n";
+        yield return "--sizes";
         yield return string.Join(',', degrees.Select(n => n.ToString(CultureInfo.InvariantCulture)));
-        if (quick)
+        foreach (var n in degrees)
         {
-            yield return "--quick";
+            yield return "--reps" + n.ToString(CultureInfo.InvariantCulture);
+            yield return Repetitions.For(n, quick).Calls.ToString(CultureInfo.InvariantCulture);
         }
+
+        yield return "--warmup";
+        yield return Repetitions.WarmupFraction.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Runs a process; its stderr goes to ours as it comes, its stdout is returned.</summary>

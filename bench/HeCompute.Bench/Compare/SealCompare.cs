@@ -44,7 +44,7 @@ public static class SealCompare
             MeasureOps(n, repetitions, ours);
         }
 
-        Dictionary<(int N, string Op), double> seal = [];
+        NodeSealResults? seal = null;
         string? sealError = "skipped (--no-seal)";
         if (!noSeal)
         {
@@ -95,19 +95,17 @@ public static class SealCompare
 
     /// <summary>The markdown report: context lines, the table, and the ops slower than native SEAL.</summary>
     public static string Render(IReadOnlyList<int> degrees, Dictionary<(int N, string Op), double> ours,
-        Dictionary<(int N, string Op), double> seal, string? sealError, bool quick, string load)
+        NodeSealResults? seal, string? sealError, bool quick, string load)
     {
         ArgumentNullException.ThrowIfNull(degrees);
         ArgumentNullException.ThrowIfNull(ours);
-        ArgumentNullException.ThrowIfNull(seal);
         var text = new StringBuilder();
         text.AppendLine(Invariant, $"HeCompute vs node-seal (measured in this run) vs native SEAL 4.4.3 (anchors.md), median µs per call; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine(Invariant, $"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs, AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {RuntimeInformation.FrameworkDescription}; engine may use all cores (it parallelises across RNS primes); {load}.");
-        text.AppendLine(Invariant, $"Protocol: {string.Join("; ", degrees.Select(n => $"N={n}: {Repetitions.For(n, quick).Warmup} warm-up + {Repetitions.For(n, quick).Calls} timed calls"))}{(quick ? " (--quick)" : string.Empty)}. ratio = ours / node-seal (below 1: we are faster).");
-        if (sealError is not null)
-        {
-            text.AppendLine(Invariant, $"node-seal: not measured ({sealError}).");
-        }
+        text.AppendLine(Invariant, $"Protocol: {string.Join("; ", degrees.Select(n => $"N={n}: {Repetitions.For(n, quick).Warmup} warm-up + {Repetitions.For(n, quick).Calls} timed calls"))}{(quick ? " (--quick)" : string.Empty)}, the same counts on both sides; our warm-up also lasts at least {MedianTimer.MinWarmup.TotalSeconds:0.##} s (JIT tiering). ratio = ours / node-seal (below 1: we are faster).");
+        text.AppendLine(seal is not null
+            ? $"node-seal: {seal.Versions}, run by {RepoPaths.SealBenchScript} right after ours."
+            : $"node-seal: not measured ({sealError}).");
 
         text.AppendLine();
         text.Append("| op |");
@@ -128,7 +126,7 @@ public static class SealCompare
             foreach (var n in degrees)
             {
                 double? mine = ours.TryGetValue((n, op.Key), out var m) ? m : null;
-                double? theirs = seal.TryGetValue((n, op.Key), out var s) ? s : null;
+                double? theirs = seal is not null && seal.Medians.TryGetValue((n, op.Key), out var s) ? s : null;
                 var native = op.Anchor.Native(n);
                 text.Append(Invariant, $" {Micros(mine)} | {Micros(theirs)} | {Ratio(mine, theirs)} | {Micros(native)} |");
                 if (mine is double a && native is double b && a > b)
