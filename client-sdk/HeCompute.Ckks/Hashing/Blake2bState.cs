@@ -21,23 +21,7 @@ internal struct Blake2bState
         0x510E527FADE682D1UL, 0x9B05688C2B3E6C1FUL, 0x1F83D9ABFB41BD6BUL, 0x5BE0CD19137E2179UL,
     ];
 
-    // RFC 7693 section 2.7; rounds 10 and 11 reuse rows 0 and 1.
-    private static ReadOnlySpan<byte> Sigma =>
-    [
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-        14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3,
-        11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4,
-        7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8,
-        9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13,
-        2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9,
-        12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11,
-        13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10,
-        6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5,
-        10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0,
-    ];
-
     private Words8 _h;
-    private Words16 _m;
     private BlockBuffer _buffer;
     private ulong _t0;
     private ulong _t1;
@@ -119,22 +103,27 @@ internal struct Blake2bState
         buffer[_filled..].Clear();
         Compress(buffer, (uint)_filled, last: true);
 
-        Span<byte> full = stackalloc byte[MaxDigestBytes];
         ReadOnlySpan<ulong> h = _h;
-        for (int i = 0; i < 8; i++)
+        int wholeWords = _digestLength / sizeof(ulong);
+        for (int i = 0; i < wholeWords; i++)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(full[(i * 8)..], h[i]);
+            BinaryPrimitives.WriteUInt64LittleEndian(output[(i * sizeof(ulong))..], h[i]);
         }
 
-        full[.._digestLength].CopyTo(output);
-        CryptographicOperations.ZeroMemory(full);
+        int tailBytes = _digestLength % sizeof(ulong);
+        if (tailBytes != 0)
+        {
+            Span<byte> tail = stackalloc byte[sizeof(ulong)];
+            BinaryPrimitives.WriteUInt64LittleEndian(tail, h[wholeWords]);
+            tail[..tailBytes].CopyTo(output[(wholeWords * sizeof(ulong))..]);
+            CryptographicOperations.ZeroMemory(tail);
+        }
     }
 
     /// <summary>Wipes chaining value and buffered input, which may be key material.</summary>
     public void Clear()
     {
         ((Span<ulong>)_h).Clear();
-        ((Span<ulong>)_m).Clear();
         ((Span<byte>)_buffer).Clear();
         _t0 = 0;
         _t1 = 0;
@@ -149,11 +138,10 @@ internal struct Blake2bState
             _t1++;
         }
 
-        Span<ulong> m = _m;
-        for (int i = 0; i < 16; i++)
-        {
-            m[i] = BinaryPrimitives.ReadUInt64LittleEndian(block[(i * 8)..]);
-        }
+        ulong m0 = Word(block, 0), m1 = Word(block, 1), m2 = Word(block, 2), m3 = Word(block, 3);
+        ulong m4 = Word(block, 4), m5 = Word(block, 5), m6 = Word(block, 6), m7 = Word(block, 7);
+        ulong m8 = Word(block, 8), m9 = Word(block, 9), m10 = Word(block, 10), m11 = Word(block, 11);
+        ulong m12 = Word(block, 12), m13 = Word(block, 13), m14 = Word(block, 14), m15 = Word(block, 15);
 
         Span<ulong> h = _h;
         ReadOnlySpan<ulong> iv = IV;
@@ -161,19 +149,116 @@ internal struct Blake2bState
         ulong v8 = iv[0], v9 = iv[1], v10 = iv[2], v11 = iv[3];
         ulong v12 = iv[4] ^ _t0, v13 = iv[5] ^ _t1, v14 = last ? ~iv[6] : iv[6], v15 = iv[7];
 
-        ReadOnlySpan<byte> sigma = Sigma;
-        for (int round = 0; round < 12; round++)
-        {
-            ReadOnlySpan<byte> s = sigma.Slice(round % 10 * 16, 16);
-            G(ref v0, ref v4, ref v8, ref v12, m[s[0]], m[s[1]]);
-            G(ref v1, ref v5, ref v9, ref v13, m[s[2]], m[s[3]]);
-            G(ref v2, ref v6, ref v10, ref v14, m[s[4]], m[s[5]]);
-            G(ref v3, ref v7, ref v11, ref v15, m[s[6]], m[s[7]]);
-            G(ref v0, ref v5, ref v10, ref v15, m[s[8]], m[s[9]]);
-            G(ref v1, ref v6, ref v11, ref v12, m[s[10]], m[s[11]]);
-            G(ref v2, ref v7, ref v8, ref v13, m[s[12]], m[s[13]]);
-            G(ref v3, ref v4, ref v9, ref v14, m[s[14]], m[s[15]]);
-        }
+        // Fully unrolled so the message schedule (RFC 7693 SIGMA, rows 0-9 then 0-1 again) is
+        // resolved at compile time and all 32 words stay in registers or fixed stack slots.
+        // Round 0
+        G(ref v0, ref v4, ref v8, ref v12, m0, m1);
+        G(ref v1, ref v5, ref v9, ref v13, m2, m3);
+        G(ref v2, ref v6, ref v10, ref v14, m4, m5);
+        G(ref v3, ref v7, ref v11, ref v15, m6, m7);
+        G(ref v0, ref v5, ref v10, ref v15, m8, m9);
+        G(ref v1, ref v6, ref v11, ref v12, m10, m11);
+        G(ref v2, ref v7, ref v8, ref v13, m12, m13);
+        G(ref v3, ref v4, ref v9, ref v14, m14, m15);
+        // Round 1
+        G(ref v0, ref v4, ref v8, ref v12, m14, m10);
+        G(ref v1, ref v5, ref v9, ref v13, m4, m8);
+        G(ref v2, ref v6, ref v10, ref v14, m9, m15);
+        G(ref v3, ref v7, ref v11, ref v15, m13, m6);
+        G(ref v0, ref v5, ref v10, ref v15, m1, m12);
+        G(ref v1, ref v6, ref v11, ref v12, m0, m2);
+        G(ref v2, ref v7, ref v8, ref v13, m11, m7);
+        G(ref v3, ref v4, ref v9, ref v14, m5, m3);
+        // Round 2
+        G(ref v0, ref v4, ref v8, ref v12, m11, m8);
+        G(ref v1, ref v5, ref v9, ref v13, m12, m0);
+        G(ref v2, ref v6, ref v10, ref v14, m5, m2);
+        G(ref v3, ref v7, ref v11, ref v15, m15, m13);
+        G(ref v0, ref v5, ref v10, ref v15, m10, m14);
+        G(ref v1, ref v6, ref v11, ref v12, m3, m6);
+        G(ref v2, ref v7, ref v8, ref v13, m7, m1);
+        G(ref v3, ref v4, ref v9, ref v14, m9, m4);
+        // Round 3
+        G(ref v0, ref v4, ref v8, ref v12, m7, m9);
+        G(ref v1, ref v5, ref v9, ref v13, m3, m1);
+        G(ref v2, ref v6, ref v10, ref v14, m13, m12);
+        G(ref v3, ref v7, ref v11, ref v15, m11, m14);
+        G(ref v0, ref v5, ref v10, ref v15, m2, m6);
+        G(ref v1, ref v6, ref v11, ref v12, m5, m10);
+        G(ref v2, ref v7, ref v8, ref v13, m4, m0);
+        G(ref v3, ref v4, ref v9, ref v14, m15, m8);
+        // Round 4
+        G(ref v0, ref v4, ref v8, ref v12, m9, m0);
+        G(ref v1, ref v5, ref v9, ref v13, m5, m7);
+        G(ref v2, ref v6, ref v10, ref v14, m2, m4);
+        G(ref v3, ref v7, ref v11, ref v15, m10, m15);
+        G(ref v0, ref v5, ref v10, ref v15, m14, m1);
+        G(ref v1, ref v6, ref v11, ref v12, m11, m12);
+        G(ref v2, ref v7, ref v8, ref v13, m6, m8);
+        G(ref v3, ref v4, ref v9, ref v14, m3, m13);
+        // Round 5
+        G(ref v0, ref v4, ref v8, ref v12, m2, m12);
+        G(ref v1, ref v5, ref v9, ref v13, m6, m10);
+        G(ref v2, ref v6, ref v10, ref v14, m0, m11);
+        G(ref v3, ref v7, ref v11, ref v15, m8, m3);
+        G(ref v0, ref v5, ref v10, ref v15, m4, m13);
+        G(ref v1, ref v6, ref v11, ref v12, m7, m5);
+        G(ref v2, ref v7, ref v8, ref v13, m15, m14);
+        G(ref v3, ref v4, ref v9, ref v14, m1, m9);
+        // Round 6
+        G(ref v0, ref v4, ref v8, ref v12, m12, m5);
+        G(ref v1, ref v5, ref v9, ref v13, m1, m15);
+        G(ref v2, ref v6, ref v10, ref v14, m14, m13);
+        G(ref v3, ref v7, ref v11, ref v15, m4, m10);
+        G(ref v0, ref v5, ref v10, ref v15, m0, m7);
+        G(ref v1, ref v6, ref v11, ref v12, m6, m3);
+        G(ref v2, ref v7, ref v8, ref v13, m9, m2);
+        G(ref v3, ref v4, ref v9, ref v14, m8, m11);
+        // Round 7
+        G(ref v0, ref v4, ref v8, ref v12, m13, m11);
+        G(ref v1, ref v5, ref v9, ref v13, m7, m14);
+        G(ref v2, ref v6, ref v10, ref v14, m12, m1);
+        G(ref v3, ref v7, ref v11, ref v15, m3, m9);
+        G(ref v0, ref v5, ref v10, ref v15, m5, m0);
+        G(ref v1, ref v6, ref v11, ref v12, m15, m4);
+        G(ref v2, ref v7, ref v8, ref v13, m8, m6);
+        G(ref v3, ref v4, ref v9, ref v14, m2, m10);
+        // Round 8
+        G(ref v0, ref v4, ref v8, ref v12, m6, m15);
+        G(ref v1, ref v5, ref v9, ref v13, m14, m9);
+        G(ref v2, ref v6, ref v10, ref v14, m11, m3);
+        G(ref v3, ref v7, ref v11, ref v15, m0, m8);
+        G(ref v0, ref v5, ref v10, ref v15, m12, m2);
+        G(ref v1, ref v6, ref v11, ref v12, m13, m7);
+        G(ref v2, ref v7, ref v8, ref v13, m1, m4);
+        G(ref v3, ref v4, ref v9, ref v14, m10, m5);
+        // Round 9
+        G(ref v0, ref v4, ref v8, ref v12, m10, m2);
+        G(ref v1, ref v5, ref v9, ref v13, m8, m4);
+        G(ref v2, ref v6, ref v10, ref v14, m7, m6);
+        G(ref v3, ref v7, ref v11, ref v15, m1, m5);
+        G(ref v0, ref v5, ref v10, ref v15, m15, m11);
+        G(ref v1, ref v6, ref v11, ref v12, m9, m14);
+        G(ref v2, ref v7, ref v8, ref v13, m3, m12);
+        G(ref v3, ref v4, ref v9, ref v14, m13, m0);
+        // Round 10
+        G(ref v0, ref v4, ref v8, ref v12, m0, m1);
+        G(ref v1, ref v5, ref v9, ref v13, m2, m3);
+        G(ref v2, ref v6, ref v10, ref v14, m4, m5);
+        G(ref v3, ref v7, ref v11, ref v15, m6, m7);
+        G(ref v0, ref v5, ref v10, ref v15, m8, m9);
+        G(ref v1, ref v6, ref v11, ref v12, m10, m11);
+        G(ref v2, ref v7, ref v8, ref v13, m12, m13);
+        G(ref v3, ref v4, ref v9, ref v14, m14, m15);
+        // Round 11
+        G(ref v0, ref v4, ref v8, ref v12, m14, m10);
+        G(ref v1, ref v5, ref v9, ref v13, m4, m8);
+        G(ref v2, ref v6, ref v10, ref v14, m9, m15);
+        G(ref v3, ref v7, ref v11, ref v15, m13, m6);
+        G(ref v0, ref v5, ref v10, ref v15, m1, m12);
+        G(ref v1, ref v6, ref v11, ref v12, m0, m2);
+        G(ref v2, ref v7, ref v8, ref v13, m11, m7);
+        G(ref v3, ref v4, ref v9, ref v14, m5, m3);
 
         h[0] ^= v0 ^ v8;
         h[1] ^= v1 ^ v9;
@@ -184,6 +269,10 @@ internal struct Blake2bState
         h[6] ^= v6 ^ v14;
         h[7] ^= v7 ^ v15;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Word(ReadOnlySpan<byte> block, int index) =>
+        BinaryPrimitives.ReadUInt64LittleEndian(block[(index * sizeof(ulong))..]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void G(ref ulong a, ref ulong b, ref ulong c, ref ulong d, ulong x, ulong y)
@@ -200,12 +289,6 @@ internal struct Blake2bState
 
     [InlineArray(8)]
     private struct Words8
-    {
-        private ulong _element;
-    }
-
-    [InlineArray(16)]
-    private struct Words16
     {
         private ulong _element;
     }

@@ -6,7 +6,7 @@ namespace HeCompute.Ckks;
 /// The scheme, ring degree N and coefficient modulus (SEALNet's <c>EncryptionParameters</c>). Mutable until handed
 /// to a <see cref="SEALContext"/>, which validates it and builds the modulus chain.
 /// </summary>
-public sealed class EncryptionParameters : IEquatable<EncryptionParameters>
+public sealed class EncryptionParameters : IEquatable<EncryptionParameters>, IDisposable
 {
     private ulong _polyModulusDegree;
     private Modulus[] _coeffModulus = [];
@@ -226,4 +226,9 @@ public sealed class EncryptionParameters : IEquatable<EncryptionParameters>
 
     /// <inheritdoc/>
     public override int GetHashCode() => ParmsId.GetHashCode();
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
+    }
 }

@@ -7,7 +7,7 @@ namespace HeCompute.Ckks;
 /// An integer modulus of at most 61 bits (SEALNet's <c>Modulus</c>). Coefficient moduli of CKKS parameters are
 /// primes congruent to 1 modulo 2N; the value 0 stands for "no modulus" (a CKKS plain modulus).
 /// </summary>
-public sealed class Modulus : IEquatable<Modulus>, IComparable<Modulus>
+public sealed class Modulus : IEquatable<Modulus>, IComparable<Modulus>, IDisposable
 {
     private const ulong MaxValueExclusive = 1UL << 61;
 
@@ -104,4 +104,9 @@ public sealed class Modulus : IEquatable<Modulus>, IComparable<Modulus>
 
     /// <summary>Ordering.</summary>
     public static bool operator >=(Modulus? left, Modulus? right) => !(left < right);
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
+    }
 }

@@ -12,7 +12,7 @@ namespace HeCompute.Ckks;
 /// <see cref="InvalidParametersException"/> naming the limit). <see cref="SecLevelType.None"/> is the explicit,
 /// research-only opt-out.
 /// </remarks>
-public sealed class SEALContext
+public sealed class SEALContext : IDisposable
 {
     private readonly Dictionary<ParmsId, ContextData> _levels = [];
 
@@ -234,5 +234,10 @@ public sealed class SEALContext
         }
 
         return ((used - 1) * 64) + (64 - System.Numerics.BitOperations.LeadingZeroCount(product[used - 1]));
+    }
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
     }
 }

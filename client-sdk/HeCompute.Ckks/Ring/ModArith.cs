@@ -95,7 +95,7 @@ public static class ModArith
     public static ulong MultiplyShoup(ulong x, ulong w, ulong wShoup, in SmallModulus q)
     {
         ulong r = MultiplyShoupLazy(x, w, wShoup, q.Value);
-        return r >= q.Value ? r - q.Value : r;
+        return SubtractIfAtLeast(r, q.Value);
     }
 
     /// <summary>(x * w) mod q up to one extra q: the result lies in [0, 2q) for any 64-bit x.</summary>
@@ -104,6 +104,38 @@ public static class ModArith
     {
         ulong estimate = Math.BigMul(x, wShoup, out _);
         return x * w - estimate * q;
+    }
+
+    /// <summary>floor(w·2^63 / q) for w &lt; q: a Shoup companion one bit short, so that it stays below 2^63.</summary>
+    internal static ulong Shoup63(ulong w, in SmallModulus q) => ShoupUnchecked(w, q) >> 1;
+
+    /// <summary>
+    /// x·w mod q in [0, 2q) for x &lt; 2^63 from the 63-bit companion w63 = floor(w·2^63 / q).
+    /// The NTT butterflies only ever pass values below 4q &lt; 2^63.
+    /// </summary>
+    /// <remarks>
+    /// The estimate skips the low×low partial product (and the carry it could contribute),
+    /// which is what makes the AVX-512 version cheap; the scalar reference mirrors it exactly so
+    /// that both paths produce the same lazy values.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong MultiplyShoup63(ulong x, ulong w, ulong w63, ulong q)
+    {
+        ulong xHi = x >> 32;
+        ulong xLo = x & 0xFFFF_FFFFUL;
+        ulong wHi = w63 >> 32;
+        ulong wLo = w63 & 0xFFFF_FFFFUL;
+        ulong estimate = (2 * (xHi * wHi)) + (((xLo * wHi) + (xHi * wLo)) >> 31);
+        return SubtractIfAtLeast((x * w) - (estimate * q), q << 1);
+    }
+
+    /// <summary>x - bound if x &gt;= bound, else x; for bound &lt;= 2^63 and x &lt; 2·bound, without a branch.</summary>
+    /// <remarks>Lazy NTT values are close to uniformly spread, so a branch here would mispredict half the time.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong SubtractIfAtLeast(ulong x, ulong bound)
+    {
+        ulong d = x - bound;
+        return d + (bound & (ulong)((long)d >> 63));
     }
 
     /// <summary>Returns b^e mod q.</summary>

@@ -10,6 +10,10 @@ namespace HeCompute.Ckks.Ring;
 /// a(ψ^(2·bitrev(k)+1)) at position k, where ψ = <see cref="Root"/> is the smallest primitive
 /// 2N-th root of unity modulo q — the same root and output order SEAL uses.
 /// </para>
+/// <para>
+/// The transforms run on AVX-512 where available, else on AVX2, else as portable scalar code,
+/// with bit-identical results (including the lazy outputs of <see cref="ForwardLazy"/>).
+/// </para>
 /// <para>Instances are immutable and safe to share between threads.</para>
 /// </remarks>
 public sealed partial class NttTables
@@ -22,7 +26,7 @@ public sealed partial class NttTables
 
     // rootPowers[k] = ψ^bitrev(k); forward stage with m blocks uses entries m..2m-1 in order,
     // which is SEAL's table layout. invRootPowers[k] = ψ^-bitrev(k) serves the mirrored
-    // Gentleman–Sande stages the same way. Both carry Shoup companions.
+    // Gentleman–Sande stages the same way. Both carry 63-bit Shoup companions (see MultiplyShoup63).
     private readonly ulong[] _rootPowers;
     private readonly ulong[] _rootPowersShoup;
     private readonly ulong[] _invRootPowers;
@@ -74,17 +78,17 @@ public sealed partial class NttTables
         {
             int k = (int)BitReverse.Reverse((uint)i, logN);
             _rootPowers[k] = power;
-            _rootPowersShoup[k] = ModArith.ShoupUnchecked(power, q);
+            _rootPowersShoup[k] = ModArith.Shoup63(power, q);
             _invRootPowers[k] = invPower;
-            _invRootPowersShoup[k] = ModArith.ShoupUnchecked(invPower, q);
+            _invRootPowersShoup[k] = ModArith.Shoup63(invPower, q);
             power = ModArith.Multiply(power, root, q);
             invPower = ModArith.Multiply(invPower, invRoot, q);
         }
 
         _invN = ModArith.Inverse((ulong)n, q);
-        _invNShoup = ModArith.ShoupUnchecked(_invN, q);
+        _invNShoup = ModArith.Shoup63(_invN, q);
         _lastInvRootTimesInvN = ModArith.Multiply(_invRootPowers[1], _invN, q);
-        _lastInvRootTimesInvNShoup = ModArith.ShoupUnchecked(_lastInvRootTimesInvN, q);
+        _lastInvRootTimesInvNShoup = ModArith.Shoup63(_lastInvRootTimesInvN, q);
     }
 
     /// <summary>log2 of the transform length.</summary>
@@ -108,9 +112,13 @@ public sealed partial class NttTables
     public void Forward(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            ForwardVector(values, reduce: true);
+            ForwardVector512(values, reduce: true);
+        }
+        else if (UseVector256)
+        {
+            ForwardVector256(values, reduce: true);
         }
         else
         {
@@ -128,9 +136,13 @@ public sealed partial class NttTables
     public void ForwardLazy(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            ForwardVector(values, reduce: false);
+            ForwardVector512(values, reduce: false);
+        }
+        else if (UseVector256)
+        {
+            ForwardVector256(values, reduce: false);
         }
         else
         {
@@ -140,16 +152,21 @@ public sealed partial class NttTables
 
     /// <summary>
     /// In-place inverse of <see cref="Forward"/> (including the N^-1 scaling).
-    /// Input: evaluations in SEAL's NTT order, each &lt; q. Output: coefficients in natural order, in [0, q).
+    /// Input: evaluations in SEAL's NTT order, each &lt; q (values below 2q are also accepted).
+    /// Output: coefficients in natural order, in [0, q).
     /// </summary>
     /// <param name="values">N evaluations, transformed in place.</param>
     /// <exception cref="ArgumentException">The length is not N.</exception>
     public void Inverse(Span<ulong> values)
     {
         CheckLength(values);
-        if (UseVector)
+        if (UseVector512)
         {
-            InverseVector(values);
+            InverseVector512(values);
+        }
+        else if (UseVector256)
+        {
+            InverseVector256(values);
         }
         else
         {
@@ -158,75 +175,81 @@ public sealed partial class NttTables
     }
 
     /// <summary>Portable forward transform with outputs in [0, 4q); the reference for the vector path.</summary>
-    internal void ForwardLazyScalar(Span<ulong> values)
+    internal unsafe void ForwardLazyScalar(Span<ulong> values)
     {
         ulong q = Modulus.Value;
         ulong twoQ = q << 1;
         int n = N;
         int gap = n >> 1;
-        for (int m = 1; m < n; m <<= 1, gap >>= 1)
+        fixed (ulong* data = values)
         {
-            for (int i = 0; i < m; i++)
+            for (int m = 1; m < n; m <<= 1, gap >>= 1)
             {
-                ulong w = _rootPowers[m + i];
-                ulong wShoup = _rootPowersShoup[m + i];
-                Span<ulong> x = values.Slice(2 * i * gap, gap);
-                Span<ulong> y = values.Slice((2 * i * gap) + gap, gap);
-                for (int j = 0; j < x.Length; j++)
+                for (int i = 0; i < m; i++)
                 {
-                    // Harvey butterfly: u is kept below 2q and v below 2q, so u + v and
-                    // u - v + 2q stay below 4q without ever being fully reduced.
-                    ulong u = x[j];
-                    u = u >= twoQ ? u - twoQ : u;
-                    ulong v = ModArith.MultiplyShoupLazy(y[j], w, wShoup, q);
-                    x[j] = u + v;
-                    y[j] = u - v + twoQ;
+                    ulong w = _rootPowers[m + i];
+                    ulong wShoup = _rootPowersShoup[m + i];
+                    ulong* x = data + (2 * i * gap);
+                    ulong* y = x + gap;
+                    for (int j = 0; j < gap; j++)
+                    {
+                        // Harvey butterfly: u is kept below 2q and v below 2q, so u + v and
+                        // u - v + 2q stay below 4q without ever being fully reduced.
+                        ulong u = ModArith.SubtractIfAtLeast(x[j], twoQ);
+                        ulong v = ModArith.MultiplyShoup63(y[j], w, wShoup, q);
+                        x[j] = u + v;
+                        y[j] = u - v + twoQ;
+                    }
                 }
             }
         }
     }
 
     /// <summary>Portable inverse transform; the reference for the vector path.</summary>
-    internal void InverseScalar(Span<ulong> values)
+    internal unsafe void InverseScalar(Span<ulong> values)
     {
         ulong q = Modulus.Value;
         ulong twoQ = q << 1;
         int n = N;
         int gap = 1;
-        for (int m = n >> 1; m > 1; m >>= 1, gap <<= 1)
+        fixed (ulong* data = values)
         {
-            for (int i = 0; i < m; i++)
+            for (int m = n >> 1; m > 1; m >>= 1, gap <<= 1)
             {
-                ulong w = _invRootPowers[m + i];
-                ulong wShoup = _invRootPowersShoup[m + i];
-                Span<ulong> x = values.Slice(2 * i * gap, gap);
-                Span<ulong> y = values.Slice((2 * i * gap) + gap, gap);
-                for (int j = 0; j < x.Length; j++)
+                for (int i = 0; i < m; i++)
                 {
-                    // Values stay in [0, 2q) between stages.
-                    ulong u = x[j];
-                    ulong v = y[j];
-                    ulong sum = u + v;
-                    x[j] = sum >= twoQ ? sum - twoQ : sum;
-                    y[j] = ModArith.MultiplyShoupLazy(u - v + twoQ, w, wShoup, q);
+                    ulong w = _invRootPowers[m + i];
+                    ulong wShoup = _invRootPowersShoup[m + i];
+                    ulong* x = data + (2 * i * gap);
+                    ulong* y = x + gap;
+                    for (int j = 0; j < gap; j++)
+                    {
+                        // Values stay in [0, 2q) between stages.
+                        ulong u = x[j];
+                        ulong v = y[j];
+                        x[j] = ModArith.SubtractIfAtLeast(u + v, twoQ);
+                        y[j] = ModArith.MultiplyShoup63(u - v + twoQ, w, wShoup, q);
+                    }
                 }
             }
-        }
 
-        Span<ulong> xs = values[..gap];
-        Span<ulong> ys = values.Slice(gap, gap);
-        for (int j = 0; j < xs.Length; j++)
-        {
-            ulong u = xs[j];
-            ulong v = ys[j];
-            ulong a = ModArith.MultiplyShoupLazy(u + v, _invN, _invNShoup, q);
-            ulong b = ModArith.MultiplyShoupLazy(u - v + twoQ, _lastInvRootTimesInvN, _lastInvRootTimesInvNShoup, q);
-            xs[j] = a >= q ? a - q : a;
-            ys[j] = b >= q ? b - q : b;
+            ulong* xs = data;
+            ulong* ys = data + gap;
+            for (int j = 0; j < gap; j++)
+            {
+                ulong u = xs[j];
+                ulong v = ys[j];
+                ulong a = ModArith.MultiplyShoup63(u + v, _invN, _invNShoup, q);
+                ulong b = ModArith.MultiplyShoup63(u - v + twoQ, _lastInvRootTimesInvN, _lastInvRootTimesInvNShoup, q);
+                xs[j] = ModArith.SubtractIfAtLeast(a, q);
+                ys[j] = ModArith.SubtractIfAtLeast(b, q);
+            }
         }
     }
 
-    private bool UseVector => LogN >= MinVectorLogN && Vector512Arith.IsSupported;
+    private bool UseVector512 => LogN >= MinVector512LogN && Vector512Arith.IsSupported;
+
+    private bool UseVector256 => LogN >= MinVector256LogN && Vector256Arith.IsSupported;
 
     /// <summary>Reduces lazy forward outputs from [0, 4q) to [0, q).</summary>
     internal void ReduceFromFourQ(Span<ulong> values)
@@ -235,9 +258,7 @@ public sealed partial class NttTables
         ulong twoQ = q << 1;
         for (int i = 0; i < values.Length; i++)
         {
-            ulong x = values[i];
-            x = x >= twoQ ? x - twoQ : x;
-            values[i] = x >= q ? x - q : x;
+            values[i] = ModArith.SubtractIfAtLeast(ModArith.SubtractIfAtLeast(values[i], twoQ), q);
         }
     }
 

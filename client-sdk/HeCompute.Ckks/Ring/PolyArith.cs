@@ -7,6 +7,8 @@ namespace HeCompute.Ckks.Ring;
 /// Unless stated otherwise inputs must be below q and outputs are fully reduced to [0, q).
 /// The destination may be the same span as any input (exact aliasing; partially overlapping
 /// spans are not supported). All spans must have equal length. No method allocates.
+/// The kernels run on AVX-512 where available, else on AVX2, else as portable scalar code; all
+/// three produce identical results.
 /// </remarks>
 public static class PolyArith
 {
@@ -21,7 +23,11 @@ public static class PolyArith
         CheckLengths(a, b, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.AddMod(a, b, dst, q);
+            PolyArithVector512.AddMod(a, b, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.AddMod(a, b, dst, q);
         }
         else
         {
@@ -40,7 +46,11 @@ public static class PolyArith
         CheckLengths(a, b, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.SubMod(a, b, dst, q);
+            PolyArithVector512.SubMod(a, b, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.SubMod(a, b, dst, q);
         }
         else
         {
@@ -58,7 +68,11 @@ public static class PolyArith
         CheckLengths(a, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.NegateMod(a, dst, q);
+            PolyArithVector512.NegateMod(a, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.NegateMod(a, dst, q);
         }
         else
         {
@@ -75,9 +89,13 @@ public static class PolyArith
     public static void MultiplyMod(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dst, in SmallModulus q)
     {
         CheckLengths(a, b, dst);
-        if (Vector512Arith.IsSupported && PolyArithVector.SupportsProducts(q))
+        if (Vector512Arith.IsSupported && PolyArithVector512.SupportsProducts(q))
         {
-            PolyArithVector.MultiplyMod(a, b, dst, q);
+            PolyArithVector512.MultiplyMod(a, b, dst, q);
+        }
+        else if (Vector256Arith.IsSupported && PolyArithVector512.SupportsProducts(q))
+        {
+            PolyArithVector256.MultiplyMod(a, b, dst, q);
         }
         else
         {
@@ -94,9 +112,13 @@ public static class PolyArith
     public static void MultiplyAddMod(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> acc, in SmallModulus q)
     {
         CheckLengths(a, b, acc);
-        if (Vector512Arith.IsSupported && PolyArithVector.SupportsProducts(q))
+        if (Vector512Arith.IsSupported && PolyArithVector512.SupportsProducts(q))
         {
-            PolyArithVector.MultiplyAddMod(a, b, acc, q);
+            PolyArithVector512.MultiplyAddMod(a, b, acc, q);
+        }
+        else if (Vector256Arith.IsSupported && PolyArithVector512.SupportsProducts(q))
+        {
+            PolyArithVector256.MultiplyAddMod(a, b, acc, q);
         }
         else
         {
@@ -117,7 +139,11 @@ public static class PolyArith
         ulong wShoup = ModArith.ShoupUnchecked(w, q);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.MultiplyScalarMod(a, w, wShoup, dst, q);
+            PolyArithVector512.MultiplyScalarMod(a, w, wShoup, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.MultiplyScalarMod(a, w, wShoup, dst, q);
         }
         else
         {
@@ -138,7 +164,11 @@ public static class PolyArith
         ulong wShoup = ModArith.ShoupUnchecked(w, q);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.MultiplyScalarAddMod(a, w, wShoup, acc, q);
+            PolyArithVector512.MultiplyScalarAddMod(a, w, wShoup, acc, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.MultiplyScalarAddMod(a, w, wShoup, acc, q);
         }
         else
         {
@@ -157,7 +187,11 @@ public static class PolyArith
         CheckLengths(a, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.AddScalarMod(a, q.Reduce(scalar), dst, q);
+            PolyArithVector512.AddScalarMod(a, q.Reduce(scalar), dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.AddScalarMod(a, q.Reduce(scalar), dst, q);
         }
         else
         {
@@ -175,7 +209,11 @@ public static class PolyArith
         CheckLengths(a, dst);
         if (Vector512Arith.IsSupported)
         {
-            PolyArithVector.ReduceMod(a, dst, q);
+            PolyArithVector512.ReduceMod(a, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.ReduceMod(a, dst, q);
         }
         else
         {

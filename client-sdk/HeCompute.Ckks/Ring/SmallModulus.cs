@@ -63,7 +63,7 @@ public readonly struct SmallModulus : IEquatable<SmallModulus>
         // and a single conditional subtraction finishes the job.
         ulong estimate = Math.BigMul(x, BarrettHi, out _);
         ulong r = x - estimate * Value;
-        return r >= Value ? r - Value : r;
+        return ModArith.SubtractIfAtLeast(r, Value);
     }
 
     /// <summary>Returns (hi * 2^64 + lo) mod q for any 128-bit value.</summary>
@@ -86,7 +86,7 @@ public readonly struct SmallModulus : IEquatable<SmallModulus>
 
         ulong quotient = hi * BarrettHi + hiTimesLoHi + loTimesHiHi + carry;
         ulong r = lo - quotient * Value;
-        return r >= Value ? r - Value : r;
+        return ModArith.SubtractIfAtLeast(r, Value);
     }
 
     /// <inheritdoc />

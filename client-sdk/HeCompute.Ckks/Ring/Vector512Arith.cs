@@ -45,6 +45,27 @@ internal static class Vector512Arith
         return (x * w) - (estimate * q);
     }
 
+    /// <summary>
+    /// x·w mod q in [0, 2q) for x &lt; 2^63, given w63 = floor(w·2^63 / q) and its upper half.
+    /// Bit-identical to <see cref="ModArith.MultiplyShoup63"/>.
+    /// </summary>
+    /// <remarks>
+    /// With both x and w63 below 2^63 the two cross products of their 32-bit halves sum without
+    /// overflow, so the quotient estimate 2·(xh·wh) + ((xh·wl + xl·wh) &gt;&gt; 31) needs three
+    /// multiplies instead of four. It undershoots by at most 3, which one conditional subtraction
+    /// of 2q absorbs.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> MultiplyShoup63(
+        Vector512<ulong> x, Vector512<ulong> w, Vector512<ulong> w63, Vector512<ulong> w63Hi, Vector512<ulong> q, Vector512<ulong> twoQ)
+    {
+        Vector512<ulong> xHi = Avx512F.ShiftRightLogical(x, 32);
+        Vector512<ulong> highHigh = Avx512F.Multiply(xHi.AsUInt32(), w63Hi.AsUInt32());
+        Vector512<ulong> cross = Avx512F.Multiply(x.AsUInt32(), w63Hi.AsUInt32()) + Avx512F.Multiply(xHi.AsUInt32(), w63.AsUInt32());
+        Vector512<ulong> estimate = (highHigh + highHigh) + Avx512F.ShiftRightLogical(cross, 31);
+        return SubtractIfAtLeast((x * w) - (estimate * q), twoQ);
+    }
+
     /// <summary>Subtracts <paramref name="bound"/> from lanes that are at least <paramref name="bound"/>.</summary>
     /// <remarks>Unsigned min picks x - bound exactly when the subtraction does not wrap.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -3,7 +3,7 @@ using HeCompute.Ckks.Ring;
 namespace HeCompute.Ckks;
 
 /// <summary>Decrypts CKKS ciphertexts with the secret key (SEALNet's <c>Decryptor</c>).</summary>
-public sealed class Decryptor
+public sealed class Decryptor : IDisposable
 {
     private readonly SEALContext _context;
     private readonly SecretKey _secretKey;
@@ -57,5 +57,10 @@ public sealed class Decryptor
         System.Buffers.ArrayPool<ulong>.Shared.Return(power);
         destination.ParmsId = encrypted.ParmsId;
         destination.Scale = encrypted.Scale;
+    }
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
     }
 }

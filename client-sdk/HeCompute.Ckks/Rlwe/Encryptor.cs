@@ -7,7 +7,7 @@ namespace HeCompute.Ckks;
 /// Encrypts CKKS plaintexts with the public key, or with the secret key (SEALNet's <c>Encryptor</c>). Secret-key
 /// encryption can return SEAL's seeded form, half the size on the wire.
 /// </summary>
-public sealed class Encryptor
+public sealed class Encryptor : IDisposable
 {
     private readonly SEALContext _context;
     private PublicKey? _publicKey;
@@ -65,7 +65,7 @@ public sealed class Encryptor
     }
 
     /// <summary>Encrypts with the public key.</summary>
-    public void Encrypt(Plaintext plain, Ciphertext destination)
+    public void Encrypt(Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var level = ValidatePlain(plain);
@@ -75,10 +75,10 @@ public sealed class Encryptor
     }
 
     /// <summary>Encrypts zero with the public key at the first level.</summary>
-    public void EncryptZero(Ciphertext destination) => EncryptZero(_context.FirstParmsId, destination);
+    public void EncryptZero(Ciphertext destination, MemoryPoolHandle? pool = null) => EncryptZero(_context.FirstParmsId, destination);
 
     /// <summary>Encrypts zero with the public key at a level.</summary>
-    public void EncryptZero(ParmsId parmsId, Ciphertext destination)
+    public void EncryptZero(ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var level = _context.GetLevel(parmsId, "The requested level");
@@ -87,7 +87,7 @@ public sealed class Encryptor
     }
 
     /// <summary>Encrypts with the secret key.</summary>
-    public void EncryptSymmetric(Plaintext plain, Ciphertext destination)
+    public void EncryptSymmetric(Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var level = ValidatePlain(plain);
@@ -137,5 +137,10 @@ public sealed class Encryptor
         }
 
         destination.Scale = plain.Scale;
+    }
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
     }
 }

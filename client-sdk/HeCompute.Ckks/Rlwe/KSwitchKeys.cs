@@ -6,7 +6,7 @@ namespace HeCompute.Ckks;
 /// Key-switching keys (SEALNet's <c>KSwitchKeys</c>): a list of keys, each a list of one <see cref="PublicKey"/> per
 /// data prime. Key j of an entry encrypts [P mod q_j]·s′ in RNS slot j under s, where P is the special prime.
 /// </summary>
-public class KSwitchKeys
+public class KSwitchKeys : IDisposable
 {
     private List<PublicKey[]> _keys = [];
 
@@ -155,5 +155,12 @@ public class KSwitchKeys
     /// <summary>Lets subclasses refuse an entry layout that is valid on the wire but not for their kind of key.</summary>
     private protected virtual void ValidateEntries(SEALContext context, List<PublicKey[]> keys)
     {
+    }
+
+    /// <summary>Releases the storage (SEALNet code disposes keys with <c>using</c>).</summary>
+    public void Dispose()
+    {
+        _keys.Clear();
+        GC.SuppressFinalize(this);
     }
 }

@@ -6,9 +6,10 @@ namespace HeCompute.Ckks;
 
 /// <summary>
 /// Generates the secret key and, from it, public, relinearization and Galois keys (SEALNet's <c>KeyGenerator</c>).
-/// The Serializable forms are SEAL's seeded forms, half the size on the wire.
+/// The Serializable forms are SEAL's seeded forms, half the size on the wire. Disposing the generator overwrites its
+/// copy of the secret key.
 /// </summary>
-public sealed class KeyGenerator
+public sealed class KeyGenerator : IDisposable
 {
     private readonly SEALContext _context;
     private readonly SecretKey _secretKey;
@@ -21,10 +22,7 @@ public sealed class KeyGenerator
         _context = context;
         var key = context.KeyContextData;
         var plain = new Plaintext((ulong)(key.N * key.CoeffModulusSize));
-        using (var prng = RlweEncryption.NewPrivatePrng())
-        {
-            Sampler.SampleTernary(prng, key.ModuliValues, key.N, plain.Data);
-        }
+        Sampler.SampleTernary(key.ModuliValues, key.N, plain.Data);
 
         for (var j = 0; j < key.CoeffModulusSize; j++)
         {
@@ -51,8 +49,11 @@ public sealed class KeyGenerator
         _secretKey = new SecretKey(secretKey);
     }
 
-    /// <summary>The secret key.</summary>
-    public SecretKey SecretKey => _secretKey;
+    /// <summary>A copy of the secret key (as in SEALNet); dispose it when done.</summary>
+    public SecretKey SecretKey => new(_secretKey);
+
+    /// <summary>Overwrites the generator's copy of the secret key.</summary>
+    public void Dispose() => _secretKey.Dispose();
 
     /// <summary>Creates a public key.</summary>
     public void CreatePublicKey(out PublicKey destination)

@@ -27,7 +27,15 @@ internal static class KeySwitcher
         {
             Memory<ulong> digits = digitsArray.AsMemory(0, k * n);
             target.Span[..(k * n)].CopyTo(digits.Span);
-            LimbParallel.For(k, n, j => level.Ntt[j].Inverse(digits.Span.Slice(j * n, n)));
+            LimbParallel.For(k, n, j =>
+            {
+                var digit = digits.Span.Slice(j * n, n);
+                level.Ntt[j].Inverse(digit);
+                // Digits are lifted to the other primes as centered values d − q_j/2 (stored shifted by q_j/2):
+                // uncentered digits in [0, q_j) have mean q_j/2, and that bias times the key's noise lands on the
+                // slots nearest the root ζ, costing bits there.
+                PolyArith.AddScalarMod(digit, level.Moduli[j].Value >> 1, digit, level.Moduli[j]);
+            });
 
             Memory<ulong> acc = accArray.AsMemory(0, 2 * (k + 1) * n);
             LimbParallel.For(k + 1, n, i => AccumulateLimb(i, target, digits, keyParts, keyLevel, level, acc));
@@ -67,6 +75,7 @@ internal static class KeySwitcher
                 else
                 {
                     PolyArith.ReduceMod(digits.Span.Slice(j * n, n), tempSpan, q);
+                    PolyArith.AddScalarMod(tempSpan, ModArith.Negate(q.Reduce(level.Moduli[j].Value >> 1), q), tempSpan, q);
                     ntt.Forward(tempSpan);
                     digit = tempSpan;
                 }

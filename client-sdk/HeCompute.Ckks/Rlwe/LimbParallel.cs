@@ -6,9 +6,12 @@ internal static class LimbParallel
     /// <summary>Below this many coefficients in total, thread hand-off costs more than it saves.</summary>
     private const int MinWordsForParallel = 1 << 14;
 
+    /// <summary>Most threads one operation uses; 1 makes every operation single-threaded (benchmarks compare both).</summary>
+    public static int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+
     public static void For(int limbs, int n, Action<int> body)
     {
-        if (limbs < 2 || (long)limbs * n < MinWordsForParallel || Environment.ProcessorCount < 2)
+        if (limbs < 2 || (long)limbs * n < MinWordsForParallel || MaxDegreeOfParallelism < 2)
         {
             for (var i = 0; i < limbs; i++)
             {
@@ -18,6 +21,6 @@ internal static class LimbParallel
             return;
         }
 
-        Parallel.For(0, limbs, body);
+        Parallel.For(0, limbs, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, body);
     }
 }

@@ -6,7 +6,7 @@ namespace HeCompute.Ckks;
 /// A public key: an encryption of zero under the secret key, a size-2 ciphertext at the key level (SEALNet's
 /// <c>PublicKey</c>). Each key-switching key is made of these.
 /// </summary>
-public sealed class PublicKey
+public sealed class PublicKey : IDisposable
 {
     /// <summary>Creates an empty public key (to load into).</summary>
     public PublicKey() => Data = new Ciphertext();
@@ -74,4 +74,7 @@ public sealed class PublicKey
 
         return ct;
     }
+
+    /// <summary>Releases the storage (SEALNet code disposes keys with <c>using</c>).</summary>
+    public void Dispose() => Data.Release();
 }

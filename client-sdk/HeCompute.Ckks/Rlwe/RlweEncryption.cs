@@ -33,11 +33,7 @@ internal static class RlweEncryption
         }
 
         seed.Clear();
-        var noise = destination.Poly(0);
-        using (var noisePrng = NewPrivatePrng())
-        {
-            Sampler.SampleCenteredBinomial(noisePrng, level.ModuliValues, n, noise);
-        }
+        Sampler.SampleCenteredBinomial(level.ModuliValues, n, destination.Poly(0));
 
         var s = secretKey.Data.Data;
         for (var j = 0; j < k; j++)
@@ -65,10 +61,9 @@ internal static class RlweEncryption
         try
         {
             var uSpan = u.AsSpan(0, n * k);
-            using var prng = NewPrivatePrng();
-            Sampler.SampleTernary(prng, level.ModuliValues, n, uSpan);
-            Sampler.SampleCenteredBinomial(prng, level.ModuliValues, n, destination.Poly(0));
-            Sampler.SampleCenteredBinomial(prng, level.ModuliValues, n, destination.Poly(1));
+            Sampler.SampleTernary(level.ModuliValues, n, uSpan);
+            Sampler.SampleCenteredBinomial(level.ModuliValues, n, destination.Poly(0));
+            Sampler.SampleCenteredBinomial(level.ModuliValues, n, destination.Poly(1));
             var pk = publicKey.Data;
             for (var j = 0; j < k; j++)
             {
@@ -89,15 +84,5 @@ internal static class RlweEncryption
         {
             System.Buffers.ArrayPool<ulong>.Shared.Return(u);
         }
-    }
-
-    /// <summary>A PRNG for secret randomness (noise, ternary), keyed from the OS CSPRNG and never serialized.</summary>
-    public static UniformRandomGenerator NewPrivatePrng()
-    {
-        Span<ulong> seed = stackalloc ulong[SeedInfo.SeedWords];
-        PrngFactory.NewRandomSeed(seed);
-        var prng = PrngFactory.Create(PrngType.Blake2xb, seed);
-        seed.Clear();
-        return prng;
     }
 }

@@ -1,35 +1,51 @@
+using System.Buffers;
 using System.Numerics;
-using HeCompute.Ckks.Hashing;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 
 namespace HeCompute.Ckks.Rlwe;
 
 /// <summary>
-/// Small-coefficient samplers, writing each sampled integer into every RNS limb (coefficient form). Randomness comes
-/// from a PRNG seeded by the OS CSPRNG.
+/// Samplers for the secret small polynomials (secret key, encryption randomness, noise), writing each sampled integer
+/// into every RNS limb in coefficient form. Their randomness comes straight from the OS CSPRNG in bulk: these values
+/// are never regenerated from a seed, so SEAL's PRNG stream is not needed here (it is used for the public uniform
+/// polynomials, whose seeds are serialized).
 /// </summary>
 internal static class Sampler
 {
-    /// <summary>Uniform ternary {−1, 0, 1}: the secret key and the public-key encryption randomness u.</summary>
-    public static void SampleTernary(UniformRandomGenerator prng, ReadOnlySpan<ulong> moduli, int n, Span<ulong> destination)
+    /// <summary>Uniform ternary {−1, 0, 1}.</summary>
+    public static void SampleTernary(ReadOnlySpan<ulong> moduli, int n, Span<ulong> destination)
     {
-        Span<byte> buffer = stackalloc byte[256];
-        var used = buffer.Length;
-        for (var i = 0; i < n; i++)
+        // A byte below 255 is uniform modulo 3; 255 is rejected (probability 1/256), so a small reserve covers it.
+        var buffer = ArrayPool<byte>.Shared.Rent(n + 64);
+        try
         {
-            int value;
-            do
+            var bytes = buffer.AsSpan(0, n + 64);
+            RandomNumberGenerator.Fill(bytes);
+            var used = 0;
+            for (var i = 0; i < n; i++)
             {
-                if (used == buffer.Length)
+                int value;
+                do
                 {
-                    prng.Generate(buffer);
-                    used = 0;
+                    if (used == bytes.Length)
+                    {
+                        RandomNumberGenerator.Fill(bytes);
+                        used = 0;
+                    }
+
+                    value = bytes[used++];
                 }
+                while (value == 255);
 
-                value = buffer[used++];
+                WriteSigned((value % 3) - 1, moduli, n, i, destination);
             }
-            while (value >= 255);
 
-            WriteSigned(value % 3 - 1, moduli, n, i, destination);
+            bytes.Clear();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -37,14 +53,26 @@ internal static class Sampler
     /// Centered binomial noise with 21 coin pairs: values in [−21, 21], standard deviation √10.5 ≈ 3.24, the
     /// HomomorphicEncryption.org σ = 3.2 that SEAL also samples by default.
     /// </summary>
-    public static void SampleCenteredBinomial(UniformRandomGenerator prng, ReadOnlySpan<ulong> moduli, int n, Span<ulong> destination)
+    public static void SampleCenteredBinomial(ReadOnlySpan<ulong> moduli, int n, Span<ulong> destination)
     {
         const ulong Mask21 = (1UL << 21) - 1;
-        for (var i = 0; i < n; i++)
+        var buffer = ArrayPool<ulong>.Shared.Rent(n);
+        try
         {
-            var bits = prng.NextUInt64();
-            var value = BitOperations.PopCount(bits & Mask21) - BitOperations.PopCount((bits >> 21) & Mask21);
-            WriteSigned(value, moduli, n, i, destination);
+            var words = buffer.AsSpan(0, n);
+            RandomNumberGenerator.Fill(MemoryMarshal.AsBytes(words));
+            for (var i = 0; i < n; i++)
+            {
+                var bits = words[i];
+                var value = BitOperations.PopCount(bits & Mask21) - BitOperations.PopCount((bits >> 21) & Mask21);
+                WriteSigned(value, moduli, n, i, destination);
+            }
+
+            words.Clear();
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(buffer);
         }
     }
 

@@ -4,7 +4,7 @@ namespace HeCompute.Ckks;
 /// An object that can only be saved (SEALNet's <c>Serializable&lt;T&gt;</c>): keys and symmetric ciphertexts in SEAL's
 /// seeded form, where each uniformly random polynomial is replaced by the 64-byte seed it expands from — half the size.
 /// </summary>
-public sealed class Serializable<T>
+public sealed class Serializable<T> : IDisposable
     where T : class
 {
     private readonly Func<Stream, ComprModeType?, long> _save;
@@ -21,4 +21,9 @@ public sealed class Serializable<T>
 
     /// <summary>Size in bytes that <see cref="Save"/> writes (exact without compression, an upper bound with it).</summary>
     public long SaveSize(ComprModeType? comprMode = null) => _saveSize(comprMode);
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
+    }
 }

@@ -12,7 +12,7 @@ namespace HeCompute.Ckks;
 /// (SEALNet's <c>CKKSEncoder</c>): slot i is the evaluation at ζ^(3^i mod 2N), so rotations by Galois element 3^k
 /// shift the slots by k.
 /// </summary>
-public sealed class CKKSEncoder
+public sealed class CKKSEncoder : IDisposable
 {
     private readonly SEALContext _context;
     private readonly SlotFft _fft;
@@ -31,18 +31,18 @@ public sealed class CKKSEncoder
     public ulong SlotCount => (ulong)_fft.SlotCount;
 
     /// <summary>Encodes real values (zero-padded) at a level and scale.</summary>
-    public void Encode(IEnumerable<double> values, ParmsId parmsId, double scale, Plaintext destination)
+    public void Encode(IEnumerable<double> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         Encode(values is double[] array ? array : values.ToArray(), parmsId, scale, destination);
     }
 
     /// <summary>Encodes real values at the first level.</summary>
-    public void Encode(IEnumerable<double> values, double scale, Plaintext destination) =>
+    public void Encode(IEnumerable<double> values, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
         Encode(values, _context.FirstParmsId, scale, destination);
 
     /// <summary>Encodes complex values (zero-padded) at a level and scale.</summary>
-    public void Encode(IEnumerable<Complex> values, ParmsId parmsId, double scale, Plaintext destination)
+    public void Encode(IEnumerable<Complex> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         var list = values.ToArray();
@@ -58,7 +58,7 @@ public sealed class CKKSEncoder
     }
 
     /// <summary>Encodes complex values at the first level.</summary>
-    public void Encode(IEnumerable<Complex> values, double scale, Plaintext destination) =>
+    public void Encode(IEnumerable<Complex> values, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
         Encode(values, _context.FirstParmsId, scale, destination);
 
     /// <summary>Encodes real values from a span (no intermediate copies of the input).</summary>
@@ -66,7 +66,7 @@ public sealed class CKKSEncoder
         EncodeSlots(values, [], parmsId, scale, destination);
 
     /// <summary>Encodes one real value into every slot: the constant polynomial value × scale.</summary>
-    public void Encode(double value, ParmsId parmsId, double scale, Plaintext destination)
+    public void Encode(double value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var level = _context.GetLevel(parmsId, "The requested level");
@@ -77,10 +77,10 @@ public sealed class CKKSEncoder
     }
 
     /// <summary>Encodes one real value into every slot at the first level.</summary>
-    public void Encode(double value, double scale, Plaintext destination) => Encode(value, _context.FirstParmsId, scale, destination);
+    public void Encode(double value, double scale, Plaintext destination, MemoryPoolHandle? pool = null) => Encode(value, _context.FirstParmsId, scale, destination);
 
     /// <summary>Encodes one complex value into every slot.</summary>
-    public void Encode(Complex value, ParmsId parmsId, double scale, Plaintext destination)
+    public void Encode(Complex value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         var count = _fft.SlotCount;
         var re = new double[count];
@@ -91,10 +91,10 @@ public sealed class CKKSEncoder
     }
 
     /// <summary>Encodes one complex value into every slot at the first level.</summary>
-    public void Encode(Complex value, double scale, Plaintext destination) => Encode(value, _context.FirstParmsId, scale, destination);
+    public void Encode(Complex value, double scale, Plaintext destination, MemoryPoolHandle? pool = null) => Encode(value, _context.FirstParmsId, scale, destination);
 
     /// <summary>Encodes an integer into every slot with scale 1 (the constant polynomial).</summary>
-    public void Encode(long value, ParmsId parmsId, Plaintext destination)
+    public void Encode(long value, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var level = _context.GetLevel(parmsId, "The requested level");
@@ -103,7 +103,7 @@ public sealed class CKKSEncoder
     }
 
     /// <summary>Encodes an integer into every slot at the first level.</summary>
-    public void Encode(long value, Plaintext destination) => Encode(value, _context.FirstParmsId, destination);
+    public void Encode(long value, Plaintext destination, MemoryPoolHandle? pool = null) => Encode(value, _context.FirstParmsId, destination);
 
     /// <summary>Decodes into real values (the real parts of the slots).</summary>
     public void Decode(Plaintext plain, ICollection<double> destination)
@@ -309,5 +309,10 @@ public sealed class CKKSEncoder
 
         destination.ParmsId = level.ParmsId;
         destination.Scale = scale;
+    }
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
     }
 }

@@ -8,7 +8,7 @@ namespace HeCompute.Ckks;
 /// <see cref="ParmsId"/>, stored as one contiguous array indexed ((poly × primes) + prime) × N + coefficient — SEAL's
 /// layout, so serialization is a straight copy.
 /// </summary>
-public sealed class Ciphertext
+public sealed class Ciphertext : IDisposable
 {
     /// <summary>Smallest size of a non-empty ciphertext.</summary>
     public const int SizeMin = 2;
@@ -308,4 +308,7 @@ public sealed class Ciphertext
         PolyArrays.CheckReduced(ct.Data, level, (int)size, "Ciphertext");
         return ct;
     }
+
+    /// <summary>Releases the storage (SEALNet code disposes ciphertexts with <c>using</c>).</summary>
+    public void Dispose() => Release();
 }

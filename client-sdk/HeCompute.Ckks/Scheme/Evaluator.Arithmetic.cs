@@ -173,7 +173,7 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = encrypted × plain.</summary>
-    public void MultiplyPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination) =>
+    public void MultiplyPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         OutOfPlace(encrypted, destination, d => MultiplyPlainInplace(d, plain));
 
     private static void OutOfPlace(Ciphertext source, Ciphertext destination, Action<Ciphertext> inplace)

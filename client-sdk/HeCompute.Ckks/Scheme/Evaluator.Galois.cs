@@ -7,7 +7,7 @@ namespace HeCompute.Ckks;
 public sealed partial class Evaluator
 {
     /// <summary>Rotates the slot vector left by <paramref name="steps"/> (right if negative) with the matching Galois key.</summary>
-    public void RotateVectorInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys)
+    public void RotateVectorInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
     {
         if (steps == 0)
         {
@@ -19,19 +19,19 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = encrypted rotated by <paramref name="steps"/>.</summary>
-    public void RotateVector(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination) =>
+    public void RotateVector(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         OutOfPlace(encrypted, destination, d => RotateVectorInplace(d, steps, galoisKeys));
 
     /// <summary>Conjugates every slot.</summary>
-    public void ComplexConjugateInplace(Ciphertext encrypted, GaloisKeys galoisKeys) =>
+    public void ComplexConjugateInplace(Ciphertext encrypted, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
         ApplyGaloisInplace(encrypted, GaloisTool.GetEltFromStep(0, _context.KeyContextData.N), galoisKeys);
 
     /// <summary>destination = conjugate of encrypted.</summary>
-    public void ComplexConjugate(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination) =>
+    public void ComplexConjugate(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         OutOfPlace(encrypted, destination, d => ComplexConjugateInplace(d, galoisKeys));
 
     /// <summary>Applies the automorphism X → X^galoisElt to a size-2 ciphertext and switches the key back to s.</summary>
-    public void ApplyGaloisInplace(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys)
+    public void ApplyGaloisInplace(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
     {
         var level = Validate(encrypted, nameof(encrypted));
         ArgumentNullException.ThrowIfNull(galoisKeys);
@@ -82,6 +82,6 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = encrypted under the automorphism X → X^galoisElt.</summary>
-    public void ApplyGalois(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, Ciphertext destination) =>
+    public void ApplyGalois(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         OutOfPlace(encrypted, destination, d => ApplyGaloisInplace(d, galoisElt, galoisKeys));
 }

@@ -9,7 +9,7 @@ public sealed partial class Evaluator
     /// Divides the message by the last prime q_last with rounding and drops that prime: the scale becomes
     /// scale / q_last. This is CKKS's rescale.
     /// </summary>
-    public void RescaleToNextInplace(Ciphertext encrypted)
+    public void RescaleToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null)
     {
         var level = Validate(encrypted, nameof(encrypted));
         var next = level.NextContextData ?? throw new InvalidOperandException("End of the modulus switching chain reached: nothing left to rescale by.");
@@ -53,10 +53,10 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = rescaled encrypted.</summary>
-    public void RescaleToNext(Ciphertext encrypted, Ciphertext destination) => OutOfPlace(encrypted, destination, RescaleToNextInplace);
+    public void RescaleToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) => OutOfPlace(encrypted, destination, d => RescaleToNextInplace(d));
 
     /// <summary>Rescales repeatedly until the ciphertext reaches the level <paramref name="parmsId"/>.</summary>
-    public void RescaleToInplace(Ciphertext encrypted, ParmsId parmsId)
+    public void RescaleToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null)
     {
         var target = ValidateTarget(encrypted, parmsId, "RescaleTo");
         while (encrypted.ParmsId != target.ParmsId)
@@ -66,11 +66,11 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = encrypted rescaled down to the level <paramref name="parmsId"/>.</summary>
-    public void RescaleTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination) =>
+    public void RescaleTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         OutOfPlace(encrypted, destination, d => RescaleToInplace(d, parmsId));
 
     /// <summary>Drops the last prime without changing the message or the scale (CKKS modulus switching).</summary>
-    public void ModSwitchToNextInplace(Ciphertext encrypted)
+    public void ModSwitchToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null)
     {
         var level = Validate(encrypted, nameof(encrypted));
         var next = level.NextContextData ?? throw new InvalidOperandException("End of the modulus switching chain reached.");
@@ -78,10 +78,10 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = encrypted at the next level.</summary>
-    public void ModSwitchToNext(Ciphertext encrypted, Ciphertext destination) => OutOfPlace(encrypted, destination, ModSwitchToNextInplace);
+    public void ModSwitchToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) => OutOfPlace(encrypted, destination, d => ModSwitchToNextInplace(d));
 
     /// <summary>Drops primes until the ciphertext is at the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchToInplace(Ciphertext encrypted, ParmsId parmsId)
+    public void ModSwitchToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null)
     {
         var level = Validate(encrypted, nameof(encrypted));
         var target = ValidateTarget(encrypted, parmsId, "ModSwitchTo");
@@ -92,11 +92,11 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = encrypted at the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination) =>
+    public void ModSwitchTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         OutOfPlace(encrypted, destination, d => ModSwitchToInplace(d, parmsId));
 
     /// <summary>Drops the plaintext's last prime.</summary>
-    public void ModSwitchToNextInplace(Plaintext plain)
+    public void ModSwitchToNextInplace(Plaintext plain, MemoryPoolHandle? pool = null)
     {
         var level = Validate(plain, nameof(plain));
         var next = level.NextContextData ?? throw new InvalidOperandException("End of the modulus switching chain reached.");
@@ -104,7 +104,7 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = plain at the next level.</summary>
-    public void ModSwitchToNext(Plaintext plain, Plaintext destination)
+    public void ModSwitchToNext(Plaintext plain, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(plain);
         ArgumentNullException.ThrowIfNull(destination);
@@ -113,7 +113,7 @@ public sealed partial class Evaluator
     }
 
     /// <summary>Drops the plaintext's primes down to the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId)
+    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId, MemoryPoolHandle? pool = null)
     {
         var level = Validate(plain, nameof(plain));
         var target = _context.GetLevel(parmsId, "The target level");
@@ -126,7 +126,7 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = plain at the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination)
+    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(plain);
         ArgumentNullException.ThrowIfNull(destination);

@@ -7,7 +7,7 @@ namespace HeCompute.Ckks;
 public sealed partial class Evaluator
 {
     /// <summary>encrypted1 ×= encrypted2 (size grows to size1 + size2 − 1; relinearize after); the scales multiply.</summary>
-    public void MultiplyInplace(Ciphertext encrypted1, Ciphertext encrypted2)
+    public void MultiplyInplace(Ciphertext encrypted1, Ciphertext encrypted2, MemoryPoolHandle? pool = null)
     {
         var level = Validate(encrypted1, nameof(encrypted1));
         Validate(encrypted2, nameof(encrypted2));
@@ -61,7 +61,7 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = encrypted1 × encrypted2.</summary>
-    public void Multiply(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination)
+    public void Multiply(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (ReferenceEquals(encrypted2, destination))
@@ -74,13 +74,13 @@ public sealed partial class Evaluator
     }
 
     /// <summary>encrypted = encrypted².</summary>
-    public void SquareInplace(Ciphertext encrypted) => MultiplyInplace(encrypted, encrypted);
+    public void SquareInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) => MultiplyInplace(encrypted, encrypted);
 
     /// <summary>destination = encrypted².</summary>
-    public void Square(Ciphertext encrypted, Ciphertext destination) => OutOfPlace(encrypted, destination, SquareInplace);
+    public void Square(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) => OutOfPlace(encrypted, destination, d => SquareInplace(d));
 
     /// <summary>Reduces a size-3 ciphertext to size 2 with the relinearization key for s².</summary>
-    public void RelinearizeInplace(Ciphertext encrypted, RelinKeys relinKeys)
+    public void RelinearizeInplace(Ciphertext encrypted, RelinKeys relinKeys, MemoryPoolHandle? pool = null)
     {
         var level = Validate(encrypted, nameof(encrypted));
         ArgumentNullException.ThrowIfNull(relinKeys);
@@ -107,7 +107,7 @@ public sealed partial class Evaluator
     }
 
     /// <summary>destination = relinearized encrypted.</summary>
-    public void Relinearize(Ciphertext encrypted, RelinKeys relinKeys, Ciphertext destination) =>
+    public void Relinearize(Ciphertext encrypted, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         OutOfPlace(encrypted, destination, d => RelinearizeInplace(d, relinKeys));
 
     private void RequireKeySwitching(KSwitchKeys keys)

@@ -7,7 +7,7 @@ namespace HeCompute.Ckks;
 /// <see cref="ScaleMismatchException"/> or <see cref="InvalidOperandException"/>.
 /// </summary>
 /// <remarks>Every out-of-place method copies its first operand to the destination and runs the in-place form.</remarks>
-public sealed partial class Evaluator
+public sealed partial class Evaluator : IDisposable
 {
     private readonly SEALContext _context;
 
@@ -99,5 +99,10 @@ public sealed partial class Evaluator
         {
             throw new InvalidOperandException($"{what} produced a transparent ciphertext (it would reveal its message).");
         }
+    }
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
     }
 }

@@ -12,7 +12,7 @@ internal sealed class CappedBuffer
     private readonly int _limit;
     private byte[] _buffer;
 
-    public CappedBuffer(int initialCapacity, int limit)
+    public CappedBuffer(long initialCapacity, int limit)
     {
         _limit = limit;
         _buffer = new byte[Math.Clamp(initialCapacity, 1, limit)];

@@ -16,7 +16,6 @@ internal static class ZlibCodec
     /// <summary>Compresses into a buffer the caller must wipe; returns the compressed length.</summary>
     public static int Compress(ReadOnlySpan<byte> body, out byte[] buffer)
     {
-        // Level 6 is what SEAL's Z_DEFAULT_COMPRESSION means.
         if (body.IsEmpty)
         {
             // ZLibStream writes nothing at all when given nothing, which no inflater accepts.
@@ -24,6 +23,7 @@ internal static class ZlibCodec
             return buffer.Length;
         }
 
+        // Level 6 is what SEAL's Z_DEFAULT_COMPRESSION means.
         var options = new ZLibCompressionOptions { CompressionLevel = 6 };
         int bound = (int)Math.Min(SealSerialization.ComprSizeBound(body.Length, ComprModeType.ZLIB), Array.MaxLength);
         using var output = new MemoryStream(bound);
@@ -43,7 +43,8 @@ internal static class ZlibCodec
             throw new SealCompressionException("zlib stream truncated");
         }
 
-        var output = new CappedBuffer(InitialCapacity(payload.Length), maxBodyBytes + 1);
+        // SEAL bodies compress by small factors, so twice the input rarely needs regrowth.
+        var output = new CappedBuffer((payload.Length * 2L) + 4096, maxBodyBytes + 1);
         try
         {
             using var input = new MemoryStream(payload, writable: false);
@@ -76,7 +77,4 @@ internal static class ZlibCodec
 
         return output.Detach();
     }
-
-    internal static int InitialCapacity(int payloadLength) =>
-        (int)Math.Min((long)payloadLength * 2 + 4096, Array.MaxLength);
 }

@@ -10,7 +10,9 @@ internal static class ZstdCodec
     // SEAL's ZSTD_CLEVEL_DEFAULT; its window (at most 2^21) stays within every SEAL reader's limit.
     private const int CompressionLevel = 3;
 
-    // SEAL 4.3.3+ caps the decoder window at 2^23 bytes; frames needing more are refused there too.
+    // SEAL 4.3.3+ caps the decoder window at 2^23 bytes, bounding the decoder's own memory.
+    // (When the whole declared content fits the output buffer zstd decodes in one pass and needs
+    // no window, so a larger-window frame can then still be accepted.)
     private const int WindowLogMax = 23;
 
     /// <summary>Compresses into a buffer the caller must wipe; returns the compressed length.</summary>
@@ -42,7 +44,7 @@ internal static class ZstdCodec
 
             fixed (byte* source = payload)
             {
-                var output = new CappedBuffer(InitialCapacity(source, payload.Length, maxBodyBytes), maxBodyBytes + 1);
+                var output = new CappedBuffer(InitialCapacity(source, payload.Length), maxBodyBytes + 1);
                 var input = new ZSTD_inBuffer_s { src = source, size = (nuint)payload.Length, pos = 0 };
                 nuint remaining;
                 do
@@ -84,14 +86,15 @@ internal static class ZstdCodec
         }
     }
 
-    // The frame header normally states the content size (SEAL's and ours do); using it avoids
-    // regrowing, but an absent or absurd value only falls back to geometric growth.
-    private static unsafe int InitialCapacity(byte* source, int length, int maxBodyBytes)
+    // The frame header normally states the content size (SEAL's and ours do), which avoids
+    // regrowing. It is believed only up to what the input could plausibly expand to, so a tiny
+    // hostile frame cannot make us allocate maxBodyBytes before producing any output.
+    private static unsafe long InitialCapacity(byte* source, int length)
     {
+        const long plausibleExpansion = 64;
+        const long slack = 64 << 10;
         ulong declared = Methods.ZSTD_getFrameContentSize(source, (nuint)length);
-        return declared <= (ulong)maxBodyBytes
-            ? (int)declared
-            : ZlibCodec.InitialCapacity(length);
+        return (long)Math.Min(declared, (ulong)((length * plausibleExpansion) + slack));
     }
 
     private static nuint Check(nuint result)

@@ -86,5 +86,5 @@ public sealed class CkksFixture : IDisposable
         Assert.True(precision >= bits, $"precision {precision:F1} bits, required {bits}");
     }
 
-    public void Dispose() => Keygen.SecretKey.Dispose();
+    public void Dispose() => Keygen.Dispose();
 }

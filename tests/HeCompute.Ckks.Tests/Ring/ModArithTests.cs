@@ -105,6 +105,32 @@ public class ModArithTests
         }
     }
 
+    [Theory]
+    [InlineData(3UL)]
+    [InlineData(65537UL)]
+    [InlineData(0xffffffffffc0001UL)]
+    [InlineData((1UL << 61) - 1)]
+    [InlineData((1UL << 60) + 1)]
+    [InlineData(1UL << 60)]
+    public void MultiplyShoup63_StaysBelowTwoQForAllInputsBelow2To63(ulong value)
+    {
+        var q = new SmallModulus(value);
+        var rng = new Random(63);
+        ulong[] edgeX = [0, 1, (1UL << 63) - 1, (1UL << 63) - 2, (4 * value) - 1, value, 0xFFFF_FFFFUL, 1UL << 32, 0x7FFF_FFFF_0000_0000UL];
+        ulong[] edgeW = [0, 1, value - 1, value / 2, value - 2];
+        for (int i = 0; i < 20000; i++)
+        {
+            ulong x = i < edgeX.Length * edgeW.Length ? edgeX[i % edgeX.Length] : RingTestUtil.NextULong(rng) >> 1;
+            ulong w = i < edgeX.Length * edgeW.Length ? edgeW[i / edgeX.Length] : RingTestUtil.NextULong(rng) % value;
+            ulong w63 = ModArith.Shoup63(w, q);
+            Assert.Equal((ulong)(((BigInteger)w << 63) / value), w63);
+
+            ulong r = ModArith.MultiplyShoup63(x, w, w63, value);
+            Assert.True(r < 2 * value);
+            Assert.Equal((ulong)((BigInteger)x * w % value), r % value);
+        }
+    }
+
     [Fact]
     public void ShoupPrecompute_RejectsUnreducedFactor()
     {
@@ -258,7 +284,7 @@ public class ModArithTests
     [InlineData(7681UL)]
     [InlineData(12289UL)]
     [InlineData(65537UL)]
-    [InlineData(786433UL)]
+    [InlineData(40961UL)]
     public void TryMinimalPrimitiveRoot_MatchesBruteForce(ulong value)
     {
         var q = new SmallModulus(value);

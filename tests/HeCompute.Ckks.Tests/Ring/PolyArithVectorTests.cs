@@ -3,28 +3,31 @@ using HeCompute.Ckks.Ring;
 
 namespace HeCompute.Ckks.Tests.Ring;
 
-/// <summary>The AVX-512 kernels must agree bit for bit with the scalar reference.</summary>
+/// <summary>The AVX-512 and AVX2 kernels must agree bit for bit with the scalar reference.</summary>
 public class PolyArithVectorTests
 {
-    public static TheoryData<int> BitCounts()
+    public static TheoryData<int, int> BitCountsAndWidths()
     {
-        var data = new TheoryData<int>();
+        var data = new TheoryData<int, int>();
         for (int bits = 2; bits <= 61; bits++)
         {
-            data.Add(bits);
+            data.Add(bits, 512);
+            data.Add(bits, 256);
         }
 
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(BitCounts))]
-    public void Kernels_MatchScalar(int bits)
+    [MemberData(nameof(BitCountsAndWidths))]
+    public void Kernels_MatchScalar(int bits, int width)
     {
-        if (!Vector512Arith.IsSupported)
+        if (width == 512 ? !Vector512Arith.IsSupported : !Vector256Arith.IsSupported)
         {
             return;
         }
+
+        IKernels vector = width == 512 ? new Vector512Kernels() : new Vector256Kernels();
 
         var rng = new Random(bits);
         ulong low = 1UL << (bits - 1);
@@ -45,24 +48,24 @@ public class PolyArithVectorTests
                 ulong scalar = RingTestUtil.NextULong(rng) % value;
                 ulong shoup = ModArith.ShoupPrecompute(scalar, q);
 
-                Same(a, b, acc, (x, y, d) => PolyArithScalar.AddMod(x, y, d, q), (x, y, d) => PolyArithVector.AddMod(x, y, d, q));
-                Same(a, b, acc, (x, y, d) => PolyArithScalar.SubMod(x, y, d, q), (x, y, d) => PolyArithVector.SubMod(x, y, d, q));
-                Same(a, b, acc, (x, _, d) => PolyArithScalar.NegateMod(x, d, q), (x, _, d) => PolyArithVector.NegateMod(x, d, q));
-                Same(a, b, acc, (x, _, d) => PolyArithScalar.AddScalarMod(x, scalar, d, q), (x, _, d) => PolyArithVector.AddScalarMod(x, scalar, d, q));
-                Same(a, b, acc, (x, _, d) => PolyArithScalar.MultiplyScalarMod(x, scalar, shoup, d, q), (x, _, d) => PolyArithVector.MultiplyScalarMod(x, scalar, shoup, d, q));
-                Same(a, b, acc, (x, _, d) => PolyArithScalar.MultiplyScalarAddMod(x, scalar, shoup, d, q), (x, _, d) => PolyArithVector.MultiplyScalarAddMod(x, scalar, shoup, d, q));
+                Same(a, b, acc, (x, y, d) => PolyArithScalar.AddMod(x, y, d, q), (x, y, d) => vector.AddMod(x, y, d, q));
+                Same(a, b, acc, (x, y, d) => PolyArithScalar.SubMod(x, y, d, q), (x, y, d) => vector.SubMod(x, y, d, q));
+                Same(a, b, acc, (x, _, d) => PolyArithScalar.NegateMod(x, d, q), (x, _, d) => vector.NegateMod(x, d, q));
+                Same(a, b, acc, (x, _, d) => PolyArithScalar.AddScalarMod(x, scalar, d, q), (x, _, d) => vector.AddScalarMod(x, scalar, d, q));
+                Same(a, b, acc, (x, _, d) => PolyArithScalar.MultiplyScalarMod(x, scalar, shoup, d, q), (x, _, d) => vector.MultiplyScalarMod(x, scalar, shoup, d, q));
+                Same(a, b, acc, (x, _, d) => PolyArithScalar.MultiplyScalarAddMod(x, scalar, shoup, d, q), (x, _, d) => vector.MultiplyScalarAddMod(x, scalar, shoup, d, q));
 
                 ulong[] wide = RingTestUtil.RandomVector(rng, length, ulong.MaxValue);
                 wide[0] = ulong.MaxValue;
                 wide[1] = value - 1;
                 wide[2] = value;
                 wide[3] = ulong.MaxValue - (ulong.MaxValue % value) - 1;
-                Same(wide, b, acc, (x, _, d) => PolyArithScalar.ReduceMod(x, d, q), (x, _, d) => PolyArithVector.ReduceMod(x, d, q));
+                Same(wide, b, acc, (x, _, d) => PolyArithScalar.ReduceMod(x, d, q), (x, _, d) => vector.ReduceMod(x, d, q));
 
-                if (PolyArithVector.SupportsProducts(q))
+                if (PolyArithVector512.SupportsProducts(q))
                 {
-                    Same(a, b, acc, (x, y, d) => PolyArithScalar.MultiplyMod(x, y, d, q), (x, y, d) => PolyArithVector.MultiplyMod(x, y, d, q));
-                    Same(a, b, acc, (x, y, d) => PolyArithScalar.MultiplyAddMod(x, y, d, q), (x, y, d) => PolyArithVector.MultiplyAddMod(x, y, d, q));
+                    Same(a, b, acc, (x, y, d) => PolyArithScalar.MultiplyMod(x, y, d, q), (x, y, d) => vector.MultiplyMod(x, y, d, q));
+                    Same(a, b, acc, (x, y, d) => PolyArithScalar.MultiplyAddMod(x, y, d, q), (x, y, d) => vector.MultiplyAddMod(x, y, d, q));
                 }
                 else
                 {
@@ -91,5 +94,68 @@ public class PolyArithVectorTests
         scalar(a, b, expected);
         vector(a, b, actual);
         Assert.Equal(expected, actual);
+    }
+
+    private interface IKernels
+    {
+        void AddMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q);
+
+        void SubMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q);
+
+        void NegateMod(ulong[] a, ulong[] dst, SmallModulus q);
+
+        void AddScalarMod(ulong[] a, ulong scalar, ulong[] dst, SmallModulus q);
+
+        void MultiplyScalarMod(ulong[] a, ulong w, ulong wShoup, ulong[] dst, SmallModulus q);
+
+        void MultiplyScalarAddMod(ulong[] a, ulong w, ulong wShoup, ulong[] acc, SmallModulus q);
+
+        void ReduceMod(ulong[] a, ulong[] dst, SmallModulus q);
+
+        void MultiplyMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q);
+
+        void MultiplyAddMod(ulong[] a, ulong[] b, ulong[] acc, SmallModulus q);
+    }
+
+    private sealed class Vector512Kernels : IKernels
+    {
+        public void AddMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q) => PolyArithVector512.AddMod(a, b, dst, q);
+
+        public void SubMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q) => PolyArithVector512.SubMod(a, b, dst, q);
+
+        public void NegateMod(ulong[] a, ulong[] dst, SmallModulus q) => PolyArithVector512.NegateMod(a, dst, q);
+
+        public void AddScalarMod(ulong[] a, ulong scalar, ulong[] dst, SmallModulus q) => PolyArithVector512.AddScalarMod(a, scalar, dst, q);
+
+        public void MultiplyScalarMod(ulong[] a, ulong w, ulong wShoup, ulong[] dst, SmallModulus q) => PolyArithVector512.MultiplyScalarMod(a, w, wShoup, dst, q);
+
+        public void MultiplyScalarAddMod(ulong[] a, ulong w, ulong wShoup, ulong[] acc, SmallModulus q) => PolyArithVector512.MultiplyScalarAddMod(a, w, wShoup, acc, q);
+
+        public void ReduceMod(ulong[] a, ulong[] dst, SmallModulus q) => PolyArithVector512.ReduceMod(a, dst, q);
+
+        public void MultiplyMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q) => PolyArithVector512.MultiplyMod(a, b, dst, q);
+
+        public void MultiplyAddMod(ulong[] a, ulong[] b, ulong[] acc, SmallModulus q) => PolyArithVector512.MultiplyAddMod(a, b, acc, q);
+    }
+
+    private sealed class Vector256Kernels : IKernels
+    {
+        public void AddMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q) => PolyArithVector256.AddMod(a, b, dst, q);
+
+        public void SubMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q) => PolyArithVector256.SubMod(a, b, dst, q);
+
+        public void NegateMod(ulong[] a, ulong[] dst, SmallModulus q) => PolyArithVector256.NegateMod(a, dst, q);
+
+        public void AddScalarMod(ulong[] a, ulong scalar, ulong[] dst, SmallModulus q) => PolyArithVector256.AddScalarMod(a, scalar, dst, q);
+
+        public void MultiplyScalarMod(ulong[] a, ulong w, ulong wShoup, ulong[] dst, SmallModulus q) => PolyArithVector256.MultiplyScalarMod(a, w, wShoup, dst, q);
+
+        public void MultiplyScalarAddMod(ulong[] a, ulong w, ulong wShoup, ulong[] acc, SmallModulus q) => PolyArithVector256.MultiplyScalarAddMod(a, w, wShoup, acc, q);
+
+        public void ReduceMod(ulong[] a, ulong[] dst, SmallModulus q) => PolyArithVector256.ReduceMod(a, dst, q);
+
+        public void MultiplyMod(ulong[] a, ulong[] b, ulong[] dst, SmallModulus q) => PolyArithVector256.MultiplyMod(a, b, dst, q);
+
+        public void MultiplyAddMod(ulong[] a, ulong[] b, ulong[] acc, SmallModulus q) => PolyArithVector256.MultiplyAddMod(a, b, acc, q);
     }
 }

@@ -143,6 +143,31 @@ public class SealSerializationTests
     }
 
     [Fact]
+    public void ZstdWindowStaysWithinSeal443DecoderLimit()
+    {
+        // SEAL 4.3.3+ decodes with ZSTD_d_windowLogMax = 23; large bodies must not get a bigger window.
+        byte[] saved = Save(ComprModeType.ZSTD, new byte[24 << 20]);
+        byte descriptor = saved[20];
+        Assert.Equal(0, descriptor & 0x20);
+        byte windowDescriptor = saved[21];
+        Assert.True(10 + (windowDescriptor >> 3) <= 23, $"window log {10 + (windowDescriptor >> 3)}");
+    }
+
+    [Fact]
+    public void RejectsHighlyCompressedFrameNeedingALargerWindowThanSeal()
+    {
+        byte[] frame;
+        using (var compressor = new ZstdSharp.Compressor(3))
+        {
+            compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_windowLog, 24);
+            frame = compressor.Wrap(new byte[20 << 20]).ToArray();
+        }
+
+        Assert.Equal(24, 10 + (frame[5] >> 3));
+        Assert.Throws<SealCompressionException>(() => Read(Envelope(ComprModeType.ZSTD, frame), 32 << 20, out _));
+    }
+
+    [Fact]
     public void SaveWithWriterEqualsSaveWithSpan()
     {
         using var stream = new MemoryStream();

