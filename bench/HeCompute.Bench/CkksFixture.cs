@@ -43,6 +43,7 @@ public sealed class CkksFixture
     /// <summary>Builds the context, keys (public, relinearization, Galois for step 1 and conjugation) and operands.</summary>
     public CkksFixture(int n)
     {
+        EngineThreads.Apply();
         N = n;
         var parms = new EncryptionParameters(SchemeType.CKKS)
         {

@@ -18,6 +18,7 @@ public static class Program
     public static int Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        args = EngineThreads.TakeOption(args);
         if (args.Contains("--seal-compare"))
         {
             return SealCompare.Run(args);

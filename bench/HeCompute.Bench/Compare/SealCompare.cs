@@ -16,9 +16,11 @@ public static class SealCompare
 
     /// <summary>Usage of the mode's options.</summary>
     public const string Usage = """
-        --seal-compare [--quick] [--n 8192,16384] [--no-seal] [--seal-root DIR] [--out FILE]
+        --seal-compare [--quick] [--n 8192,16384] [--threads T] [--no-seal] [--seal-root DIR] [--out FILE]
           --quick       a tenth of the repetitions (30 calls at N=8192, 10 at N=16384; warm-up 3), for CI-size runs
           --n           ring degrees to run (default 8192,16384)
+          --threads     most threads one engine operation uses (default: all cores; 1 = single-threaded like the
+                        anchors and node-seal)
           --no-seal     skip the node-seal runner (its columns show "–")
           --seal-root   directory against which tests/interop/install.sh and bench/seal-reference/bench.mjs are
                         resolved (default: the repository holding HeCompute.sln above the working directory)
@@ -101,7 +103,7 @@ public static class SealCompare
         ArgumentNullException.ThrowIfNull(ours);
         var text = new StringBuilder();
         text.AppendLine(Invariant, $"HeCompute vs node-seal (measured in this run) vs native SEAL 4.4.3 (anchors.md), median µs per call; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine(Invariant, $"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs, AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {RuntimeInformation.FrameworkDescription}; engine may use all cores (it parallelises across RNS primes); {load}.");
+        text.AppendLine(Invariant, $"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs, AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {RuntimeInformation.FrameworkDescription}; engine operations use up to {EngineThreads.Apply()} thread(s) (parallel across RNS primes); {load}.");
         text.AppendLine(Invariant, $"Protocol: {string.Join("; ", degrees.Select(n => $"N={n}: {Repetitions.For(n, quick).Warmup} warm-up + {Repetitions.For(n, quick).Calls} timed calls"))}{(quick ? " (--quick)" : string.Empty)}, the same counts on both sides; our warm-up also lasts at least {MedianTimer.MinWarmup.TotalSeconds:0.##} s (JIT tiering). ratio = ours / node-seal (below 1: we are faster).");
         text.AppendLine(seal is not null
             ? $"node-seal: {seal.Versions}, run by {RepoPaths.SealBenchScript} right after ours."
