@@ -113,7 +113,7 @@ public sealed class CkksFixture
     };
 
     /// <summary>Encodes N/2 doubles at the first level.</summary>
-    public void Encode() => _encoder.Encode(_values, _firstParmsId, Scale, _plainOut);
+    public void Encode() => _encoder.Encode(_values.AsSpan(), _firstParmsId, Scale, _plainOut);
 
     /// <summary>Encrypts with the public key.</summary>
     public void EncryptPublic() => _encryptor.Encrypt(_plain, _ctOut);
