@@ -26,9 +26,13 @@ public static class EngineThreads
             throw new ArgumentException("--threads needs a positive count.");
         }
 
-        Environment.SetEnvironmentVariable(Variable, threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Limit(threads);
         return [.. args[..i], .. args[(i + 2)..]];
     }
+
+    /// <summary>Records <paramref name="threads"/> for this process and its children.</summary>
+    public static void Limit(int threads) =>
+        Environment.SetEnvironmentVariable(Variable, threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Applies the recorded count to the engine; returns the count in force.</summary>
     public static int Apply()

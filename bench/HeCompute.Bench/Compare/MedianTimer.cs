@@ -41,8 +41,11 @@ public static class MedianTimer
     /// <summary>Shortest warm-up, whatever the call count.</summary>
     public static readonly TimeSpan MinWarmup = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Median µs per call of <paramref name="body"/>.</summary>
-    public static double MedianMicroseconds(Action body, Repetitions repetitions)
+    /// <summary>
+    /// Median µs per call of <paramref name="body"/>: wall-clock time, or with <paramref name="threadCpuTime"/> the
+    /// calling thread's CPU time (<see cref="ThreadCpuClock"/>).
+    /// </summary>
+    public static double MedianMicroseconds(Action body, Repetitions repetitions, bool threadCpuTime = false)
     {
         ArgumentNullException.ThrowIfNull(body);
         var warmupStart = Stopwatch.GetTimestamp();
@@ -54,9 +57,18 @@ public static class MedianTimer
         var samples = new double[repetitions.Calls];
         for (var i = 0; i < samples.Length; i++)
         {
-            var start = Stopwatch.GetTimestamp();
-            body();
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            if (threadCpuTime)
+            {
+                var cpuStart = ThreadCpuClock.NowMicroseconds();
+                body();
+                samples[i] = ThreadCpuClock.NowMicroseconds() - cpuStart;
+            }
+            else
+            {
+                var start = Stopwatch.GetTimestamp();
+                body();
+                samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
         }
 
         return Median(samples);

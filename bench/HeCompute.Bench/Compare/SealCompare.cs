@@ -16,47 +16,78 @@ public static class SealCompare
 
     /// <summary>Usage of the mode's options.</summary>
     public const string Usage = """
-        --seal-compare [--quick] [--rounds R] [--n 8192,16384] [--threads T] [--no-seal] [--seal-root DIR] [--out FILE]
-          --quick       a tenth of the repetitions (30 calls at N=8192, 10 at N=16384; warm-up 3), for CI-size runs
+        --seal-compare [--quick] [--rounds R] [--n 8192,16384] [--threads T] [--cpu-time] [--no-seal] [--seal-root DIR] [--out FILE]
+          --quick       20 timed calls at N=8192 and 10 at N=16384 (warm-up 3) instead of 300 and 100, for CI-size runs
           --rounds      run ours and node-seal R times, alternating, and keep each op's lowest median (default 1);
                         for a machine shared with other work
           --n           ring degrees to run (default 8192,16384)
           --threads     most threads one engine operation uses (default: all cores; 1 = single-threaded like the
                         anchors and node-seal)
+          --cpu-time    time our calls by the thread's CPU time instead of the wall clock (implies --threads 1 and
+                        --no-seal): what a call costs without the time it waited for a core on a busy machine
           --no-seal     skip the node-seal runner (its columns show "–")
           --seal-root   directory against which tests/interop/install.sh and bench/seal-reference/bench.mjs are
                         resolved (default: the repository holding HeCompute.sln above the working directory)
-          --out         also write the markdown table to FILE
+          --out         also write the markdown report to FILE
         """;
+
+    /// <summary>The mode's options.</summary>
+    /// <param name="Degrees">Ring degrees.</param>
+    /// <param name="Quick">Fewer repetitions.</param>
+    /// <param name="Rounds">Alternating rounds; the lowest median per op is kept.</param>
+    /// <param name="CpuTime">Thread CPU time instead of wall-clock time (single-threaded engine, no node-seal).</param>
+    /// <param name="NoSeal">Skip node-seal.</param>
+    /// <param name="SealRoot">Root for the node-seal runner's paths, or null for the repository root.</param>
+    /// <param name="Output">File for the report, or null.</param>
+    public sealed record Options(int[] Degrees, bool Quick, int Rounds, bool CpuTime, bool NoSeal, string? SealRoot, string? Output)
+    {
+        /// <summary>Reads the options from the command line.</summary>
+        public static Options Parse(string[] args)
+        {
+            ArgumentNullException.ThrowIfNull(args);
+            var cpuTime = args.Contains("--cpu-time");
+            if (cpuTime && !ThreadCpuClock.IsSupported)
+            {
+                throw new PlatformNotSupportedException("--cpu-time needs Linux's per-thread CPU clock.");
+            }
+
+            return new Options(
+                (Option(args, "--n") ?? "8192,16384").Split(',').Select(s => int.Parse(s, Invariant)).ToArray(),
+                args.Contains("--quick"),
+                int.Parse(Option(args, "--rounds") ?? "1", Invariant),
+                cpuTime,
+                cpuTime || args.Contains("--no-seal"),
+                Option(args, "--seal-root"),
+                Option(args, "--out"));
+        }
+    }
 
     /// <summary>Runs the mode; returns the process exit code.</summary>
     public static int Run(string[] args)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var quick = args.Contains("--quick");
-        var noSeal = args.Contains("--no-seal");
-        var degrees = (Option(args, "--n") ?? "8192,16384").Split(',').Select(s => int.Parse(s, Invariant)).ToArray();
-        var output = Option(args, "--out");
-        var sealRoot = Option(args, "--seal-root");
+        var options = Options.Parse(args);
+        if (options.CpuTime)
+        {
+            EngineThreads.Limit(1);
+        }
 
-        var rounds = int.Parse(Option(args, "--rounds") ?? "1", Invariant);
         var loadBefore = LoadAverage();
         var ours = new Dictionary<(int N, string Op), double>();
         NodeSealResults? seal = null;
-        string? sealError = "skipped (--no-seal)";
-        for (var round = 1; round <= rounds; round++)
+        string? sealError = options.CpuTime ? "skipped (--cpu-time: node-seal is timed by the wall clock)" : "skipped (--no-seal)";
+        for (var round = 1; round <= options.Rounds; round++)
         {
-            foreach (var n in degrees)
+            foreach (var n in options.Degrees)
             {
-                var repetitions = Repetitions.For(n, quick);
-                Console.Error.WriteLine($"round {round}/{rounds}, ours N={n}: {repetitions.Warmup} warm-up + {repetitions.Calls} timed calls per op, median");
-                MeasureOps(n, repetitions, ours);
+                var repetitions = Repetitions.For(n, options.Quick);
+                Console.Error.WriteLine($"round {round}/{options.Rounds}, ours N={n}: {repetitions.Warmup} warm-up + {repetitions.Calls} timed calls per op, median");
+                MeasureOps(n, repetitions, options.CpuTime, ours);
             }
 
-            if (!noSeal)
+            if (!options.NoSeal)
             {
-                Console.Error.WriteLine($"round {round}/{rounds}, node-seal: running {RepoPaths.SealBenchScript}");
-                var (results, error) = NodeSealRunner.Run(sealRoot ?? RepoPaths.FindRoot(), degrees, quick);
+                Console.Error.WriteLine($"round {round}/{options.Rounds}, node-seal: running {RepoPaths.SealBenchScript}");
+                var (results, error) = NodeSealRunner.Run(options.SealRoot ?? RepoPaths.FindRoot(), options.Degrees, options.Quick);
                 if (results is not null)
                 {
                     seal = seal is null ? results : seal with { Medians = KeepLowest(seal.Medians, results.Medians) };
@@ -70,30 +101,30 @@ public static class SealCompare
             }
         }
 
-        var report = Render(degrees, ours, seal, sealError, quick, rounds, $"load average (1 min) {loadBefore} at start, {LoadAverage()} at end");
+        var report = Render(options, ours, seal, sealError, $"load average (1 min) {loadBefore} at start, {LoadAverage()} at end");
         Console.WriteLine(report);
-        if (output is not null)
+        if (options.Output is not null)
         {
-            File.WriteAllText(output, report);
+            File.WriteAllText(options.Output, report);
         }
 
         return 0;
     }
 
-    private static void MeasureOps(int n, Repetitions repetitions, Dictionary<(int N, string Op), double> into)
+    private static void MeasureOps(int n, Repetitions repetitions, bool cpuTime, Dictionary<(int N, string Op), double> into)
     {
         var ckks = new CkksFixture(n);
         foreach (var op in CkksOps.All)
         {
             Settle();
-            Record(into, n, op.Key, MedianTimer.MedianMicroseconds(() => op.Run(ckks), repetitions));
+            Record(into, n, op.Key, MedianTimer.MedianMicroseconds(() => op.Run(ckks), repetitions, cpuTime));
         }
 
         var ntt = new NttFixture(n);
         foreach (var op in NttOps.All)
         {
             Settle();
-            Record(into, n, op.Key, MedianTimer.MedianMicroseconds(() => op.Run(ntt), repetitions));
+            Record(into, n, op.Key, MedianTimer.MedianMicroseconds(() => op.Run(ntt), repetitions, cpuTime));
         }
     }
 
@@ -124,13 +155,18 @@ public static class SealCompare
     }
 
     /// <summary>The markdown report: context lines, the table, and the ops slower than native SEAL.</summary>
-    public static string Render(IReadOnlyList<int> degrees, Dictionary<(int N, string Op), double> ours,
-        NodeSealResults? seal, string? sealError, bool quick, int rounds, string load)
+    public static string Render(Options options, Dictionary<(int N, string Op), double> ours, NodeSealResults? seal, string? sealError, string load)
     {
-        ArgumentNullException.ThrowIfNull(degrees);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ours);
+        var (degrees, quick, rounds) = (options.Degrees, options.Quick, options.Rounds);
         var text = new StringBuilder();
         text.AppendLine(Invariant, $"HeCompute vs node-seal (measured in this run) vs native SEAL 4.4.3 (anchors.md), median µs per call; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        if (options.CpuTime)
+        {
+            text.AppendLine("Ours: thread CPU time per call (--cpu-time), engine single-threaded: the time a call ran, not the time it waited for a core.");
+        }
+
         text.AppendLine(Invariant, $"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs, AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {RuntimeInformation.FrameworkDescription}; engine operations use up to {EngineThreads.Apply()} thread(s) (parallel across RNS primes); {load}.");
         text.AppendLine(Invariant, $"Protocol: {string.Join("; ", degrees.Select(n => $"N={n}: {Repetitions.For(n, quick).Warmup} warm-up + {Repetitions.For(n, quick).Calls} timed calls"))}{(quick ? " (--quick)" : string.Empty)}, the same counts on both sides; our warm-up also lasts at least {MedianTimer.MinWarmup.TotalSeconds:0.##} s (JIT tiering). ratio = ours / node-seal (below 1: we are faster).");
         if (rounds > 1)
@@ -151,7 +187,7 @@ public static class SealCompare
 
         text.AppendLine();
         text.Append("|---|");
-        text.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|---:|", degrees.Count)));
+        text.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|---:|", degrees.Length)));
         text.AppendLine();
 
         var slower = new List<string>();
