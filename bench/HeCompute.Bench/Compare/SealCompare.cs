@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+
+namespace HeCompute.Bench.Compare;
+
+/// <summary>
+/// The <c>--seal-compare</c> mode: our operations timed with the node-seal runner's Stopwatch-median protocol,
+/// then the node-seal runner itself in the same run (one after the other, never side by side: both would compete
+/// for the two cores), then one markdown table beside the native SEAL anchors.
+/// </summary>
+public static class SealCompare
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Usage of the mode's options.</summary>
+    public const string Usage = """
+        --seal-compare [--quick] [--rounds R] [--n 8192,16384] [--threads T] [--cpu-time] [--no-seal] [--seal-root DIR] [--out FILE]
+          --quick       20 timed calls at N=8192 and 10 at N=16384 (warm-up 3) instead of 300 and 100, for CI-size runs
+          --rounds      run ours and node-seal R times, alternating, and keep each op's lowest median (default 1);
+                        for a machine shared with other work
+          --n           ring degrees to run (default 8192,16384)
+          --threads     most threads one engine operation uses (default: all cores; 1 = single-threaded like the
+                        anchors and node-seal)
+          --cpu-time    time our calls by the thread's CPU time instead of the wall clock (implies --threads 1 and
+                        --no-seal): what a call costs without the time it waited for a core on a busy machine
+          --no-seal     skip the node-seal runner (its columns show "–")
+          --seal-root   directory against which tests/interop/install.sh and bench/seal-reference/bench.mjs are
+                        resolved (default: the repository holding HeCompute.sln above the working directory)
+          --out         also write the markdown report to FILE
+        """;
+
+    /// <summary>The mode's options.</summary>
+    /// <param name="Degrees">Ring degrees.</param>
+    /// <param name="Quick">Fewer repetitions.</param>
+    /// <param name="Rounds">Alternating rounds; the lowest median per op is kept.</param>
+    /// <param name="CpuTime">Thread CPU time instead of wall-clock time (single-threaded engine, no node-seal).</param>
+    /// <param name="NoSeal">Skip node-seal.</param>
+    /// <param name="SealRoot">Root for the node-seal runner's paths, or null for the repository root.</param>
+    /// <param name="Output">File for the report, or null.</param>
+    public sealed record Options(int[] Degrees, bool Quick, int Rounds, bool CpuTime, bool NoSeal, string? SealRoot, string? Output)
+    {
+        /// <summary>Reads the options from the command line.</summary>
+        public static Options Parse(string[] args)
+        {
+            ArgumentNullException.ThrowIfNull(args);
+            var cpuTime = args.Contains("--cpu-time");
+            if (cpuTime && !ThreadCpuClock.IsSupported)
+            {
+                throw new PlatformNotSupportedException("--cpu-time needs Linux's per-thread CPU clock.");
+            }
+
+            return new Options(
+                (Option(args, "--n") ?? "8192,16384").Split(',').Select(s => int.Parse(s, Invariant)).ToArray(),
+                args.Contains("--quick"),
+                int.Parse(Option(args, "--rounds") ?? "1", Invariant),
+                cpuTime,
+                cpuTime || args.Contains("--no-seal"),
+                Option(args, "--seal-root"),
+                Option(args, "--out"));
+        }
+    }
+
+    /// <summary>Runs the mode; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        var options = Options.Parse(args);
+        if (options.CpuTime)
+        {
+            EngineThreads.Limit(1);
+        }
+
+        var loadBefore = LoadAverage();
+        var ours = new Dictionary<(int N, string Op), double>();
+        NodeSealResults? seal = null;
+        string? sealError = options.CpuTime ? "skipped (--cpu-time: node-seal is timed by the wall clock)" : "skipped (--no-seal)";
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var n in options.Degrees)
+            {
+                var repetitions = Repetitions.For(n, options.Quick);
+                Console.Error.WriteLine($"round {round}/{options.Rounds}, ours N={n}: {repetitions.Warmup} warm-up + {repetitions.Calls} timed calls per op, median");
+                MeasureOps(n, repetitions, options.CpuTime, ours);
+            }
+
+            if (!options.NoSeal)
+            {
+                Console.Error.WriteLine($"round {round}/{options.Rounds}, node-seal: running {RepoPaths.SealBenchScript}");
+                var (results, error) = NodeSealRunner.Run(options.SealRoot ?? RepoPaths.FindRoot(), options.Degrees, options.Quick);
+                if (results is not null)
+                {
+                    seal = seal is null ? results : seal with { Medians = KeepLowest(seal.Medians, results.Medians) };
+                    sealError = null;
+                }
+                else
+                {
+                    Console.Error.WriteLine("node-seal: " + error);
+                    sealError = seal is null ? error : sealError;
+                }
+            }
+        }
+
+        var report = Render(options, ours, seal, sealError, $"load average (1 min) {loadBefore} at start, {LoadAverage()} at end");
+        Console.WriteLine(report);
+        if (options.Output is not null)
+        {
+            File.WriteAllText(options.Output, report);
+        }
+
+        return 0;
+    }
+
+    private static void MeasureOps(int n, Repetitions repetitions, bool cpuTime, Dictionary<(int N, string Op), double> into)
+    {
+        var ckks = new CkksFixture(n);
+        foreach (var op in CkksOps.All)
+        {
+            Settle();
+            Record(into, n, op.Key, MedianTimer.MedianMicroseconds(() => op.Run(ckks), repetitions, cpuTime));
+        }
+
+        var ntt = new NttFixture(n);
+        foreach (var op in NttOps.All)
+        {
+            Settle();
+            Record(into, n, op.Key, MedianTimer.MedianMicroseconds(() => op.Run(ntt), repetitions, cpuTime));
+        }
+    }
+
+    /// <summary>Keeps the lowest median seen for an op over the rounds.</summary>
+    private static void Record(Dictionary<(int N, string Op), double> into, int n, string op, double median)
+    {
+        Console.Error.WriteLine(FormattableString.Invariant($"  {op,-22} {median,10:F1} µs"));
+        into[(n, op)] = into.TryGetValue((n, op), out var best) ? Math.Min(best, median) : median;
+    }
+
+    private static Dictionary<(int N, string Op), double> KeepLowest(Dictionary<(int N, string Op), double> a, Dictionary<(int N, string Op), double> b)
+    {
+        var lowest = new Dictionary<(int N, string Op), double>(a);
+        foreach (var (key, value) in b)
+        {
+            lowest[key] = lowest.TryGetValue(key, out var other) ? Math.Min(other, value) : value;
+        }
+
+        return lowest;
+    }
+
+    /// <summary>Starts each op from a collected heap, so one op's garbage is not collected on the next op's clock.</summary>
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    /// <summary>The markdown report: context lines, the table, and the ops slower than native SEAL.</summary>
+    public static string Render(Options options, Dictionary<(int N, string Op), double> ours, NodeSealResults? seal, string? sealError, string load)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ours);
+        var (degrees, quick, rounds) = (options.Degrees, options.Quick, options.Rounds);
+        var text = new StringBuilder();
+        text.AppendLine(Invariant, $"HeCompute vs node-seal (measured in this run) vs native SEAL 4.4.3 (anchors.md), median µs per call; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        if (options.CpuTime)
+        {
+            text.AppendLine("Ours: thread CPU time per call (--cpu-time), engine single-threaded: the time a call ran, not the time it waited for a core.");
+        }
+
+        text.AppendLine(Invariant, $"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs, AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {RuntimeInformation.FrameworkDescription}; engine operations use up to {EngineThreads.Apply()} thread(s) (parallel across RNS primes); {load}.");
+        text.AppendLine(Invariant, $"Protocol: {string.Join("; ", degrees.Select(n => $"N={n}: {Repetitions.For(n, quick).Warmup} warm-up + {Repetitions.For(n, quick).Calls} timed calls"))}{(quick ? " (--quick)" : string.Empty)}, the same counts on both sides; our warm-up also lasts at least {MedianTimer.MinWarmup.TotalSeconds:0.##} s (JIT tiering). ratio = ours / node-seal (below 1: we are faster).");
+        if (rounds > 1)
+        {
+            text.AppendLine(Invariant, $"Rounds: {rounds}, ours then node-seal in each; every figure is the lowest of its {rounds} medians (the least disturbed by other load on the machine).");
+        }
+
+        text.AppendLine(seal is not null
+            ? $"node-seal: {seal.Versions}, run by {RepoPaths.SealBenchScript} right after ours."
+            : $"node-seal: not measured ({sealError}).");
+
+        text.AppendLine();
+        text.Append("| op |");
+        foreach (var n in degrees)
+        {
+            text.Append(Invariant, $" ours N={n} | node-seal N={n} | ratio | native N={n} |");
+        }
+
+        text.AppendLine();
+        text.Append("|---|");
+        text.Append(string.Concat(Enumerable.Repeat("---:|---:|---:|---:|", degrees.Length)));
+        text.AppendLine();
+
+        var slower = new List<string>();
+        foreach (var op in CkksOps.All.Concat<OpSpec>(NttOps.All))
+        {
+            text.Append(Invariant, $"| {op.Label} |");
+            foreach (var n in degrees)
+            {
+                double? mine = ours.TryGetValue((n, op.Key), out var m) ? m : null;
+                double? theirs = seal is not null && seal.Medians.TryGetValue((n, op.Key), out var s) ? s : null;
+                var native = op.Anchor.Native(n);
+                text.Append(Invariant, $" {Micros(mine)} | {Micros(theirs)} | {Ratio(mine, theirs)} | {Micros(native)} |");
+                if (mine is double a && native is double b && a > b)
+                {
+                    slower.Add(FormattableString.Invariant($"{op.Label} at N={n}: {a:F0} µs vs {b:F0} µs native ({a / b:F2}×)"));
+                }
+            }
+
+            text.AppendLine();
+        }
+
+        text.AppendLine();
+        if (slower.Count == 0)
+        {
+            text.AppendLine("No op is slower than native SEAL's anchor.");
+        }
+        else
+        {
+            text.AppendLine("Slower than native SEAL's anchor:");
+            foreach (var line in slower)
+            {
+                text.AppendLine("- " + line);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Micros(double? value) => value switch
+    {
+        null => "–",
+        >= 100 => value.Value.ToString("F0", Invariant),
+        _ => value.Value.ToString("F1", Invariant),
+    };
+
+    private static string Ratio(double? ours, double? theirs) =>
+        ours is double a && theirs is double b && b > 0 ? (a / b).ToString("F2", Invariant) + "×" : "–";
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>The 1-minute load average: other work on the machine shows up here, and in the medians.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+}
