@@ -23,6 +23,9 @@ public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<s
 
     public ShiftableTimeProvider Time { get; } = new();
 
+    /// <summary>Every log message the server wrote (Information and above).</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var values = new Dictionary<string, string?>
@@ -40,7 +43,7 @@ public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<s
 
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(values));
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
