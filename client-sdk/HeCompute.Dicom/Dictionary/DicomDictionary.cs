@@ -44,6 +44,18 @@ public sealed class DicomDictionaryEntry
     /// <summary>True when the attribute is retired.</summary>
     public bool IsRetired { get; }
 
+    /// <summary>Same as <see cref="DefaultVR"/>.</summary>
+    public DicomVR VR => DefaultVR;
+
+    /// <summary>Same as <see cref="ValueRepresentations"/>.</summary>
+    public IReadOnlyList<DicomVR> VRs => ValueRepresentations;
+
+    /// <summary>Same as <see cref="ValueMultiplicity"/>.</summary>
+    public string VM => ValueMultiplicity;
+
+    /// <summary>Same as <see cref="IsRetired"/>.</summary>
+    public bool Retired => IsRetired;
+
     /// <summary>True when <paramref name="tag"/> is described by this entry.</summary>
     public bool Matches(DicomTag tag) => (tag.Value & Mask) == Tag.Value;
 

@@ -140,7 +140,9 @@ public static class DicomCharacterSets
         internal static readonly CharacterSet Romaji = new("ISO 2022 IR 13 (romaji)", false, 1, () => System.Text.Encoding.ASCII, "(J"u8.ToArray());
         internal static readonly CharacterSet Katakana = new("ISO 2022 IR 13", true, 1, () => CodePage(932), ")I"u8.ToArray());
         internal static readonly CharacterSet JisX0208 = new("ISO 2022 IR 87", false, 2, () => CodePage(51932), "$B"u8.ToArray());
-        internal static readonly CharacterSet JisX0212 = new("ISO 2022 IR 159", false, 2, () => CodePage(20932), "$(D"u8.ToArray());
+        // .NET's EUC-JP code pages decode JIS X 0208 only (the JIS X 0212 prefix 0x8F is ignored, giving wrong
+        // characters), so values that switch to JIS X 0212 fail clearly instead.
+        internal static readonly CharacterSet JisX0212 = new("ISO 2022 IR 159", false, 2, () => null, "$(D"u8.ToArray());
         internal static readonly CharacterSet KsX1001 = new("ISO 2022 IR 149", true, 2, () => CodePage(51949), "$)C"u8.ToArray());
         internal static readonly CharacterSet Gb2312 = new("ISO 2022 IR 58", true, 2, () => CodePage(936), "$)A"u8.ToArray());
 

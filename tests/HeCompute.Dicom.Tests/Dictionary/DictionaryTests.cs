@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 
 namespace HeCompute.Dicom.Tests.Dictionary;
 
@@ -65,5 +66,91 @@ public class DictionaryTests
             Assert.True(DicomDictionary.Default.TryGet(keyword, out var entry), keyword);
             Assert.Equal(0x0002, entry.Tag.Group);
         }
+    }
+
+    [Fact]
+    public void EveryPs315AnnexETagIsInTheDictionary()
+    {
+        string table = Path.Combine(AppContext.BaseDirectory, "Dictionary", "tools", "annex-e-tags.txt");
+        int count = 0;
+        foreach (string line in File.ReadLines(table))
+        {
+            string text = line.Split('#')[0].Trim();
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            count++;
+            string probe = text.Replace('X', '0').Replace('x', '0');
+            if (text.Contains("XXXX", StringComparison.OrdinalIgnoreCase))
+            {
+                probe = text[..5].Replace('X', '0').Replace('x', '0') + "3000"; // curve data (50xx,xxxx): its data element
+            }
+
+            Assert.True(DicomDictionary.Default.TryGet(DicomTag.Parse(probe), out var entry), $"Annex E attribute {text} is not in the dictionary");
+            Assert.False(string.IsNullOrEmpty(entry.Keyword));
+        }
+
+        Assert.True(count > 550, $"only {count} Annex E rows");
+    }
+
+    [Fact]
+    public void EntriesAgreeWithPydicomsCopyOfPs36()
+    {
+        // pydicom's dictionary (an independent transcription of PS3.6) for every tag we have; newer attributes it lacks are skipped.
+        var entries = DicomDictionary.Default.Entries;
+        string script = """
+import json, sys
+from pydicom._dicom_dict import DicomDictionary, RepeatersDictionary
+out = {}
+for key in sys.stdin.read().split():
+    if 'x' in key:
+        v = RepeatersDictionary.get(key.replace(',', ''))
+    else:
+        v = DicomDictionary.get(int(key.replace(',', ''), 16))
+    if v: out[key] = v
+print(json.dumps(out))
+""";
+        var start = new System.Diagnostics.ProcessStartInfo(ExternalTools.PythonWithPydicom(), ["-c", script])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Write(string.Join(' ', entries.Select(Key)));
+        process.StandardInput.Close();
+        string json = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        using var doc = JsonDocument.Parse(json);
+        int compared = 0;
+        foreach (var entry in entries)
+        {
+            if (!doc.RootElement.TryGetProperty(Key(entry), out var facts))
+            {
+                continue;
+            }
+
+            compared++;
+            Assert.Equal(facts[0].GetString()!.Replace(" or ", "/", StringComparison.Ordinal), string.Join('/', entry.ValueRepresentations));
+            Assert.Equal(facts[1].GetString(), entry.ValueMultiplicity);
+            Assert.Equal(facts[2].GetString(), entry.Name);
+            Assert.Equal(facts[3].GetString()!.Length > 0, entry.IsRetired);
+            Assert.Equal(facts[4].GetString(), entry.Keyword);
+        }
+
+        Assert.True(compared > entries.Count * 9 / 10, $"pydicom knows only {compared} of {entries.Count} entries");
+    }
+
+    private static string Key(DicomDictionaryEntry entry)
+    {
+        string hex = entry.Tag.Value.ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+        if (entry.IsRepeating)
+        {
+            return (hex[..2] + "xx" + hex[4..]).ToUpperInvariant().Replace("XX", "xx", StringComparison.Ordinal);
+        }
+
+        return hex;
     }
 }

@@ -293,3 +293,52 @@ public class ReaderFeatureTests
         }
     }
 }
+
+/// <summary>Padding quirks of real files.</summary>
+public class PaddingQuirkTests
+{
+    [Fact]
+    public void TrailingZeroPaddingAfterTheDatasetIsIgnored()
+    {
+        string path = Path.Combine(ExternalTools.PydicomTestFiles, "MR_small.dcm");
+        var reference = DicomFile.Open(path);
+        byte[] padded = [.. File.ReadAllBytes(path), .. new byte[1031]];
+        var file = DicomFile.Open(new MemoryStream(padded));
+        Assert.Empty(HeCompute.Dicom.Tests.Model.DatasetComparer.Differences(reference.Dataset, file.Dataset));
+
+        byte[] garbage = [.. File.ReadAllBytes(path), .. new byte[16], 1];
+        Assert.ThrowsAny<DicomException>(() => DicomFile.Open(new MemoryStream(garbage)));
+    }
+
+    [Fact]
+    public void DataSetTrailingPaddingElementIsKept()
+    {
+        var ds = new DicomDataset();
+        ds.AddOrUpdate(DicomTag.PatientID, "X");
+        ds.AddOrUpdate(new DicomElement(DicomTag.DataSetTrailingPadding, DicomVR.OB, new byte[33]));
+        using var stream = new MemoryStream();
+        new DicomFile(ds).Save(stream);
+        stream.Position = 0;
+        var read = DicomFile.Open(stream);
+        Assert.Equal(34, read.Dataset.GetElement(DicomTag.DataSetTrailingPadding)!.Length);
+    }
+
+    [Fact]
+    public void OddLengthValuesAreReadAsStored()
+    {
+        // SC_rgb_small_odd.dcm has 3x3 RGB 8-bit pixel data: 27 bytes plus a padding byte.
+        var file = DicomFile.Open(Path.Combine(ExternalTools.PydicomTestFiles, "SC_rgb_small_odd.dcm"));
+        Assert.Equal(28, file.Dataset.GetElement(DicomTag.PixelData)!.Length);
+        Assert.Equal((ushort)3, file.Dataset.GetSingleValue<ushort>(DicomTag.Rows));
+
+        // An odd-length value as a writer left it (no padding) reads as stored and is padded when written.
+        var ds = new DicomDataset();
+        ds.AddOrUpdate(new DicomElement(DicomTag.PatientID, DicomVR.LO, "ABC"u8.ToArray()));
+        using var stream = new MemoryStream();
+        new DicomFile(ds).Save(stream);
+        byte[] bytes = stream.ToArray();
+        int at = bytes.AsSpan().IndexOf("ABC"u8);
+        Assert.Equal((byte)' ', bytes[at + 3]);
+        Assert.Equal(4, bytes[at - 2]); // the written length
+    }
+}
