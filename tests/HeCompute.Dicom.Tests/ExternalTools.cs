@@ -31,6 +31,16 @@ public static class ExternalTools
         return files;
     }
 
+    /// <summary>pydicom's data folder (test_files, charset_files).</summary>
+    public const string PydicomData = "/usr/lib/python3/dist-packages/pydicom/data";
+
+    /// <summary>Every *.dcm file of pydicom's character set tests.</summary>
+    public static IReadOnlyList<string> PydicomCharsetFileList()
+    {
+        RequireDirectory(PydicomCharsetFiles, "python3-pydicom");
+        return Directory.GetFiles(PydicomCharsetFiles, "*.dcm").Order(StringComparer.Ordinal).ToArray();
+    }
+
     /// <summary>The full path of an executable on PATH (or an absolute path) — throws naming the Debian package when missing.</summary>
     public static string Require(string tool, string package)
     {

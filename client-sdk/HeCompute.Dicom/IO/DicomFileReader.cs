@@ -83,53 +83,77 @@ internal static class DicomFileReader
             return new DicomFile(meta, dataset, path, preambleOffset, preamble);
         }
 
-        DicomTransferSyntax syntax;
         if (declared is { IsDeflate: true })
         {
-            syntax = declared;
-            dataset.InternalTransferSyntax = syntax;
+            dataset.InternalTransferSyntax = declared;
             ReadDeflated(input, options, dataset);
             return new DicomFile(meta, dataset, path, preambleOffset, preamble);
         }
 
-        var detected = Detect(input.Peek(8));
+        // Without a declared syntax, the first element header decides. With one, only explicit vs implicit VR is checked
+        // against the data (a meta information naming the wrong one is a known writer bug); the byte order is trusted.
+        // The syntax the dataset reports stays the declared one when it describes encapsulated pixel data.
+        var header = input.Peek(12);
+        DicomTransferSyntax encoding;
         if (declared is null)
         {
-            syntax = detected;
-        }
-        else if (declared.IsExplicitVR != detected.IsExplicitVR || declared.IsBigEndian != detected.IsBigEndian)
-        {
-            // The meta information names a syntax the dataset is not in (a known writer bug): trust the data.
-            syntax = declared.IsEncapsulated && detected.IsExplicitVR && !detected.IsBigEndian ? declared : detected;
+            encoding = Detect(header);
         }
         else
         {
-            syntax = declared;
+            bool explicitData = header.Length >= 6 && DicomVRInfo.TryParse(header[4], header[5], out _);
+            encoding = declared;
+            if (declared.IsExplicitVR && !explicitData && !declared.IsBigEndian)
+            {
+                encoding = DicomTransferSyntax.ImplicitVRLittleEndian;
+            }
+            else if (!declared.IsExplicitVR && explicitData)
+            {
+                encoding = DicomTransferSyntax.ExplicitVRLittleEndian;
+            }
         }
 
-        dataset.InternalTransferSyntax = syntax;
+        dataset.InternalTransferSyntax = declared is { IsEncapsulated: true } ? declared : encoding;
         Func<DicomTag, bool>? stop = options.StopAtPixelData ? tag => tag == DicomTag.PixelData : null;
-        parser.ReadDataset(dataset, DicomParser.Encoding.Of(syntax), null, false, 0, stop);
+        parser.ReadDataset(dataset, DicomParser.Encoding.Of(encoding), null, false, 0, stop);
         return new DicomFile(meta, dataset, path, preambleOffset, preamble);
     }
 
     /// <summary>Guesses the encoding of a dataset from its first element header (PS3.5 7.1: group, element, then VR letters in explicit VR).</summary>
     internal static DicomTransferSyntax Detect(ReadOnlySpan<byte> header)
     {
-        if (header.Length < 6)
+        if (header.Length < 8)
         {
             return DicomTransferSyntax.ImplicitVRLittleEndian;
         }
 
-        bool explicitVR = DicomVRInfo.TryParse(header[4], header[5], out _);
-        if (!explicitVR)
+        if (!DicomVRInfo.TryParse(header[4], header[5], out var vr))
         {
-            return DicomTransferSyntax.ImplicitVRLittleEndian;
+            return DicomTransferSyntax.ImplicitVRLittleEndian; // implicit VR is always little endian
         }
 
-        ushort little = BinaryPrimitives.ReadUInt16LittleEndian(header);
-        ushort big = BinaryPrimitives.ReadUInt16BigEndian(header);
-        return big < little ? DicomTransferSyntax.ExplicitVRBigEndian : DicomTransferSyntax.ExplicitVRLittleEndian;
+        // Explicit VR: the byte order whose group number is a standard one (a dataset starts with a low group, usually
+        // 0008) wins; failing that, the one whose short length field is smaller.
+        ushort groupLittle = BinaryPrimitives.ReadUInt16LittleEndian(header);
+        ushort groupBig = BinaryPrimitives.ReadUInt16BigEndian(header);
+        bool littlePlausible = groupLittle <= 0x00FF;
+        bool bigPlausible = groupBig <= 0x00FF;
+        if (littlePlausible != bigPlausible)
+        {
+            return littlePlausible ? DicomTransferSyntax.ExplicitVRLittleEndian : DicomTransferSyntax.ExplicitVRBigEndian;
+        }
+
+        if (!DicomVRInfo.HasLongLength(vr))
+        {
+            ushort lengthLittle = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+            ushort lengthBig = BinaryPrimitives.ReadUInt16BigEndian(header[6..]);
+            if (lengthLittle != lengthBig)
+            {
+                return lengthBig < lengthLittle ? DicomTransferSyntax.ExplicitVRBigEndian : DicomTransferSyntax.ExplicitVRLittleEndian;
+            }
+        }
+
+        return groupBig < groupLittle ? DicomTransferSyntax.ExplicitVRBigEndian : DicomTransferSyntax.ExplicitVRLittleEndian;
     }
 
     private static void ReadDeflated(DicomInput input, DicomReadOptions options, DicomDataset dataset)

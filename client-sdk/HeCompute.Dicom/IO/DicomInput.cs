@@ -10,12 +10,20 @@ internal sealed class DicomInput
     private readonly byte[] _buffer = new byte[BufferSize];
     private int _pos;
     private int _len;
+    private readonly long _origin;
     private long _bufferStart;
 
-    internal DicomInput(Stream stream, long start, long? end, string? where = null)
+    /// <summary>Reads <paramref name="stream"/> from its current position, which is absolute position <paramref name="start"/>.</summary>
+    /// <param name="stream">The data.</param>
+    /// <param name="start">Absolute position of the stream's current byte (used in offsets and for seeking).</param>
+    /// <param name="end">Absolute end of the data, when known.</param>
+    /// <param name="where">Describes the coordinate system for messages, or null for file offsets.</param>
+    /// <param name="origin">Absolute position of the stream's position 0 (seeks go to absolute minus origin).</param>
+    internal DicomInput(Stream stream, long start, long? end, string? where = null, long origin = 0)
     {
         _stream = stream;
         _bufferStart = start;
+        _origin = origin;
         End = end;
         Where = where;
     }
@@ -186,7 +194,7 @@ internal sealed class DicomInput
         if (CanSeek)
         {
             long target = start + length;
-            _stream.Seek(target, SeekOrigin.Begin);
+            _stream.Seek(target - _origin, SeekOrigin.Begin);
             _bufferStart = target;
             _pos = 0;
             _len = 0;
@@ -228,7 +236,7 @@ internal sealed class DicomInput
             throw new InvalidOperationException("Cannot move backwards in a non-seekable stream.");
         }
 
-        _stream.Seek(position, SeekOrigin.Begin);
+        _stream.Seek(position - _origin, SeekOrigin.Begin);
         _bufferStart = position;
         _pos = 0;
         _len = 0;

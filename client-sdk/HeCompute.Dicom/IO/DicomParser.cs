@@ -114,18 +114,23 @@ internal sealed class DicomParser
 
                 if (!DicomVRInfo.TryParse(vrBytes[0], vrBytes[1], out vr))
                 {
-                    throw _in.Error($"Invalid VR bytes 0x{vrBytes[0]:X2} 0x{vrBytes[1]:X2} for {tag}", headerOffset + 4);
-                }
-
-                _in.Skip(2);
-                if (DicomVRInfo.HasLongLength(vr))
-                {
-                    _in.Skip(2);
+                    // Not a VR: some writers switch to implicit VR inside explicit VR data (notably in sequence items);
+                    // read this element as implicit VR, as pydicom and dcmtk do.
                     length = _in.ReadUInt32(enc.BigEndian);
+                    vr = ImplicitVR(tag, ds, out known);
                 }
                 else
                 {
-                    length = _in.ReadUInt16(enc.BigEndian);
+                    _in.Skip(2);
+                    if (DicomVRInfo.HasLongLength(vr))
+                    {
+                        _in.Skip(2);
+                        length = _in.ReadUInt32(enc.BigEndian);
+                    }
+                    else
+                    {
+                        length = _in.ReadUInt16(enc.BigEndian);
+                    }
                 }
             }
             else
@@ -149,7 +154,8 @@ internal sealed class DicomParser
         {
             if (isPixelData && vr != DicomVR.SQ)
             {
-                return ReadFragments(tag, vr == DicomVR.UN ? DicomVR.OB : vr, enc, end, depth);
+                // Encapsulated pixel data is OB (PS3.5 A.4); an explicit OW is kept as written.
+                return ReadFragments(tag, enc.ExplicitVR && vr == DicomVR.OW ? DicomVR.OW : DicomVR.OB, enc, end, depth);
             }
 
             if (vr == DicomVR.SQ || vr == DicomVR.UN || !known)
@@ -174,15 +180,14 @@ internal sealed class DicomParser
             return ReadSequence(ds, tag, enc, valueOffset + length, end, depth);
         }
 
-        if (vr == DicomVR.UN && DicomDictionary.Default.TryGet(tag, out var entry) && entry.DefaultVR == DicomVR.SQ && length > 0)
+        if (length >= 8 && (vr == DicomVR.UN || !known)
+            && (LooksLikeItem() || (DicomDictionary.Default.TryGet(tag, out var entry) && entry.DefaultVR == DicomVR.SQ)))
         {
-            return ReadSequence(ds, tag, Encoding.ImplicitLittle, valueOffset + length, end, depth);
-        }
-
-        if (!known && length >= 8 && LooksLikeItem(enc))
-        {
-            // Implicit VR private sequence of defined length: the value starts with an item tag.
-            return ReadSequence(ds, tag, enc, valueOffset + length, end, depth);
+            // A UN value holding a sequence (encoded in Implicit VR Little Endian, PS3.5 6.2.2), or an implicit VR private
+            // sequence of defined length: parse the items; if they do not parse, keep the bytes.
+            byte[] bytes = ReadAllocated(length, tag, headerOffset);
+            var contents = vr == DicomVR.UN && enc.ExplicitVR ? Encoding.ImplicitLittle : enc;
+            return (DicomItem?)TryParseSequence(ds, tag, bytes, valueOffset, contents, depth) ?? new DicomElement(tag, vr, bytes, _in.Where is null ? valueOffset : null);
         }
 
         bool deferrable = depth == 0 && _deferSource is not null && _options.DeferPixelData
@@ -204,15 +209,32 @@ internal sealed class DicomParser
         return new DicomElement(tag, vr, value, _in.Where is null ? valueOffset : null);
     }
 
-    private bool LooksLikeItem(Encoding enc)
+    private DicomSequence? TryParseSequence(DicomDataset parent, DicomTag tag, byte[] bytes, long valueOffset, Encoding enc, int depth)
     {
-        var b = _in.Peek(8);
-        if (b.Length < 8)
+        var input = new DicomInput(new MemoryStream(bytes, writable: false), valueOffset, valueOffset + bytes.Length, _in.Where, valueOffset);
+        var parser = new DicomParser(input, _options, null);
+        try
+        {
+            var sequence = parser.ReadSequence(parent, tag, enc, valueOffset + bytes.Length, null, depth);
+            _allocated += parser._allocated;
+            return sequence;
+        }
+        catch (DicomFormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True when the next 4 bytes are an item tag in little endian (UN and implicit VR contents always are).</summary>
+    private bool LooksLikeItem()
+    {
+        var b = _in.Peek(4);
+        if (b.Length < 4)
         {
             return false;
         }
 
-        return Read16(b, enc.BigEndian) == 0xFFFE && Read16(b[2..], enc.BigEndian) == 0xE000;
+        return Read16(b, false) == 0xFFFE && Read16(b[2..], false) == 0xE000;
     }
 
     private byte[] ReadAllocated(long length, DicomTag tag, long headerOffset)

@@ -40,7 +40,7 @@ public sealed class DicomFragmentSequence : DicomItem
     {
         ArgumentNullException.ThrowIfNull(fragment);
         fragment.ItemOffset = _nextItemOffset;
-        _nextItemOffset += 8L + fragment.Length;
+        _nextItemOffset += 8L + fragment.Length + (fragment.Length & 1); // as written: odd fragments are padded
         _fragments.Add(fragment);
     }
 

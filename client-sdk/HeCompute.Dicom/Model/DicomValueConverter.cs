@@ -25,7 +25,19 @@ internal static class DicomValueConverter
     internal static string DecodeText(DicomElement element, Encoding encoding)
     {
         var bytes = element.RawValue.Span;
-        return DicomVRInfo.UsesSpecificCharacterSet(element.VR) ? encoding.GetString(bytes) : Encoding.Latin1.GetString(bytes);
+        if (!DicomVRInfo.UsesSpecificCharacterSet(element.VR))
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
+
+        try
+        {
+            return encoding.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new DicomDataException($"{element.Tag} {element.VR} cannot be decoded with the Specific Character Set ({encoding.WebName}): {ex.Message}", ex);
+        }
     }
 
     internal static string GetString(DicomElement element, Encoding encoding)
@@ -345,17 +357,40 @@ internal static class DicomValueConverter
         return EncodeIntegers(vr, integers);
     }
 
-    /// <summary>Formats a DS value in at most 16 characters (PS3.5 Table 6.2-1).</summary>
+    /// <summary>Formats a DS value in at most 16 characters (PS3.5 Table 6.2-1), keeping as many significant digits as fit.</summary>
     internal static string FormatDecimalString(double value)
     {
-        var c = CultureInfo.InvariantCulture;
-        string s = value.ToString("R", c);
-        for (int digits = 15; s.Length > 16 && digits > 0; digits--)
+        if (double.IsNaN(value) || double.IsInfinity(value))
         {
-            s = value.ToString("G" + digits.ToString(c), c);
+            throw new ArgumentException("DS cannot hold NaN or infinity.", nameof(value));
         }
 
-        return s;
+        var c = CultureInfo.InvariantCulture;
+        string shortest = value.ToString("R", c);
+        if (shortest.Length <= 16)
+        {
+            return shortest;
+        }
+
+        for (int digits = 17; digits >= 1; digits--)
+        {
+            string general = value.ToString("G" + digits.ToString(c), c);
+            if (general.Length <= 16)
+            {
+                return general;
+            }
+
+            string scientific = value.ToString("E" + (digits - 1).ToString(c), c);
+            int e = scientific.IndexOf('E', StringComparison.Ordinal);
+            int exponent = int.Parse(scientific.AsSpan(e + 1), NumberStyles.AllowLeadingSign, c);
+            scientific = scientific[..e] + "E" + exponent.ToString(c);
+            if (scientific.Length <= 16)
+            {
+                return scientific;
+            }
+        }
+
+        return value.ToString("E0", c);
     }
 
     private static byte[] EncodeAll<T>(T[] values)
