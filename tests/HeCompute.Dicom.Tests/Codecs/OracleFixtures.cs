@@ -22,7 +22,8 @@ public sealed record OracleCase(
     string Expected,
     string[] FrameFiles,
     int Tolerance,
-    string Oracle)
+    string Oracle,
+    string Source)
 {
     public override string ToString() => Name;
 }
