@@ -216,6 +216,11 @@ for opt, tag in [(["+s2"], "422"), (["+s4"], "444"), (["+n2"], "422full"), (["+n
 c = path("jpb_q50_frag_gray8.dcm")
 run("dcmcjpeg", "+eb", "+q", "50", "+fs", "4", "-ot", src["gray8"], c)
 lossy_case("jpb_q50_frag_gray8", c, 0)
+# JPEG Extended with 8-bit samples (Process 2, SOF1).
+for key in ["gray8", "rgb8"]:
+    c = path(f"jpe8_{key}.dcm")
+    run("dcmcjpeg", "+ee", src[key], c)
+    lossy_case(f"jpe8_{key}", c, 0)
 # JPEG Extended (12-bit, Process 4).
 for key in ["ct12"]:
     c = path(f"jpe_{key}.dcm")
