@@ -441,11 +441,25 @@ public sealed class DicomPixelData
         }
 
         int frameBytes = checked((int)(frameBits / 8));
+        long start = frame * (long)frameBytes;
+
+        // The reader turns big-endian OW into little-endian 16-bit words, which puts 8- and 16-bit samples in order;
+        // a 32-bit sample then still has its two 16-bit halves exchanged.
+        bool swapHalves = TransferSyntax.IsBigEndian && _native!.VR == DicomVR.OW && BitsAllocated == 32;
         byte[] stored = ArrayPool<byte>.Shared.Rent(frameBytes);
         try
         {
             var s = stored.AsSpan(0, frameBytes);
-            _native!.CopyTo(frame * (long)frameBytes, s);
+            _native!.CopyTo(start, s);
+            if (swapHalves)
+            {
+                var words = MemoryMarshal.Cast<byte, uint>(s);
+                for (int i = 0; i < words.Length; i++)
+                {
+                    words[i] = (words[i] >> 16) | (words[i] << 16);
+                }
+            }
+
             NativeToInterleaved(s, destination);
         }
         finally

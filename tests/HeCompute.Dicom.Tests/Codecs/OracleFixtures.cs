@@ -22,7 +22,8 @@ public sealed record OracleCase(
     string Expected,
     string[] FrameFiles,
     int Tolerance,
-    string Oracle)
+    string Oracle,
+    string Source)
 {
     public override string ToString() => Name;
 }
@@ -62,28 +63,48 @@ internal static class OracleFixtures
         return stdout;
     }
 
-    private static (string, IReadOnlyList<OracleCase>) Generate()
+    /// <summary>Runs a fixture script into a directory named after the script's content hash, once: test discovery
+    /// and execution (separate processes) and later runs share it; a lock file serialises concurrent runs.</summary>
+    public static string GenerateOnce(string script, string marker)
     {
-        string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hecompute-dicom-codec-fixtures-" + Environment.ProcessId);
-        if (System.IO.Directory.Exists(dir))
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(script)))[..16];
+        string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"hecompute-dicom-{System.IO.Path.GetFileNameWithoutExtension(script)}-{hash}");
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetTempPath());
+        using var gate = WaitForLock(dir + ".lock");
+        if (!File.Exists(System.IO.Path.Combine(dir, marker)))
         {
-            System.IO.Directory.Delete(dir, true);
-        }
-
-        RunPython(System.IO.Path.Combine(SourceDirectory(), "make_codec_fixtures.py"), dir);
-        var cases = JsonSerializer.Deserialize<List<OracleCase>>(
-            File.ReadAllText(System.IO.Path.Combine(dir, "manifest.json")),
-            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
+            if (System.IO.Directory.Exists(dir))
             {
                 System.IO.Directory.Delete(dir, true);
             }
-            catch (IOException)
+
+            RunPython(script, dir);
+        }
+
+        return dir;
+    }
+
+    private static FileStream WaitForLock(string path)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
             {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-        };
+            catch (IOException) when (attempt < 600)
+            {
+                Thread.Sleep(500);
+            }
+        }
+    }
+
+    private static (string, IReadOnlyList<OracleCase>) Generate()
+    {
+        string dir = GenerateOnce(System.IO.Path.Combine(SourceDirectory(), "make_codec_fixtures.py"), "manifest.json");
+        var cases = JsonSerializer.Deserialize<List<OracleCase>>(
+            File.ReadAllText(System.IO.Path.Combine(dir, "manifest.json")),
+            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
         return (dir, cases);
     }
 }

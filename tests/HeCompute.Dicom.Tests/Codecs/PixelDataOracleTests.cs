@@ -27,6 +27,32 @@ public sealed class PixelDataOracleTests
         }
     }
 
+    public static TheoryData<string> LosslessWithSource()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in OracleFixtures.Cases.Where(c => c.Source.Length > 0))
+        {
+            data.Add(c.Name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LosslessWithSource))]
+    public void Compressed_and_uncompressed_versions_decode_identically(string name)
+    {
+        var c = OracleFixtures.Get(name);
+        var compressed = DicomPixelData.Create(DicomFile.Open(Path.Combine(OracleFixtures.Directory, c.File)).Dataset);
+        var uncompressed = DicomPixelData.Create(DicomFile.Open(Path.Combine(OracleFixtures.Directory, c.Source)).Dataset);
+        Assert.Equal(uncompressed.FrameCount, compressed.FrameCount);
+        for (int f = 0; f < compressed.FrameCount; f++)
+        {
+            Assert.True(uncompressed.GetFrameBytes(f).AsSpan().SequenceEqual(compressed.GetFrameBytes(f)), $"{name} frame {f} bytes");
+            Assert.Equal(uncompressed.GetFrameValues(f, PixelOutput.Display), compressed.GetFrameValues(f, PixelOutput.Display));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Oracle_uncompressed_output_reads_the_same(string name)

@@ -88,7 +88,7 @@ def prepare_sources():
 cases = []
 
 
-def add_case(name, compressed, expected_ds_path, tolerance=0, oracle="", frames_from=None):
+def add_case(name, compressed, expected_ds_path, tolerance=0, oracle="", source=None):
     """Records a compressed file and the oracle's decoding of it."""
     ds = pydicom.dcmread(compressed)
     exp = pydicom.dcmread(expected_ds_path)
@@ -107,7 +107,8 @@ def add_case(name, compressed, expected_ds_path, tolerance=0, oracle="", frames_
         rows=ds.Rows, columns=ds.Columns, samplesPerPixel=ds.SamplesPerPixel, bitsAllocated=ds.BitsAllocated,
         bitsStored=ds.BitsStored, signed=ds.PixelRepresentation == 1, planarConfiguration=int(ds.get("PlanarConfiguration", 0)),
         photometric=ds.PhotometricInterpretation, decodedPhotometric=exp.PhotometricInterpretation, frames=nframes,
-        expected=f"{name}.expected.bin", frameFiles=frame_files, tolerance=tolerance, oracle=oracle))
+        expected=f"{name}.expected.bin", frameFiles=frame_files, tolerance=tolerance, oracle=oracle,
+        source=os.path.basename(source) if source else ""))
 
 
 def require_equal(a_path, b_path, what):
@@ -139,7 +140,7 @@ def lossless_case(name, compressed, source=None):
     if source is not None:
         require_equal(d1, source, name + " vs its uncompressed source")
         oracle += ", equals uncompressed source"
-    add_case(name, compressed, d1, 0, oracle)
+    add_case(name, compressed, d1, 0, oracle, source)
 
 
 src = prepare_sources()
@@ -215,6 +216,11 @@ for opt, tag in [(["+s2"], "422"), (["+s4"], "444"), (["+n2"], "422full"), (["+n
 c = path("jpb_q50_frag_gray8.dcm")
 run("dcmcjpeg", "+eb", "+q", "50", "+fs", "4", "-ot", src["gray8"], c)
 lossy_case("jpb_q50_frag_gray8", c, 0)
+# JPEG Extended with 8-bit samples (Process 2, SOF1).
+for key in ["gray8", "rgb8"]:
+    c = path(f"jpe8_{key}.dcm")
+    run("dcmcjpeg", "+ee", src[key], c)
+    lossy_case(f"jpe8_{key}", c, 0)
 # JPEG Extended (12-bit, Process 4).
 for key in ["ct12"]:
     c = path(f"jpe_{key}.dcm")

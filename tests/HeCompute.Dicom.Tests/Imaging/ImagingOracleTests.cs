@@ -14,13 +14,7 @@ public sealed class ImagingOracleTests
 {
     internal static readonly Lazy<(string Dir, List<ImagingCase> Cases)> Data = new(() =>
     {
-        string dir = Path.Combine(Path.GetTempPath(), "hecompute-dicom-imaging-fixtures-" + Environment.ProcessId);
-        if (Directory.Exists(dir))
-        {
-            Directory.Delete(dir, true);
-        }
-
-        OracleFixtures.RunPython(Path.Combine(SourceDirectory(), "make_imaging_fixtures.py"), dir);
+        string dir = OracleFixtures.GenerateOnce(Path.Combine(SourceDirectory(), "make_imaging_fixtures.py"), "imaging.json");
         var cases = JsonSerializer.Deserialize<List<ImagingCase>>(
             File.ReadAllText(Path.Combine(dir, "imaging.json")), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
         return (dir, cases);

@@ -229,16 +229,24 @@ f = save(ds, "palette16.dcm")
 add("palette16_first500", f, 0, "ModalityValues", expected, 0)
 add("palette16_display", f, 0, "Display", expected / 65535.0, 1e-6)
 
+# Big endian files: 16-bit, 32-bit multi-frame and 1-bit (pydicom's numpy handler is the oracle).
+for fname, frame in [("MR_small_bigendian.dcm", 0), ("rtdose_expb.dcm", 7), ("liver_expb_1frame.dcm", 0)]:
+    shutil.copy(f"{TEST_FILES}/{fname}", p(fname))
+    arr = pydicom.dcmread(p(fname)).pixel_array
+    if arr.ndim == 3:
+        arr = arr[frame]
+    add("bigendian_" + fname[:-4], p(fname), frame, "StoredValues", arr, 0)
+
 # Native multi-frame with an odd frame size (3x3 bytes): frames follow each other with no padding.
 ds = clone(mr)
-frames = rng.integers(0, 256, size=(3, 3, 3)).astype(np.uint8)
+odd = rng.integers(0, 256, size=(3, 3, 3)).astype(np.uint8)
 ds.Rows, ds.Columns, ds.NumberOfFrames = 3, 3, 3
 ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
 del ds.WindowCenter, ds.WindowWidth
-ds.PixelData = frames.tobytes() + b"\0"
-f = save(ds, "odd_frames.dcm")
+ds.PixelData = odd.tobytes() + b"\0"
+odd_file = save(ds, "odd_frames.dcm")
 for k in range(3):
-    add(f"odd_frame{k}", f, k, "StoredValues", frames[k], 0)
+    add(f"odd_frame{k}", odd_file, k, "StoredValues", odd[k], 0)
 
 # A larger multi-frame file (96 frames of 256x256x16 bits, 12 MiB) native and RLE, for the bounded-memory test.
 ds = clone(mr)
@@ -248,6 +256,18 @@ ds.PixelData = frames.tobytes()
 save(ds, "big_native.dcm")
 subprocess.run(["dcmcrle", p("big_native.dcm"), p("big_rle.dcm")], check=True)
 np.asarray(frames[[0, 50, 95]], dtype="<i2").tofile(p("big_frames_0_50_95.bin"))
+
+# The same odd-sized 8-bit frames in Explicit VR Big Endian as OW: each 16-bit word holds two samples, so the
+# stored bytes are the little-endian bytes swapped in pairs; frame 1 starts in the middle of a word.
+ds = pydicom.dcmread(odd_file)
+le = odd.tobytes() + b"\0"
+ds.PixelData = bytes(b for i in range(0, len(le), 2) for b in (le[i + 1], le[i]))
+ds["PixelData"].VR = "OW"
+ds.file_meta.TransferSyntaxUID = pydicom.uid.ExplicitVRBigEndian
+ds.is_little_endian, ds.is_implicit_VR = False, False
+ds.save_as(p("odd_frames_be_ow.dcm"), write_like_original=False)
+for k in range(3):
+    add(f"odd_frame{k}_bigendian_ow", p("odd_frames_be_ow.dcm"), k, "StoredValues", odd[k], 0)
 
 with open(p("imaging.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
