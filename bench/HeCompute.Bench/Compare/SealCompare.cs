@@ -171,7 +171,7 @@ public static class SealCompare
         text.AppendLine(Invariant, $"Protocol: {string.Join("; ", degrees.Select(n => $"N={n}: {Repetitions.For(n, quick).Warmup} warm-up + {Repetitions.For(n, quick).Calls} timed calls"))}{(quick ? " (--quick)" : string.Empty)}, the same counts on both sides; our warm-up also lasts at least {MedianTimer.MinWarmup.TotalSeconds:0.##} s (JIT tiering). ratio = ours / node-seal (below 1: we are faster).");
         if (rounds > 1)
         {
-            text.AppendLine(Invariant, $"Rounds: {rounds}, ours then node-seal in each; every figure is the lowest of its {rounds} medians (the least disturbed by other load on the machine).");
+            text.AppendLine(Invariant, $"Rounds: {rounds}{(options.NoSeal ? string.Empty : ", ours then node-seal in each")}; every figure is the lowest of its {rounds} medians (the least disturbed by other load on the machine).");
         }
 
         text.AppendLine(seal is not null
