@@ -14,8 +14,10 @@ public sealed class DicomCodecRegistry
     /// <summary>Transfer syntax UIDs that have a codec.</summary>
     public IReadOnlyCollection<string> SupportedTransferSyntaxUids => [.. _codecs.Keys];
 
-    /// <summary>A new registry holding the built-in codecs: RLE Lossless and the JPEG processes 1, 2 &amp; 4, 14 and
-    /// 14 SV1 (own decoders, proven against dcmtk and gdcm by the tests).</summary>
+    /// <summary>A new registry holding the built-in codecs, all our own decoders proven against dcmtk and gdcm by the
+    /// tests: RLE Lossless; JPEG Baseline (Process 1), Extended (Processes 2 &amp; 4), Lossless (Process 14 and its
+    /// Selection Value 1); JPEG-LS Lossless and Near-Lossless. JPEG 2000 (and HTJ2K, video, anything else) has no
+    /// codec: <see cref="GetCodec"/> raises <see cref="DicomCodecException"/> naming the syntax.</summary>
     public static DicomCodecRegistry CreateDefault()
     {
         var registry = new DicomCodecRegistry();
