@@ -61,4 +61,18 @@ public static class ModelPacking
 
         return result;
     }
+
+    /// <summary>One record for <see cref="MlpModel"/>: slot s holds standardised feature s mod d (zero past the features).</summary>
+    public static double[] PackReplicated(InputSchema schema, int dimension, int slotCount, IReadOnlyList<double> record)
+    {
+        var features = Standardize(schema, record);
+        var slots = new double[slotCount];
+        for (var s = 0; s < slotCount; s++)
+        {
+            var t = s % dimension;
+            slots[s] = t < features.Length ? features[t] : 0;
+        }
+
+        return slots;
+    }
 }

@@ -118,6 +118,18 @@ models["regression"] = {"format": "hecompute-model", "formatVersion": 1, "kind":
     "layers": [dense(reg.coef_, reg.intercept_)], "outputs": [names[0]]}
 tests["regression"] = {"x": Rte.tolist(), "decision": reg.predict(Rte).reshape(-1, 1).tolist(), "truth": Xte[:, 0].tolist()}
 
+from sklearn.neural_network import MLPClassifier
+mlp = MLPClassifier(hidden_layer_sizes=(8,), activation="relu", alpha=1.0, max_iter=3000, random_state=0).fit(Ztr, ytr)
+hidden = Ztr @ mlp.coefs_[0] + mlp.intercepts_[0]
+hbound = float(np.ceil(2 * np.abs(hidden).max()))
+models["mlp"] = {"format": "hecompute-model", "formatVersion": 1, "kind": "mlp", "input": schema(names, sc, Xtr),
+    "layers": [dense(mlp.coefs_[0].T, mlp.intercepts_[0]),
+               {"type": "activation", "function": "smooth-relu", "lower": -hbound, "upper": hbound, "sharpness": 1, "degree": 63},
+               dense(mlp.coefs_[1].T, mlp.intercepts_[1])], "outputs": ["logit(benign)"]}
+tests["mlp"] = {"x": Xte.tolist(), "decision": (np.maximum(Zte @ mlp.coefs_[0] + mlp.intercepts_[0], 0) @ mlp.coefs_[1] + mlp.intercepts_[1]).tolist(),
+    "predict": mlp.predict(Zte).tolist(), "truth": yte.tolist()}
+print("mlp accuracy", mlp.score(Zte, yte), "hidden bound", hbound, "test max", np.abs(Zte @ mlp.coefs_[0] + mlp.intercepts_[0]).max())
+
 wine = load_wine()
 wX, wy = wine.data, wine.target
 wXtr, wXte, wytr, wyte = train_test_split(wX, wy, test_size=0.3, random_state=42, stratify=wy)
