@@ -43,54 +43,37 @@ internal static class CiphertextOps
         return result;
     }
 
-    /// <summary>a + b into a new ciphertext; scales that differ only by rounding are treated as equal.</summary>
+    /// <summary>a ± b into a new ciphertext; scales that differ only by rounding are treated as equal (a's is kept).</summary>
     public static Ciphertext Add(EvaluationContext context, Ciphertext a, Ciphertext b, bool subtract = false)
     {
-        var saved = b.Scale;
-        if (!ScalesClose(a.Scale, b.Scale))
-        {
-            throw new InvalidOperationException($"Scale bookkeeping error: adding scales {a.Scale} and {b.Scale}.");
-        }
-
+        var right = Aligned(a.Scale, b);
         var result = new Ciphertext();
-        b.Scale = a.Scale;
-        try
+        if (subtract)
         {
-            if (subtract)
-            {
-                context.Evaluator.Sub(a, b, result);
-            }
-            else
-            {
-                context.Evaluator.Add(a, b, result);
-            }
+            context.Evaluator.Sub(a, right, result);
         }
-        finally
+        else
         {
-            b.Scale = saved;
+            context.Evaluator.Add(a, right, result);
         }
 
         return result;
     }
 
-    /// <summary>acc += term in place (scales equal up to rounding).</summary>
-    public static void AddInplace(Ciphertext accumulator, Ciphertext term, Evaluator evaluator)
+    /// <summary>b itself if its scale equals <paramref name="scale"/>, else a copy declared at that scale (operands are never modified).</summary>
+    private static Ciphertext Aligned(double scale, Ciphertext b)
     {
-        if (!ScalesClose(accumulator.Scale, term.Scale))
+        if (b.Scale == scale)
         {
-            throw new InvalidOperationException($"Scale bookkeeping error: adding scales {accumulator.Scale} and {term.Scale}.");
+            return b;
         }
 
-        var saved = term.Scale;
-        term.Scale = accumulator.Scale;
-        try
+        if (!ScalesClose(scale, b.Scale))
         {
-            evaluator.AddInplace(accumulator, term);
+            throw new InvalidOperationException($"Scale bookkeeping error: adding scales {scale} and {b.Scale}.");
         }
-        finally
-        {
-            term.Scale = saved;
-        }
+
+        return new Ciphertext(b) { Scale = scale };
     }
 
     /// <summary>

@@ -28,6 +28,15 @@ internal struct Blake2bState
     private int _filled;
     private int _digestLength;
 
+    /// <summary>Bytes compressed so far (the low counter word); buffered input is not counted.</summary>
+    public readonly ulong CompressedBytes => _t0;
+
+    /// <summary>Bytes of input buffered and not yet compressed.</summary>
+    public readonly int BufferedBytes => _filled;
+
+    /// <summary>Word <paramref name="index"/> (0-7) of the chaining value, for kernels that continue this hash themselves.</summary>
+    public readonly ulong ChainingWord(int index) => _h[index];
+
     /// <summary>
     /// Builds parameter-block word 0: digest length, key length, fanout, depth and leaf length.
     /// </summary>

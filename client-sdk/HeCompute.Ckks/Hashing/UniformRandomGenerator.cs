@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace HeCompute.Ckks.Hashing;
@@ -62,6 +63,17 @@ public abstract class UniformRandomGenerator : IDisposable
             // the stream is the same either way.
             if (_head == BlockByteCount)
             {
+                // Whole blocks go straight to the destination, and all of them in one call so a
+                // generator can work on several at once.
+                if (destination.Length >= BlockByteCount)
+                {
+                    int blocks = destination.Length / BlockByteCount;
+                    FillBlocks(_counter, destination[..(blocks * BlockByteCount)]);
+                    _counter += (ulong)blocks;
+                    destination = destination[(blocks * BlockByteCount)..];
+                    continue;
+                }
+
                 FillBlock(_counter, _block);
                 _counter++;
                 _head = 0;
@@ -79,13 +91,21 @@ public abstract class UniformRandomGenerator : IDisposable
     /// <exception cref="ObjectDisposedException">The generator has been disposed.</exception>
     public ulong NextUInt64()
     {
-        if (!_disposed && _head <= BlockByteCount - sizeof(ulong))
+        // Small enough to inline. Dispose leaves _head at the end of the block, so a disposed
+        // generator always takes the slow path, which throws.
+        int head = _head;
+        if (head <= BlockByteCount - sizeof(ulong))
         {
-            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(_block.AsSpan(_head));
-            _head += sizeof(ulong);
-            return value;
+            _head = head + sizeof(ulong);
+            return BinaryPrimitives.ReadUInt64LittleEndian(_block.AsSpan(head, sizeof(ulong)));
         }
 
+        return NextUInt64Slow();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong NextUInt64Slow()
+    {
         Span<byte> bytes = stackalloc byte[sizeof(ulong)];
         Generate(bytes);
         return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
@@ -124,4 +144,16 @@ public abstract class UniformRandomGenerator : IDisposable
 
     /// <summary>Produces block number <paramref name="counter"/> of the stream.</summary>
     private protected abstract void FillBlock(ulong counter, Span<byte> block);
+
+    /// <summary>
+    /// Produces blocks <paramref name="counter"/>, <paramref name="counter"/> + 1, ... back to back;
+    /// <paramref name="blocks"/> is a non-zero whole number of blocks.
+    /// </summary>
+    private protected virtual void FillBlocks(ulong counter, Span<byte> blocks)
+    {
+        for (int offset = 0; offset < blocks.Length; offset += BlockByteCount)
+        {
+            FillBlock(counter++, blocks.Slice(offset, BlockByteCount));
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace HeCompute.Ckks.Hashing;
@@ -48,6 +49,7 @@ public static class UniformSampler
             // With L the largest multiple of q below 2^64, SEAL rejects L-1 along with [L, 2^64).
             // The extra rejection costs nothing measurable but must be kept to stay draw-for-draw in step.
             ulong bound = ulong.MaxValue - (ulong.MaxValue % q) - 1;
+            ulong ratio = BarrettRatio(q);
             foreach (ref ulong word in words.Slice(j * n, n))
             {
                 ulong r = BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
@@ -56,8 +58,24 @@ public static class UniformSampler
                     r = prng.NextUInt64();
                 }
 
-                word = r % q;
+                word = Reduce(r, q, ratio);
             }
         }
+    }
+
+    /// <summary>The Barrett constant for <see cref="Reduce"/>: <c>floor((2^64 - 1) / q)</c>.</summary>
+    internal static ulong BarrettRatio(ulong q) => ulong.MaxValue / q;
+
+    /// <summary>
+    /// <c>x mod q</c> without a division. The ratio is at least <c>2^64 / q - 1</c>, so the quotient
+    /// estimate <c>floor(x * ratio / 2^64)</c> is at most <c>x / q</c> and falls short of
+    /// <c>floor(x / q)</c> by at most one: <c>x - estimate * q</c> lies in <c>[0, 2q)</c> and never
+    /// exceeds <c>x</c>, so it fits in 64 bits and one conditional subtraction finishes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Reduce(ulong x, ulong q, ulong ratio)
+    {
+        ulong r = x - (Math.BigMul(x, ratio, out _) * q);
+        return r >= q ? r - q : r;
     }
 }

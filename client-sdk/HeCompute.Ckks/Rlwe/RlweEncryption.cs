@@ -17,10 +17,7 @@ internal static class RlweEncryption
     /// </summary>
     public static SeedInfo EncryptZeroSymmetric(SecretKey secretKey, ContextData level, Ciphertext destination)
     {
-        destination.Resize(level, 2);
-        destination.IsNTTForm = true;
-        destination.Scale = 1.0;
-        destination.CorrectionFactor = 1;
+        PrepareFresh(destination, level);
         var n = level.N;
         var k = level.CoeffModulusSize;
 
@@ -51,10 +48,7 @@ internal static class RlweEncryption
     /// <summary>(c0, c1) = (pk0·u + e0, pk1·u + e1) with u ternary and e0, e1 noise.</summary>
     public static void EncryptZeroAsymmetric(PublicKey publicKey, ContextData level, Ciphertext destination)
     {
-        destination.Resize(level, 2);
-        destination.IsNTTForm = true;
-        destination.Scale = 1.0;
-        destination.CorrectionFactor = 1;
+        PrepareFresh(destination, level);
         var n = level.N;
         var k = level.CoeffModulusSize;
         var u = System.Buffers.ArrayPool<ulong>.Shared.Rent(n * k);
@@ -84,5 +78,13 @@ internal static class RlweEncryption
         {
             System.Buffers.ArrayPool<ulong>.Shared.Return(u);
         }
+    }
+
+    private static void PrepareFresh(Ciphertext destination, ContextData level)
+    {
+        destination.Resize(level, 2);
+        destination.IsNTTForm = true;
+        destination.Scale = 1.0;
+        destination.CorrectionFactor = 1;
     }
 }

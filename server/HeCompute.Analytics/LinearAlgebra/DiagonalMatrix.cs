@@ -25,6 +25,7 @@ public sealed class DiagonalMatrix
 {
     private readonly SortedDictionary<int, double[]> _diagonals = [];
     private readonly ConcurrentDictionary<(SEALContext Context, int Level, double Scale), Plaintext?[][]> _encoded = new();
+    private readonly bool _wrapCopy;
 
     /// <summary>Extracts and pre-rotates the diagonals of <paramref name="matrix"/> (rows × columns as the layout says).</summary>
     public DiagonalMatrix(double[,] matrix, MatrixVectorLayout layout)
@@ -40,6 +41,7 @@ public sealed class DiagonalMatrix
         var d = layout.Dimension;
         var slots = layout.SlotCount;
         var g = layout.BabySteps;
+        var wraps = false;
         for (var k = 0; k < d; k++)
         {
             var diagonal = new double[d];
@@ -57,6 +59,7 @@ public sealed class DiagonalMatrix
 
                     diagonal[row] = value;
                     nonZero |= value != 0;
+                    wraps |= value != 0 && row + k >= d;
                 }
             }
 
@@ -80,7 +83,10 @@ public sealed class DiagonalMatrix
         BabyStepsUsed = [.. _diagonals.Keys.Select(k => k % g).Distinct().Order()];
         GiantStepsUsed = [.. _diagonals.Keys.Select(k => k / g).Distinct().Order()];
         var steps = BabyStepsUsed.Where(j => j != 0).Concat(GiantStepsUsed.Where(i => i != 0).Select(i => i * g));
-        if (layout.NeedsWrapCopy && _diagonals.Count > 0)
+        // The compact packing reads x[(i + k) mod d] as slot i + k, which holds it only after the copy to [d, 2d);
+        // entries that never wrap (i + k < d) need no copy, so neither does, say, a single-row matrix.
+        _wrapCopy = layout.NeedsWrapCopy && wraps;
+        if (_wrapCopy)
         {
             steps = steps.Append(-d);
         }
@@ -96,7 +102,8 @@ public sealed class DiagonalMatrix
 
     /// <summary>
     /// The rotation steps <see cref="Multiply"/> uses, exactly: the baby steps j &gt; 0 and giant steps i·g &gt; 0 some
-    /// non-zero diagonal needs, and −d for the compact packing (unless d = slots).
+    /// non-zero diagonal needs, and −d for the compact packing when some non-zero entry wraps around (row + k ≥ d;
+    /// never when d = slots or the matrix has a single row).
     /// </summary>
     public IReadOnlyList<int> RequiredSteps { get; }
 
@@ -112,15 +119,15 @@ public sealed class DiagonalMatrix
 
     /// <summary>
     /// The steps a product with a dense matrix of this layout uses (every diagonal non-zero): 1 … g−1, g, 2g, …,
-    /// (⌈d/g⌉−1)·g, and −d for the compact packing unless d = slots. A sparse matrix may use fewer
-    /// (see <see cref="RequiredStepsFor"/>).
+    /// (⌈d/g⌉−1)·g, and −d for the compact packing unless d = slots or there is a single row. A sparse matrix may
+    /// use fewer (see <see cref="RequiredStepsFor"/>).
     /// </summary>
     public static IReadOnlyList<int> RequiredStepsDense(MatrixVectorLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
         var g = layout.BabySteps;
         var steps = Enumerable.Range(1, g - 1).Concat(Enumerable.Range(1, layout.GiantSteps - 1).Select(i => i * g));
-        if (layout.NeedsWrapCopy)
+        if (layout.NeedsWrapCopy && layout.Rows > 1)
         {
             steps = steps.Append(-layout.Dimension);
         }
@@ -162,13 +169,15 @@ public sealed class DiagonalMatrix
         var plainScale = CiphertextOps.PlainScaleFor(context, level, vector.Scale, target);
         var plains = Encoded(context, level, plainScale);
         var input = vector;
-        if (Layout.NeedsWrapCopy)
+        if (_wrapCopy)
         {
             input = context.Rotate(vector, -Layout.Dimension);
             context.Evaluator.AddInplace(input, vector);
         }
 
-        var babies = context.RotateHoisted(input, BabyStepsUsed);
+        // Baby step 0 is the input itself; the others share one hoisted decomposition.
+        var rotated = context.RotateHoisted(input, [.. BabyStepsUsed.Where(j => j != 0)]);
+        var babies = BabyStepsUsed[0] == 0 ? [input, .. rotated] : rotated;
         Ciphertext? result = null;
         var product = new Ciphertext();
         foreach (var giant in GiantStepsUsed)

@@ -25,6 +25,9 @@ public sealed class ChebyshevApproximation : FunctionApproximation
     public override double EvaluatePlain(double x) => Series.Evaluate(x);
 
     /// <inheritdoc/>
+    internal override ChebyshevSeries FirstSeries => Series;
+
+    /// <inheritdoc/>
     internal override T Run<T>(ILeveledArithmetic<T> ops, T input, double targetScale) =>
         ChebyshevAlgorithm<T>.Evaluate(ops, input, Series, targetScale);
 }

@@ -72,11 +72,20 @@ public abstract class FunctionApproximation
         return CircuitSimulation.From(arithmetic, input, output);
     }
 
+    /// <summary>
+    /// The input scale at which the first polynomial's affine map to [−1, 1] costs no level (α·Δ, see
+    /// <see cref="PolynomialEvaluator.PreferredInputScale"/>); the preceding block can produce its output there.
+    /// </summary>
+    public double PreferredInputScale(EvaluationContext context) => PolynomialEvaluator.PreferredInputScale(context, FirstSeries);
+
     /// <summary>Rotation steps used: none (every approximation is slot-wise).</summary>
     public static IReadOnlyList<int> RequiredSteps() => [];
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} on [{Lower}, {Upper}]";
+
+    /// <summary>The series evaluated directly on the input (its interval decides the affine map).</summary>
+    internal abstract ChebyshevSeries FirstSeries { get; }
 
     /// <summary>The circuit, written once for ciphertexts and for the simulator.</summary>
     internal abstract T Run<T>(ILeveledArithmetic<T> ops, T input, double targetScale)

@@ -48,6 +48,9 @@ public sealed class NewtonInverse : FunctionApproximation
     }
 
     /// <inheritdoc/>
+    internal override ChebyshevSeries FirstSeries => Initial;
+
+    /// <inheritdoc/>
     internal override T Run<T>(ILeveledArithmetic<T> ops, T input, double targetScale)
     {
         var y = ChebyshevAlgorithm<T>.Evaluate(ops, input, Initial, targetScale);

@@ -46,6 +46,9 @@ public sealed class NewtonInverseSqrt : FunctionApproximation
     }
 
     /// <inheritdoc/>
+    internal override ChebyshevSeries FirstSeries => Initial;
+
+    /// <inheritdoc/>
     internal override T Run<T>(ILeveledArithmetic<T> ops, T input, double targetScale) => Circuit(ops, input, Initial, Iterations, targetScale);
 
     internal static T Circuit<T>(ILeveledArithmetic<T> ops, T input, ChebyshevSeries initial, int iterations, double targetScale)

@@ -35,6 +35,9 @@ public sealed class NewtonSqrt : FunctionApproximation
     public override double EvaluatePlain(double x) => x * NewtonInverseSqrt.Iterate(Initial, Iterations, x);
 
     /// <inheritdoc/>
+    internal override ChebyshevSeries FirstSeries => Initial;
+
+    /// <inheritdoc/>
     internal override T Run<T>(ILeveledArithmetic<T> ops, T input, double targetScale)
     {
         var y = NewtonInverseSqrt.Circuit(ops, input, Initial, Iterations, targetScale);

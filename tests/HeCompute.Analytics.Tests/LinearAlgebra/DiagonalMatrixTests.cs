@@ -63,6 +63,7 @@ public sealed class DiagonalMatrixTests(ShallowCkks f, ITestOutputHelper output)
     [InlineData(30, 10, VectorPacking.Compact, null)]
     [InlineData(20, 50, VectorPacking.Replicated, 64)]
     [InlineData(2, 30, VectorPacking.Replicated, null)]
+    [InlineData(1, 30, VectorPacking.Compact, null)]
     public void DenseProductMatchesDoublePrecision(int rows, int columns, VectorPacking packing, int? dimension)
     {
         var layout = MatrixVectorLayout.Create(rows, columns, f.Slots, packing, dimension);
@@ -113,6 +114,22 @@ public sealed class DiagonalMatrixTests(ShallowCkks f, ITestOutputHelper output)
         var x = f.Random(7, n);
         var result = StepAssert.RunWithExactly(f, matrix.RequiredSteps, c => matrix.Multiply(c, f.Encrypt(x)));
         Assert.True(CkksTestContext.MaxError(Multiply(m, x), f.Decrypt(result), n) < 1e-6);
+    }
+
+    [Fact]
+    public void ADiagonalMatrixNeedsNoRotationAtAll()
+    {
+        var m = new double[8, 8];
+        for (var i = 0; i < 8; i++)
+        {
+            m[i, i] = i - 3.5;
+        }
+
+        var matrix = new DiagonalMatrix(m, MatrixVectorLayout.Create(8, 8, f.Slots));
+        Assert.Empty(matrix.RequiredSteps);
+        var x = f.Random(8, 8);
+        var result = matrix.Multiply(f.Evaluation, f.Encrypt(x));
+        Assert.True(CkksTestContext.MaxError(Multiply(m, x), f.Decrypt(result), 8) < 1e-7);
     }
 
     [Fact]

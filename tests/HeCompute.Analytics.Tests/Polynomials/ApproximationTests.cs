@@ -58,4 +58,22 @@ public sealed class ApproximationTests(DeepCkks f, ITestOutputHelper output) : I
         Assert.True(toCircuit < NoiseMargin, $"CKKS error {toCircuit}");
         Assert.True(toReference <= approximation.MaxError + NoiseMargin, $"error {toReference} above {approximation.MaxError} + {NoiseMargin}");
     }
+
+    [Fact]
+    public void AnInputAtThePreferredScaleSavesTheMapLevel()
+    {
+        var inverse = Approximations.Inverse(1, 8, initialDegree: 7, iterations: 1);
+        var preferred = inverse.PreferredInputScale(f.Evaluation);
+        Assert.Equal(2.0 / 7 * f.Scale, preferred, 1e-6 * f.Scale);
+        Assert.Equal(6, inverse.Simulate(f.Evaluation, f.Evaluation.FreshShape()).Depth);
+        var simulation = inverse.Simulate(f.Evaluation, f.Evaluation.FreshShape(preferred));
+        Assert.Equal(5, simulation.Depth);
+
+        var x = f.Random(99, f.Slots, 1, 8);
+        var result = inverse.Evaluate(f.Evaluation, f.Encrypt(x, preferred));
+        Assert.Equal(simulation.Output, f.Evaluation.ShapeOf(result));
+        var decrypted = f.Decrypt(result);
+        var worst = Enumerable.Range(0, x.Length).Max(i => Math.Abs(decrypted[i] - (1 / x[i])));
+        Assert.True(worst <= inverse.MaxError + NoiseMargin, $"error {worst}");
+    }
 }

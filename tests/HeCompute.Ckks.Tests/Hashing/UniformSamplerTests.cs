@@ -79,6 +79,26 @@ public class UniformSamplerTests
     }
 
     [Fact]
+    public void BarrettReductionEqualsRemainder()
+    {
+        ulong[] moduli =
+        [
+            2, 3, 5, 97, 1UL << 32, (1UL << 32) + 1, 0xFFFFFFFFFFC0001, 1UL << 61, (1UL << 63) - 1,
+            1UL << 63, (1UL << 63) + 1, ulong.MaxValue - 1, ulong.MaxValue,
+        ];
+        var random = new Random(20261124);
+        foreach (ulong q in moduli.Concat(Enumerable.Range(0, 200).Select(_ => (ulong)random.NextInt64() | 2)))
+        {
+            ulong ratio = UniformSampler.BarrettRatio(q);
+            ulong[] edges = [0, 1, q - 1, q, q + 1, 2 * q - 1, 2 * q, ulong.MaxValue, ulong.MaxValue - 1, ulong.MaxValue - (ulong.MaxValue % q)];
+            foreach (ulong x in edges.Concat(Enumerable.Range(0, 500).Select(_ => (ulong)random.NextInt64() * 3)))
+            {
+                Assert.Equal(x % q, UniformSampler.Reduce(x, q, ratio));
+            }
+        }
+    }
+
+    [Fact]
     public void DrawsLookUniform()
     {
         const ulong q = 0xFFFFFFFFFFC0001;
