@@ -161,14 +161,7 @@ public sealed class LinearModel
             var sums = BlockSum.Apply(context, products, BlockWidth, BlockSumLayout.FirstSlot);
             var masked = ElementwiseProduct.WithPlain(context, sums, heads, maskScale);
             var placed = c == 0 ? masked : context.Rotate(masked, -c);
-            if (sum is null)
-            {
-                sum = placed;
-            }
-            else
-            {
-                CiphertextOps.AddInplace(sum, placed, context.Evaluator);
-            }
+            sum = sum is null ? placed : CiphertextOps.Add(context, sum, placed);
         }
 
         if (sum is null)
