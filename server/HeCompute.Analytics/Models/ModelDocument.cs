@@ -1,0 +1,275 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HeCompute.Analytics.Models;
+
+/// <summary>
+/// HeCompute's own versioned JSON model format. A document names the model <see cref="Kind"/>, its input schema (ordered
+/// feature names, declared bounds and the standardisation the client applies before encrypting) and its layers.
+/// </summary>
+/// <remarks>
+/// Version 1 layers: <c>dense</c> (weights[output][input], bias[output]) and <c>activation</c> (function
+/// <c>sigmoid</c>, <c>smooth-relu</c> or <c>square</c>, with the interval [lower, upper] the inputs are declared to
+/// stay in and the Chebyshev degree). Kinds: <c>linear-regression</c>, <c>logistic-regression</c> (one dense output:
+/// the logit; an optional trailing sigmoid gives the probability), <c>multinomial-logistic</c> (one logit per class,
+/// softmax on the client), <c>linear-svm</c> (the margin; the client takes the sign).
+/// </remarks>
+public sealed record ModelDocument
+{
+    /// <summary>The format tag every document carries.</summary>
+    public const string FormatName = "hecompute-model";
+
+    /// <summary>The only version this code reads.</summary>
+    public const int CurrentVersion = 1;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = false,
+    };
+
+    /// <summary>Always <see cref="FormatName"/>.</summary>
+    public string Format { get; init; } = FormatName;
+
+    /// <summary>The format version (1).</summary>
+    public int FormatVersion { get; init; } = CurrentVersion;
+
+    /// <summary>linear-regression, logistic-regression, multinomial-logistic or linear-svm.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The input schema.</summary>
+    public required InputSchema Input { get; init; }
+
+    /// <summary>The layers, applied in order.</summary>
+    public required IReadOnlyList<LayerDocument> Layers { get; init; }
+
+    /// <summary>Names of the outputs (class names, or the target's name), optional.</summary>
+    public IReadOnlyList<string>? Outputs { get; init; }
+
+    /// <summary>Reads and validates a document.</summary>
+    /// <exception cref="ModelFormatException">The JSON is not a valid version-1 document.</exception>
+    public static ModelDocument Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ModelDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<ModelDocument>(json, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException($"The model is not valid JSON for the {FormatName} format: {e.Message}", e);
+        }
+
+        if (document is null)
+        {
+            throw new ModelFormatException("The model document is empty.");
+        }
+
+        document.Validate();
+        return document;
+    }
+
+    /// <summary>The document as JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>Checks the format tag, version, kind and every dimension.</summary>
+    /// <exception cref="ModelFormatException">With the first problem found.</exception>
+    public void Validate()
+    {
+        if (Format != FormatName)
+        {
+            throw new ModelFormatException($"The format is '{Format}', not '{FormatName}'.");
+        }
+
+        if (FormatVersion != CurrentVersion)
+        {
+            throw new ModelFormatException($"Format version {FormatVersion} is not supported; this code reads version {CurrentVersion}.");
+        }
+
+        if (Input?.Features is not { Count: > 0 })
+        {
+            throw new ModelFormatException("The input schema lists no features.");
+        }
+
+        var features = Input.Features.Count;
+        CheckLength(Input.Lower, features, "input.lower");
+        CheckLength(Input.Upper, features, "input.upper");
+        CheckLength(Input.Mean, features, "input.mean");
+        CheckLength(Input.Scale, features, "input.scale");
+        if (Input.Scale is { } scale && scale.Any(s => !(s > 0) || !double.IsFinite(s)))
+        {
+            throw new ModelFormatException("input.scale must be finite and positive.");
+        }
+
+        if (Layers is not { Count: > 0 })
+        {
+            throw new ModelFormatException("The model has no layers.");
+        }
+
+        var width = features;
+        for (var i = 0; i < Layers.Count; i++)
+        {
+            width = Layers[i].Validate(i, width);
+        }
+
+        if (Outputs is { } outputs && outputs.Count != width)
+        {
+            throw new ModelFormatException($"{outputs.Count} output names for {width} outputs.");
+        }
+
+        var expectedOutputs = Kind switch
+        {
+            ModelKinds.LinearRegression or ModelKinds.LinearSvm or ModelKinds.LogisticRegression => 1,
+            ModelKinds.MultinomialLogistic => width,
+            ModelKinds.Mlp => width,
+            _ => throw new ModelFormatException($"Unknown model kind '{Kind}'."),
+        };
+        if (width != expectedOutputs)
+        {
+            throw new ModelFormatException($"A {Kind} model has {expectedOutputs} output(s); the layers give {width}.");
+        }
+    }
+
+    private static void CheckLength(IReadOnlyList<double>? values, int count, string name)
+    {
+        if (values is not null && values.Count != count)
+        {
+            throw new ModelFormatException($"{name} has {values.Count} entries for {count} features.");
+        }
+
+        if (values is not null && values.Any(v => !double.IsFinite(v)))
+        {
+            throw new ModelFormatException($"{name} has a value that is not finite.");
+        }
+    }
+}
+
+/// <summary>The model kinds of format version 1.</summary>
+public static class ModelKinds
+{
+    /// <summary>Linear regression: one dense output.</summary>
+    public const string LinearRegression = "linear-regression";
+
+    /// <summary>Binary logistic regression: the logit, optionally followed by a sigmoid approximation.</summary>
+    public const string LogisticRegression = "logistic-regression";
+
+    /// <summary>Multinomial logistic regression: one logit per class (softmax on the client).</summary>
+    public const string MultinomialLogistic = "multinomial-logistic";
+
+    /// <summary>Linear SVM: the margin (the client takes the sign).</summary>
+    public const string LinearSvm = "linear-svm";
+
+    /// <summary>Multilayer perceptron with polynomial activations.</summary>
+    public const string Mlp = "mlp";
+}
+
+/// <summary>The input schema: ordered features, declared bounds and the standardisation the client applies.</summary>
+public sealed record InputSchema
+{
+    /// <summary>Feature names in packing order (slot t of each block holds feature t).</summary>
+    public required IReadOnlyList<string> Features { get; init; }
+
+    /// <summary>Declared lower bounds of the raw features (optional).</summary>
+    public IReadOnlyList<double>? Lower { get; init; }
+
+    /// <summary>Declared upper bounds of the raw features (optional).</summary>
+    public IReadOnlyList<double>? Upper { get; init; }
+
+    /// <summary>Mean subtracted by the client before encrypting (null: raw features).</summary>
+    public IReadOnlyList<double>? Mean { get; init; }
+
+    /// <summary>Scale the client divides by after subtracting the mean (null: 1).</summary>
+    public IReadOnlyList<double>? Scale { get; init; }
+}
+
+/// <summary>One layer: <c>dense</c> or <c>activation</c>.</summary>
+public sealed record LayerDocument
+{
+    /// <summary>dense or activation.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Dense: weights[output][input].</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? Weights { get; init; }
+
+    /// <summary>Dense: bias[output] (optional, zero if absent).</summary>
+    public IReadOnlyList<double>? Bias { get; init; }
+
+    /// <summary>Activation: sigmoid, smooth-relu or square.</summary>
+    public string? Function { get; init; }
+
+    /// <summary>Activation: the declared lower end of the interval its inputs stay in.</summary>
+    public double? Lower { get; init; }
+
+    /// <summary>Activation: the declared upper end of the interval its inputs stay in.</summary>
+    public double? Upper { get; init; }
+
+    /// <summary>Activation: the Chebyshev degree (default 31).</summary>
+    public int? Degree { get; init; }
+
+    /// <summary>Activation smooth-relu: the sharpness k of x·σ(k·x) (default 1).</summary>
+    public double? Sharpness { get; init; }
+
+    internal int Validate(int index, int inputWidth)
+    {
+        switch (Type)
+        {
+            case "dense":
+                if (Weights is not { Count: > 0 })
+                {
+                    throw new ModelFormatException($"Layer {index} (dense) has no weights.");
+                }
+
+                foreach (var row in Weights)
+                {
+                    if (row is null || row.Count != inputWidth || row.Any(v => !double.IsFinite(v)))
+                    {
+                        throw new ModelFormatException($"Layer {index} (dense): every weight row needs {inputWidth} finite values.");
+                    }
+                }
+
+                if (Bias is not null && (Bias.Count != Weights.Count || Bias.Any(v => !double.IsFinite(v))))
+                {
+                    throw new ModelFormatException($"Layer {index} (dense): bias needs {Weights.Count} finite values.");
+                }
+
+                return Weights.Count;
+            case "activation":
+                if (Function is not ("sigmoid" or "smooth-relu" or "square"))
+                {
+                    throw new ModelFormatException($"Layer {index}: unsupported activation '{Function}' (sigmoid, smooth-relu, square).");
+                }
+
+                if (Function != "square" && (Lower is not { } lo || Upper is not { } hi || !(lo < hi) || !double.IsFinite(lo) || !double.IsFinite(hi)))
+                {
+                    throw new ModelFormatException($"Layer {index} ({Function}) needs a declared finite interval lower < upper.");
+                }
+
+                return inputWidth;
+            default:
+                throw new ModelFormatException($"Layer {index}: unsupported layer type '{Type}' (dense, activation).");
+        }
+    }
+}
+
+/// <summary>A model document that cannot be read or used.</summary>
+public sealed class ModelFormatException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ModelFormatException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ModelFormatException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and cause.</summary>
+    public ModelFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,111 @@
+namespace HeCompute.Analytics.Statistics;
+
+/// <summary>
+/// The client side of <see cref="CohortStatistics"/>: packing records (scaled by declared per-column scales) and the
+/// finishing functions on the decrypted moments, in double precision: count, sums, means, variances, standard
+/// deviations, covariance and correlation matrices, histograms and group-by sums, counts and means.
+/// </summary>
+public sealed class CohortMoments
+{
+    private readonly double[] _sums;
+    private readonly double[,] _cross;
+
+    private CohortMoments(int countColumn, double[] sums, double[,] cross)
+    {
+        CountColumn = countColumn;
+        _sums = sums;
+        _cross = cross;
+    }
+
+    /// <summary>The column holding the constant 1.</summary>
+    public int CountColumn { get; }
+
+    /// <summary>Number of records: the sum of the constant column.</summary>
+    public double Count => _sums[CountColumn];
+
+    /// <summary>Record slots for one ciphertext: row r, column c at slot r·w + c, divided by scales[c].</summary>
+    public static double[] Pack(CohortLayout layout, IReadOnlyList<double> scales, IReadOnlyList<IReadOnlyList<double>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(scales);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count > layout.RecordsPerCiphertext)
+        {
+            throw new ArgumentException($"{rows.Count} records do not fit; a ciphertext holds {layout.RecordsPerCiphertext}.", nameof(rows));
+        }
+
+        var slots = new double[rows.Count * layout.Width];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (rows[r].Count != layout.Columns)
+            {
+                throw new ArgumentException($"Row {r} has {rows[r].Count} columns; the layout has {layout.Columns}.", nameof(rows));
+            }
+
+            for (var c = 0; c < layout.Columns; c++)
+            {
+                slots[(r * layout.Width) + c] = rows[r][c] / scales[c];
+            }
+        }
+
+        return slots;
+    }
+
+    /// <summary>Reads the decrypted outputs of <see cref="CohortStatistics.Finish"/> and undoes the scales.</summary>
+    public static CohortMoments FromDecrypted(CohortLayout layout, IReadOnlyList<double> scales, IReadOnlyList<IReadOnlyList<double>> decrypted, int countColumn)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(scales);
+        ArgumentNullException.ThrowIfNull(decrypted);
+        var m = layout.Columns;
+        var sums = new double[m];
+        var cross = new double[m, m];
+        for (var c = 0; c < m; c++)
+        {
+            sums[c] = decrypted[0][c] * scales[c];
+        }
+
+        for (var k = 0; k < m; k++)
+        {
+            for (var c = 0; c + k < m; c++)
+            {
+                var value = decrypted[1 + k][c] * scales[c] * scales[c + k];
+                cross[c, c + k] = value;
+                cross[c + k, c] = value;
+            }
+        }
+
+        return new CohortMoments(countColumn, sums, cross);
+    }
+
+    /// <summary>Σ x_c.</summary>
+    public double Sum(int column) => _sums[column];
+
+    /// <summary>Σ x_a·x_b.</summary>
+    public double CrossSum(int a, int b) => _cross[a, b];
+
+    /// <summary>Σ x_c / n.</summary>
+    public double Mean(int column) => _sums[column] / Count;
+
+    /// <summary>Covariance of columns a and b (n − 1 in the denominator unless <paramref name="population"/>).</summary>
+    public double Covariance(int a, int b, bool population = false) =>
+        (_cross[a, b] - (_sums[a] * _sums[b] / Count)) / (population ? Count : Count - 1);
+
+    /// <summary>Variance of a column.</summary>
+    public double Variance(int column, bool population = false) => Covariance(column, column, population);
+
+    /// <summary>Standard deviation of a column.</summary>
+    public double StandardDeviation(int column, bool population = false) => Math.Sqrt(Variance(column, population));
+
+    /// <summary>Pearson correlation of columns a and b.</summary>
+    public double Correlation(int a, int b) => Covariance(a, b) / Math.Sqrt(Variance(a) * Variance(b));
+
+    /// <summary>Number of records whose 0/1 indicator column is 1 (a histogram bin or a group size).</summary>
+    public double IndicatorCount(int indicator) => _sums[indicator];
+
+    /// <summary>Σ x_c over the records of a group (indicator column g).</summary>
+    public double GroupSum(int column, int indicator) => _cross[column, indicator];
+
+    /// <summary>Mean of column c over the records of a group.</summary>
+    public double GroupMean(int column, int indicator) => _cross[column, indicator] / _sums[indicator];
+}
