@@ -5,7 +5,7 @@ namespace HeCompute.Dicom.Codecs;
 /// point transform). The inverse DCT is the integer "islow" algorithm of the IJG library and chroma is upsampled
 /// with its "fancy" triangle filter, so lossy frames decode as dcmtk and gdcm (IJG 6b based) decode them.
 /// No colour conversion is done: components come out in frame-header order, as coded.</summary>
-internal sealed class JpegDecoder
+internal sealed class JpegDecoder : IDecodedPlanes
 {
     private static readonly byte[] ZigZag =
     [

@@ -5,7 +5,7 @@ namespace HeCompute.Dicom.Codecs;
 /// <summary>A JPEG-LS decoder (ITU T.87 / ISO 14495-1): lossless and near-lossless, 2..16-bit samples, one or
 /// more components, interleave modes none, line and sample, preset coding parameters (LSE 1). Mapping tables
 /// (palettised JPEG-LS) and restart markers are rejected with <see cref="DicomCodecException"/>.</summary>
-internal sealed class JpegLsDecoder
+internal sealed class JpegLsDecoder : IDecodedPlanes
 {
     private static readonly int[] J = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
