@@ -587,9 +587,10 @@ public sealed class DicomPixelData
                     var other => throw new DicomDataException($"VOI LUT Function '{other}' is not LINEAR, LINEAR_EXACT or SIGMOID."),
                 }
                 : VoiFunction.Linear;
+            // Scanners do write windows the standard calls invalid (width 0, for instance); such a window says nothing
+            // about display, so it is ignored like an absent one instead of making the pixels unreadable.
             var window = new VoiWindow(center, width, function);
-            window.Validate();
-            return (window, lut);
+            return (window.IsValid ? window : null, lut);
         }
 
         return (null, lut);

@@ -19,9 +19,12 @@ public enum VoiFunction
 /// <param name="Function">How values inside the window map to [0, 1].</param>
 public readonly record struct VoiWindow(double Center, double Width, VoiFunction Function = VoiFunction.Linear)
 {
+    internal bool IsValid =>
+        double.IsFinite(Center) && double.IsFinite(Width) && (Function == VoiFunction.Linear ? Width >= 1 : Width > 0);
+
     internal void Validate()
     {
-        if (!double.IsFinite(Center) || !double.IsFinite(Width) || (Function == VoiFunction.Linear ? Width < 1 : Width <= 0))
+        if (!IsValid)
         {
             throw new DicomDataException($"Invalid VOI window center {Center} width {Width} for {Function}.");
         }
