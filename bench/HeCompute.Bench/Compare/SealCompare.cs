@@ -177,6 +177,10 @@ public static class SealCompare
         text.AppendLine(seal is not null
             ? $"node-seal: {seal.Versions}, run by {RepoPaths.SealBenchScript} right after ours."
             : $"node-seal: not measured ({sealError}).");
+        if (seal is not null)
+        {
+            text.AppendLine(LoadCheck(degrees, seal));
+        }
 
         text.AppendLine();
         text.Append("| op |");
@@ -224,6 +228,28 @@ public static class SealCompare
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// How much slower node-seal ran here than in the anchors' quiet run (median over the ops both have): a measure of
+    /// how much other load on the machine inflated this run's wall-clock figures.
+    /// </summary>
+    private static string LoadCheck(int[] degrees, NodeSealResults seal)
+    {
+        var parts = new List<string>();
+        foreach (var n in degrees)
+        {
+            var factors = CkksOps.All
+                .Where(op => op.Anchor.NodeSeal(n) is not null && seal.Medians.ContainsKey((n, op.Key)))
+                .Select(op => seal.Medians[(n, op.Key)] / op.Anchor.NodeSeal(n)!.Value)
+                .ToArray();
+            if (factors.Length > 0)
+            {
+                parts.Add(FormattableString.Invariant($"{MedianTimer.Median(factors):F2}× at N={n}"));
+            }
+        }
+
+        return $"Load check: node-seal's medians here / its anchors' figures, median over ops: {string.Join(", ", parts)} (1.00× = a machine as quiet as the anchors').";
     }
 
     private static string Micros(double? value) => value switch
