@@ -25,7 +25,8 @@ public static class SealCompare
                         anchors and node-seal)
           --cpu-time    time our calls by the thread's CPU time instead of the wall clock (implies --threads 1 and
                         --no-seal): what a call costs without the time it waited for a core on a busy machine
-          --no-seal     skip the node-seal runner (its columns show "–")
+          --no-seal     skip the node-seal runner (its columns show "–"); without it, a node-seal runner that cannot
+                        run makes the exit code 1 (the table is still printed)
           --seal-root   directory against which tests/interop/install.sh and bench/seal-reference/bench.mjs are
                         resolved (default: the repository holding HeCompute.sln above the working directory)
           --out         also write the markdown report to FILE
@@ -51,10 +52,16 @@ public static class SealCompare
                 throw new PlatformNotSupportedException("--cpu-time needs Linux's per-thread CPU clock.");
             }
 
+            var rounds = int.Parse(Option(args, "--rounds") ?? "1", Invariant);
+            if (rounds < 1)
+            {
+                throw new ArgumentException("--rounds needs a positive count.");
+            }
+
             return new Options(
                 (Option(args, "--n") ?? "8192,16384").Split(',').Select(s => int.Parse(s, Invariant)).ToArray(),
                 args.Contains("--quick"),
-                int.Parse(Option(args, "--rounds") ?? "1", Invariant),
+                rounds,
                 cpuTime,
                 cpuTime || args.Contains("--no-seal"),
                 Option(args, "--seal-root"),
@@ -108,7 +115,8 @@ public static class SealCompare
             File.WriteAllText(options.Output, report);
         }
 
-        return 0;
+        // A node-seal runner that was asked for and failed must not pass unnoticed (--no-seal is the way to skip it).
+        return options.NoSeal || seal is not null ? 0 : 1;
     }
 
     private static void MeasureOps(int n, Repetitions repetitions, bool cpuTime, Dictionary<(int N, string Op), double> into)
@@ -128,11 +136,11 @@ public static class SealCompare
         }
     }
 
-    /// <summary>Keeps the lowest median seen for an op over the rounds.</summary>
+    /// <summary>Prints an op's median and keeps the lowest seen over the rounds.</summary>
     private static void Record(Dictionary<(int N, string Op), double> into, int n, string op, double median)
     {
         Console.Error.WriteLine(FormattableString.Invariant($"  {op,-22} {median,10:F1} µs"));
-        into[(n, op)] = into.TryGetValue((n, op), out var best) ? Math.Min(best, median) : median;
+        KeepLower(into, (n, op), median);
     }
 
     private static Dictionary<(int N, string Op), double> KeepLowest(Dictionary<(int N, string Op), double> a, Dictionary<(int N, string Op), double> b)
@@ -140,11 +148,14 @@ public static class SealCompare
         var lowest = new Dictionary<(int N, string Op), double>(a);
         foreach (var (key, value) in b)
         {
-            lowest[key] = lowest.TryGetValue(key, out var other) ? Math.Min(other, value) : value;
+            KeepLower(lowest, key, value);
         }
 
         return lowest;
     }
+
+    private static void KeepLower(Dictionary<(int N, string Op), double> into, (int N, string Op) key, double value) =>
+        into[key] = into.TryGetValue(key, out var current) ? Math.Min(current, value) : value;
 
     /// <summary>Starts each op from a collected heap, so one op's garbage is not collected on the next op's clock.</summary>
     private static void Settle()
@@ -177,6 +188,10 @@ public static class SealCompare
         text.AppendLine(seal is not null
             ? $"node-seal: {seal.Versions}, run by {RepoPaths.SealBenchScript} right after ours."
             : $"node-seal: not measured ({sealError}).");
+        if (seal is not null)
+        {
+            text.AppendLine(LoadCheck(degrees, seal));
+        }
 
         text.AppendLine();
         text.Append("| op |");
@@ -224,6 +239,28 @@ public static class SealCompare
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// How much slower node-seal ran here than in the anchors' quiet run (median over the ops both have): a measure of
+    /// how much other load on the machine inflated this run's wall-clock figures.
+    /// </summary>
+    private static string LoadCheck(int[] degrees, NodeSealResults seal)
+    {
+        var parts = new List<string>();
+        foreach (var n in degrees)
+        {
+            var factors = CkksOps.All
+                .Where(op => op.Anchor.NodeSeal(n) is not null && seal.Medians.ContainsKey((n, op.Key)))
+                .Select(op => seal.Medians[(n, op.Key)] / op.Anchor.NodeSeal(n)!.Value)
+                .ToArray();
+            if (factors.Length > 0)
+            {
+                parts.Add(FormattableString.Invariant($"{MedianTimer.Median(factors):F2}× at N={n}"));
+            }
+        }
+
+        return $"Load check: node-seal's medians here / its anchors' figures, median over ops: {string.Join(", ", parts)} (1.00× = a machine as quiet as the anchors').";
     }
 
     private static string Micros(double? value) => value switch
