@@ -6,8 +6,14 @@ internal static class LimbParallel
     /// <summary>Below this many coefficients in total, thread hand-off costs more than it saves.</summary>
     private const int MinWordsForParallel = 1 << 14;
 
+    private static ParallelOptions _options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
     /// <summary>Most threads one operation uses; 1 makes every operation single-threaded (benchmarks compare both).</summary>
-    public static int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+    public static int MaxDegreeOfParallelism
+    {
+        get => _options.MaxDegreeOfParallelism;
+        set => _options = new ParallelOptions { MaxDegreeOfParallelism = value };
+    }
 
     public static void For(int limbs, int n, Action<int> body)
     {
@@ -21,6 +27,6 @@ internal static class LimbParallel
             return;
         }
 
-        Parallel.For(0, limbs, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, body);
+        Parallel.For(0, limbs, _options, body);
     }
 }

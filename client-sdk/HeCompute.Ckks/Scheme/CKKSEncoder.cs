@@ -167,7 +167,7 @@ public sealed class CKKSEncoder : IDisposable
             Memory<ulong> memory = residues.AsMemory(0, n * k);
             plain.Data[..(n * k)].CopyTo(memory.Span);
             LimbParallel.For(k, n, j => level.Ntt[j].Inverse(memory.Span.Slice(j * n, n)));
-            var composer = _composers.GetOrAdd(level.ParmsId, _ => new CrtComposer(level.Moduli));
+            var composer = _composers.GetOrAdd(level.ParmsId, static (_, moduli) => new CrtComposer(moduli), level.Moduli);
             composer.Compose(memory.Span, n, 1.0 / plain.Scale, coefficients.AsSpan(0, n));
             _fft.Decode(coefficients.AsSpan(0, n), workRe.AsSpan(0, slots), workIm.AsSpan(0, slots), real[..slots],
                 imaginary.Length == 0 ? imaginaryScratch.AsSpan(0, slots) : imaginary[..slots]);
