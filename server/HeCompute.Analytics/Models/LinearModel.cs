@@ -26,7 +26,7 @@ namespace HeCompute.Analytics.Models;
 /// preferred input scale so its affine map is free, and a last mask zeroes σ(0) in unused slots: 3 + ⌈log2(d + 1)⌉.
 /// </para>
 /// </remarks>
-public sealed class LinearModel
+public sealed class LinearModel : IEncryptedModel
 {
     private readonly double[][] _weights;
     private readonly double[] _bias;
@@ -90,6 +90,36 @@ public sealed class LinearModel
     /// <summary>Records one ciphertext holds: slots / w.</summary>
     public int RecordsPerCiphertext => SlotCount / BlockWidth;
 
+    /// <inheritdoc/>
+    public int RecordStride => BlockWidth;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> FeatureOffsets => [.. Enumerable.Range(0, Features)];
+
+    /// <inheritdoc/>
+    public int ReplicationPeriod => 0;
+
+    /// <inheritdoc/>
+    public int Copies => 1;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> OutputOffsets => [.. Enumerable.Range(0, Outputs)];
+
+    /// <inheritdoc/>
+    public string OutputMeaning => Document.Kind switch
+    {
+        ModelKinds.LogisticRegression => Sigmoid is null ? "logit" : "probability",
+        ModelKinds.MultinomialLogistic => "logits",
+        ModelKinds.LinearSvm => "margin",
+        _ => "value",
+    };
+
+    /// <inheritdoc/>
+    public bool UsesRelinearization => Sigmoid is not null;
+
+    /// <inheritdoc/>
+    public double ApproximationError => Sigmoid?.MaxError ?? 0;
+
     /// <summary>The sigmoid approximation when the model returns a probability, else null.</summary>
     public ChebyshevApproximation? Sigmoid { get; }
 
@@ -121,6 +151,12 @@ public sealed class LinearModel
 
         return result;
     }
+
+    /// <inheritdoc/>
+    public double[] Pack(IReadOnlyList<IReadOnlyList<double>> records) => ModelPacking.Pack(Document.Input, BlockWidth, SlotCount, records);
+
+    /// <inheritdoc/>
+    public double[][] Unpack(IReadOnlyList<double> slots, int recordCount) => ModelPacking.Unpack(slots, BlockWidth, Outputs, recordCount);
 
     /// <summary>Evaluates on a ciphertext packed by <see cref="ModelPacking.Pack"/> holding <paramref name="recordCount"/> records.</summary>
     public Ciphertext Evaluate(EvaluationContext context, Ciphertext input, int recordCount)

@@ -23,11 +23,12 @@ namespace HeCompute.Analytics.Models;
 /// final mask.
 /// </para>
 /// </remarks>
-public sealed class MlpModel
+public sealed class MlpModel : IEncryptedModel
 {
     private readonly List<(DiagonalMatrix Matrix, double[] Bias)> _dense = [];
     private readonly List<FunctionApproximation?> _activations = [];
     private readonly List<double[,]> _weights = [];
+    private readonly List<double> _squareLipschitz = [];
 
     /// <summary>Compiles a validated <c>mlp</c> document for a slot count.</summary>
     public MlpModel(ModelDocument document, int slotCount)
@@ -76,6 +77,7 @@ public sealed class MlpModel
             }
             else
             {
+                _squareLipschitz.Add(layer.Lower is { } lower && layer.Upper is { } upper ? 2 * Math.Max(Math.Abs(lower), Math.Abs(upper)) : 2);
                 _activations.Add(layer.Function switch
                 {
                     "square" => null,
@@ -106,6 +108,70 @@ public sealed class MlpModel
 
     /// <summary>Number of outputs.</summary>
     public int Outputs { get; }
+
+    /// <inheritdoc/>
+    public int RecordsPerCiphertext => 1;
+
+    /// <inheritdoc/>
+    public int RecordStride => SlotCount;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> FeatureOffsets => [.. Enumerable.Range(0, Document.Input.Features.Count)];
+
+    /// <inheritdoc/>
+    public int ReplicationPeriod => Dimension;
+
+    /// <inheritdoc/>
+    public int Copies => SlotCount / Dimension;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> OutputOffsets => [.. Enumerable.Range(0, Outputs)];
+
+    /// <inheritdoc/>
+    public string OutputMeaning => Outputs == 1 ? "value" : "logits";
+
+    /// <inheritdoc/>
+    public bool UsesRelinearization => true;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Propagated layer by layer: an activation adds its measured error to L·(error in) with L the reference
+    /// function's Lipschitz bound on its interval (for square, 2·max(|lower|, |upper|) of the declared interval, or
+    /// 2 when none is declared), and a dense layer multiplies by its largest absolute row sum.
+    /// </remarks>
+    public double ApproximationError
+    {
+        get
+        {
+            var error = 0.0;
+            for (var layer = 0; layer < _dense.Count; layer++)
+            {
+                var rowSum = 0.0;
+                var matrix = _weights[layer];
+                for (var i = 0; i < matrix.GetLength(0); i++)
+                {
+                    var sum = 0.0;
+                    for (var j = 0; j < matrix.GetLength(1); j++)
+                    {
+                        sum += Math.Abs(matrix[i, j]);
+                    }
+
+                    rowSum = Math.Max(rowSum, sum);
+                }
+
+                error *= rowSum;
+                if (layer < _activations.Count)
+                {
+                    var activation = _activations[layer];
+                    error = activation is null
+                        ? error * _squareLipschitz[layer]
+                        : (error * activation.Lipschitz) + activation.MaxError;
+                }
+            }
+
+            return error;
+        }
+    }
 
     /// <summary>The activation approximations in order (null for square).</summary>
     public IReadOnlyList<FunctionApproximation?> Activations => _activations;
@@ -154,6 +220,28 @@ public sealed class MlpModel
         }
 
         return x;
+    }
+
+    /// <inheritdoc/>
+    public double[] Pack(IReadOnlyList<IReadOnlyList<double>> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count != 1)
+        {
+            throw new ArgumentException($"An mlp ciphertext holds one record; {records.Count} given.", nameof(records));
+        }
+
+        return ModelPacking.PackReplicated(Document.Input, Dimension, SlotCount, records[0]);
+    }
+
+    /// <inheritdoc/>
+    public double[][] Unpack(IReadOnlyList<double> slots, int recordCount) => ModelPacking.Unpack(slots, SlotCount, Outputs, recordCount);
+
+    /// <inheritdoc/>
+    public Ciphertext Evaluate(EvaluationContext context, Ciphertext input, int recordCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(recordCount, 1);
+        return Evaluate(context, input);
     }
 
     /// <summary>Evaluates on one record packed by <see cref="ModelPacking.PackReplicated"/>.</summary>

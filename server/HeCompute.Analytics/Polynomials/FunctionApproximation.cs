@@ -15,6 +15,7 @@ namespace HeCompute.Analytics.Polynomials;
 public abstract class FunctionApproximation
 {
     private readonly Lazy<ApproximationError> _error;
+    private double? _lipschitz;
 
     /// <summary>Creates the approximation's common part.</summary>
     protected FunctionApproximation(string name, double lower, double upper)
@@ -48,6 +49,35 @@ public abstract class FunctionApproximation
 
     /// <summary>Shorthand for <see cref="Error"/>.<see cref="ApproximationError.MaxAbsolute"/>.</summary>
     public double MaxError => Error.MaxAbsolute;
+
+    /// <summary>
+    /// A Lipschitz bound of <see cref="Reference"/> on the interval: the largest slope between neighbouring points of
+    /// the same dense sampling, so an input error e moves the output by about this times e at most.
+    /// </summary>
+    public double Lipschitz
+    {
+        get
+        {
+            if (_lipschitz is { } known)
+            {
+                return known;
+            }
+
+            const int Samples = ApproximationError.DefaultSamples;
+            var step = (Upper - Lower) / (Samples - 1);
+            var slope = 0.0;
+            var previous = Reference(Lower);
+            for (var i = 1; i < Samples; i++)
+            {
+                var value = Reference(Lower + (i * step));
+                slope = Math.Max(slope, Math.Abs(value - previous) / step);
+                previous = value;
+            }
+
+            _lipschitz = slope;
+            return slope;
+        }
+    }
 
     /// <summary>The exact function, in double precision.</summary>
     public abstract double Reference(double x);
