@@ -20,7 +20,8 @@ internal sealed record CircuitRequirements(
 
 /// <summary>
 /// The parameter search shared by the planners: for one ring degree, the fewest primes (depth data primes of the
-/// scale's size, a first prime with room for the outputs, one special prime) and the smallest scale meeting the
+/// scale's size, a first prime with room for the outputs — two when that needs more than 60 bits, as with noise
+/// flooding — and one special prime at least as large as every data prime) and the smallest scale meeting the
 /// precision target, if they fit SEAL's 128-bit bound on the total modulus bits.
 /// </summary>
 internal static class ParameterSearch
@@ -50,17 +51,19 @@ internal static class ParameterSearch
             }
 
             var integerBits = Math.Max(1, (int)Math.Ceiling(Math.Log2(circuit.OutputMagnitude + 1)) + 1);
-            var firstBits = scaleBits + integerBits;
-            if (firstBits > MaxBits)
+            var bottomBits = scaleBits + integerBits;
+            if (bottomBits > 2 * MaxBits)
             {
                 throw new PlanningLimitException(
-                    $"Outputs up to {circuit.OutputMagnitude:G4} at a {scaleBits}-bit scale need a {firstBits}-bit first prime; SEAL's primes have at most {MaxBits} bits. Lower the precision or the outputs' magnitude.");
+                    $"Outputs up to {circuit.OutputMagnitude:G4} at a {scaleBits}-bit scale need a {bottomBits}-bit output modulus. Lower the precision or the outputs' magnitude.");
             }
 
-            var bits = new int[depth + 2];
-            bits[0] = firstBits;
-            Array.Fill(bits, scaleBits, 1, depth);
-            bits[^1] = firstBits;
+            // Outputs that need more than one 60-bit prime keep two at the bottom: the result is left at level 1.
+            int[] bottom = bottomBits <= MaxBits ? [bottomBits] : [bottomBits - (bottomBits / 2), bottomBits / 2];
+            var bits = new int[depth + bottom.Length + 1];
+            bottom.CopyTo(bits, 0);
+            Array.Fill(bits, scaleBits, bottom.Length, depth);
+            bits[^1] = Math.Max(bottom[0], scaleBits);
             if (bits.Sum() > maxBits)
             {
                 return null;
@@ -90,7 +93,7 @@ internal static class ParameterSearch
             var noise = circuit.NoiseOf(evaluation);
             if (noise <= allowed)
             {
-                return new ParameterChoice(parameters, evaluation, bits, scaleBits, needed, depth, noise);
+                return new ParameterChoice(parameters, evaluation, bits, scaleBits, needed, depth + bottom.Length - 1, noise);
             }
 
             // error × Δ barely depends on Δ: jump to the scale that should fit, at least one bit up.
