@@ -126,7 +126,7 @@ public static class ModelPlanner
                 model.Copies),
             Output = new Contracts.PlanOutput([.. names], [.. model.OutputOffsets], model.OutputMeaning, choice.DataLevels - choice.Depth, choice.Scale),
             Precision = new Contracts.PlanPrecision(choice.Depth, choice.DataLevels - choice.Depth, options.PrecisionBits, expected, model.ApproximationError),
-            Sizes = PlanDocuments.Sizes(choice, model.UsesRelinearization, model.RequiredSteps.Count),
+            Sizes = PlanDocuments.Sizes(choice, model.UsesRelinearization, model.RequiredSteps.Count, seededInput: true),
         };
         return new ModelPlan(plan, choice.Parameters, choice.Scale, model, choice.NoiseBound, flooding);
     }

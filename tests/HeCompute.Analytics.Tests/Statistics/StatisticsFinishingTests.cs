@@ -43,6 +43,7 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
             groups = groups is null ? batchGroups : groups.Add(context, batchGroups);
         }
 
+        Assert.Equal(plan.Document.Sizes.InputCiphertextBytes, client.Encrypt(new double[layout.Width]).SaveSize(ComprModeType.None));
         var finished = CohortStatistics.Finish(context, total!).Select(ct => plan.ToOutputLevel(context, ct)).ToArray();
         var groupFinished = GroupStatistics.Finish(context, groups!).Select(ct => plan.ToOutputLevel(context, ct)).ToArray();
         Assert.Equal(keys.GaloisSteps, used);
