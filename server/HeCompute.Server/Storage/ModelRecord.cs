@@ -15,6 +15,7 @@ namespace HeCompute.Server.Storage;
 /// <param name="Sha256">Hex SHA-256 of the registered bytes.</param>
 /// <param name="PlanJson">The plan document, serialized with the API's JSON conventions.</param>
 /// <param name="NoiseFlooding">Whether every prediction's result is noise-flooded.</param>
+/// <param name="FloodingStandardDeviation">σ of the flooding noise the plan provides for (0 when planned without flooding).</param>
 /// <param name="Blobs">The source and document blobs.</param>
 /// <param name="CreatedAt">When it was registered.</param>
 public sealed record ModelRecord(
@@ -29,6 +30,7 @@ public sealed record ModelRecord(
     string Sha256,
     string PlanJson,
     bool NoiseFlooding,
+    double FloodingStandardDeviation,
     IReadOnlyList<BlobReference> Blobs,
     DateTimeOffset CreatedAt)
 {

@@ -11,7 +11,12 @@ namespace HeCompute.Server.Tenants;
 /// (the audit log holds hashes and ids only, and must stay verifiable).
 /// </summary>
 public sealed partial class TenantDataEraser(
-    IMetadataStore metadata, BlobCollector collector, EvaluationKeyCache cache, JobCancellations cancellations, ILogger<TenantDataEraser> logger)
+    IMetadataStore metadata,
+    BlobCollector collector,
+    EvaluationKeyCache cache,
+    Predictions.CompiledModelCache compiledModels,
+    JobCancellations cancellations,
+    ILogger<TenantDataEraser> logger)
 {
     /// <summary>Erases the tenant's data.</summary>
     public async Task<TenantErasureResponse> EraseAsync(string tenantId, CancellationToken cancellationToken)
@@ -20,6 +25,11 @@ public sealed partial class TenantDataEraser(
         var erasure = await collector.WithLockAsync(
             () => metadata.EraseTenantDataAsync(tenantId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
         cache.EvictTenant(tenantId);
+        if (erasure.Models > 0)
+        {
+            compiledModels.Clear();
+        }
+
         var deleted = await collector.ReleaseAsync(erasure.ReleasedBlobs, CancellationToken.None).ConfigureAwait(false);
         LogErased(logger, tenantId, erasure.KeySets, erasure.Jobs, erasure.Models, erasure.Datasets, erasure.Batches, deleted);
         return new TenantErasureResponse(tenantId, erasure.KeySets, erasure.Jobs, deleted, erasure.Models, erasure.Datasets, erasure.Batches);

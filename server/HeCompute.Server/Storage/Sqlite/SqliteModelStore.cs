@@ -16,14 +16,14 @@ public sealed class SqliteModelStore(SqliteDatabase database) : IModelStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = connection.Command(
             """
-            INSERT INTO models (id, tenant_id, name, kind, source, shared, features, outputs, sha256, plan, noise_flooding, created_at)
-            VALUES ($id, $tenant, $name, $kind, $source, $shared, $features, $outputs, $sha, $plan, $flood, $at);
+            INSERT INTO models (id, tenant_id, name, kind, source, shared, features, outputs, sha256, plan, noise_flooding, flooding_sd, created_at)
+            VALUES ($id, $tenant, $name, $kind, $source, $shared, $features, $outputs, $sha, $plan, $flood, $sd, $at);
             """, transaction))
         {
             command.With("$id", model.Id).With("$tenant", model.TenantId).With("$name", model.Name).With("$kind", model.Kind)
                 .With("$source", model.Source).With("$shared", model.Shared).With("$features", model.Features)
                 .With("$outputs", JsonSerializer.Serialize(model.Outputs)).With("$sha", model.Sha256).With("$plan", model.PlanJson)
-                .With("$flood", model.NoiseFlooding).With("$at", SqliteDatabase.Format(model.CreatedAt));
+                .With("$flood", model.NoiseFlooding).With("$sd", model.FloodingStandardDeviation).With("$at", SqliteDatabase.Format(model.CreatedAt));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -91,6 +91,7 @@ public sealed class SqliteModelStore(SqliteDatabase database) : IModelStore
                     reader.GetString("sha256"),
                     reader.GetString("plan"),
                     reader.GetInt64("noise_flooding") != 0,
+                    reader.GetDouble(reader.GetOrdinal("flooding_sd")),
                     [],
                     reader.GetTimestamp("created_at")));
             }

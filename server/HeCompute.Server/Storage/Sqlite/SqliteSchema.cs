@@ -106,6 +106,7 @@ internal static class SqliteSchema
             sha256 TEXT NOT NULL,
             plan TEXT NOT NULL,
             noise_flooding INTEGER NOT NULL,
+            flooding_sd REAL NOT NULL,
             created_at TEXT NOT NULL
         );
         CREATE INDEX models_tenant ON models(tenant_id, created_at);
