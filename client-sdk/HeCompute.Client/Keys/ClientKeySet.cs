@@ -66,7 +66,7 @@ public sealed class ClientKeySet : IDisposable
         using var encrypted = new Ciphertext();
         using (var stream = new MemoryStream(ciphertext, writable: false))
         {
-            encrypted.Load(Context, stream, ciphertext.LongLength);
+            encrypted.Load(Context, stream, MaxCiphertextBytes);
         }
 
         using var plain = new Plaintext();
@@ -76,6 +76,13 @@ public sealed class ClientKeySet : IDisposable
         _encoder.Decode(plain, values, imaginary);
         return values;
     }
+
+    /// <summary>
+    /// The most a result ciphertext of these parameters can weigh once decompressed: three polynomials (an
+    /// unrelinearized product) over every prime of the first level, plus headers. A larger body is refused.
+    /// </summary>
+    private long MaxCiphertextBytes =>
+        (3L * (long)Context.FirstContextData.Parms.PolyModulusDegree * Context.FirstContextData.Parms.CoeffModulus.Count() * sizeof(ulong)) + 4096;
 
     /// <inheritdoc/>
     public void Dispose()
