@@ -26,7 +26,8 @@ public static class CiphertextInput
         try
         {
             using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-            ciphertext.Load(context, stream, bytes.Length);
+            // The bound applies to the decompressed object: a full (unseeded) fresh ciphertext fits in it.
+            ciphertext.Load(context, stream, MaxBytes(plan));
         }
         catch (SealException ex)
         {
