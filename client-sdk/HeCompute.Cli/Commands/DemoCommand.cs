@@ -50,7 +50,7 @@ internal static class DemoCommand
             context.Output.Note($"Wrote {count} synthetic 64×64 CT images to {Markup.Escape(folder)}.");
 
             var watch = Stopwatch.StartNew();
-            var reader = new DicomFeatureReader(context.Deidentification(), new RadiomicsOptions { IntensityUnit = "HU" });
+            var reader = new DicomFeatureReader(context.Deidentification(), new RadiomicsOptions());
             var selection = reader.SelectFeatures(DemoFeatures, null);
             var features = new List<double[]>();
             foreach (var (path, _) in files)

@@ -39,18 +39,10 @@ internal static class KeysCommands
     /// <summary>Uploads a stored key set's evaluation keys and, for a dataset, binds them to it.</summary>
     public static async Task<KeySetResponse> UploadAsync(CliContext context, HeComputeClient client, StoredKeySet stored, CancellationToken cancellationToken)
     {
-        var upload = context.KeyStore.OpenUpload(stored);
         KeySetResponse response;
-        try
+        using (var upload = context.KeyStore.OpenUpload(stored))
         {
             response = await context.Output.WithProgressAsync($"Uploading {CliOutput.Bytes(stored.UploadBytes)} of evaluation keys", _ => client.UploadKeySetAsync(upload, cancellationToken));
-        }
-        finally
-        {
-            upload.Parms.Dispose();
-            upload.PublicKey?.Dispose();
-            upload.RelinKeys?.Dispose();
-            upload.GaloisKeys?.Dispose();
         }
 
         await context.KeyStore.SetServerKeySetIdAsync(stored, response.Id, cancellationToken);
