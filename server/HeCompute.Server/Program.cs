@@ -37,7 +37,6 @@ app.MapTenant();
 app.MapKeySets();
 app.MapJobs();
 app.MapModels();
-app.MapDatasets();
 app.MapAudit();
 
 app.Run();
