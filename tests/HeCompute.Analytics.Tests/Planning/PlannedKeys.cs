@@ -45,11 +45,11 @@ public sealed class PlannedKeys : IDisposable
 
     public EvaluationContext Evaluation { get; }
 
-    /// <summary>Encrypts with the public key, as a contributor without the secret key would.</summary>
-    public Ciphertext Encrypt(ReadOnlySpan<double> slots)
+    /// <summary>Encrypts with the public key, as a contributor without the secret key would (fresh level and Δ unless given).</summary>
+    public Ciphertext Encrypt(ReadOnlySpan<double> slots, int? level = null, double? scale = null)
     {
         var ct = new Ciphertext();
-        Encryptor.Encrypt(Evaluation.EncodeVector(slots, Evaluation.TopLevel, Evaluation.DefaultScale), ct);
+        Encryptor.Encrypt(Evaluation.EncodeVector(slots, level ?? Evaluation.TopLevel, scale ?? Evaluation.DefaultScale), ct);
         return ct;
     }
 
