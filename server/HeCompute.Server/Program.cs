@@ -37,6 +37,7 @@ app.MapTenant();
 app.MapKeySets();
 app.MapJobs();
 app.MapModels();
+app.MapDatasets();
 app.MapAudit();
 
 app.Run();
