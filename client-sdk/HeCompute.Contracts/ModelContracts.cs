@@ -10,7 +10,11 @@ namespace HeCompute.Contracts;
 /// <param name="Document">The model document.</param>
 /// <param name="Shared">Whether every tenant may list, plan and predict with it (its weights stay private to the owner).</param>
 /// <param name="PrecisionBits">Bits of precision the outputs need (default 20); the planner sizes the primes for it.</param>
-public sealed record RegisterModelRequest(string Name, JsonElement Document, bool Shared = false, int? PrecisionBits = null);
+/// <param name="NoiseFlooding">
+/// Plan for noise flooding (extra scale bits) and flood every prediction's result, so decryptions may be shared
+/// without exposing the secret key; predictions then need a key set with a public key.
+/// </param>
+public sealed record RegisterModelRequest(string Name, JsonElement Document, bool Shared = false, int? PrecisionBits = null, bool NoiseFlooding = false);
 
 /// <summary>
 /// The <c>options</c> part of <c>POST /v1/models/onnx</c> (multipart/form-data with the ONNX file in part <c>onnx</c>):

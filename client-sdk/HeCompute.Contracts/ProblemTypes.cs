@@ -26,6 +26,12 @@ public static class ProblemTypes
     /// <summary>An evaluation key the computation needs was not uploaded.</summary>
     public const string MissingKey = Base + "missing-key";
 
+    /// <summary>A model the server cannot read or plan (format, dimensions, kind, or no parameters fit it).</summary>
+    public const string InvalidModel = Base + "invalid-model";
+
+    /// <summary>A synchronous computation did not finish within the server's time budget (use a job instead).</summary>
+    public const string TimeBudgetExceeded = Base + "time-budget-exceeded";
+
     /// <summary>The request is malformed in a way not covered by a more specific type.</summary>
     public const string BadRequest = Base + "bad-request";
 

@@ -8,4 +8,11 @@ public sealed record CreateTenantRequest(string Name);
 public sealed record TenantResponse(string Id, string Name, DateTimeOffset CreatedAt);
 
 /// <summary>Counts of what an erasure removed.</summary>
-public sealed record TenantErasureResponse(string TenantId, int KeySets, int Jobs, int BlobsDeleted);
+/// <param name="TenantId">The tenant.</param>
+/// <param name="KeySets">Key sets deleted.</param>
+/// <param name="Jobs">Jobs deleted (with their results).</param>
+/// <param name="BlobsDeleted">Stored objects no longer referenced by anything, deleted.</param>
+/// <param name="Models">Models the tenant registered, deleted.</param>
+/// <param name="Datasets">Datasets the tenant owned, deleted.</param>
+/// <param name="Batches">Record batches deleted: every batch of its datasets and every batch it contributed elsewhere.</param>
+public sealed record TenantErasureResponse(string TenantId, int KeySets, int Jobs, int BlobsDeleted, int Models = 0, int Datasets = 0, int Batches = 0);

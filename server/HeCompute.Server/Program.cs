@@ -4,6 +4,7 @@ using HeCompute.Server.Endpoints;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
 using HeCompute.Server.Options;
+using HeCompute.Server.Predictions;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Telemetry;
 using Scalar.AspNetCore;
@@ -16,6 +17,7 @@ builder.Services.AddHeComputeAuth();
 builder.Services.AddHeComputeApi();
 builder.Services.AddHeComputeKeySets();
 builder.Services.AddHeComputeJobs();
+builder.Services.AddHeComputeAnalytics();
 builder.Services.AddHeComputeTelemetry(builder.Configuration);
 
 var app = builder.Build();
@@ -34,6 +36,8 @@ app.MapAdmin();
 app.MapTenant();
 app.MapKeySets();
 app.MapJobs();
+app.MapModels();
+app.MapDatasets();
 app.MapAudit();
 
 app.Run();

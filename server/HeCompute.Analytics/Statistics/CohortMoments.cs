@@ -9,12 +9,14 @@ public sealed class CohortMoments
 {
     private readonly double[] _sums;
     private readonly double[,] _cross;
+    private readonly Dictionary<(int Column, int Indicator), double> _groupSquares;
 
-    private CohortMoments(int countColumn, double[] sums, double[,] cross)
+    private CohortMoments(int countColumn, double[] sums, double[,] cross, Dictionary<(int Column, int Indicator), double> groupSquares)
     {
         CountColumn = countColumn;
         _sums = sums;
         _cross = cross;
+        _groupSquares = groupSquares;
     }
 
     /// <summary>The column holding the constant 1.</summary>
@@ -75,7 +77,7 @@ public sealed class CohortMoments
             }
         }
 
-        return new CohortMoments(countColumn, sums, cross);
+        return new CohortMoments(countColumn, sums, cross, []);
     }
 
     /// <summary>Σ x_c.</summary>
@@ -108,4 +110,44 @@ public sealed class CohortMoments
 
     /// <summary>Mean of column c over the records of a group.</summary>
     public double GroupMean(int column, int indicator) => _cross[column, indicator] / _sums[indicator];
+
+    /// <summary>
+    /// These moments with the decrypted outputs of <see cref="GroupStatistics.Finish"/> (one per indicator, slot c
+    /// holding Σ I_g·x_c² in scaled units), which <see cref="GroupVariance"/> needs.
+    /// </summary>
+    public CohortMoments WithGroupSquares(IReadOnlyList<double> scales, IReadOnlyList<int> indicators, int features, IReadOnlyList<IReadOnlyList<double>> decrypted)
+    {
+        ArgumentNullException.ThrowIfNull(scales);
+        ArgumentNullException.ThrowIfNull(indicators);
+        ArgumentNullException.ThrowIfNull(decrypted);
+        if (decrypted.Count != indicators.Count)
+        {
+            throw new ArgumentException($"{decrypted.Count} decrypted group results for {indicators.Count} indicators.", nameof(decrypted));
+        }
+
+        var squares = new Dictionary<(int Column, int Indicator), double>(_groupSquares);
+        for (var i = 0; i < indicators.Count; i++)
+        {
+            for (var c = 0; c < features; c++)
+            {
+                squares[(c, indicators[i])] = decrypted[i][c] * scales[c] * scales[c] * scales[indicators[i]];
+            }
+        }
+
+        return new CohortMoments(CountColumn, _sums, _cross, squares);
+    }
+
+    /// <summary>Σ I_g·x_c² over the records (needs <see cref="WithGroupSquares"/>).</summary>
+    public double GroupSquareSum(int column, int indicator) =>
+        _groupSquares.TryGetValue((column, indicator), out var value)
+            ? value
+            : throw new InvalidOperationException($"No group sum of squares for column {column} and indicator {indicator}: add them with WithGroupSquares.");
+
+    /// <summary>Variance of column c over the records of a group (n_g − 1 in the denominator unless <paramref name="population"/>).</summary>
+    public double GroupVariance(int column, int indicator, bool population = false)
+    {
+        var count = _sums[indicator];
+        var sum = _cross[column, indicator];
+        return (GroupSquareSum(column, indicator) - (sum * sum / count)) / (population ? count : count - 1);
+    }
 }

@@ -12,6 +12,9 @@ public static class Policies
     /// <summary>Model administrators.</summary>
     public const string ModelAdmin = "model-admin";
 
+    /// <summary>Hospitals and model administrators: list models and read their plans.</summary>
+    public const string ModelReader = "model-reader";
+
     /// <summary>Auditors (own tenant) and admins (every tenant).</summary>
     public const string Auditor = "auditor";
 
@@ -25,6 +28,7 @@ public static class Policies
         return builder
             .AddPolicy(Hospital, p => p.RequireAuthenticatedUser().RequireRole(Roles.Hospital))
             .AddPolicy(ModelAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.ModelAdmin))
+            .AddPolicy(ModelReader, p => p.RequireAuthenticatedUser().RequireRole(Roles.Hospital, Roles.ModelAdmin))
             .AddPolicy(Auditor, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor, Roles.Admin))
             .AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());

@@ -23,6 +23,38 @@ internal static class Mapping
         keySet.Parts.Sum(p => p.Bytes),
         keySet.CreatedAt);
 
+    public static ModelResponse ToResponse(this ModelRecord model, string callerTenantId) => new(
+        model.Id,
+        model.Name,
+        model.Kind,
+        model.Source,
+        model.Shared,
+        model.TenantId == callerTenantId,
+        model.Features,
+        model.Outputs,
+        model.Sha256,
+        Predictions.Predictor.ReadPlan(model.PlanJson),
+        model.CreatedAt);
+
+    public static DatasetResponse ToResponse(this DatasetRecord dataset, DatasetAccess access) => new(
+        dataset.Id,
+        dataset.Name,
+        access == DatasetAccess.Owner,
+        dataset.Columns,
+        dataset.Scales,
+        dataset.Lower,
+        dataset.Upper,
+        dataset.CountColumn,
+        dataset.EncryptedFinish,
+        access == DatasetAccess.Owner ? dataset.KeySetId : null,
+        dataset.Batches,
+        dataset.Records,
+        Predictions.Predictor.ReadPlan(dataset.PlanJson),
+        dataset.CreatedAt);
+
+    public static DatasetBatchResponse ToResponse(this DatasetBatchRecord batch) =>
+        new(batch.Id, batch.Records, batch.Sha256, batch.Bytes, batch.ContributorTenantId, batch.CreatedAt);
+
     public static JobResponse ToResponse(this JobRecord job) => new(
         job.Id,
         job.Kind,

@@ -65,6 +65,15 @@ public sealed class JobContext
     public Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default) =>
         _jobs.SaveCheckpointAsync(JobId, checkpoint, cancellationToken);
 
+    /// <summary>Opens the job's input blob of this name (see <see cref="JobQueue"/>).</summary>
+    /// <exception cref="JobFailedException">The job has no such input (its data was erased).</exception>
+    public async Task<Stream> OpenInputAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var inputs = await _jobs.ListInputsAsync(JobId, cancellationToken).ConfigureAwait(false);
+        var input = inputs.FirstOrDefault(i => i.Name == name) ?? throw new JobFailedException($"The job's input '{name}' is gone.");
+        return _blobs.OpenRead(input.Sha256);
+    }
+
     /// <summary>Stores a named result (e.g. a SEAL-format ciphertext), streamed to the blob store; replaces one of the same name.</summary>
     /// <exception cref="JobFailedException">The job no longer exists (its tenant's data was erased).</exception>
     public async Task<BlobReference> AddResultAsync(string name, Stream content, long maxBytes, CancellationToken cancellationToken = default)

@@ -18,6 +18,9 @@ public sealed class HeComputeServerOptions
     /// <summary>The job runner.</summary>
     public JobsOptions Jobs { get; set; } = new();
 
+    /// <summary>Models, predictions and datasets.</summary>
+    public AnalyticsOptions Analytics { get; set; } = new();
+
     /// <summary>Metrics export.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 

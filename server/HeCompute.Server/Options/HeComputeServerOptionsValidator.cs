@@ -52,6 +52,22 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
             errors.Add("HeCompute:Jobs time spans must be positive.");
         }
 
+        var analytics = options.Analytics;
+        if (analytics.PredictTimeBudget <= TimeSpan.Zero)
+        {
+            errors.Add("HeCompute:Analytics:PredictTimeBudget must be positive.");
+        }
+
+        if (analytics.CompiledModelCapacity < 1 || analytics.MaxBatchInputs < 1 || analytics.MaxModelBytes < 1024)
+        {
+            errors.Add("HeCompute:Analytics:CompiledModelCapacity and MaxBatchInputs must be at least 1, MaxModelBytes at least 1024.");
+        }
+
+        if (analytics.MaxModelBytes > limits.MaxRequestBodyBytes)
+        {
+            errors.Add("HeCompute:Analytics:MaxModelBytes cannot exceed HeCompute:Limits:MaxRequestBodyBytes.");
+        }
+
         if (options.BootstrapAdminKey is { } key && (key.Length < 32 || key.Any(char.IsWhiteSpace)))
         {
             errors.Add("HeCompute:BootstrapAdminKey must be at least 32 characters without whitespace.");

@@ -3,8 +3,11 @@ namespace HeCompute.Server.Storage;
 /// <summary>The durable job table.</summary>
 public interface IJobStore
 {
-    /// <summary>Adds a queued job.</summary>
-    Task CreateAsync(JobRecord job, CancellationToken cancellationToken);
+    /// <summary>Adds a queued job with references to its input blobs (already committed), in one transaction.</summary>
+    Task CreateAsync(JobRecord job, IReadOnlyList<BlobReference> inputs, CancellationToken cancellationToken);
+
+    /// <summary>The input blobs of a job (purged and erased with it; never listed as results).</summary>
+    Task<IReadOnlyList<BlobReference>> ListInputsAsync(string jobId, CancellationToken cancellationToken);
 
     /// <summary>The tenant's job, or null (also when it belongs to another tenant).</summary>
     Task<JobRecord?> GetAsync(string tenantId, string jobId, CancellationToken cancellationToken);

@@ -18,6 +18,12 @@ public interface IMetadataStore
     /// <summary>Jobs.</summary>
     IJobStore Jobs { get; }
 
+    /// <summary>Registered models.</summary>
+    IModelStore Models { get; }
+
+    /// <summary>Datasets, contributors and batches.</summary>
+    IDatasetStore Datasets { get; }
+
     /// <summary>The append-only, hash-chained audit log.</summary>
     IAuditStore Audit { get; }
 
@@ -30,6 +36,9 @@ public interface IMetadataStore
     /// <summary>Whether any stored object still references the blob.</summary>
     Task<bool> IsBlobReferencedAsync(string sha256, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a tenant's key sets, jobs and result references (not the tenant, its keys or its audit log).</summary>
+    /// <summary>
+    /// Deletes a tenant's key sets, jobs, models, datasets (with every batch appended to them) and the batches it
+    /// contributed to other tenants' datasets, with their blob references (not the tenant, its keys or its audit log).
+    /// </summary>
     Task<TenantErasure> EraseTenantDataAsync(string tenantId, CancellationToken cancellationToken);
 }

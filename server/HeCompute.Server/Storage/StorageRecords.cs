@@ -9,7 +9,7 @@ public sealed record TenantRecord(string Id, string Name, DateTimeOffset Created
 public sealed record ApiKeyRecord(
     string Id, string TenantId, string Name, IReadOnlyList<string> Roles, byte[] SecretHash, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
-/// <summary>A named reference from a stored object (key set, job) to a content-addressed blob.</summary>
+/// <summary>A named reference from a stored object (key set, job, model, batch) to a content-addressed blob.</summary>
 public sealed record BlobReference(string Name, string Sha256, long Bytes);
 
 /// <summary>A key set's metadata.</summary>
@@ -83,4 +83,4 @@ public sealed record AuditDraft(
     string Outcome);
 
 /// <summary>What erasing a tenant's data removed; <see cref="ReleasedBlobs"/> may now be unreferenced.</summary>
-public sealed record TenantErasure(int KeySets, int Jobs, IReadOnlyList<string> ReleasedBlobs);
+public sealed record TenantErasure(int KeySets, int Jobs, int Models, int Datasets, int Batches, IReadOnlyList<string> ReleasedBlobs);

@@ -15,6 +15,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SqliteApiKeyStore>();
         services.AddSingleton<SqliteKeySetStore>();
         services.AddSingleton<SqliteJobStore>();
+        services.AddSingleton<SqliteModelStore>();
+        services.AddSingleton<SqliteDatasetStore>();
         services.AddSingleton<SqliteAuditStore>();
         services.AddSingleton<IMetadataStore, SqliteMetadataStore>();
         services.AddSingleton<IBlobStore, FileSystemBlobStore>();

@@ -32,10 +32,16 @@ internal static class SqliteBlobRefs
 
     /// <summary>Deletes the rows selected by <paramref name="where"/> and returns their hashes.</summary>
     public static async Task<IReadOnlyList<string>> DeleteAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string where, string parameter, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, string where, string parameter, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] more)
     {
         await using var command = connection.Command($"DELETE FROM blob_refs WHERE {where} RETURNING sha256;", transaction)
             .With("$p", parameter);
+        foreach (var (name, value) in more)
+        {
+            command.With(name, value);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<string>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -6,19 +6,40 @@ namespace HeCompute.Server.Storage.Sqlite;
 /// <summary>The durable job table in SQLite; result blobs are <c>blob_refs</c> rows owned by the job.</summary>
 public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
 {
+    /// <summary>Input blobs are owned by the job id plus this suffix, so they are not listed as results.</summary>
+    private const string InputOwnerSuffix = "/input";
+
     /// <inheritdoc/>
-    public async Task CreateAsync(JobRecord job, CancellationToken cancellationToken)
+    public async Task CreateAsync(JobRecord job, IReadOnlyList<BlobReference> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(inputs);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = connection.Command(
             """
             INSERT INTO jobs (id, tenant_id, kind, state, progress, attempts, input, created_at)
             VALUES ($id, $tenant, $kind, $state, 0, 0, $input, $at);
-            """)
+            """, transaction)
             .With("$id", job.Id).With("$tenant", job.TenantId).With("$kind", job.Kind).With("$state", StateText(job.State))
-            .With("$input", job.Input).With("$at", SqliteDatabase.Format(job.CreatedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            .With("$input", job.Input).With("$at", SqliteDatabase.Format(job.CreatedAt)))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var input in inputs)
+        {
+            await SqliteBlobRefs.InsertAsync(connection, transaction, job.Id + InputOwnerSuffix, job.TenantId, input, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<BlobReference>> ListInputsAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteBlobRefs.ListAsync(connection, null, jobId + InputOwnerSuffix, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -122,7 +143,8 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var released = await SqliteBlobRefs.DeleteAsync(
             connection, transaction,
-            "owner_id IN (SELECT id FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p)",
+            $"owner_id IN (SELECT id FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p) " +
+            $"OR owner_id IN (SELECT id || '{InputOwnerSuffix}' FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p)",
             SqliteDatabase.Format(now), cancellationToken).ConfigureAwait(false);
         await using (var command = connection.Command(
             "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $now;", transaction).With("$now", SqliteDatabase.Format(now)))

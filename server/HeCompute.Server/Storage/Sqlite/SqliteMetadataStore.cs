@@ -10,6 +10,8 @@ public sealed class SqliteMetadataStore(
     SqliteApiKeyStore apiKeys,
     SqliteKeySetStore keySets,
     SqliteJobStore jobs,
+    SqliteModelStore models,
+    SqliteDatasetStore datasets,
     SqliteAuditStore audit) : IMetadataStore
 {
     /// <inheritdoc/>
@@ -23,6 +25,12 @@ public sealed class SqliteMetadataStore(
 
     /// <inheritdoc/>
     public IJobStore Jobs => jobs;
+
+    /// <inheritdoc/>
+    public IModelStore Models => models;
+
+    /// <inheritdoc/>
+    public IDatasetStore Datasets => datasets;
 
     /// <inheritdoc/>
     public IAuditStore Audit => audit;
@@ -55,19 +63,29 @@ public sealed class SqliteMetadataStore(
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var released = await SqliteBlobRefs.DeleteAsync(connection, transaction, "tenant_id = $p", tenantId, cancellationToken).ConfigureAwait(false);
-        int keySetCount, jobCount;
-        await using (var command = connection.Command("DELETE FROM keysets WHERE tenant_id = $tenant;", transaction).With("$tenant", tenantId))
-        {
-            keySetCount = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var command = connection.Command("DELETE FROM jobs WHERE tenant_id = $tenant;", transaction).With("$tenant", tenantId))
-        {
-            jobCount = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        // Batches other tenants appended to this tenant's datasets go with the datasets; its own blobs (key sets, jobs,
+        // models, batches it appended anywhere) are attributed to it.
+        var released = new List<string>(await SqliteBlobRefs.DeleteAsync(
+            connection, transaction,
+            "owner_id IN (SELECT b.id FROM dataset_batches b JOIN datasets d ON d.id = b.dataset_id WHERE d.tenant_id = $p)",
+            tenantId, cancellationToken).ConfigureAwait(false));
+        released.AddRange(await SqliteBlobRefs.DeleteAsync(connection, transaction, "tenant_id = $p", tenantId, cancellationToken).ConfigureAwait(false));
+        var keySetCount = await DeleteAsync(connection, transaction, "DELETE FROM keysets WHERE tenant_id = $tenant;", tenantId, cancellationToken).ConfigureAwait(false);
+        var jobCount = await DeleteAsync(connection, transaction, "DELETE FROM jobs WHERE tenant_id = $tenant;", tenantId, cancellationToken).ConfigureAwait(false);
+        var modelCount = await DeleteAsync(connection, transaction, "DELETE FROM models WHERE tenant_id = $tenant;", tenantId, cancellationToken).ConfigureAwait(false);
+        var batchCount = await DeleteAsync(
+            connection, transaction,
+            "DELETE FROM dataset_batches WHERE tenant_id = $tenant OR dataset_id IN (SELECT id FROM datasets WHERE tenant_id = $tenant);",
+            tenantId, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(connection, transaction, "DELETE FROM dataset_contributors WHERE tenant_id = $tenant;", tenantId, cancellationToken).ConfigureAwait(false);
+        var datasetCount = await DeleteAsync(connection, transaction, "DELETE FROM datasets WHERE tenant_id = $tenant;", tenantId, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new TenantErasure(keySetCount, jobCount, released);
+        return new TenantErasure(keySetCount, jobCount, modelCount, datasetCount, batchCount, released);
+    }
+
+    private static async Task<int> DeleteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(sql, transaction).With("$tenant", tenantId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

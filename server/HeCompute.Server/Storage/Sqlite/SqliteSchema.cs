@@ -91,6 +91,55 @@ internal static class SqliteSchema
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
             BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
         """,
+
+        // 2: models, datasets, their contributors and batches.
+        """
+        CREATE TABLE models (
+            id TEXT PRIMARY KEY,
+            tenant_id TEXT NOT NULL REFERENCES tenants(id),
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            shared INTEGER NOT NULL,
+            features INTEGER NOT NULL,
+            outputs TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            plan TEXT NOT NULL,
+            noise_flooding INTEGER NOT NULL,
+            flooding_sd REAL NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX models_tenant ON models(tenant_id, created_at);
+        CREATE INDEX models_shared ON models(shared, created_at);
+        CREATE TABLE datasets (
+            id TEXT PRIMARY KEY,
+            tenant_id TEXT NOT NULL REFERENCES tenants(id),
+            name TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            plan TEXT NOT NULL,
+            keyset_id TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX datasets_tenant ON datasets(tenant_id, created_at);
+        CREATE TABLE dataset_contributors (
+            dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            tenant_id TEXT NOT NULL REFERENCES tenants(id),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (dataset_id, tenant_id)
+        );
+        CREATE INDEX dataset_contributors_tenant ON dataset_contributors(tenant_id);
+        CREATE TABLE dataset_batches (
+            id TEXT PRIMARY KEY,
+            dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            tenant_id TEXT NOT NULL REFERENCES tenants(id),
+            records INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX dataset_batches_dataset ON dataset_batches(dataset_id, created_at);
+        CREATE INDEX dataset_batches_tenant ON dataset_batches(tenant_id);
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>

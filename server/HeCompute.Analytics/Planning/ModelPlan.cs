@@ -1,0 +1,40 @@
+using HeCompute.Analytics.Models;
+using HeCompute.Ckks;
+using HeCompute.Contracts;
+
+namespace HeCompute.Analytics.Planning;
+
+/// <summary>The plan of a model's encrypted inference: the document clients read, and what the server evaluates with.</summary>
+public sealed class ModelPlan
+{
+    internal ModelPlan(PlanDocument document, EncryptionParameters parameters, double scale, IEncryptedModel model, double circuitNoiseBound, double floodingStandardDeviation)
+    {
+        Document = document;
+        Parameters = parameters;
+        Scale = scale;
+        Model = model;
+        CircuitNoiseBound = circuitNoiseBound;
+        FloodingStandardDeviation = floodingStandardDeviation;
+    }
+
+    /// <summary>The plan clients read (subject <c>model</c>).</summary>
+    public PlanDocument Document { get; }
+
+    /// <summary>The encryption parameters.</summary>
+    public EncryptionParameters Parameters { get; }
+
+    /// <summary>Δ: the scale inputs are encoded at and outputs come back at.</summary>
+    public double Scale { get; }
+
+    /// <summary>The model compiled for the plan's slot count.</summary>
+    public IEncryptedModel Model { get; }
+
+    /// <summary>Bound on the CKKS noise of an output before any flooding, in output units.</summary>
+    public double CircuitNoiseBound { get; }
+
+    /// <summary>
+    /// Standard deviation (output units) of the flooding error to add with <see cref="Privacy.NoiseFlooding.Apply"/>
+    /// before returning a result, or 0 when the plan was made without noise flooding.
+    /// </summary>
+    public double FloodingStandardDeviation { get; }
+}

@@ -1,0 +1,51 @@
+using HeCompute.Ckks;
+using HeCompute.Contracts;
+
+namespace HeCompute.Analytics.Planning;
+
+/// <summary>The parts of a <see cref="PlanDocument"/> both planners fill the same way.</summary>
+internal static class PlanDocuments
+{
+    /// <summary>Largest precision target accepted (a 60-bit scale cannot carry more after the noise bits).</summary>
+    public const int MaxPrecisionBits = 50;
+
+    public static void CheckPrecision(int bits, Func<string, Exception> error)
+    {
+        if (bits < 1 || bits > MaxPrecisionBits)
+        {
+            throw error($"PrecisionBits must be between 1 and {MaxPrecisionBits}, not {bits}.");
+        }
+    }
+
+    public static PlanParameters Parameters(ParameterChoice choice)
+    {
+        using var stream = new MemoryStream();
+        choice.Parameters.Save(stream, ComprModeType.None);
+        return new PlanParameters(
+            choice.PolyModulusDegree,
+            [.. choice.PrimeBits],
+            [.. choice.Parameters.CoeffModulus.Select(q => q.Value)],
+            choice.Scale,
+            128,
+            choice.Parameters.ParmsId.ToString(),
+            Convert.ToBase64String(stream.ToArray()));
+    }
+
+    public static PlanKeys Keys(ParameterChoice choice, bool relinearization, IReadOnlyList<int> steps) =>
+        new(relinearization, [.. steps], [.. GaloisElements.FromSteps(steps, choice.PolyModulusDegree)]);
+
+    public static PlanSizes Sizes(ParameterChoice choice, bool relinearization, int galoisKeys)
+    {
+        var n = choice.PolyModulusDegree;
+        var all = choice.PrimeBits.Count;
+        var data = all - 1;
+        var outputPrimes = choice.DataLevels - choice.Depth + 1;
+        return new PlanSizes(
+            SealSizes.SeededCiphertext(n, data),
+            SealSizes.Ciphertext(n, outputPrimes),
+            SealSizes.PublicKey(n, all),
+            relinearization ? SealSizes.RelinKeys(n, all) : 0,
+            galoisKeys == 0 ? 0 : SealSizes.GaloisKeys(n, all, galoisKeys),
+            SealSizes.GaloisKeys(n, all, GaloisElements.DefaultKeyCount(n)));
+    }
+}

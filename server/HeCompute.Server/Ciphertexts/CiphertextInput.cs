@@ -1,0 +1,89 @@
+using HeCompute.Ckks;
+using HeCompute.Contracts;
+using HeCompute.Server.Errors;
+
+namespace HeCompute.Server.Ciphertexts;
+
+/// <summary>
+/// Loads a client's ciphertext against a key set's context and checks it is what a plan takes: a fresh encryption
+/// (size 2, at the top level) at the plan's scale. A body that is a SEAL secret key is refused as such.
+/// </summary>
+public static class CiphertextInput
+{
+    /// <summary>
+    /// Upper bound on an input's size: the plan's seeded size doubled (a client may send the full, unseeded form) plus
+    /// room for headers and incompressible data.
+    /// </summary>
+    public static long MaxBytes(PlanDocument plan) => (2 * (plan ?? throw new ArgumentNullException(nameof(plan))).Sizes.InputCiphertextBytes) + 65536;
+
+    /// <summary>Loads and checks one input ciphertext.</summary>
+    /// <exception cref="ProblemException">Malformed, a secret key, at another level or parameters, or at another scale.</exception>
+    public static Ciphertext Load(ReadOnlyMemory<byte> bytes, SEALContext context, PlanDocument plan, string what)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(plan);
+        var ciphertext = new Ciphertext();
+        try
+        {
+            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            // The bound applies to the decompressed object: a full (unseeded) fresh ciphertext fits in it.
+            ciphertext.Load(context, stream, MaxBytes(plan));
+        }
+        catch (SealException ex)
+        {
+            ciphertext.Dispose();
+            if (IsSecretKey(bytes, context))
+            {
+                throw new ProblemException(
+                    StatusCodes.Status400BadRequest, ProblemTypes.SecretKeyRefused, "A secret key was uploaded",
+                    $"{what} is a SEAL SecretKey, not a ciphertext. The server never accepts a secret key; consider it exposed and generate a new one.");
+            }
+
+            throw SealProblems.From(ex, what);
+        }
+
+        if (ciphertext.ParmsId != context.FirstParmsId)
+        {
+            var level = context.GetContextData(ciphertext.ParmsId)?.ChainIndex;
+            ciphertext.Dispose();
+            throw new ProblemException(
+                StatusCodes.Status400BadRequest, ProblemTypes.ParmsMismatch, "Object belongs to another level",
+                $"{what} is at level {level} (parms_id {ciphertext.ParmsId}); the plan takes fresh encryptions at the top level " +
+                $"{context.FirstContextData.ChainIndex} (parms_id {context.FirstParmsId}).");
+        }
+
+        if (ciphertext.Size != 2)
+        {
+            ciphertext.Dispose();
+            throw new ProblemException(
+                StatusCodes.Status400BadRequest, ProblemTypes.InvalidOperand, "Invalid operand",
+                $"{what} has size {ciphertext.Size}; a fresh encryption has size 2.");
+        }
+
+        if (!(Math.Abs((ciphertext.Scale / plan.Parameters.Scale) - 1) < 1e-9))
+        {
+            var scale = ciphertext.Scale;
+            ciphertext.Dispose();
+            throw new ProblemException(
+                StatusCodes.Status400BadRequest, ProblemTypes.InvalidOperand, "Scale mismatch",
+                $"{what} is at scale {scale:R}; encode the inputs at the plan's scale {plan.Parameters.Scale:R}.");
+        }
+
+        return ciphertext;
+    }
+
+    private static bool IsSecretKey(ReadOnlyMemory<byte> bytes, SEALContext context)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            using var secret = new SecretKey();
+            secret.Load(context, stream);
+            return true;
+        }
+        catch (SealException)
+        {
+            return false;
+        }
+    }
+}
