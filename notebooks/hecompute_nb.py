@@ -161,13 +161,12 @@ class Cli:
             "HECOMPUTE_URL": self.server.url if self.server else "",
             "HECOMPUTE_API_KEY": self.api_key or "",
             "HECOMPUTE_PASSPHRASE": self.passphrase,
-            "HECOMPUTE_KEY_STORE": self.key_store,
         })
         return env
 
     def __call__(self, *args, timeout=1800):
         """Runs `hecompute ARGS --json`; returns the parsed JSON, raises with the CLI's error on failure."""
-        command = ["dotnet", str(cli_dll()), *map(str, args), "--json"]
+        command = ["dotnet", str(cli_dll()), *map(str, args), "--json", "--key-store", self.key_store]
         done = subprocess.run(command, env=self.env(), capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
             raise RuntimeError(f"hecompute {' '.join(map(str, args))} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")

@@ -14,4 +14,5 @@ root.Add(JobsCommands.Create());
 root.Add(ModelsCommands.Create());
 root.Add(AuditCommands.Create());
 root.Add(DemoCommand.Create());
+root.Add(CkksCommands.Create());
 return await root.Parse(args).InvokeAsync();
