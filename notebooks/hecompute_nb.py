@@ -176,3 +176,16 @@ class Cli:
 def local_cli():
     """A CLI for commands that need no server (dicom, features, ckks)."""
     return Cli(None, None)
+
+
+def seal(command, args):
+    """Microsoft SEAL (node-seal 7.0.0, WebAssembly) through tests/interop's oracle script: a SEAL application to talk to.
+
+    Installs node-seal and a Node binary from npm on first use (tests/interop/install.sh)."""
+    installed = subprocess.run(["bash", str(REPO / "tests/interop/install.sh")], capture_output=True, text=True, check=True)
+    node = installed.stdout.strip().splitlines()[-1]
+    done = subprocess.run([node, "--experimental-wasm-exnref", str(REPO / "tests/interop/seal-oracle.mjs"), command, "-"],
+                          input=json.dumps(args), capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return json.loads(done.stdout)

@@ -163,7 +163,9 @@ internal static class CkksCommands
     {
         var file = new Argument<FileInfo>("FILE") { Description = "A SEAL-format object (ciphertext, key, parameters)" };
         var parms = new Option<FileInfo?>("--parms") { Description = "The EncryptionParameters file, to read a ciphertext's level and scale" };
-        var command = new Command("inspect", "Read a SEAL-format file's header (and a ciphertext's level and scale given its parameters)") { file, parms };
+        var resave = new Option<FileInfo?>("--resave") { Description = "With --parms: write the loaded ciphertext back to this file in SEAL's format" };
+        var compression = new Option<ComprModeType>("--compression") { Description = "Compression of --resave: None, ZLIB or ZSTD (default ZSTD)", DefaultValueFactory = _ => ComprModeType.ZSTD };
+        var command = new Command("inspect", "Read a SEAL-format file's header (and a ciphertext's level and scale given its parameters)") { file, parms, resave, compression };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!.FullName;
@@ -172,7 +174,20 @@ internal static class CkksCommands
             object result = header;
             if (parse.GetValue(parms) is { } parmsFile)
             {
-                result = SealObjectDescription.DescribeCiphertext(bytes, await File.ReadAllBytesAsync(parmsFile.FullName, cancellationToken));
+                var parameters = await File.ReadAllBytesAsync(parmsFile.FullName, cancellationToken);
+                if (parse.GetValue(resave) is { } target)
+                {
+                    await using var output = File.Create(target.FullName);
+                    result = SealObjectDescription.DescribeCiphertext(bytes, parameters, output, parse.GetValue(compression));
+                }
+                else
+                {
+                    result = SealObjectDescription.DescribeCiphertext(bytes, parameters);
+                }
+            }
+            else if (parse.GetValue(resave) is not null)
+            {
+                throw new CliException("--resave needs --parms (the ciphertext is loaded, and validated, against its parameters).");
             }
 
             context.Output.Result(result, console => console.WriteLine(System.Text.Json.JsonSerializer.Serialize(result, new System.Text.Json.JsonSerializerOptions(Contracts.HeComputeJson.Options) { WriteIndented = true })));

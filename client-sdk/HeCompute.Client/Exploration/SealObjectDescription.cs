@@ -27,7 +27,14 @@ public static class SealObjectDescription
 
     /// <summary>A ciphertext's ring, level and scale, loaded (and validated) against its SEAL-format parameters.</summary>
     /// <exception cref="SealException">The parameters are invalid or insecure, or the ciphertext does not load against them.</exception>
-    public static CiphertextDescription DescribeCiphertext(byte[] ciphertext, byte[] parameters)
+    public static CiphertextDescription DescribeCiphertext(byte[] ciphertext, byte[] parameters) =>
+        DescribeCiphertext(ciphertext, parameters, null, ComprModeType.None);
+
+    /// <summary>
+    /// As <see cref="DescribeCiphertext(byte[], byte[])"/>, and writes the loaded ciphertext back in SEAL's format with
+    /// <paramref name="compression"/> to <paramref name="resaved"/> (when given): a SEAL application reads it again.
+    /// </summary>
+    public static CiphertextDescription DescribeCiphertext(byte[] ciphertext, byte[] parameters, Stream? resaved, ComprModeType compression)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -50,6 +57,7 @@ public static class SealObjectDescription
             loaded.Load(context, stream);
         }
 
+        resaved?.Write(SaveBytes(loaded, compression));
         var data = context.GetContextData(loaded.ParmsId)!;
         return new CiphertextDescription(
             header,
@@ -60,6 +68,13 @@ public static class SealObjectDescription
             data.TotalCoeffModulusBitCount,
             Math.Log2(loaded.Scale),
             loaded.ParmsId.ToString());
+    }
+
+    private static byte[] SaveBytes(Ciphertext ciphertext, ComprModeType compression)
+    {
+        using var buffer = new MemoryStream();
+        ciphertext.Save(buffer, compression);
+        return buffer.ToArray();
     }
 }
 
