@@ -8,8 +8,28 @@ internal sealed class CliProcess(Uri server, string keyStore)
 {
     public const string Passphrase = "cli e2e passphrase";
 
-    /// <summary>The tool, copied next to the tests by the project reference.</summary>
-    private static string Dll => Path.Combine(AppContext.BaseDirectory, "hecompute.dll");
+    /// <summary>
+    /// The tool in its own build output (same configuration as the tests; the project reference builds it). The copy
+    /// next to the tests cannot run: this test project uses the ASP.NET Core shared framework, so the tool's package
+    /// dependencies that the framework also contains are not copied beside it.
+    /// </summary>
+    private static string Dll
+    {
+        get
+        {
+            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var framework = output.Name;
+            var configuration = output.Parent!.Name;
+            var root = output;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "HeCompute.sln")))
+            {
+                root = root.Parent;
+            }
+
+            var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("HeCompute.sln not found above " + AppContext.BaseDirectory), "client-sdk", "HeCompute.Cli", "bin", configuration, framework, "hecompute.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build client-sdk/HeCompute.Cli first.", dll);
+        }
+    }
 
     public async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string apiKey, params string[] args)
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using HeCompute.Dicom;
 using HeCompute.Dicom.Deidentification;
 using HeCompute.Dicom.Imaging;
@@ -93,9 +92,7 @@ internal static class DicomCommands
                 }
             }
 
-            // The report's own JSON is the documented format; embed it rather than re-serialising its records.
-            using var reportJson = JsonDocument.Parse(report.ToJson());
-            context.Output.Result(new { Input = source, Output = destination, Report = reportJson.RootElement.Clone() }, console =>
+            context.Output.Result(new { Input = source, Output = destination, Report = report }, console =>
             {
                 var table = new Table().AddColumns("outcome", "attributes");
                 foreach (var group in report.Entries.GroupBy(e => e.Outcome))

@@ -70,7 +70,7 @@ internal static class KeysCommands
             };
             var client = context.Client();
             var (stored, uploaded) = await InitAsync(context, client, subject, id, !parse.GetValue(noUpload), cancellationToken);
-            context.Output.Result(new { key_set = Summary(stored), uploaded }, console => console.Write(Table([stored])));
+            context.Output.Result(new { KeySet = Summary(stored), Uploaded = uploaded }, console => console.Write(Table([stored])));
             return 0;
         });
         return command;
@@ -113,7 +113,7 @@ internal static class KeysCommands
             }
 
             var stored = await context.KeyStore.ListAsync(cancellationToken);
-            context.Output.Result(new { items = stored.Select(Summary).ToList() }, console => console.Write(Table(stored)));
+            context.Output.Result(new { Items = stored.Select(Summary).ToList() }, console => console.Write(Table(stored)));
             return 0;
         });
         return command;
@@ -132,7 +132,7 @@ internal static class KeysCommands
             }
 
             await context.KeyStore.DeleteAsync(stored.Id, cancellationToken);
-            context.Output.Result(new { deleted = stored.Id, server_key_set_id = stored.ServerKeySetId }, console => console.MarkupLine($"Deleted {stored.Id}."));
+            context.Output.Result(new { Deleted = stored.Id, ServerKeySetId = stored.ServerKeySetId }, console => console.MarkupLine($"Deleted {stored.Id}."));
             return 0;
         });
         return command;
@@ -140,16 +140,16 @@ internal static class KeysCommands
 
     private static object Summary(StoredKeySet k) => new
     {
-        id = k.Id,
-        subject = k.Subject,
-        subject_id = k.SubjectId,
-        parms_id = k.ParmsId,
-        poly_modulus_degree = k.Plan.Parameters.PolyModulusDegree,
-        relinearization_keys = k.Plan.Keys.RelinearizationKeys,
-        galois_steps = k.Plan.Keys.GaloisSteps,
-        upload_bytes = k.UploadBytes,
-        server_key_set_id = k.ServerKeySetId,
-        created_at = k.CreatedAt,
+        Id = k.Id,
+        Subject = k.Subject,
+        SubjectId = k.SubjectId,
+        ParmsId = k.ParmsId,
+        PolyModulusDegree = k.Plan.Parameters.PolyModulusDegree,
+        RelinearizationKeys = k.Plan.Keys.RelinearizationKeys,
+        GaloisSteps = k.Plan.Keys.GaloisSteps,
+        UploadBytes = k.UploadBytes,
+        ServerKeySetId = k.ServerKeySetId,
+        CreatedAt = k.CreatedAt,
     };
 
     private static Table Table(IEnumerable<StoredKeySet> stored)
