@@ -16,6 +16,7 @@ internal static class DicomCommands
         var dicom = new Command("dicom", "Look into and de-identify DICOM files (locally; nothing is sent)");
         dicom.Add(Inspect());
         dicom.Add(Deid());
+        dicom.Add(DicomRenderCommand.Create());
         return dicom;
     }
 
