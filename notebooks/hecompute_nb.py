@@ -146,6 +146,16 @@ class Server:
         return tenant["id"], created["secret"]
 
 
+class CliError(RuntimeError):
+    """A failed `hecompute` command: its exit code and the problem it printed (title, detail)."""
+
+    def __init__(self, args, code, problem, output):
+        detail = problem.get("detail") if problem else output
+        super().__init__(f"hecompute {' '.join(map(str, args))} exited {code}: {detail}")
+        self.code = code
+        self.problem = problem or {}
+
+
 class Cli:
     """The `hecompute` CLI bound to one server, API key and key store; every call uses --json."""
 
@@ -169,7 +179,11 @@ class Cli:
         command = ["dotnet", str(cli_dll()), *map(str, args), "--json", "--key-store", self.key_store]
         done = subprocess.run(command, env=self.env(), capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
-            raise RuntimeError(f"hecompute {' '.join(map(str, args))} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+            try:
+                problem = json.loads(done.stdout)
+            except ValueError:
+                problem = None
+            raise CliError(args, done.returncode, problem, done.stdout + done.stderr)
         return json.loads(done.stdout)
 
 

@@ -39,16 +39,30 @@ internal static class DicomCommands
                 }
 
                 InspectedPixels? pixels = null;
+                string? pixelError = null;
                 if (dicom.Dataset.Contains(DicomTag.PixelData))
                 {
-                    var p = DicomPixelData.Create(dicom.Dataset);
-                    pixels = new InspectedPixels(p.Rows, p.Columns, p.FrameCount, p.SamplesPerPixel, p.BitsAllocated, p.BitsStored, p.IsSigned, p.PhotometricInterpretation, p.ModalityLut.Slope, p.ModalityLut.Intercept);
+                    try
+                    {
+                        var p = DicomPixelData.Create(dicom.Dataset);
+                        pixels = new InspectedPixels(p.Rows, p.Columns, p.FrameCount, p.SamplesPerPixel, p.BitsAllocated, p.BitsStored, p.IsSigned, p.PhotometricInterpretation, p.ModalityLut.Slope, p.ModalityLut.Intercept);
+                    }
+                    catch (DicomCodecException e)
+                    {
+                        // Inspecting must not need a decoder: the attributes are still worth showing.
+                        pixelError = e.Message;
+                    }
                 }
 
-                var result = new InspectedFile(path, new InspectedSyntax(dicom.TransferSyntax.Uid, dicom.TransferSyntax.Name), pixels, elements);
+                var result = new InspectedFile(path, new InspectedSyntax(dicom.TransferSyntax.Uid, dicom.TransferSyntax.Name), pixels, elements, pixelError);
                 context.Output.Result(result, console =>
                 {
                     console.MarkupLine($"[bold]{Markup.Escape(path)}[/]  {Markup.Escape(result.TransferSyntax.Name)} ({result.TransferSyntax.Uid})");
+                    if (pixelError is not null)
+                    {
+                        console.MarkupLine($"[yellow]pixels not decodable:[/] {Markup.Escape(pixelError)}");
+                    }
+
                     if (pixels is not null)
                     {
                         console.MarkupLine($"pixels: {pixels.Columns}×{pixels.Rows}, {pixels.Frames} frame(s), {pixels.BitsStored}/{pixels.BitsAllocated} bits {(pixels.Signed ? "signed" : "unsigned")}, {pixels.PhotometricInterpretation}, rescale {pixels.RescaleSlope}·x + {pixels.RescaleIntercept}");
@@ -131,7 +145,7 @@ internal static class DicomCommands
 
     private static bool IsNumber(DicomVR vr) => vr is DicomVR.US or DicomVR.SS or DicomVR.UL or DicomVR.SL or DicomVR.FL or DicomVR.FD;
 
-    private sealed record InspectedFile(string Path, InspectedSyntax TransferSyntax, InspectedPixels? Pixels, IReadOnlyList<InspectedElement> Elements);
+    private sealed record InspectedFile(string Path, InspectedSyntax TransferSyntax, InspectedPixels? Pixels, IReadOnlyList<InspectedElement> Elements, string? PixelError);
 
     private sealed record InspectedSyntax(string Uid, string Name);
 
