@@ -10,7 +10,7 @@ namespace HeCompute.Bench;
 
 /// <summary>
 /// BenchmarkDotNet benchmarks of the CKKS engine (any BenchmarkDotNet arguments, e.g. <c>--filter '*'</c>), or the
-/// node-seal comparison with <c>--seal-compare</c>.
+/// node-seal comparison with <c>--seal-compare</c>, or the analytics model report with <c>--models</c>.
 /// </summary>
 public static class Program
 {
@@ -22,6 +22,11 @@ public static class Program
         if (args.Contains("--seal-compare"))
         {
             return SealCompare.Run(args);
+        }
+
+        if (args.Contains("--models"))
+        {
+            return ModelReport.Run(args);
         }
 
         if (args.Contains("--help-compare"))

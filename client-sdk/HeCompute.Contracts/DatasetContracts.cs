@@ -15,6 +15,14 @@ namespace HeCompute.Contracts;
 /// approximations of 1/n and √x); this needs more levels, so the plan has more primes.
 /// </param>
 /// <param name="MaxRecords">Upper bound on the records the dataset will hold (sizes the encrypted division's interval; default 100000).</param>
+/// <param name="PrecisionBits">
+/// Bits of absolute precision of every result divided by the record count, in scaled units (default 20); fewer bits
+/// may let the planner pick a smaller ring.
+/// </param>
+/// <param name="NoiseFlooding">
+/// Plan for noise flooding (extra scale bits), so statistics may be requested with
+/// <see cref="StatisticsRequest.NoiseFlooding"/>; the bound key set then also serves to flood.
+/// </param>
 public sealed record CreateDatasetRequest(
     string Name,
     IReadOnlyList<string> Features,
@@ -22,7 +30,9 @@ public sealed record CreateDatasetRequest(
     IReadOnlyList<double> Upper,
     IReadOnlyList<string>? Categories = null,
     bool EncryptedFinish = false,
-    int? MaxRecords = null);
+    int? MaxRecords = null,
+    int? PrecisionBits = null,
+    bool NoiseFlooding = false);
 
 /// <summary>A dataset.</summary>
 /// <param name="Id">Dataset id.</param>
@@ -39,6 +49,8 @@ public sealed record CreateDatasetRequest(
 /// <param name="Records">Number of records appended.</param>
 /// <param name="Plan">Parameters, keys and packing (subject <c>statistics</c>).</param>
 /// <param name="CreatedAt">When it was created.</param>
+/// <param name="NoiseFlooding">Whether the plan allows noise-flooded statistics.</param>
+/// <param name="MaxRecords">The declared upper bound on its records.</param>
 public sealed record DatasetResponse(
     string Id,
     string Name,
@@ -53,7 +65,9 @@ public sealed record DatasetResponse(
     int Batches,
     long Records,
     PlanDocument Plan,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    bool NoiseFlooding = false,
+    int MaxRecords = 0);
 
 /// <summary>A list of datasets.</summary>
 public sealed record DatasetListResponse(IReadOnlyList<DatasetResponse> Items);
@@ -87,8 +101,33 @@ public sealed record DatasetBatchResponse(string Id, int Records, string Sha256,
 /// <see cref="StatisticsJobOutput"/>.
 /// </summary>
 /// <param name="EncryptedFinish">Also finish means, variances and standard deviations under encryption (the dataset must allow it).</param>
-/// <param name="NoiseFlooding">Add noise flooding to every result (for decryptions that will be shared).</param>
+/// <param name="NoiseFlooding">
+/// Add noise flooding to every result (for decryptions that will be shared); the dataset must have been created with
+/// <see cref="CreateDatasetRequest.NoiseFlooding"/>.
+/// </param>
 public sealed record StatisticsRequest(bool EncryptedFinish = false, bool NoiseFlooding = false);
+
+/// <summary>Result names and limits of statistics jobs.</summary>
+public static class StatisticsProtocol
+{
+    /// <summary>Job kind of statistics.</summary>
+    public const string JobKind = "statistics";
+
+    /// <summary>Column sums (slot c: Σ x_c, scaled).</summary>
+    public const string Sums = "sums";
+
+    /// <summary>Means finished under encryption (slot c: feature c, scaled).</summary>
+    public const string Mean = "mean";
+
+    /// <summary>Sample variances finished under encryption (slot c: feature c, scaled²).</summary>
+    public const string Variance = "variance";
+
+    /// <summary>Standard deviations finished under encryption (slot c: feature c, scaled).</summary>
+    public const string StandardDeviation = "stddev";
+
+    /// <summary>Products at column offset <paramref name="k"/> (slot c: Σ x_c·x_(c+k), scaled).</summary>
+    public static string Products(int k) => $"products-{k}";
+}
 
 /// <summary>Output JSON of a statistics job.</summary>
 /// <param name="Records">Records aggregated.</param>

@@ -29,52 +29,56 @@ public sealed class DiagonalMatrix
 
     /// <summary>Extracts and pre-rotates the diagonals of <paramref name="matrix"/> (rows × columns as the layout says).</summary>
     public DiagonalMatrix(double[,] matrix, MatrixVectorLayout layout)
+        : this(layout, DenseEntries(matrix, layout))
     {
-        ArgumentNullException.ThrowIfNull(matrix);
-        ArgumentNullException.ThrowIfNull(layout);
-        if (matrix.GetLength(0) != layout.Rows || matrix.GetLength(1) != layout.Columns)
-        {
-            throw new ArgumentException($"The matrix is {matrix.GetLength(0)} × {matrix.GetLength(1)}; the layout says {layout.Rows} × {layout.Columns}.", nameof(matrix));
-        }
+    }
 
+    /// <summary>Extracts and pre-rotates the diagonals of a sparse matrix (rows × columns as the layout says).</summary>
+    public DiagonalMatrix(SparseMatrix matrix, MatrixVectorLayout layout)
+        : this(layout, SparseEntries(matrix, layout))
+    {
+    }
+
+    private DiagonalMatrix(MatrixVectorLayout layout, IEnumerable<(int Row, int Column, double Value)> entries)
+    {
         Layout = layout;
         var d = layout.Dimension;
         var slots = layout.SlotCount;
         var g = layout.BabySteps;
         var wraps = false;
-        for (var k = 0; k < d; k++)
+        var diagonals = new SortedDictionary<int, double[]>();
+        foreach (var (row, column, value) in entries)
         {
-            var diagonal = new double[d];
-            var nonZero = false;
-            for (var row = 0; row < layout.Rows; row++)
-            {
-                var column = (row + k) % d;
-                if (column < layout.Columns)
-                {
-                    var value = matrix[row, column];
-                    if (!double.IsFinite(value))
-                    {
-                        throw new ArgumentException($"Matrix entry ({row}, {column}) is not finite.", nameof(matrix));
-                    }
-
-                    diagonal[row] = value;
-                    nonZero |= value != 0;
-                    wraps |= value != 0 && row + k >= d;
-                }
-            }
-
-            if (!nonZero)
+            if (value == 0)
             {
                 continue;
             }
 
-            // Slot layout of u_k over all slots, then pre-rotated right by the giant step i·g.
+            // u_k[row] = M[row][(row + k) mod d]: the entry sits on diagonal k = (column − row) mod d.
+            var k = (column - row + d) % d;
+            if (!diagonals.TryGetValue(k, out var diagonal))
+            {
+                diagonal = new double[d];
+                diagonals[k] = diagonal;
+            }
+
+            diagonal[row] = value;
+            wraps |= row + k >= d;
+        }
+
+        foreach (var (k, diagonal) in diagonals)
+        {
+            // Slot layout of u_k over all slots (every block, or every period), then pre-rotated right by the giant step i·g.
             var giant = k / g * g;
             var rotated = new double[slots];
-            var extent = layout.Packing == VectorPacking.Replicated ? slots : d;
-            for (var s = 0; s < extent; s++)
+            var replicated = layout.Packing == VectorPacking.Replicated;
+            var extent = replicated ? slots : d;
+            for (var start = 0; start < slots; start += replicated ? slots : layout.BlockStride)
             {
-                rotated[(s + giant) % slots] = diagonal[s % d];
+                for (var s = 0; s < extent; s++)
+                {
+                    rotated[(start + s + giant) % slots] = diagonal[s % d];
+                }
             }
 
             _diagonals[k] = rotated;
@@ -144,7 +148,7 @@ public sealed class DiagonalMatrix
     /// </summary>
     /// <param name="context">Evaluation context with Galois keys for <see cref="RequiredSteps"/>.</param>
     /// <param name="vector">The encrypted input vector (size 2, level ≥ 1).</param>
-    /// <param name="bias">Optional bias, in output order.</param>
+    /// <param name="bias">Optional bias, in output order (added to every vector of a replicated or blocked packing).</param>
     /// <param name="outputScale">Scale of the result; the input's scale if null.</param>
     public Ciphertext Multiply(EvaluationContext context, Ciphertext vector, ReadOnlySpan<double> bias = default, double? outputScale = null)
     {
@@ -231,7 +235,7 @@ public sealed class DiagonalMatrix
         if (bias.ContainsAnyExcept(0.0))
         {
             var biasSlots = new double[context.SlotCount];
-            var period = Layout.Packing == VectorPacking.Replicated ? Layout.Dimension : context.SlotCount;
+            var period = Layout.Packing == VectorPacking.Replicated ? Layout.Dimension : Layout.BlockStride;
             for (var start = 0; start < context.SlotCount; start += period)
             {
                 bias.CopyTo(biasSlots.AsSpan(start, bias.Length));
@@ -254,6 +258,54 @@ public sealed class DiagonalMatrix
 
     /// <summary>Drops the cached encoded diagonals.</summary>
     public void ClearCache() => _encoded.Clear();
+
+    private static IEnumerable<(int Row, int Column, double Value)> DenseEntries(double[,] matrix, MatrixVectorLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(layout);
+        if (matrix.GetLength(0) != layout.Rows || matrix.GetLength(1) != layout.Columns)
+        {
+            throw new ArgumentException($"The matrix is {matrix.GetLength(0)} × {matrix.GetLength(1)}; the layout says {layout.Rows} × {layout.Columns}.", nameof(matrix));
+        }
+
+        var entries = new List<(int, int, double)>();
+        for (var row = 0; row < layout.Rows; row++)
+        {
+            for (var column = 0; column < layout.Columns; column++)
+            {
+                var value = matrix[row, column];
+                if (!double.IsFinite(value))
+                {
+                    throw new ArgumentException($"Matrix entry ({row}, {column}) is not finite.", nameof(matrix));
+                }
+
+                entries.Add((row, column, value));
+            }
+        }
+
+        return entries;
+    }
+
+    private static IEnumerable<(int Row, int Column, double Value)> SparseEntries(SparseMatrix matrix, MatrixVectorLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(layout);
+        if (matrix.Rows != layout.Rows || matrix.Columns != layout.Columns)
+        {
+            throw new ArgumentException($"The matrix is {matrix.Rows} × {matrix.Columns}; the layout says {layout.Rows} × {layout.Columns}.", nameof(matrix));
+        }
+
+        var entries = new List<(int, int, double)>(matrix.NonZeros);
+        for (var row = 0; row < matrix.Rows; row++)
+        {
+            foreach (var (column, value) in matrix.Row(row))
+            {
+                entries.Add((row, column, value));
+            }
+        }
+
+        return entries;
+    }
 
     private Plaintext?[][] Encoded(EvaluationContext context, int level, double plainScale) =>
         _encoded.GetOrAdd((context.Context, level, plainScale), key =>

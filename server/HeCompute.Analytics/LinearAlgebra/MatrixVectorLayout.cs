@@ -10,8 +10,9 @@ namespace HeCompute.Analytics.LinearAlgebra;
 /// </summary>
 public sealed record MatrixVectorLayout
 {
-    private MatrixVectorLayout(int rows, int columns, int dimension, int babySteps, VectorPacking packing, int slotCount)
+    private MatrixVectorLayout(int rows, int columns, int dimension, int babySteps, VectorPacking packing, int slotCount, int blockStride)
     {
+        BlockStride = blockStride;
         Rows = rows;
         Columns = columns;
         Dimension = dimension;
@@ -42,12 +43,19 @@ public sealed record MatrixVectorLayout
     public int SlotCount { get; }
 
     /// <summary>
+    /// Slots between the starts of consecutive vectors for the compact packings (the slot count: one vector); every
+    /// block of this many slots is multiplied alike. The slot count for <see cref="VectorPacking.Replicated"/>.
+    /// </summary>
+    public int BlockStride { get; }
+
+    /// <summary>
     /// A layout for a rows × columns matrix. <paramref name="dimension"/> defaults to the smallest power of two ≥
     /// max(rows, columns) (give a larger one to chain replicated layers of different sizes);
     /// <paramref name="babySteps"/> defaults to 2^⌈log2(d)/2⌉, about √d, leaning to more baby steps since they are
-    /// the cheap hoisted ones.
+    /// the cheap hoisted ones. <paramref name="blockStride"/> (compact packings only) batches vectors: a power of two
+    /// ≥ 2d dividing the slot count, so that every rotation of the product stays inside its block.
     /// </summary>
-    public static MatrixVectorLayout Create(int rows, int columns, int slotCount, VectorPacking packing = VectorPacking.Compact, int? dimension = null, int? babySteps = null)
+    public static MatrixVectorLayout Create(int rows, int columns, int slotCount, VectorPacking packing = VectorPacking.Compact, int? dimension = null, int? babySteps = null, int? blockStride = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
@@ -68,7 +76,18 @@ public sealed record MatrixVectorLayout
             throw new ArgumentOutOfRangeException(nameof(babySteps), g, $"The number of baby steps must be a power of two from 1 to d = {d}.");
         }
 
-        return new MatrixVectorLayout(rows, columns, d, g, packing, slotCount);
+        var stride = blockStride ?? slotCount;
+        if (stride != slotCount && (packing == VectorPacking.Replicated || !BitOperations.IsPow2(stride) || stride < 2 * d || stride > slotCount))
+        {
+            throw new ArgumentOutOfRangeException(nameof(blockStride), stride, $"A block stride is for the compact packings: a power of two from 2d = {2 * d} to the slot count {slotCount}.");
+        }
+
+        if (packing == VectorPacking.CompactWithCopy && 2 * d > stride)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), d, $"The packing with a copy needs 2d = {2 * d} slots per block; a block has {stride}.");
+        }
+
+        return new MatrixVectorLayout(rows, columns, d, g, packing, slotCount, stride);
     }
 
     /// <summary>Whether the compact packing needs the extra rotation by −d (it does unless d = slots).</summary>

@@ -12,7 +12,9 @@ namespace HeCompute.Analytics.Models;
 /// <c>sigmoid</c>, <c>smooth-relu</c> or <c>square</c>, with the interval [lower, upper] the inputs are declared to
 /// stay in and the Chebyshev degree). Kinds: <c>linear-regression</c>, <c>logistic-regression</c> (one dense output:
 /// the logit; an optional trailing sigmoid gives the probability), <c>multinomial-logistic</c> (one logit per class,
-/// softmax on the client), <c>linear-svm</c> (the margin; the client takes the sign).
+/// softmax on the client), <c>linear-svm</c> (the margin; the client takes the sign), <c>mlp</c> and <c>cnn</c>.
+/// A <c>cnn</c> declares <see cref="InputSchema.Shape"/> [channels, height, width] (features are the pixels in C-H-W
+/// row-major order) and may use the image layers <c>conv2d</c>, <c>avgpool</c> and <c>flatten</c> (ONNX semantics).
 /// </remarks>
 public sealed record ModelDocument
 {
@@ -35,7 +37,7 @@ public sealed record ModelDocument
     /// <summary>The format version (1).</summary>
     public int FormatVersion { get; init; } = CurrentVersion;
 
-    /// <summary>linear-regression, logistic-regression, multinomial-logistic or linear-svm.</summary>
+    /// <summary>linear-regression, logistic-regression, multinomial-logistic, linear-svm, mlp or cnn.</summary>
     public required string Kind { get; init; }
 
     /// <summary>The input schema.</summary>
@@ -108,11 +110,37 @@ public sealed record ModelDocument
             throw new ModelFormatException("The model has no layers.");
         }
 
-        var width = features;
+        IReadOnlyList<int> shape = [features];
+        if (Input.Shape is { } declared)
+        {
+            if (declared.Count != 3 || declared.Any(n => n < 1) || declared.Aggregate(1L, (p, n) => p * n) != features)
+            {
+                throw new ModelFormatException($"input.shape must be [channels, height, width] with a product equal to the {features} features.");
+            }
+
+            shape = declared;
+        }
+        else if (Kind == ModelKinds.Cnn)
+        {
+            throw new ModelFormatException("A cnn declares input.shape [channels, height, width].");
+        }
+
         for (var i = 0; i < Layers.Count; i++)
         {
-            width = Layers[i].Validate(i, width);
+            if (Kind != ModelKinds.Cnn && Layers[i]?.Type is LayerTypes.Conv2d or LayerTypes.AvgPool or LayerTypes.Flatten)
+            {
+                throw new ModelFormatException($"Layer {i} ({Layers[i].Type}) needs model kind '{ModelKinds.Cnn}'.");
+            }
+
+            shape = Layers[i]?.Validate(i, shape) ?? throw new ModelFormatException($"Layer {i} is null.");
         }
+
+        if (shape.Count != 1)
+        {
+            throw new ModelFormatException($"The last layer gives a [{string.Join(", ", shape)}] tensor; the outputs must be flat (add flatten or dense).");
+        }
+
+        var width = shape[0];
 
         if (Outputs is { } outputs && outputs.Count != width)
         {
@@ -123,7 +151,7 @@ public sealed record ModelDocument
         {
             ModelKinds.LinearRegression or ModelKinds.LinearSvm or ModelKinds.LogisticRegression => 1,
             ModelKinds.MultinomialLogistic => width,
-            ModelKinds.Mlp => width,
+            ModelKinds.Mlp or ModelKinds.Cnn => width,
             _ => throw new ModelFormatException($"Unknown model kind '{Kind}'."),
         };
         if (width != expectedOutputs)
@@ -163,6 +191,9 @@ public static class ModelKinds
 
     /// <summary>Multilayer perceptron with polynomial activations.</summary>
     public const string Mlp = "mlp";
+
+    /// <summary>Convolutional network for images: conv2d, avgpool, flatten, dense and activation layers.</summary>
+    public const string Cnn = "cnn";
 }
 
 /// <summary>The input schema: ordered features, declared bounds and the standardisation the client applies.</summary>
@@ -182,75 +213,9 @@ public sealed record InputSchema
 
     /// <summary>Scale the client divides by after subtracting the mean (null: 1).</summary>
     public IReadOnlyList<double>? Scale { get; init; }
-}
 
-/// <summary>One layer: <c>dense</c> or <c>activation</c>.</summary>
-public sealed record LayerDocument
-{
-    /// <summary>dense or activation.</summary>
-    public required string Type { get; init; }
-
-    /// <summary>Dense: weights[output][input].</summary>
-    public IReadOnlyList<IReadOnlyList<double>>? Weights { get; init; }
-
-    /// <summary>Dense: bias[output] (optional, zero if absent).</summary>
-    public IReadOnlyList<double>? Bias { get; init; }
-
-    /// <summary>Activation: sigmoid, smooth-relu or square.</summary>
-    public string? Function { get; init; }
-
-    /// <summary>Activation: the declared lower end of the interval its inputs stay in.</summary>
-    public double? Lower { get; init; }
-
-    /// <summary>Activation: the declared upper end of the interval its inputs stay in.</summary>
-    public double? Upper { get; init; }
-
-    /// <summary>Activation: the Chebyshev degree (default 31).</summary>
-    public int? Degree { get; init; }
-
-    /// <summary>Activation smooth-relu: the sharpness k of x·σ(k·x) (default 1).</summary>
-    public double? Sharpness { get; init; }
-
-    internal int Validate(int index, int inputWidth)
-    {
-        switch (Type)
-        {
-            case "dense":
-                if (Weights is not { Count: > 0 })
-                {
-                    throw new ModelFormatException($"Layer {index} (dense) has no weights.");
-                }
-
-                foreach (var row in Weights)
-                {
-                    if (row is null || row.Count != inputWidth || row.Any(v => !double.IsFinite(v)))
-                    {
-                        throw new ModelFormatException($"Layer {index} (dense): every weight row needs {inputWidth} finite values.");
-                    }
-                }
-
-                if (Bias is not null && (Bias.Count != Weights.Count || Bias.Any(v => !double.IsFinite(v))))
-                {
-                    throw new ModelFormatException($"Layer {index} (dense): bias needs {Weights.Count} finite values.");
-                }
-
-                return Weights.Count;
-            case "activation":
-                if (Function is not ("sigmoid" or "smooth-relu" or "square"))
-                {
-                    throw new ModelFormatException($"Layer {index}: unsupported activation '{Function}' (sigmoid, smooth-relu, square).");
-                }
-
-                if (Function != "square" && (Lower is not { } lo || Upper is not { } hi || !(lo < hi) || !double.IsFinite(lo) || !double.IsFinite(hi)))
-                {
-                    throw new ModelFormatException($"Layer {index} ({Function}) needs a declared finite interval lower < upper.");
-                }
-
-                return inputWidth;
-            default:
-                throw new ModelFormatException($"Layer {index}: unsupported layer type '{Type}' (dense, activation).");
-        }
-    }
+    /// <summary>For a <c>cnn</c>: [channels, height, width]; the features are the pixels in C-H-W row-major order.</summary>
+    public IReadOnlyList<int>? Shape { get; init; }
 }
 
 /// <summary>A model document that cannot be read or used.</summary>

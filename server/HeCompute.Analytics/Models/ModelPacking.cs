@@ -1,7 +1,7 @@
 namespace HeCompute.Analytics.Models;
 
 /// <summary>
-/// Client-side packing of records for <see cref="LinearModel"/>: standardisation with the model's declared mean and
+/// Client-side packing of records for the models (<see cref="LinearModel"/>, <see cref="MlpModel"/>, <see cref="CnnModel"/>): standardisation with the model's declared mean and
 /// scale, one record per block of w slots; and reading the outputs back from the decrypted slots.
 /// </summary>
 public static class ModelPacking
@@ -60,6 +60,29 @@ public static class ModelPacking
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Records for <see cref="CnnModel"/>: record r's standardised features at slots r·stride + t and again at
+    /// r·stride + copyOffset + t (the wrap-around copy the first diagonal product reads), zeros elsewhere.
+    /// </summary>
+    public static double[] PackWithCopy(InputSchema schema, int recordStride, int copyOffset, int slotCount, IReadOnlyList<IReadOnlyList<double>> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count * recordStride > slotCount)
+        {
+            throw new ArgumentException($"{records.Count} records of {recordStride} slots do not fit in {slotCount} slots.", nameof(records));
+        }
+
+        var slots = new double[records.Count * recordStride];
+        for (var r = 0; r < records.Count; r++)
+        {
+            var features = Standardize(schema, records[r]);
+            features.CopyTo(slots, r * recordStride);
+            features.CopyTo(slots, (r * recordStride) + copyOffset);
+        }
+
+        return slots;
     }
 
     /// <summary>One record for <see cref="MlpModel"/>: slot s holds standardised feature s mod d (zero past the features).</summary>

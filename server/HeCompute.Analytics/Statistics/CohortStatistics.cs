@@ -56,6 +56,23 @@ public sealed class EncryptedAggregate
         Products = products;
     }
 
+    /// <summary>
+    /// An aggregate rebuilt from its ciphertexts (e.g. a job's checkpoint): the sums and the m products, as
+    /// <see cref="Sums"/> and <see cref="Products"/> held them. The ciphertexts are taken over, not copied.
+    /// </summary>
+    public static EncryptedAggregate FromParts(CohortLayout layout, Ciphertext sums, IReadOnlyList<Ciphertext> products)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(sums);
+        ArgumentNullException.ThrowIfNull(products);
+        if (products.Count != layout.Columns)
+        {
+            throw new ArgumentException($"An aggregate of {layout.Columns} columns has {layout.Columns} products, not {products.Count}.", nameof(products));
+        }
+
+        return new EncryptedAggregate(layout, sums, [.. products]);
+    }
+
     /// <summary>The layout of the records aggregated.</summary>
     public CohortLayout Layout { get; }
 

@@ -1,29 +1,35 @@
 using HeCompute.Analytics;
+using HeCompute.Analytics.Planning;
+using HeCompute.Analytics.Privacy;
 using HeCompute.Analytics.Statistics;
 using HeCompute.Ckks;
 using HeCompute.Contracts;
 using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
+using HeCompute.Server.Options;
 using HeCompute.Server.Predictions;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace HeCompute.Server.Datasets;
 
 /// <summary>
-/// Cohort statistics of a dataset: each batch is accumulated into encrypted moments (progress per batch), the
-/// aggregates are combined as a balanced tree, and the result is finished into <c>sums</c> and <c>products-k</c>.
-/// Not resumable: a run interrupted by a restart is failed with the reason (resubmitting it recomputes from the
-/// stored batches, which are untouched).
+/// Cohort statistics of a dataset: each batch is accumulated into the encrypted moments (progress per batch), the
+/// result is finished into <c>sums</c> and <c>products-k</c> and, when asked, <c>mean</c>, <c>variance</c> and
+/// <c>stddev</c> under encryption; every result is switched to the plan's output level and, when asked, noise-flooded.
+/// Resumable: every <c>Analytics:StatisticsCheckpointInterval</c> batches the partial aggregate is checkpointed as
+/// blobs, and a run resumed after a restart continues from it.
 /// </summary>
-public sealed class StatisticsJobHandler(IMetadataStore metadata, IBlobStore blobs, KeySetService keySets, HeComputeMetrics metrics) : IJobHandler
+public sealed class StatisticsJobHandler(
+    IMetadataStore metadata, IBlobStore blobs, KeySetService keySets, IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics) : IJobHandler
 {
     /// <inheritdoc/>
     public static string Kind => StatisticsJobInput.Kind;
 
     /// <inheritdoc/>
-    public static bool Resumable => false;
+    public static bool Resumable => true;
 
     /// <inheritdoc/>
     public async Task<JobOutput> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
@@ -39,16 +45,28 @@ public sealed class StatisticsJobHandler(IMetadataStore metadata, IBlobStore blo
         var dataset = owned.Dataset;
         var keys = await keySets.GetKeysAsync(context.TenantId, input.KeySetId, cancellationToken).ConfigureAwait(false)
             ?? throw new JobFailedException($"Key set {input.KeySetId} no longer exists.");
-        var plan = Predictor.ReadPlan(dataset.PlanJson);
-        var evaluation = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.RelinKeys, keys.Keys.GaloisKeys);
-        var layout = new CohortLayout(dataset.Columns.Count, evaluation.SlotCount);
-        var batches = (await metadata.Datasets.ListBatchesAsync(dataset.Id, cancellationToken).ConfigureAwait(false)).ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var document = Predictor.ReadPlan(dataset.PlanJson);
+        StatisticsPlan plan;
+        try
+        {
+            plan = await Task.Run(() => DatasetPlanning.Rebuild(dataset, document.Parameters.ParmsId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JobFailedException(ex.Message, ex);
+        }
 
-        // Binary-counter tree: a partial aggregate of 2^k batches is added only to another of 2^k, so the sum is a
-        // balanced tree and at most log2(batches) partial aggregates are held.
-        var partials = new List<(int Size, EncryptedAggregate Aggregate)>();
-        long records = 0;
-        for (var i = 0; i < input.BatchIds.Count; i++)
+        var evaluation = new EvaluationContext(keys.Keys.Context, document.Parameters.Scale, keys.Keys.RelinKeys, keys.Keys.GaloisKeys);
+        var maxBytes = CiphertextInput.MaxBytes(document);
+        var batches = (await metadata.Datasets.ListBatchesAsync(dataset.Id, cancellationToken).ConfigureAwait(false)).ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var interval = options.Value.Analytics.StatisticsCheckpointInterval;
+
+        var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Context, plan.Layout, maxBytes, cancellationToken).ConfigureAwait(false);
+        var done = resumed?.Batches ?? 0;
+        var records = resumed?.Records ?? 0;
+        var total = resumed?.Aggregate;
+        var steps = input.BatchIds.Count + 1;
+        for (var i = done; i < input.BatchIds.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!batches.TryGetValue(input.BatchIds[i], out var batch))
@@ -56,52 +74,112 @@ public sealed class StatisticsJobHandler(IMetadataStore metadata, IBlobStore blo
                 throw new JobFailedException($"Batch {input.BatchIds[i]} was deleted while the job ran.");
             }
 
-            byte[] bytes;
-            var stream = blobs.OpenRead(batch.Sha256);
-            await using (stream.ConfigureAwait(false))
-            using (var buffer = new MemoryStream())
-            {
-                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                bytes = buffer.ToArray();
-            }
-
-            var aggregate = await Task.Run(
+            var bytes = await ReadBlobAsync(batch.Sha256, cancellationToken).ConfigureAwait(false);
+            var previous = total;
+            total = await Task.Run(
                 () =>
                 {
-                    using var ciphertext = CiphertextInput.Load(bytes, evaluation.Context, plan, $"Batch {batch.Id}");
-                    return CohortStatistics.Accumulate(evaluation, layout, ciphertext);
+                    using var ciphertext = CiphertextInput.Load(bytes, evaluation.Context, document, $"Batch {batch.Id}");
+                    var aggregate = CohortStatistics.Accumulate(evaluation, plan.Layout, ciphertext);
+                    if (previous is null)
+                    {
+                        return aggregate;
+                    }
+
+                    // Addition order does not change CKKS noise (errors add either way), so a running total is as good as a tree.
+                    var sum = previous.Add(evaluation, aggregate);
+                    Dispose(aggregate);
+                    Dispose(previous);
+                    return sum;
                 },
                 cancellationToken).ConfigureAwait(false);
             metrics.RecordHomomorphicOperations("statistics-accumulate");
             records += batch.Records;
-            var node = (Size: 1, Aggregate: aggregate);
-            while (partials.Count > 0 && partials[^1].Size == node.Size)
+            if ((i + 1) % interval == 0 && i + 1 < input.BatchIds.Count)
             {
-                node = (node.Size * 2, partials[^1].Aggregate.Add(evaluation, node.Aggregate));
-                partials.RemoveAt(partials.Count - 1);
+                await StatisticsCheckpoint.SaveAsync(context, total, i + 1, records, maxBytes, cancellationToken).ConfigureAwait(false);
             }
 
-            partials.Add(node);
-            await context.ReportProgressAsync((i + 1.0) / (input.BatchIds.Count + 1), $"batch {i + 1} of {input.BatchIds.Count}", CancellationToken.None)
-                .ConfigureAwait(false);
+            await context.ReportProgressAsync((i + 1.0) / steps, $"batch {i + 1} of {input.BatchIds.Count}", CancellationToken.None).ConfigureAwait(false);
         }
 
-        var total = partials[^1].Aggregate;
-        for (var i = partials.Count - 2; i >= 0; i--)
+        if (total is null)
         {
-            total = partials[i].Aggregate.Add(evaluation, total);
+            throw new JobFailedException("The job has no batches to aggregate.");
         }
 
-        var finished = await Task.Run(() => CohortStatistics.Finish(evaluation, total), cancellationToken).ConfigureAwait(false);
+        var results = await Task.Run(() => Finish(evaluation, plan, total, records, input, keys.Keys.PublicKey), cancellationToken).ConfigureAwait(false);
+        Dispose(total);
         metrics.RecordHomomorphicOperations("statistics-finish");
-        var names = new List<string> { StatisticsJobInput.SumsResult };
-        names.AddRange(Enumerable.Range(0, finished.Count - 1).Select(StatisticsJobInput.ProductsResult));
-        for (var i = 0; i < finished.Count; i++)
+        foreach (var (name, ciphertext) in results)
         {
-            await StoreAsync(context, names[i], finished[i], cancellationToken).ConfigureAwait(false);
+            await StoreAsync(context, name, ciphertext, cancellationToken).ConfigureAwait(false);
         }
 
-        return JobOutput.Of(new StatisticsJobOutput(records, input.BatchIds.Count, names, 0));
+        var floodingBits = input.NoiseFlooding ? NoiseFlooding.Bits(plan.FloodingStandardDeviation, document.Parameters.Scale) : 0;
+        return JobOutput.Of(new StatisticsJobOutput(records, input.BatchIds.Count, [.. results.Select(r => r.Name)], floodingBits));
+    }
+
+    /// <summary>Sums over the records, finishes, drops to the output level and floods; the results in order.</summary>
+    private static List<(string Name, Ciphertext Ciphertext)> Finish(
+        EvaluationContext context, StatisticsPlan plan, EncryptedAggregate total, long records, StatisticsJobInput input, PublicKey? publicKey)
+    {
+        var finished = CohortStatistics.Finish(context, total);
+        var named = new List<(string Name, Ciphertext Ciphertext)> { (StatisticsProtocol.Sums, finished[0]) };
+        for (var k = 1; k < finished.Count; k++)
+        {
+            named.Add((StatisticsProtocol.Products(k - 1), finished[k]));
+        }
+
+        if (input.EncryptedFinish)
+        {
+            var moments = (plan.Finishing ?? throw new JobFailedException("The dataset's plan has no encrypted finishing.")).Finish(context, finished, records);
+            named.Add((StatisticsProtocol.Mean, moments.Mean));
+            named.Add((StatisticsProtocol.Variance, moments.Variance));
+            named.Add((StatisticsProtocol.StandardDeviation, moments.StandardDeviation));
+        }
+
+        var results = new List<(string Name, Ciphertext Ciphertext)>(named.Count);
+        foreach (var (name, ciphertext) in named)
+        {
+            var output = plan.ToOutputLevel(context, ciphertext);
+            if (!ReferenceEquals(output, ciphertext))
+            {
+                ciphertext.Dispose();
+            }
+
+            if (input.NoiseFlooding)
+            {
+                var flooded = NoiseFlooding.Apply(
+                    context, publicKey ?? throw new JobFailedException("The key set has no public key to flood with."), output, plan.FloodingStandardDeviation);
+                output.Dispose();
+                output = flooded;
+            }
+
+            results.Add((name, output));
+        }
+
+        return results;
+    }
+
+    private async Task<byte[]> ReadBlobAsync(string sha256, CancellationToken cancellationToken)
+    {
+        var stream = blobs.OpenRead(sha256);
+        await using (stream.ConfigureAwait(false))
+        using (var buffer = new MemoryStream())
+        {
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+    }
+
+    private static void Dispose(EncryptedAggregate aggregate)
+    {
+        aggregate.Sums.Dispose();
+        foreach (var product in aggregate.Products)
+        {
+            product.Dispose();
+        }
     }
 
     private static async Task StoreAsync(JobContext context, string name, Ciphertext ciphertext, CancellationToken cancellationToken)

@@ -50,7 +50,7 @@ public static class DatasetsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{datasetId}/batches", ListBatches).WithName("datasets.batches.list").WithSummary("The appended batches (owner)");
         group.MapPost("/{datasetId}/statistics", RequestStatistics).WithName("datasets.statistics").WithMetadata(json)
-            .WithSummary("Compute statistics as a job (owner); results sums and products-k");
+            .WithSummary("Compute statistics as a job (owner); results sums, products-k and, when asked, mean, variance, stddev");
         return app;
     }
 
@@ -94,12 +94,17 @@ public static class DatasetsApi
             throw Invalid("max_records must be between 1 and 100000000.");
         }
 
-        var plan = await Task.Run(() => PlanOrRefuse(new StatisticsPlanRequest(features, request.Lower, request.Upper, categories, request.EncryptedFinish, maxRecords)), cancellationToken)
-            .ConfigureAwait(false);
-        var tenantId = context.User.GetTenantId();
-        var dataset = new DatasetRecord(
-            Ids.New("ds"), tenantId, name, features, request.Lower, request.Upper, categories, request.EncryptedFinish, maxRecords,
-            plan.Columns, plan.Scales, plan.CountColumn, JsonSerializer.Serialize(plan.Document, HeComputeJson.Options), null, 0, 0, time.GetUtcNow());
+        var defined = new DatasetRecord(
+            Ids.New("ds"), context.User.GetTenantId(), name, features, request.Lower, request.Upper, categories, request.EncryptedFinish, maxRecords,
+            request.PrecisionBits ?? DatasetPlanning.DefaultPrecisionBits, request.NoiseFlooding, [], [], 0, "", null, 0, 0, time.GetUtcNow());
+        var plan = await Task.Run(() => PlanOrRefuse(DatasetPlanning.Request(defined)), cancellationToken).ConfigureAwait(false);
+        var dataset = defined with
+        {
+            Columns = plan.Columns,
+            Scales = plan.Scales,
+            CountColumn = plan.CountColumn,
+            PlanJson = JsonSerializer.Serialize(plan.Document, HeComputeJson.Options),
+        };
         await metadata.Datasets.CreateAsync(dataset, cancellationToken).ConfigureAwait(false);
         context.Audit().ObjectIds.Add(dataset.Id);
         context.Audit().ParmsId = plan.Document.Parameters.ParmsId;
@@ -281,29 +286,41 @@ public static class DatasetsApi
     }
 
     private static async Task<Results<Accepted<JobResponse>, ProblemHttpResult>> RequestStatistics(
-        string datasetId, StatisticsRequest request, HttpContext context, IMetadataStore metadata, JobQueue queue, CancellationToken cancellationToken)
+        string datasetId, StatisticsRequest? request, HttpContext context, IMetadataStore metadata, JobQueue queue, CancellationToken cancellationToken)
     {
+        request ??= new StatisticsRequest();
         var tenantId = context.User.GetTenantId();
         if (await FindAsync(context, metadata, datasetId, ownerOnly: true, cancellationToken).ConfigureAwait(false) is not { } found)
         {
             return Problems.NotFound("dataset");
         }
 
-        if (request.EncryptedFinish || request.NoiseFlooding)
+        var dataset = found.Dataset;
+        if (request.EncryptedFinish && !dataset.EncryptedFinish)
         {
-            throw Invalid("encrypted_finish, noise_flooding: this server computes sums and products only; finish the statistics on the client.");
+            throw Invalid("encrypted_finish: the dataset was created without encrypted_finish, so its plan has no levels for it; finish on the client.");
         }
 
-        var keySet = await BoundKeySetAsync(metadata, found.Dataset, cancellationToken).ConfigureAwait(false);
+        if (request.NoiseFlooding && !dataset.NoiseFlooding)
+        {
+            throw Invalid("noise_flooding: the dataset was created without noise_flooding, so its plan has no scale bits for the flooding noise.");
+        }
+
+        var keySet = await BoundKeySetAsync(metadata, dataset, cancellationToken).ConfigureAwait(false);
         var batches = await metadata.Datasets.ListBatchesAsync(datasetId, cancellationToken).ConfigureAwait(false);
         if (batches.Count == 0)
         {
-            throw Conflict("The dataset has no batches yet.");
+            throw Conflict("The dataset has no batches yet: append record ciphertexts with POST /v1/datasets/{id}/batches first.");
+        }
+
+        if (request.EncryptedFinish && batches.Sum(b => (long)b.Records) < 2)
+        {
+            throw Conflict("A sample variance needs at least 2 records; the dataset has 1.");
         }
 
         context.Audit().ParmsId = keySet.ParmsId;
-        var job = await queue.EnqueueAsync(tenantId, StatisticsJobInput.Kind, new StatisticsJobInput(datasetId, keySet.Id, [.. batches.Select(b => b.Id)]), cancellationToken)
-            .ConfigureAwait(false);
+        var input = new StatisticsJobInput(datasetId, keySet.Id, [.. batches.Select(b => b.Id)], request.EncryptedFinish, request.NoiseFlooding);
+        var job = await queue.EnqueueAsync(tenantId, StatisticsJobInput.Kind, input, cancellationToken).ConfigureAwait(false);
         context.Audit().ObjectIds.Add(job.Id);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", job.ToResponse());
     }

@@ -50,7 +50,9 @@ internal static class Mapping
         dataset.Batches,
         dataset.Records,
         Predictions.Predictor.ReadPlan(dataset.PlanJson),
-        dataset.CreatedAt);
+        dataset.CreatedAt,
+        dataset.NoiseFlooding,
+        dataset.MaxRecords);
 
     public static DatasetBatchResponse ToResponse(this DatasetBatchRecord batch) =>
         new(batch.Id, batch.Records, batch.Sha256, batch.Bytes, batch.ContributorTenantId, batch.CreatedAt);

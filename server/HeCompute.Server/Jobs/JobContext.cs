@@ -65,6 +65,57 @@ public sealed class JobContext
     public Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default) =>
         _jobs.SaveCheckpointAsync(JobId, checkpoint, cancellationToken);
 
+    /// <summary>
+    /// Saves where the job is together with the intermediate state a resumed run needs (e.g. a partial encrypted
+    /// aggregate), streamed to blobs; the checkpoint and its blobs replace the previous ones in one step.
+    /// </summary>
+    /// <param name="checkpoint">What the handler reads back from <see cref="Checkpoint"/>.</param>
+    /// <param name="blobs">Named contents, read back with <see cref="OpenCheckpointBlobAsync"/>.</param>
+    /// <param name="maxBytes">Upper bound on each blob.</param>
+    /// <param name="cancellationToken">Cancels the upload (the previous checkpoint then stays).</param>
+    public async Task SaveCheckpointAsync(string checkpoint, IReadOnlyDictionary<string, Stream> blobs, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(blobs);
+        var staged = new List<(string Name, StagedBlob Blob)>();
+        try
+        {
+            foreach (var (name, content) in blobs)
+            {
+                staged.Add((name, await _blobs.StageAsync(content, maxBytes, cancellationToken).ConfigureAwait(false)));
+            }
+
+            var released = await _collector.WithLockAsync(async () =>
+            {
+                foreach (var (_, blob) in staged)
+                {
+                    await _blobs.CommitAsync(blob, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                return await _jobs.SaveCheckpointAsync(
+                    JobId, TenantId, checkpoint, [.. staged.Select(s => new BlobReference(s.Name, s.Blob.Sha256, s.Blob.Length))], CancellationToken.None)
+                    .ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            await _collector.ReleaseAsync(released, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var (_, blob) in staged)
+            {
+                blob.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Opens a blob of the last checkpoint saved with <see cref="SaveCheckpointAsync(string, IReadOnlyDictionary{string, Stream}, long, CancellationToken)"/>.</summary>
+    /// <exception cref="JobFailedException">The checkpoint has no such blob.</exception>
+    public async Task<Stream> OpenCheckpointBlobAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var saved = await _jobs.ListCheckpointBlobsAsync(JobId, cancellationToken).ConfigureAwait(false);
+        var blob = saved.FirstOrDefault(b => b.Name == name) ?? throw new JobFailedException($"The job's checkpoint has no '{name}'; it cannot be resumed.");
+        return _blobs.OpenRead(blob.Sha256);
+    }
+
     /// <summary>Opens the job's input blob of this name (see <see cref="JobQueue"/>).</summary>
     /// <exception cref="JobFailedException">The job has no such input (its data was erased).</exception>
     public async Task<Stream> OpenInputAsync(string name, CancellationToken cancellationToken = default)

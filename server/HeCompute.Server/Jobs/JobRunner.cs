@@ -165,6 +165,7 @@ public sealed partial class JobRunner(
     {
         var now = time.GetUtcNow();
         await metadata.Jobs.FinishAsync(job.Id, state, error, output, now, now + Settings.ResultRetention, CancellationToken.None).ConfigureAwait(false);
+        await DropCheckpointAsync(job).ConfigureAwait(false);
         var stateText = state.ToString().ToLowerInvariant();
         metrics.RecordJob(job.Kind, stateText, Stopwatch.GetElapsedTime(startedTimestamp));
         LogFinished(logger, job.Id, job.Kind, stateText);
@@ -174,8 +175,19 @@ public sealed partial class JobRunner(
     {
         var now = time.GetUtcNow();
         await metadata.Jobs.FinishAsync(job.Id, JobState.Failed, reason, null, now, now + Settings.ResultRetention, CancellationToken.None).ConfigureAwait(false);
+        await DropCheckpointAsync(job).ConfigureAwait(false);
         metrics.RecordJob(job.Kind, "failed", TimeSpan.Zero);
         LogFailedOnRecovery(logger, job.Id, job.Kind, reason);
+    }
+
+    /// <summary>A final job is never resumed, so its checkpoint's blobs are released at once rather than at expiry.</summary>
+    private async Task DropCheckpointAsync(JobRecord job)
+    {
+        var released = await metadata.Jobs.DropCheckpointBlobsAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
+        if (released.Count > 0)
+        {
+            await collector.ReleaseAsync(released, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of kind {Kind} started (attempt {Attempt})")]

@@ -17,4 +17,10 @@ public sealed class AnalyticsOptions
 
     /// <summary>Input ciphertexts one prediction job may take. Default 256.</summary>
     public int MaxBatchInputs { get; set; } = 256;
+
+    /// <summary>
+    /// A statistics job checkpoints its partial aggregate every this many batches (a restart then loses at most
+    /// that many batches' work; each checkpoint writes m + 1 ciphertexts). Default 8.
+    /// </summary>
+    public int StatisticsCheckpointInterval { get; set; } = 8;
 }

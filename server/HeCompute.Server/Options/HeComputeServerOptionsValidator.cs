@@ -63,6 +63,11 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
             errors.Add("HeCompute:Analytics:CompiledModelCapacity and MaxBatchInputs must be at least 1, MaxModelBytes at least 1024.");
         }
 
+        if (analytics.StatisticsCheckpointInterval < 1)
+        {
+            errors.Add("HeCompute:Analytics:StatisticsCheckpointInterval must be at least 1 (batches between checkpoints).");
+        }
+
         if (analytics.MaxModelBytes > limits.MaxRequestBodyBytes)
         {
             errors.Add("HeCompute:Analytics:MaxModelBytes cannot exceed HeCompute:Limits:MaxRequestBodyBytes.");

@@ -13,6 +13,8 @@ namespace HeCompute.Server.Storage;
 /// <param name="Categories">Indicator column names.</param>
 /// <param name="EncryptedFinish">Whether statistics may be finished under encryption.</param>
 /// <param name="MaxRecords">Upper bound on the records it may hold.</param>
+/// <param name="PrecisionBits">Precision the plan was made for.</param>
+/// <param name="NoiseFlooding">Whether the plan allows noise-flooded statistics.</param>
 /// <param name="Columns">Column names in record order.</param>
 /// <param name="Scales">Per column, the divisor the client applies before encrypting.</param>
 /// <param name="CountColumn">Index of the constant-1 column.</param>
@@ -31,6 +33,8 @@ public sealed record DatasetRecord(
     IReadOnlyList<string> Categories,
     bool EncryptedFinish,
     int MaxRecords,
+    int PrecisionBits,
+    bool NoiseFlooding,
     IReadOnlyList<string> Columns,
     IReadOnlyList<double> Scales,
     int CountColumn,

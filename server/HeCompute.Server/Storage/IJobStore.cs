@@ -33,6 +33,19 @@ public interface IJobStore
     /// <summary>Stores a handler's checkpoint (what a resume starts from).</summary>
     Task SaveCheckpointAsync(string jobId, string checkpoint, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a checkpoint together with its blobs (already committed), replacing the previous checkpoint's blobs, in
+    /// one transaction; returns the hashes no longer referenced by this job (the old blobs, or the new ones when the
+    /// job is no longer running and nothing was saved).
+    /// </summary>
+    Task<IReadOnlyList<string>> SaveCheckpointAsync(string jobId, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken);
+
+    /// <summary>The blobs of a job's last checkpoint (never listed as results).</summary>
+    Task<IReadOnlyList<BlobReference>> ListCheckpointBlobsAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Drops the references to a job's checkpoint blobs (once it is final); returns their hashes.</summary>
+    Task<IReadOnlyList<string>> DropCheckpointBlobsAsync(string jobId, CancellationToken cancellationToken);
+
     /// <summary>Adds or replaces a named result blob of a job.</summary>
     Task AddResultAsync(string jobId, string tenantId, BlobReference result, CancellationToken cancellationToken);
 

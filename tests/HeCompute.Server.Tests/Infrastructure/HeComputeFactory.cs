@@ -11,13 +11,14 @@ using Microsoft.Extensions.Logging;
 namespace HeCompute.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The server in memory on a given data directory, with a known admin key, small upload limits (8 MiB per part,
-/// 24 MiB per upload), a fast job poll and the test job kinds registered.
+/// The server in memory on a given data directory, with a known admin key, upload limits of 32 MiB per part (a
+/// statistics plan's Galois keys weigh 10 MB at N = 8192, 22 MB at 16384) and 64 MiB per upload, a fast job poll and the test job kinds
+/// registered.
 /// </summary>
 public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef-0123456789abcdef";
-    public const long PartLimit = 8L << 20;
+    public const long PartLimit = 32L << 20;
 
     public string DataDirectory { get; } = dataDirectory;
 
@@ -33,7 +34,7 @@ public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<s
             ["HeCompute:Storage:DataDirectory"] = DataDirectory,
             ["HeCompute:BootstrapAdminKey"] = AdminKey,
             ["HeCompute:Limits:MaxKeySetPartBytes"] = PartLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["HeCompute:Limits:MaxKeySetUploadBytes"] = (24L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["HeCompute:Limits:MaxKeySetUploadBytes"] = (64L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HeCompute:Jobs:PollInterval"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

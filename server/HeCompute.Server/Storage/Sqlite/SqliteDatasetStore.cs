@@ -26,7 +26,7 @@ public sealed class SqliteDatasetStore(SqliteDatabase database) : IDatasetStore
         ArgumentNullException.ThrowIfNull(dataset);
         var definition = new Definition(
             dataset.Features, dataset.Lower, dataset.Upper, dataset.Categories, dataset.EncryptedFinish, dataset.MaxRecords,
-            dataset.Columns, dataset.Scales, dataset.CountColumn);
+            dataset.Columns, dataset.Scales, dataset.CountColumn, dataset.PrecisionBits, dataset.NoiseFlooding);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             """
@@ -177,6 +177,8 @@ public sealed class SqliteDatasetStore(SqliteDatabase database) : IDatasetStore
                 definition.Categories,
                 definition.EncryptedFinish,
                 definition.MaxRecords,
+                definition.PrecisionBits,
+                definition.NoiseFlooding,
                 definition.Columns,
                 definition.Scales,
                 definition.CountColumn,
@@ -199,5 +201,7 @@ public sealed class SqliteDatasetStore(SqliteDatabase database) : IDatasetStore
         int MaxRecords,
         IReadOnlyList<string> Columns,
         IReadOnlyList<double> Scales,
-        int CountColumn);
+        int CountColumn,
+        int PrecisionBits,
+        bool NoiseFlooding);
 }

@@ -9,6 +9,9 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
     /// <summary>Input blobs are owned by the job id plus this suffix, so they are not listed as results.</summary>
     private const string InputOwnerSuffix = "/input";
 
+    /// <summary>Checkpoint blobs are owned by the job id plus this suffix, for the same reason.</summary>
+    private const string CheckpointOwnerSuffix = "/checkpoint";
+
     /// <inheritdoc/>
     public async Task CreateAsync(JobRecord job, IReadOnlyList<BlobReference> inputs, CancellationToken cancellationToken)
     {
@@ -92,6 +95,49 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         ExecuteAsync("UPDATE jobs SET checkpoint = $checkpoint WHERE id = $id AND state = 'running';", cancellationToken, ("$id", jobId), ("$checkpoint", checkpoint));
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> SaveCheckpointAsync(
+        string jobId, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var update = connection.Command("UPDATE jobs SET checkpoint = $checkpoint WHERE id = $id AND state = 'running';", transaction)
+            .With("$id", jobId).With("$checkpoint", checkpoint))
+        {
+            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return [.. blobs.Select(b => b.Sha256)];
+            }
+        }
+
+        var released = await SqliteBlobRefs.DeleteAsync(connection, transaction, "owner_id = $p", jobId + CheckpointOwnerSuffix, cancellationToken).ConfigureAwait(false);
+        foreach (var blob in blobs)
+        {
+            await SqliteBlobRefs.InsertAsync(connection, transaction, jobId + CheckpointOwnerSuffix, tenantId, blob, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return released;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<BlobReference>> ListCheckpointBlobsAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteBlobRefs.ListAsync(connection, null, jobId + CheckpointOwnerSuffix, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> DropCheckpointBlobsAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var released = await SqliteBlobRefs.DeleteAsync(connection, transaction, "owner_id = $p", jobId + CheckpointOwnerSuffix, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return released;
+    }
+
+    /// <inheritdoc/>
     public async Task AddResultAsync(string jobId, string tenantId, BlobReference result, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -144,7 +190,8 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         var released = await SqliteBlobRefs.DeleteAsync(
             connection, transaction,
             $"owner_id IN (SELECT id FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p) " +
-            $"OR owner_id IN (SELECT id || '{InputOwnerSuffix}' FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p)",
+            $"OR owner_id IN (SELECT id || '{InputOwnerSuffix}' FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p) " +
+            $"OR owner_id IN (SELECT id || '{CheckpointOwnerSuffix}' FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p)",
             SqliteDatabase.Format(now), cancellationToken).ConfigureAwait(false);
         await using (var command = connection.Command(
             "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $now;", transaction).With("$now", SqliteDatabase.Format(now)))

@@ -1,0 +1,105 @@
+using System.Globalization;
+using HeCompute.Analytics.Statistics;
+using HeCompute.Ckks;
+using HeCompute.Server.Jobs;
+
+namespace HeCompute.Server.Datasets;
+
+/// <summary>
+/// A statistics job's checkpoint: how many of its batches (and records) are in the partial aggregate, and the
+/// aggregate's ciphertexts as blobs (<c>sums</c>, <c>products-k</c>). A resumed run loads it and continues with the
+/// next batch, so a restart costs at most the batches since the last checkpoint.
+/// </summary>
+public static class StatisticsCheckpoint
+{
+    private const string SumsBlob = "sums";
+
+    /// <summary>Saves the aggregate of the first <paramref name="batches"/> batches.</summary>
+    public static async Task SaveAsync(JobContext context, EncryptedAggregate aggregate, int batches, long records, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(aggregate);
+        var streams = new Dictionary<string, Stream>(StringComparer.Ordinal) { [SumsBlob] = Serialize(aggregate.Sums) };
+        for (var k = 0; k < aggregate.Products.Count; k++)
+        {
+            streams[ProductsBlob(k)] = Serialize(aggregate.Products[k]);
+        }
+
+        try
+        {
+            var text = string.Create(CultureInfo.InvariantCulture, $"{batches}:{records}");
+            await context.SaveCheckpointAsync(text, streams, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var stream in streams.Values)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The saved progress and aggregate, or null when the job has no checkpoint (a first run).</summary>
+    /// <exception cref="JobFailedException">The checkpoint is unreadable or does not fit the dataset's parameters.</exception>
+    public static async Task<(int Batches, long Records, EncryptedAggregate Aggregate)?> LoadAsync(
+        JobContext context, SEALContext sealContext, CohortLayout layout, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(layout);
+        if (context.Checkpoint is not { } text)
+        {
+            return null;
+        }
+
+        var parts = text.Split(':');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var batches)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var records))
+        {
+            throw new JobFailedException($"The job's checkpoint '{text}' is not one of a statistics job; it cannot be resumed.");
+        }
+
+        var sums = await LoadCiphertextAsync(context, sealContext, SumsBlob, maxBytes, cancellationToken).ConfigureAwait(false);
+        var products = new Ciphertext[layout.Columns];
+        for (var k = 0; k < products.Length; k++)
+        {
+            products[k] = await LoadCiphertextAsync(context, sealContext, ProductsBlob(k), maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (batches, records, EncryptedAggregate.FromParts(layout, sums, products));
+    }
+
+    private static string ProductsBlob(int k) => string.Create(CultureInfo.InvariantCulture, $"products-{k}");
+
+    private static MemoryStream Serialize(Ciphertext ciphertext)
+    {
+        var stream = new MemoryStream();
+        // Ciphertexts are incompressible noise to a general-purpose compressor: store them as they are.
+        ciphertext.Save(stream, ComprModeType.None);
+        stream.Position = 0;
+        return stream;
+    }
+
+    private static async Task<Ciphertext> LoadCiphertextAsync(JobContext context, SEALContext sealContext, string name, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var stream = await context.OpenCheckpointBlobAsync(name, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        buffer.Position = 0;
+        var ciphertext = new Ciphertext();
+        try
+        {
+            ciphertext.Load(sealContext, buffer, maxBytes);
+            return ciphertext;
+        }
+        catch (SealException ex)
+        {
+            ciphertext.Dispose();
+            throw new JobFailedException($"The checkpoint's '{name}' does not load against the dataset's parameters: {ex.Message}", ex);
+        }
+    }
+}
