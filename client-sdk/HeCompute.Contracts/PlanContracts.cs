@@ -122,7 +122,10 @@ public sealed record PlanOutput(IReadOnlyList<string> Names, IReadOnlyList<int> 
 public sealed record PlanPrecision(int Depth, int LevelsLeft, int TargetBits, double ExpectedMaxAbsError, double ApproximationMaxAbsError);
 
 /// <summary>Sizes in bytes of the SEAL serializations (no compression), so a client knows what it will send and keep.</summary>
-/// <param name="InputCiphertextBytes">One input ciphertext (fresh, seeded form: what the client uploads).</param>
+/// <param name="InputCiphertextBytes">
+/// One input ciphertext as uploaded: seeded form for model plans (the key owner encrypts with the secret key), full
+/// form for statistics plans (contributors encrypt with the dataset's public key, which cannot be seeded).
+/// </param>
 /// <param name="OutputCiphertextBytes">One result ciphertext.</param>
 /// <param name="PublicKeyBytes">The public key (seeded form is not available for it; full size).</param>
 /// <param name="RelinKeysBytes">Relinearization keys, seeded form (0 if not needed).</param>

@@ -35,6 +35,7 @@ public static class ModelPlanner
         ArgumentNullException.ThrowIfNull(options);
         document.Validate();
         PlanDocuments.CheckPrecision(options.PrecisionBits, message => new ModelFormatException(message));
+        var compile = CompilerFor(document.Kind);
         var bounds = ModelBounds.Of(document);
         ModelFormatException? fit = null;
         var compiled = false;
@@ -43,7 +44,7 @@ public static class ModelPlanner
             IEncryptedModel model;
             try
             {
-                model = Compile(document, n / 2);
+                model = compile(document, n / 2);
             }
             catch (ModelFormatException e)
             {
@@ -89,13 +90,16 @@ public static class ModelPlanner
     public static IEncryptedModel Compile(ModelDocument document, int slotCount)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return document.Kind switch
-        {
-            ModelKinds.LinearRegression or ModelKinds.LogisticRegression or ModelKinds.MultinomialLogistic or ModelKinds.LinearSvm => new LinearModel(document, slotCount),
-            ModelKinds.Mlp => new MlpModel(document, slotCount),
-            _ => throw new ModelFormatException($"The planner cannot compile model kind '{document.Kind}'."),
-        };
+        return CompilerFor(document.Kind)(document, slotCount);
     }
+
+    /// <summary>The compiler of a model kind: one line per kind.</summary>
+    private static Func<ModelDocument, int, IEncryptedModel> CompilerFor(string kind) => kind switch
+    {
+        ModelKinds.LinearRegression or ModelKinds.LogisticRegression or ModelKinds.MultinomialLogistic or ModelKinds.LinearSvm => (d, slots) => new LinearModel(d, slots),
+        ModelKinds.Mlp => (d, slots) => new MlpModel(d, slots),
+        _ => throw new ModelFormatException($"The planner cannot compile model kind '{kind}'."),
+    };
 
     private static ModelPlan Build(ModelDocument document, PlanOptions options, IEncryptedModel model, ParameterChoice choice)
     {
@@ -122,7 +126,7 @@ public static class ModelPlanner
                 model.Copies),
             Output = new Contracts.PlanOutput([.. names], [.. model.OutputOffsets], model.OutputMeaning, choice.DataLevels - choice.Depth, choice.Scale),
             Precision = new Contracts.PlanPrecision(choice.Depth, choice.DataLevels - choice.Depth, options.PrecisionBits, expected, model.ApproximationError),
-            Sizes = PlanDocuments.Sizes(choice, model.UsesRelinearization, model.RequiredSteps.Count),
+            Sizes = PlanDocuments.Sizes(choice, model.UsesRelinearization, model.RequiredSteps.Count, seededInput: true),
         };
         return new ModelPlan(plan, choice.Parameters, choice.Scale, model, choice.NoiseBound, flooding);
     }

@@ -34,14 +34,15 @@ internal static class PlanDocuments
     public static PlanKeys Keys(ParameterChoice choice, bool relinearization, IReadOnlyList<int> steps) =>
         new(relinearization, [.. steps], [.. GaloisElements.FromSteps(steps, choice.PolyModulusDegree)]);
 
-    public static PlanSizes Sizes(ParameterChoice choice, bool relinearization, int galoisKeys)
+    /// <summary>Sizes; the input is seeded (symmetric, the key owner's upload) unless contributors encrypt it with the public key.</summary>
+    public static PlanSizes Sizes(ParameterChoice choice, bool relinearization, int galoisKeys, bool seededInput)
     {
         var n = choice.PolyModulusDegree;
         var all = choice.PrimeBits.Count;
         var data = all - 1;
         var outputPrimes = choice.DataLevels - choice.Depth + 1;
         return new PlanSizes(
-            SealSizes.SeededCiphertext(n, data),
+            seededInput ? SealSizes.SeededCiphertext(n, data) : SealSizes.Ciphertext(n, data),
             SealSizes.Ciphertext(n, outputPrimes),
             SealSizes.PublicKey(n, all),
             relinearization ? SealSizes.RelinKeys(n, all) : 0,

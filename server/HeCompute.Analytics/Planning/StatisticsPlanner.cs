@@ -150,7 +150,8 @@ public static class StatisticsPlanner
             Input = new PlanInput([.. columns], null, [.. scales], lower, upper, layout.RecordsPerCiphertext, layout.Width, [.. Enumerable.Range(0, columns.Count)], 0, 1),
             Output = new PlanOutput([.. columns], [.. Enumerable.Range(0, columns.Count)], "moments", outputLevel, choice.Scale),
             Precision = new PlanPrecision(choice.Depth, outputLevel, request.PrecisionBits, choice.NoiseBound + approximation + NoiseFlooding.BoundFor(flooding), approximation),
-            Sizes = PlanDocuments.Sizes(choice, relinearization: true, steps.Count),
+                        // Contributors append records encrypted with the dataset's public key: those ciphertexts cannot be seeded.
+            Sizes = PlanDocuments.Sizes(choice, relinearization: true, steps.Count, seededInput: false),
         };
         return new StatisticsPlan(document, choice.Parameters, choice.Scale, layout, columns, scales, countColumn, finishing, choice.NoiseBound, flooding);
     }

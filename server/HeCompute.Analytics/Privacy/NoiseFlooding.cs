@@ -96,18 +96,20 @@ public static class NoiseFlooding
     }
 
     /// <summary>Independent complex Gaussians N(0, σ²) per real and imaginary part, from the CSPRNG.</summary>
-    private static void FillGaussian(Span<Complex> destination, double standardDeviation)
+    private static void FillGaussian(Complex[] destination, double standardDeviation)
     {
-        Span<ulong> words = stackalloc ulong[2];
+        var words = new ulong[2 * destination.Length];
+        RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(words.AsSpan()));
         for (var i = 0; i < destination.Length; i++)
         {
-            RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(words));
             // Uniforms in (0, 1]: 53 random bits, offset so the logarithm never sees zero.
-            var u1 = ((words[0] >> 11) + 1) * (1.0 / (1UL << 53));
-            var u2 = (words[1] >> 11) * (1.0 / (1UL << 53));
+            var u1 = ((words[2 * i] >> 11) + 1) * (1.0 / (1UL << 53));
+            var u2 = (words[(2 * i) + 1] >> 11) * (1.0 / (1UL << 53));
             var radius = standardDeviation * Math.Sqrt(-2 * Math.Log(u1));
             var angle = 2 * Math.PI * u2;
             destination[i] = new Complex(radius * Math.Cos(angle), radius * Math.Sin(angle));
         }
+
+        Array.Clear(words);
     }
 }

@@ -43,6 +43,7 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
             groups = groups is null ? batchGroups : groups.Add(context, batchGroups);
         }
 
+        Assert.Equal(plan.Document.Sizes.InputCiphertextBytes, client.Encrypt(new double[layout.Width]).SaveSize(ComprModeType.None));
         var finished = CohortStatistics.Finish(context, total!).Select(ct => plan.ToOutputLevel(context, ct)).ToArray();
         var groupFinished = GroupStatistics.Finish(context, groups!).Select(ct => plan.ToOutputLevel(context, ct)).ToArray();
         Assert.Equal(keys.GaloisSteps, used);
@@ -89,7 +90,8 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
     [Fact]
     public void EncryptedMeanVarianceAndDeviationMatchDoublePrecision()
     {
-        var plan = StatisticsPlanner.Plan(Request(encryptedFinish: true));
+        // 8 bits fit N = 16384 (20 would need N = 32768); the measured errors are far below either bound.
+        var plan = StatisticsPlanner.Plan(Request(encryptedFinish: true, precisionBits: 8));
         var finishing = plan.Finishing!;
         using var client = new PlannedKeys(plan.Parameters, plan.Scale, relinearization: true, []);
         var context = client.Evaluation;
@@ -140,7 +142,7 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
     [Fact]
     public void FinishingRefusesTooFewRecordsAndLevels()
     {
-        var plan = StatisticsPlanner.Plan(Request(encryptedFinish: true));
+        var plan = StatisticsPlanner.Plan(Request(encryptedFinish: true, precisionBits: 8));
         using var client = new PlannedKeys(plan.Parameters, plan.Scale, relinearization: true, []);
         var sums = client.Encrypt([1.0], client.Evaluation.TopLevel - 1);
         var squares = client.Encrypt([1.0], client.Evaluation.TopLevel - 2, plan.Scale * plan.Scale / client.Evaluation.RescalePrime(client.Evaluation.TopLevel));
