@@ -33,6 +33,7 @@ public sealed record RegisterModelRequest(string Name, JsonElement Document, boo
 /// <param name="Outputs">Output names (class names).</param>
 /// <param name="Shared">As in <see cref="RegisterModelRequest"/>.</param>
 /// <param name="PrecisionBits">As in <see cref="RegisterModelRequest"/>.</param>
+/// <param name="NoiseFlooding">As in <see cref="RegisterModelRequest"/>.</param>
 public sealed record OnnxImportRequest(
     string Name,
     IReadOnlyList<string> Features,
@@ -46,7 +47,8 @@ public sealed record OnnxImportRequest(
     int? ActivationDegree = null,
     IReadOnlyList<string>? Outputs = null,
     bool Shared = false,
-    int? PrecisionBits = null);
+    int? PrecisionBits = null,
+    bool NoiseFlooding = false);
 
 /// <summary>Names of the multipart parts of <c>POST /v1/models/onnx</c>.</summary>
 public static class OnnxImportParts

@@ -56,6 +56,43 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public async Task An_admin_export_for_one_tenant_holds_only_that_tenants_entries_and_pages_by_after_seq()
+    {
+        using var directory = new TempDirectory();
+        using var factory = new HeComputeFactory(directory.Path);
+        using var a = await factory.NewTenantAsync(Roles.Hospital);
+        using var b = await factory.NewTenantAsync(Roles.Hospital);
+        for (var i = 0; i < 3; i++)
+        {
+            using (await a.Http.GetAsync("/v1/keysets"))
+            {
+            }
+
+            using (await b.Http.GetAsync("/v1/keysets"))
+            {
+            }
+        }
+
+        using var admin = factory.Admin();
+        var all = AuditChain.ReadJsonLines(new StringReader(await admin.GetStringAsync("/v1/audit"))).ToList();
+        Assert.Contains(all, e => e.TenantId == a.TenantId);
+        Assert.Contains(all, e => e.TenantId == b.TenantId);
+
+        var onlyA = AuditChain.ReadJsonLines(new StringReader(await admin.GetStringAsync($"/v1/audit?tenant_id={a.TenantId}"))).ToList();
+        Assert.Equal(3, onlyA.Count(e => e.Action == "keysets.list"));
+        Assert.All(onlyA, e => Assert.Equal(a.TenantId, e.TenantId));
+        var verified = AuditChain.Verify(onlyA);
+        Assert.True(verified.Valid, verified.Reason);
+
+        var page = AuditChain.ReadJsonLines(new StringReader(await admin.GetStringAsync($"/v1/audit?tenant_id={a.TenantId}&after_seq={onlyA[0].Seq}&limit=2"))).ToList();
+        Assert.Equal(onlyA.Skip(1).Take(2).Select(e => e.Seq), page.Select(e => e.Seq));
+
+        var verifyA = await (await admin.GetAsync($"/v1/audit/verify?tenant_id={a.TenantId}")).ReadAsync<AuditVerificationResponse>();
+        Assert.Equal(1, verifyA.Chains);
+        Assert.Equal([a.TenantId], verifyA.Heads.Keys);
+    }
+
+    [Fact]
     public async Task The_log_is_append_only_and_a_tampered_row_is_detected()
     {
         using var directory = new TempDirectory();

@@ -2,6 +2,7 @@ using HeCompute.Contracts;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HeCompute.Server.Endpoints;
 
@@ -20,8 +21,15 @@ public static class AuditApi
         return app;
     }
 
+    // The query names are snake_case like the rest of the API; minimal APIs would bind parameter names ("tenantId"),
+    // so an admin's ?tenant_id= was ignored and the export covered every tenant.
     private static JsonLinesResult<AuditEntry> Export(
-        HttpContext context, IMetadataStore metadata, long? afterSeq, int? limit, string? tenantId, CancellationToken cancellationToken)
+        HttpContext context,
+        IMetadataStore metadata,
+        [FromQuery(Name = "after_seq")] long? afterSeq,
+        [FromQuery(Name = "limit")] int? limit,
+        [FromQuery(Name = "tenant_id")] string? tenantId,
+        CancellationToken cancellationToken)
     {
         var (tenant, all) = Scope(context, tenantId);
         return new JsonLinesResult<AuditEntry>(
@@ -29,7 +37,7 @@ public static class AuditApi
     }
 
     private static async Task<Ok<AuditVerificationResponse>> Verify(
-        HttpContext context, IMetadataStore metadata, string? tenantId, CancellationToken cancellationToken)
+        HttpContext context, IMetadataStore metadata, [FromQuery(Name = "tenant_id")] string? tenantId, CancellationToken cancellationToken)
     {
         var (tenant, all) = Scope(context, tenantId);
         var entries = await metadata.Audit.ReadAsync(tenant, all, 0, int.MaxValue, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);

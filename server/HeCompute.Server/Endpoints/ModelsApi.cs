@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using HeCompute.Analytics.Models;
+using HeCompute.Analytics.Onnx;
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
@@ -34,6 +35,10 @@ public static class ModelsApi
             .WithMetadata(new RequestSizeLimit(analytics.MaxModelBytes))
             .WithSummary("Register a model (HeCompute JSON): planned and compiled; the answer carries the plan")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/onnx", RegisterOnnx).WithName("models.create-onnx").RequireAuthorization(Policies.ModelAdmin)
+            .WithSummary("Register an ONNX model (multipart/form-data: onnx file, options JSON): imported, planned and compiled")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/", List).WithName("models.list").RequireAuthorization(Policies.ModelReader).WithSummary("This tenant's models and the shared ones");
         group.MapGet("/{modelId}", Get).WithName("models.get").RequireAuthorization(Policies.ModelReader).WithSummary("A model and its plan");
         group.MapGet("/{modelId}/plan", GetPlan).WithName("models.plan").RequireAuthorization(Policies.ModelReader)
@@ -83,6 +88,47 @@ public static class ModelsApi
 
         var record = await models.RegisterAsync(
             context.User.GetTenantId(), new ModelRegistration(name, document, "json", source, request.Shared, precision, request.NoiseFlooding), context.Audit(), cancellationToken)
+            .ConfigureAwait(false);
+        return TypedResults.Created($"/v1/models/{record.Id}", record.ToResponse(context.User.GetTenantId()));
+    }
+
+    private static async Task<Created<ModelResponse>> RegisterOnnx(
+        HttpContext context, ModelService models, IOptions<HeComputeServerOptions> options, CancellationToken cancellationToken)
+    {
+        var upload = await OnnxUpload.ReadAsync(context.Request, options.Value.Analytics.MaxModelBytes, cancellationToken).ConfigureAwait(false);
+        var request = upload.Options;
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100)
+        {
+            throw Invalid("name", "A model name of 1 to 100 characters is required.");
+        }
+
+        var precision = CheckPrecision(request.PrecisionBits);
+        var importOptions = new OnnxImportOptions
+        {
+            Features = request.Features ?? [],
+            Kind = request.Kind,
+            Mean = request.Mean,
+            Scale = request.Scale,
+            Lower = request.Lower,
+            Upper = request.Upper,
+            ActivationLower = request.ActivationLower,
+            ActivationUpper = request.ActivationUpper,
+            ActivationDegree = request.ActivationDegree,
+            Outputs = request.Outputs,
+        };
+        ModelDocument document;
+        try
+        {
+            document = await Task.Run(() => OnnxImporter.Import(upload.Onnx, importOptions), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelFormatException ex)
+        {
+            throw ModelService.InvalidModel(ex.Message, ex);
+        }
+
+        var record = await models.RegisterAsync(
+            context.User.GetTenantId(), new ModelRegistration(name, document, "onnx", upload.Onnx, request.Shared, precision, request.NoiseFlooding), context.Audit(), cancellationToken)
             .ConfigureAwait(false);
         return TypedResults.Created($"/v1/models/{record.Id}", record.ToResponse(context.User.GetTenantId()));
     }
