@@ -16,7 +16,7 @@ public static class SealCompare
 
     /// <summary>Usage of the mode's options.</summary>
     public const string Usage = """
-        --seal-compare [--quick] [--rounds R] [--n 8192,16384] [--threads T] [--cpu-time] [--no-seal] [--seal-root DIR] [--out FILE]
+        --seal-compare [--quick] [--rounds R] [--n 8192,16384] [--threads T] [--cpu-time] [--no-seal] [--seal-root DIR] [--out FILE] [--json FILE]
           --quick       20 timed calls at N=8192 and 10 at N=16384 (warm-up 3) instead of 300 and 100, for CI-size runs
           --rounds      run ours and node-seal R times, alternating, and keep each op's lowest median (default 1);
                         for a machine shared with other work
@@ -30,6 +30,7 @@ public static class SealCompare
           --seal-root   directory against which tests/interop/install.sh and bench/seal-reference/bench.mjs are
                         resolved (default: the repository holding HeCompute.sln above the working directory)
           --out         also write the markdown report to FILE
+          --json        also write the figures as JSON to FILE (ours, node-seal, native per op)
         """;
 
     /// <summary>The mode's options.</summary>
@@ -40,7 +41,8 @@ public static class SealCompare
     /// <param name="NoSeal">Skip node-seal.</param>
     /// <param name="SealRoot">Root for the node-seal runner's paths, or null for the repository root.</param>
     /// <param name="Output">File for the report, or null.</param>
-    public sealed record Options(int[] Degrees, bool Quick, int Rounds, bool CpuTime, bool NoSeal, string? SealRoot, string? Output)
+    /// <param name="JsonOutput">File for the same figures as JSON (for notebooks and scripts), or null.</param>
+    public sealed record Options(int[] Degrees, bool Quick, int Rounds, bool CpuTime, bool NoSeal, string? SealRoot, string? Output, string? JsonOutput = null)
     {
         /// <summary>Reads the options from the command line.</summary>
         public static Options Parse(string[] args)
@@ -65,7 +67,8 @@ public static class SealCompare
                 cpuTime,
                 cpuTime || args.Contains("--no-seal"),
                 Option(args, "--seal-root"),
-                Option(args, "--out"));
+                Option(args, "--out"),
+                Option(args, "--json"));
         }
     }
 
@@ -113,6 +116,11 @@ public static class SealCompare
         if (options.Output is not null)
         {
             File.WriteAllText(options.Output, report);
+        }
+
+        if (options.JsonOutput is not null)
+        {
+            File.WriteAllText(options.JsonOutput, RenderJson(options, ours, seal));
         }
 
         // A node-seal runner that was asked for and failed must not pass unnoticed (--no-seal is the way to skip it).
@@ -163,6 +171,48 @@ public static class SealCompare
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+    }
+
+    /// <summary>
+    /// The figures as one JSON document: per ring degree and op, our median, node-seal's median from this run (null if
+    /// not measured) and native SEAL's anchor (null if none), in µs.
+    /// </summary>
+    public static string RenderJson(Options options, Dictionary<(int N, string Op), double> ours, NodeSealResults? seal)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ours);
+        var rows = new List<Dictionary<string, object?>>();
+        foreach (var n in options.Degrees)
+        {
+            foreach (var op in CkksOps.All.Cast<OpSpec>().Concat(NttOps.All))
+            {
+                if (!ours.TryGetValue((n, op.Key), out var median))
+                {
+                    continue;
+                }
+
+                rows.Add(new()
+                {
+                    ["n"] = n,
+                    ["op"] = op.Key,
+                    ["label"] = op.Label,
+                    ["ours_us"] = median,
+                    ["node_seal_us"] = seal is not null && seal.Medians.TryGetValue((n, op.Key), out var theirs) ? theirs : null,
+                    ["native_seal_us"] = op.Anchor.Native(n),
+                });
+            }
+        }
+
+        var document = new Dictionary<string, object?>
+        {
+            ["measured_at"] = DateTime.UtcNow,
+            ["cpu_time"] = options.CpuTime,
+            ["quick"] = options.Quick,
+            ["engine_threads"] = EngineThreads.Apply(),
+            ["node_seal"] = seal?.Versions,
+            ["rows"] = rows,
+        };
+        return System.Text.Json.JsonSerializer.Serialize(document, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
     /// <summary>The markdown report: context lines, the table, and the ops slower than native SEAL.</summary>

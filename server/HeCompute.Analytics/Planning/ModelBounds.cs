@@ -1,3 +1,4 @@
+using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Polynomials;
 
@@ -11,7 +12,8 @@ namespace HeCompute.Analytics.Planning;
 /// <para>
 /// Magnitudes: interval propagation from the declared input bounds, standardised with the declared mean and scale
 /// (|z| ≤ <see cref="AssumedStandardizedBound"/> for a model without declared bounds). A dense layer maps bounds b to
-/// |bias_i| + Σ_j |W_ij|·b_j; a polynomial activation's outputs are bounded by the largest |p| on its declared interval
+/// |bias_i| + Σ_j |W_ij|·b_j (a convolution and an average pooling likewise, as their matrices); a polynomial
+/// activation's outputs are bounded by the largest |p| on its declared interval
 /// (its inputs are declared to stay there); a square maps b to b².
 /// </para>
 /// <para>
@@ -43,13 +45,29 @@ internal sealed class ModelBounds
         ArgumentNullException.ThrowIfNull(document);
         var result = new ModelBounds();
         var bounds = InputBounds(document.Input);
+        IReadOnlyList<int>? shape = document.Input.Shape;
         foreach (var layer in document.Layers)
         {
             switch (layer.Type, layer.Function)
             {
                 case ("dense", _):
-                    (bounds, var rowSum) = Dense(layer, bounds);
+                    (bounds, var rowSum) = Linear(LayerMatrices.Dense(layer), bounds);
                     result._stages.Add(new Stage(rowSum, null, 0));
+                    break;
+                case ("conv2d", _):
+                    var (convolution, convolutionBias, convolutionShape) = LayerMatrices.Convolution(layer, shape!);
+                    (bounds, var convolutionRowSum) = Linear((convolution, convolutionBias), bounds);
+                    result._stages.Add(new Stage(convolutionRowSum, null, 0));
+                    shape = convolutionShape;
+                    break;
+                case ("avgpool", _):
+                    var (pooling, poolingShape) = LayerMatrices.AveragePooling(layer, shape!);
+                    (bounds, var poolingRowSum) = Linear((pooling, new double[pooling.Rows]), bounds);
+                    result._stages.Add(new Stage(poolingRowSum, null, 0));
+                    shape = poolingShape;
+                    break;
+                case ("flatten", _):
+                    shape = null;
                     break;
                 case ("activation", "square"):
                     var widest = layer.Lower is { } lo && layer.Upper is { } hi ? Math.Max(Math.Abs(lo), Math.Abs(hi)) : bounds.Max();
@@ -116,26 +134,23 @@ internal sealed class ModelBounds
         return result;
     }
 
-    private static (double[] Bounds, double RowSum) Dense(LayerDocument layer, double[] inputs)
+    /// <summary>A linear layer (dense, a convolution or a pooling as its matrix): |bias_i| + Σ_j |M_ij|·b_j, and the largest row sum.</summary>
+    private static (double[] Bounds, double RowSum) Linear((SparseMatrix Matrix, double[] Bias) layer, double[] inputs)
     {
-        var weights = layer.Weights!;
-        var outputs = new double[weights.Count];
-        var widest = 0.0;
+        var (matrix, bias) = layer;
+        var outputs = new double[matrix.Rows];
         for (var i = 0; i < outputs.Length; i++)
         {
-            var bound = Math.Abs(layer.Bias?[i] ?? 0);
-            var rowSum = 0.0;
-            for (var j = 0; j < inputs.Length; j++)
+            var bound = Math.Abs(bias[i]);
+            foreach (var (column, value) in matrix.Row(i))
             {
-                bound += Math.Abs(weights[i][j]) * inputs[j];
-                rowSum += Math.Abs(weights[i][j]);
+                bound += Math.Abs(value) * inputs[column];
             }
 
             outputs[i] = bound;
-            widest = Math.Max(widest, rowSum);
         }
 
-        return (outputs, widest);
+        return (outputs, matrix.MaxAbsRowSum());
     }
 
     private static ChebyshevSeries Series(LayerDocument layer) => layer.Function switch

@@ -98,6 +98,7 @@ public static class ModelPlanner
     {
         ModelKinds.LinearRegression or ModelKinds.LogisticRegression or ModelKinds.MultinomialLogistic or ModelKinds.LinearSvm => (d, slots) => new LinearModel(d, slots),
         ModelKinds.Mlp => (d, slots) => new MlpModel(d, slots),
+        ModelKinds.Cnn => (d, slots) => new CnnModel(d, slots),
         _ => throw new ModelFormatException($"The planner cannot compile model kind '{kind}'."),
     };
 

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Text.Json;
+using HeCompute.Ckks;
+using HeCompute.Client.Http;
+using HeCompute.Client.Keys;
+using HeCompute.Dicom;
+using HeCompute.Dicom.Deidentification;
+using HeCompute.Features;
+using Spectre.Console;
+
+namespace HeCompute.Cli;
+
+/// <summary>Runs a command's action and turns every expected failure into a message and an exit code.</summary>
+internal static class CliRunner
+{
+    /// <summary>Exit code of input, usage and local errors.</summary>
+    public const int InputError = 1;
+
+    /// <summary>Exit code when the server answered with an error.</summary>
+    public const int ApiError = 2;
+
+    /// <summary>Exit code when interrupted.</summary>
+    public const int Cancelled = 130;
+
+    public static void SetAction(Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> action) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, action, cancellationToken));
+
+    private static async Task<int> RunAsync(ParseResult parse, Func<CliContext, ParseResult, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+    {
+        using var context = new CliContext(parse);
+        try
+        {
+            return await action(context, parse, cancellationToken);
+        }
+        catch (HeComputeApiException e)
+        {
+            Report(context.Output, new CliProblem(e.Type, e.Title, (int)e.Status == 0 ? null : (int)e.Status, e.Detail ?? e.Message, e.Errors.Count == 0 ? null : e.Errors));
+            return ApiError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Report(context.Output, new CliProblem("about:blank", "Cancelled", null, "The command was interrupted.", null));
+            return Cancelled;
+        }
+        catch (Exception e) when (e is CliException or KeyStoreException or PlanMismatchException or DicomException or DeidentificationException
+            or FeatureExtractionException or FeatureSchemaMismatchException or ArgumentException or IOException or UnauthorizedAccessException
+            or SealException or JsonException or FormatException or InvalidOperationException)
+        {
+            Report(context.Output, new CliProblem("about:blank", Title(e), null, e.Message, null));
+            return InputError;
+        }
+    }
+
+    private static string Title(Exception e) => e switch
+    {
+        CliException => "Invalid usage",
+        KeyStoreException => "Key store error",
+        PlanMismatchException => "Plan mismatch",
+        DicomException or DeidentificationException => "DICOM error",
+        FeatureExtractionException or FeatureSchemaMismatchException => "Feature error",
+        IOException or UnauthorizedAccessException => "File error",
+        SealException => "Malformed SEAL object",
+        JsonException or FormatException => "Malformed input",
+        _ => "Invalid input",
+    };
+
+    private static void Report(CliOutput output, CliProblem problem)
+    {
+        if (output.Json)
+        {
+            output.Result(problem, _ => { });
+            return;
+        }
+
+        var status = problem.Status is { } s ? $" ({s})" : string.Empty;
+        CliOutput.Error.MarkupLine($"[red]error{status}:[/] {Markup.Escape(problem.Title)}: {Markup.Escape(problem.Detail)}");
+        if (problem.Errors is { } errors)
+        {
+            foreach (var (field, messages) in errors)
+            {
+                CliOutput.Error.MarkupLine($"  {Markup.Escape(field)}: {Markup.Escape(string.Join("; ", messages))}");
+            }
+        }
+    }
+
+    /// <summary>An error as printed with --json: the server's problem details, or the local equivalent.</summary>
+    private sealed record CliProblem(string Type, string Title, int? Status, string Detail, IReadOnlyDictionary<string, string[]>? Errors);
+}

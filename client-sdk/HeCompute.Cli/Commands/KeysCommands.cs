@@ -1,0 +1,172 @@
+using System.CommandLine;
+using HeCompute.Client.Http;
+using HeCompute.Client.Keys;
+using HeCompute.Contracts;
+using Spectre.Console;
+
+namespace HeCompute.Cli.Commands;
+
+/// <summary><c>keys init|upload|list|delete</c>.</summary>
+internal static class KeysCommands
+{
+    public static Command Create()
+    {
+        var keys = new Command("keys", "Generate, store (secret key encrypted), upload, list and delete key sets");
+        keys.Add(Init());
+        keys.Add(Upload());
+        keys.Add(List());
+        keys.Add(Delete());
+        return keys;
+    }
+
+    /// <summary>Generates keys for a model's or dataset's plan and stores them; the evaluation keys are uploaded unless --no-upload.</summary>
+    public static async Task<(StoredKeySet Stored, KeySetResponse? Uploaded)> InitAsync(CliContext context, HeComputeClient client, string subject, string subjectId, bool upload, CancellationToken cancellationToken)
+    {
+        var plan = subject == "model"
+            ? (await client.GetModelAsync(subjectId, cancellationToken)).Plan
+            : (await client.GetDatasetAsync(subjectId, cancellationToken)).Plan;
+        var passphrase = context.Passphrase(confirm: true);
+        var stored = await context.Output.WithProgressAsync("Generating keys", async report =>
+        {
+            using var material = await Task.Run(() => PlanKeyMaterial.Generate(plan, cancellationToken), cancellationToken);
+            report(0.7, "encrypting the secret key");
+            return await context.KeyStore.SaveAsync(material, subject, subjectId, passphrase, cancellationToken);
+        });
+        var uploaded = upload ? await UploadAsync(context, client, stored, cancellationToken) : null;
+        return (uploaded is null ? stored : await context.KeyStore.GetAsync(stored.Id, cancellationToken), uploaded);
+    }
+
+    /// <summary>Uploads a stored key set's evaluation keys and, for a dataset, binds them to it.</summary>
+    public static async Task<KeySetResponse> UploadAsync(CliContext context, HeComputeClient client, StoredKeySet stored, CancellationToken cancellationToken)
+    {
+        KeySetResponse response;
+        using (var upload = context.KeyStore.OpenUpload(stored))
+        {
+            response = await context.Output.WithProgressAsync($"Uploading {CliOutput.Bytes(stored.UploadBytes)} of evaluation keys", _ => client.UploadKeySetAsync(upload, cancellationToken));
+        }
+
+        await context.KeyStore.SetServerKeySetIdAsync(stored, response.Id, cancellationToken);
+        if (stored.Subject == "dataset")
+        {
+            await client.BindDatasetKeySetAsync(stored.SubjectId, response.Id, cancellationToken);
+        }
+
+        return response;
+    }
+
+    private static Command Init()
+    {
+        var model = new Option<string?>("--model") { Description = "Generate keys for this model's plan" };
+        var dataset = new Option<string?>("--dataset") { Description = "Generate keys for this dataset's plan" };
+        var noUpload = new Option<bool>("--no-upload") { Description = "Only store the keys locally" };
+        var command = new Command("init", "Generate a secret key and exactly the evaluation keys a plan needs; store them, the secret key encrypted") { model, dataset, noUpload };
+        CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
+        {
+            var (subject, id) = (parse.GetValue(model), parse.GetValue(dataset)) switch
+            {
+                ({ } m, null) => ("model", m),
+                (null, { } d) => ("dataset", d),
+                _ => throw new CliException("Give exactly one of --model ID or --dataset ID."),
+            };
+            var client = context.Client();
+            var (stored, uploaded) = await InitAsync(context, client, subject, id, !parse.GetValue(noUpload), cancellationToken);
+            context.Output.Result(new { KeySet = Summary(stored), Uploaded = uploaded }, console => console.Write(Table([stored])));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Upload()
+    {
+        var id = new Argument<string>("id") { Description = "Local key set id" };
+        var command = new Command("upload", "Upload a stored key set's evaluation keys (never the secret key)") { id };
+        CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
+        {
+            var stored = await context.KeyStore.GetAsync(parse.GetValue(id)!, cancellationToken);
+            var response = await UploadAsync(context, context.Client(), stored, cancellationToken);
+            context.Output.Result(response, console => console.MarkupLine($"Uploaded as [bold]{Markup.Escape(response.Id)}[/] ({CliOutput.Bytes(response.TotalBytes)}, {response.GaloisElements.Count} Galois keys)."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var remote = new Option<bool>("--remote") { Description = "List the key sets the server holds instead" };
+        var command = new Command("list", "List stored key sets") { remote };
+        CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
+        {
+            if (parse.GetValue(remote))
+            {
+                var server = await context.Client().ListKeySetsAsync(cancellationToken);
+                context.Output.Result(server, console =>
+                {
+                    var table = new Table().AddColumns("id", "name", "N", "parms_id", "relin", "galois", "size");
+                    foreach (var k in server.Items)
+                    {
+                        table.AddRow(k.Id, Markup.Escape(k.Name ?? ""), $"{k.PolyModulusDegree}", k.ParmsId[..16], k.HasRelinKeys ? "yes" : "no", $"{k.GaloisElements.Count}", CliOutput.Bytes(k.TotalBytes));
+                    }
+
+                    console.Write(table);
+                });
+                return 0;
+            }
+
+            var stored = await context.KeyStore.ListAsync(cancellationToken);
+            context.Output.Result(new { Items = stored.Select(Summary).ToList() }, console => console.Write(Table(stored)));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var id = new Argument<string>("id") { Description = "Local key set id (or the server's id)" };
+        var command = new Command("delete", "Delete a stored key set (and its uploaded evaluation keys on the server)") { id };
+        CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
+        {
+            var stored = await context.KeyStore.GetAsync(parse.GetValue(id)!, cancellationToken);
+            if (stored.ServerKeySetId is { } serverId)
+            {
+                await context.Client().DeleteKeySetAsync(serverId, cancellationToken);
+            }
+
+            await context.KeyStore.DeleteAsync(stored.Id, cancellationToken);
+            context.Output.Result(new { Deleted = stored.Id, ServerKeySetId = stored.ServerKeySetId }, console => console.MarkupLine($"Deleted {stored.Id}."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static object Summary(StoredKeySet k) => new
+    {
+        Id = k.Id,
+        Subject = k.Subject,
+        SubjectId = k.SubjectId,
+        ParmsId = k.ParmsId,
+        PolyModulusDegree = k.Plan.Parameters.PolyModulusDegree,
+        RelinearizationKeys = k.Plan.Keys.RelinearizationKeys,
+        GaloisSteps = k.Plan.Keys.GaloisSteps,
+        UploadBytes = k.UploadBytes,
+        ServerKeySetId = k.ServerKeySetId,
+        CreatedAt = k.CreatedAt,
+    };
+
+    private static Table Table(IEnumerable<StoredKeySet> stored)
+    {
+        var table = new Table().AddColumns("id", "for", "N", "relin", "galois steps", "upload", "server id");
+        foreach (var k in stored)
+        {
+            table.AddRow(
+                k.Id,
+                Markup.Escape($"{k.Subject} {k.SubjectId}"),
+                $"{k.Plan.Parameters.PolyModulusDegree}",
+                k.Plan.Keys.RelinearizationKeys ? "yes" : "no",
+                Markup.Escape(string.Join(' ', k.Plan.Keys.GaloisSteps)),
+                CliOutput.Bytes(k.UploadBytes),
+                Markup.Escape(k.ServerKeySetId ?? "(not uploaded)"));
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,61 @@
+using HeCompute.Client.Http;
+using HeCompute.Client.Keys;
+using HeCompute.Contracts;
+
+namespace HeCompute.Client.Statistics;
+
+/// <summary>Encrypts a dataset's rows ciphertext by ciphertext and appends them as batches.</summary>
+public static class DatasetUploader
+{
+    /// <summary>
+    /// Packs <paramref name="rows"/> (values of <see cref="DatasetRecordPacker.InputColumns"/>) into as few ciphertexts
+    /// as the plan allows, encrypts each with <paramref name="keys"/> and appends it; reports batches done.
+    /// </summary>
+    /// <exception cref="PlanMismatchException">The keys were generated for another plan than the dataset's.</exception>
+    public static async Task<IReadOnlyList<DatasetBatchResponse>> UploadAsync(
+        HeComputeClient client,
+        DatasetResponse dataset,
+        ClientKeySet keys,
+        IReadOnlyList<IReadOnlyList<double>> rows,
+        IProgress<(int Completed, int Total)>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!string.Equals(keys.Plan.Parameters.ParmsId, dataset.Plan.Parameters.ParmsId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PlanMismatchException($"Key set {keys.Stored.Id} has parms_id {keys.Plan.Parameters.ParmsId}; dataset {dataset.Id} plans {dataset.Plan.Parameters.ParmsId}.");
+        }
+
+        var packer = new DatasetRecordPacker(dataset);
+        var per = packer.RecordsPerCiphertext;
+        var total = (rows.Count + per - 1) / per;
+
+        // Pack every batch before sending any, so a bad row fails the upload before the server has seen part of it.
+        var batches = new List<(byte[] Ciphertext, int Records)>(total);
+        for (var b = 0; b < total; b++)
+        {
+            var count = Math.Min(per, rows.Count - (b * per));
+            var chunk = new IReadOnlyList<double>[count];
+            for (var i = 0; i < count; i++)
+            {
+                chunk[i] = rows[(b * per) + i];
+            }
+
+            batches.Add((keys.Encrypt(packer.Pack(chunk)), count));
+        }
+
+        var responses = new List<DatasetBatchResponse>(total);
+        for (var b = 0; b < total; b++)
+        {
+            progress?.Report((b, total));
+            using var body = new MemoryStream(batches[b].Ciphertext, writable: false);
+            responses.Add(await client.AppendDatasetBatchAsync(dataset.Id, batches[b].Records, body, cancellationToken).ConfigureAwait(false));
+        }
+
+        progress?.Report((total, total));
+        return responses;
+    }
+}

@@ -1,0 +1,71 @@
+using HeCompute.Analytics.Models;
+using HeCompute.Analytics.Planning;
+using Xunit.Abstractions;
+
+namespace HeCompute.Analytics.Tests.Planning;
+
+/// <summary>The planner on a CNN: bounds through convolution and pooling, exactly the rotations the circuit uses, precision met.</summary>
+public sealed class CnnPlanTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void ACnnIsPlannedAndMeetsItsPrecisionWithOnlyThePlannedKeys()
+    {
+        var document = SmallCnn();
+        var plan = ModelPlanner.Plan(document, new PlanOptions(PrecisionBits: 12));
+        var keys = plan.Document.Keys;
+        Assert.Equal("cnn", plan.Document.ModelKind);
+        Assert.Equal(plan.Model.RequiredSteps, keys.GaloisSteps);
+        Assert.True(plan.Document.Sizes.GaloisKeysBytes > 0);
+
+        using var client = new PlannedKeys(plan.Parameters, plan.Scale, keys.RelinearizationKeys, keys.GaloisElements);
+        var model = plan.Model;
+        var random = new Random(5);
+        var images = Enumerable.Range(0, model.RecordsPerCiphertext)
+            .Select(_ => (IReadOnlyList<double>)[.. Enumerable.Range(0, 784).Select(_ => random.NextDouble())])
+            .ToArray();
+        var used = new SortedSet<int>();
+        var evaluation = client.Evaluation.WithGaloisKeys(client.Evaluation.GaloisKeys);
+        evaluation.RotationObserver = step => used.Add(step);
+        var result = model.Evaluate(evaluation, client.Encrypt(model.Pack(images)), images.Length);
+        var outputs = model.Unpack(client.Decrypt(result), images.Length);
+        var worst = 0.0;
+        for (var i = 0; i < images.Length; i++)
+        {
+            var expected = model.EvaluatePlain(ModelPacking.Standardize(document.Input, images[i]));
+            for (var c = 0; c < expected.Length; c++)
+            {
+                worst = Math.Max(worst, Math.Abs(outputs[i][c] - expected[c]));
+            }
+        }
+
+        output.WriteLine($"N = {plan.Document.Parameters.PolyModulusDegree}, bits [{string.Join(", ", plan.Document.Parameters.CoeffModulusBits)}], {images.Length} images per ciphertext, max |encrypted − plain| = {worst:E2}, bound {plan.Document.Precision.ExpectedMaxAbsError:E2}");
+        Assert.True(worst <= plan.Document.Precision.ExpectedMaxAbsError, $"error {worst} above the plan's {plan.Document.Precision.ExpectedMaxAbsError}");
+        Assert.Equal(keys.GaloisSteps, used);
+    }
+
+    /// <summary>conv 1→2 (4×4, stride 2, pad 1) → square → avgpool 2×2 → flatten → dense 98→2, pixels declared in [0, 1].</summary>
+    private static ModelDocument SmallCnn()
+    {
+        var random = new Random(11);
+        double Weight(double scale) => ((random.NextDouble() * 2) - 1) * scale;
+        return new ModelDocument
+        {
+            Kind = ModelKinds.Cnn,
+            Input = new InputSchema
+            {
+                Features = [.. Enumerable.Range(0, 784).Select(i => $"pixel_{i}")],
+                Shape = [1, 28, 28],
+                Lower = [.. Enumerable.Repeat(0.0, 784)],
+                Upper = [.. Enumerable.Repeat(1.0, 784)],
+            },
+            Layers =
+            [
+                new LayerDocument { Type = "conv2d", KernelShape = [2, 1, 4, 4], Kernel = [.. Enumerable.Range(0, 32).Select(_ => Weight(0.2))], Bias = [0.1, -0.1], Stride = [2, 2], Padding = [1, 1] },
+                new LayerDocument { Type = "activation", Function = "square" },
+                new LayerDocument { Type = "avgpool", Kernel = [2, 2], Stride = [2, 2] },
+                new LayerDocument { Type = "flatten" },
+                new LayerDocument { Type = "dense", Weights = [[.. Enumerable.Range(0, 98).Select(_ => Weight(0.5))], [.. Enumerable.Range(0, 98).Select(_ => Weight(0.5))]], Bias = [0, 0] },
+            ],
+        };
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using HeCompute.Cli;
+using HeCompute.Contracts;
+
+namespace HeCompute.EndToEnd.Tests;
+
+/// <summary>The <c>hecompute</c> tool run as processes against the real server, every command with --json.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
+{
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-cli-" + Guid.NewGuid().ToString("N"));
+
+    private CliProcess Cli => new(server.BaseAddress, Path.Combine(_work, "keys"));
+
+    [Fact]
+    public async Task LocalDicomCommandsInspectDeidentifyAndExtract()
+    {
+        var images = SyntheticCtImages.Write(Path.Combine(_work, "images"), 2, seed: 3);
+        var inspect = await Cli.JsonAsync("unused", "dicom", "inspect", images[0].Path);
+        Assert.Equal("1.2.840.10008.1.2.1", inspect.GetProperty("transfer_syntax").GetProperty("uid").GetString());
+        Assert.Equal(64, inspect.GetProperty("pixels").GetProperty("rows").GetInt32());
+        Assert.Contains(inspect.GetProperty("elements").EnumerateArray(), e => e.GetProperty("keyword").GetString() == "PatientName" && e.GetProperty("value").GetString() == "Demo^Patient000");
+
+        var output = Path.Combine(_work, "deid.dcm");
+        var deid = await Cli.JsonAsync("unused", "dicom", "deid", images[0].Path, output);
+        Assert.True(deid.GetProperty("report").GetProperty("entries").GetArrayLength() > 0);
+        var after = await Cli.JsonAsync("unused", "dicom", "inspect", output);
+        Assert.DoesNotContain(after.GetProperty("elements").EnumerateArray(), e => e.GetProperty("value").GetString()!.Contains("Demo^Patient", StringComparison.Ordinal));
+
+        var features = await Cli.JsonAsync("unused", "features", images[0].Path, images[1].Path);
+        Assert.StartsWith("sha256:", features.GetProperty("fingerprint").GetString(), StringComparison.Ordinal);
+        var records = features.GetProperty("records");
+        Assert.Equal(2, records.GetArrayLength());
+
+        // The lesion image is brighter: an independent sanity check of the extracted maximum.
+        Assert.True(records[0].GetProperty("values").GetProperty("first_order.maximum").GetDouble() > records[1].GetProperty("values").GetProperty("first_order.maximum").GetDouble());
+
+        var (code, stdout, _) = await Cli.RunAsync("unused", "dicom", "inspect", Path.Combine(_work, "missing.dcm"), "--json");
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("Unhandled", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DemoRunsTheWholeFlowAndMatchesThePlaintextModel()
+    {
+        var demo = await Cli.JsonAsync(ServerFixture.AdminKey, "demo", "--images", "6", "--out", Path.Combine(_work, "demo"));
+        var rows = demo.GetProperty("rows");
+        Assert.Equal(6, rows.GetArrayLength());
+        var bound = demo.GetProperty("expected_max_abs_error").GetDouble();
+        foreach (var row in rows.EnumerateArray())
+        {
+            Assert.True(row.GetProperty("absolute_error").GetDouble() <= bound, row.ToString());
+            Assert.Equal(row.GetProperty("plain_positive").GetBoolean(), row.GetProperty("encrypted_positive").GetBoolean());
+            Assert.Equal(row.GetProperty("lesion").GetBoolean(), row.GetProperty("encrypted_positive").GetBoolean());
+        }
+
+        Assert.True(demo.GetProperty("sizes").GetProperty("ciphertext_bytes_sent").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task HospitalCommandsKeysModelsPredictJobsAndAudit()
+    {
+        var (tenantId, keys) = await server.NewTenantAsync("cli hospital", [Roles.ModelAdmin, Roles.Hospital], [Roles.Auditor]);
+        var hospital = keys[0];
+        var images = SyntheticCtImages.Write(Path.Combine(_work, "images"), 4, seed: 9);
+        var documentPath = Path.Combine(_work, "model.json");
+        var model = await PlainLogisticModelForAsync(images);
+        await File.WriteAllTextAsync(documentPath, model.ToDocument().GetRawText());
+
+        var registered = await Cli.JsonAsync(hospital, "models", "register", documentPath, "--name", "cli model");
+        var modelId = registered.GetProperty("id").GetString()!;
+        var list = await Cli.JsonAsync(hospital, "models", "list");
+        Assert.Contains(list.GetProperty("items").EnumerateArray(), m => m.GetProperty("id").GetString() == modelId);
+        var shown = await Cli.JsonAsync(hospital, "models", "show", modelId);
+        Assert.Equal("logistic-regression", shown.GetProperty("kind").GetString());
+
+        var init = await Cli.JsonAsync(hospital, "keys", "init", "--model", modelId);
+        var serverKeySet = init.GetProperty("uploaded").GetProperty("id").GetString();
+        var localKeys = await Cli.JsonAsync(hospital, "keys", "list");
+        Assert.Equal(serverKeySet, Assert.Single(localKeys.GetProperty("items").EnumerateArray()).GetProperty("server_key_set_id").GetString());
+        var remoteKeys = await Cli.JsonAsync(hospital, "keys", "list", "--remote");
+        Assert.Contains(remoteKeys.GetProperty("items").EnumerateArray(), k => k.GetProperty("id").GetString() == serverKeySet);
+
+        var predict = await Cli.JsonAsync(hospital, ["predict", "--model", modelId, .. images.Select(i => i.Path)]);
+        var predictions = predict.GetProperty("predictions");
+        Assert.Equal(4, predictions.GetArrayLength());
+        var bound = predict.GetProperty("expected_max_abs_error").GetDouble();
+        for (var i = 0; i < images.Count; i++)
+        {
+            var p = predictions[i];
+            var features = p.GetProperty("features").EnumerateArray().Select(f => f.GetDouble()).ToArray();
+            var plainLogit = model.Logit(features);
+            Assert.True(Math.Abs(p.GetProperty("result").GetProperty("outputs")[0].GetDouble() - plainLogit) <= bound);
+            Assert.Equal(images[i].Lesion ? 1 : 0, p.GetProperty("result").GetProperty("class_index").GetInt32());
+        }
+
+        // The same records as a CSV of features give the same results.
+        var csv = Path.Combine(_work, "features.csv");
+        await File.WriteAllLinesAsync(csv, [string.Join(',', model.Features), .. Enumerable.Range(0, images.Count).Select(i =>
+            string.Join(',', predictions[i].GetProperty("features").EnumerateArray().Select(f => f.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture))))]);
+        var fromCsv = await Cli.JsonAsync(hospital, "predict", "--model", modelId, csv);
+        Assert.Equal(predictions[0].GetProperty("result").GetProperty("class_index").GetInt32(), fromCsv.GetProperty("predictions")[0].GetProperty("result").GetProperty("class_index").GetInt32());
+
+        var jobs = await Cli.JsonAsync(hospital, "jobs", "list");
+        Assert.Equal(JsonValueKind.Array, jobs.GetProperty("items").ValueKind);
+
+        var exportPath = Path.Combine(_work, "audit.jsonl");
+        var audit = await Cli.JsonAsync(keys[1], "audit", "export", "--verify", "--out", exportPath);
+        Assert.True(audit.GetProperty("verification").GetProperty("valid").GetBoolean());
+        Assert.True(audit.GetProperty("entries").GetInt32() >= 5);
+        var lines = await File.ReadAllLinesAsync(exportPath);
+        Assert.All(lines.Where(l => l.Length > 0), l => Assert.Equal(tenantId, JsonDocument.Parse(l).RootElement.GetProperty("tenant_id").GetString()));
+
+        // A server error comes back as problem details with a non-zero exit code.
+        var (code, stdout, _) = await Cli.RunAsync(hospital, "models", "show", "no-such-model", "--json");
+        Assert.Equal(2, code);
+        var problem = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(ProblemTypes.NotFound, problem.GetProperty("type").GetString());
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+
+        var deleted = await Cli.JsonAsync(hospital, "keys", "delete", serverKeySet!);
+        Assert.Equal(serverKeySet, deleted.GetProperty("server_key_set_id").GetString());
+        Assert.Empty((await Cli.JsonAsync(hospital, "keys", "list")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task DatasetUploadAndStatisticsThroughTheCli()
+    {
+        var (_, keys) = await server.NewTenantAsync("cli statistics", [Roles.Hospital]);
+        var created = await Cli.JsonAsync(keys[0], "dataset", "create", "--name", "cohort", "--features", "age,size", "--lower", "0,0", "--upper", "100,20", "--categories", "treated");
+        var datasetId = created.GetProperty("id").GetString()!;
+        await Cli.JsonAsync(keys[0], "keys", "init", "--dataset", datasetId);
+
+        var rows = new[] { (40.0, 5.5, 1.0), (61.0, 7.25, 0.0), (35.5, 3.0, 1.0), (72.0, 9.0, 0.0), (50.0, 6.0, 1.0) };
+        var csv = Path.Combine(_work, "cohort.csv");
+        Directory.CreateDirectory(_work);
+        await File.WriteAllLinesAsync(csv, ["size,age,treated", .. rows.Select(r => FormattableString.Invariant($"{r.Item2},{r.Item1},{r.Item3}"))]);
+        var upload = await Cli.JsonAsync(keys[0], "dataset", "upload", datasetId, csv);
+        Assert.Equal(5, upload.GetProperty("records").GetInt32());
+
+        var stats = (await Cli.JsonAsync(keys[0], "stats", datasetId)).GetProperty("statistics");
+        Assert.Equal(5, stats.GetProperty("count").GetDouble(), 3);
+        Assert.Equal(rows.Average(r => r.Item1), stats.GetProperty("means")[0].GetDouble(), 3);
+        Assert.Equal(rows.Average(r => r.Item2), stats.GetProperty("means")[1].GetDouble(), 3);
+        Assert.Equal(3, stats.GetProperty("groups")[0].GetProperty("count").GetDouble(), 3);
+        Assert.Equal(rows.Where(r => r.Item3 == 1).Average(r => r.Item1), stats.GetProperty("groups")[0].GetProperty("means")[0].GetDouble(), 3);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_work))
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    private static async Task<PlainLogisticModel> PlainLogisticModelForAsync(IReadOnlyList<(string Path, bool Lesion)> images)
+    {
+        string[] names = ["first_order.maximum", "first_order.p90", "first_order.variance"];
+        var reader = new Client.Prediction.DicomFeatureReader(new Dicom.Deidentification.DeidentificationOptions(new byte[32]), new Features.RadiomicsOptions());
+        var selection = reader.SelectFeatures(names, null);
+        var features = new List<double[]>();
+        foreach (var (path, _) in images)
+        {
+            var vector = (await reader.ReadAsync(path)).Vector;
+            features.Add([.. selection.Select(s => vector[s])]);
+        }
+
+        return PlainLogisticModel.Fit(names, features, [.. images.Select(i => i.Lesion)]);
+    }
+}
