@@ -5,6 +5,9 @@ using System.Text.Json;
 using HeCompute.Ckks.Tests.Interop;
 using HeCompute.Contracts;
 using HeCompute.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace HeCompute.Server.Tests;
@@ -155,6 +158,32 @@ public sealed class SealClientTests(ServerFixture fixture, ITestOutputHelper out
                 Assert.Contains(foreignParmsId, detail, StringComparison.Ordinal);
                 Assert.Contains(parmsId, detail, StringComparison.Ordinal);
             }
+        }
+    }
+
+    [Fact]
+    public async Task The_standalone_node_seal_client_script_predicts_over_tcp()
+    {
+        using var directory = new TempDirectory();
+        using var factory = new HeComputeFactory(directory.Path);
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var server = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        using var tenant = await factory.NewTenantAsync(Roles.ModelAdmin, Roles.Hospital);
+        var model = await ModelTests.RegisterAsync(tenant.Http, shared: false);
+
+        var result = await SealPredictScript.RunAsync(server, tenant.Secret, model.Id, Oracle.Records, "zstd");
+        output.WriteLine($"key set of {result.GetProperty("key_set_bytes").GetInt64()} bytes (zstd, seeded)");
+        Assert.Equal(model.Plan.Parameters.ParmsId, result.GetProperty("parms_id").GetString());
+        var keySet = await (await tenant.Http.GetAsync($"/v1/keysets/{result.GetProperty("key_set_id").GetString()}")).ReadAsync<KeySetResponse>();
+        Assert.Equal(model.Plan.Keys.GaloisElements.Order(), keySet.GaloisElements.Order());
+        Assert.Equal(model.Plan.Keys.RelinearizationKeys, keySet.HasRelinKeys);
+        var outputs = result.GetProperty("outputs").EnumerateArray().Select(o => Assert.Single(o.EnumerateArray()).GetDouble()).ToArray();
+        Assert.Equal(Oracle.Records.Length, outputs.Length);
+        for (var r = 0; r < outputs.Length; r++)
+        {
+            Assert.True(Math.Abs(outputs[r] - Oracle.Logits[r]) <= model.Plan.Precision.ExpectedMaxAbsError, $"record {r}: {outputs[r]} vs sklearn {Oracle.Logits[r]}");
+            Assert.Equal(Oracle.Classes[r], outputs[r] > 0 ? 1 : 0);
         }
     }
 
