@@ -184,7 +184,10 @@ class Cli:
             except ValueError:
                 problem = None
             raise CliError(args, done.returncode, problem, done.stdout + done.stderr)
-        return json.loads(done.stdout)
+        try:
+            return json.loads(done.stdout)
+        except ValueError:
+            raise CliError(args, done.returncode, None, "no JSON on stdout:\n" + done.stdout + "\nstderr:\n" + done.stderr) from None
 
 
 def local_cli():

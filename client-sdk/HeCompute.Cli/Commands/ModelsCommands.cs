@@ -48,8 +48,8 @@ internal static class ModelsCommands
         var p = plan.Parameters;
         console.MarkupLine($"[bold]{Markup.Escape(model.Name)}[/] ({model.Id}), {model.Kind}, features: {Markup.Escape(string.Join(", ", plan.Input.Features))}");
         console.MarkupLine($"parameters: N = {p.PolyModulusDegree}, primes {string.Join('+', p.CoeffModulusBits)} bits, scale 2^{Math.Log2(p.Scale):F1}, {p.SecurityLevel}-bit security");
-        console.MarkupLine($"keys: relinearization {(plan.Keys.RelinearizationKeys ? "yes" : "no")}, Galois steps [{string.Join(' ', plan.Keys.GaloisSteps)}]");
-        console.MarkupLine($"packing: {plan.Input.RecordsPerCiphertext} records per ciphertext, stride {plan.Input.RecordStride}; output '{plan.Output.Meaning}' at offsets [{string.Join(' ', plan.Output.Offsets)}]");
+        console.MarkupLine($"keys: relinearization {(plan.Keys.RelinearizationKeys ? "yes" : "no")}, Galois steps {Markup.Escape($"[{string.Join(' ', plan.Keys.GaloisSteps)}]")}");
+        console.MarkupLine($"packing: {plan.Input.RecordsPerCiphertext} records per ciphertext, stride {plan.Input.RecordStride}; output '{Markup.Escape(plan.Output.Meaning)}' at offsets {Markup.Escape($"[{string.Join(' ', plan.Output.Offsets)}]")}");
         console.MarkupLine($"precision: depth {plan.Precision.Depth}, expected max abs error {plan.Precision.ExpectedMaxAbsError:G3}");
         var s = plan.Sizes;
         console.MarkupLine($"sizes: input {CliOutput.Bytes(s.InputCiphertextBytes)}, output {CliOutput.Bytes(s.OutputCiphertextBytes)}, public key {CliOutput.Bytes(s.PublicKeyBytes)}, relin {CliOutput.Bytes(s.RelinKeysBytes)}, Galois {CliOutput.Bytes(s.GaloisKeysBytes)} (all steps would be {CliOutput.Bytes(s.AllGaloisKeysBytes)})");
