@@ -27,7 +27,11 @@ internal static class DatasetCommands
         var lower = new Option<string>("--lower") { Description = "Comma-separated lower bounds, one per feature", Required = true };
         var upper = new Option<string>("--upper") { Description = "Comma-separated upper bounds, one per feature", Required = true };
         var categories = new Option<string?>("--categories") { Description = "Comma-separated 0/1 indicator columns (group-by categories or histogram bins)" };
-        var command = new Command("create", "Create a dataset; the server plans its parameters and keys") { name, features, lower, upper, categories };
+        var finish = new Option<bool>("--encrypted-finish") { Description = "Plan levels for means, variances and standard deviations finished under encryption (stats --encrypted-finish)" };
+        var flooding = new Option<bool>("--noise-flooding") { Description = "Plan scale bits for noise-flooded statistics (stats --noise-flooding)" };
+        var maxRecords = new Option<int?>("--max-records") { Description = "Upper bound on the records the dataset will hold (default 100000)" };
+        var precision = new Option<int?>("--precision-bits") { Description = "Bits of absolute precision of every result divided by the record count (default 20)" };
+        var command = new Command("create", "Create a dataset; the server plans its parameters and keys") { name, features, lower, upper, categories, finish, flooding, maxRecords, precision };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var request = new CreateDatasetRequest(
@@ -35,7 +39,11 @@ internal static class DatasetCommands
                 Names(parse.GetValue(features)!),
                 Numbers(parse.GetValue(lower)!, "--lower"),
                 Numbers(parse.GetValue(upper)!, "--upper"),
-                parse.GetValue(categories) is { } c ? Names(c) : null);
+                parse.GetValue(categories) is { } c ? Names(c) : null,
+                parse.GetValue(finish),
+                parse.GetValue(maxRecords),
+                parse.GetValue(precision),
+                parse.GetValue(flooding));
             var response = await context.Client().CreateDatasetAsync(request, cancellationToken);
             context.Output.Result(response, console => Print(console, [response]));
             return 0;
