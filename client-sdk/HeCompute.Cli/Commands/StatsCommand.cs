@@ -17,9 +17,24 @@ internal static class StatsCommand
             Description = "Also have the server finish means, variances and standard deviations under encryption (the dataset must allow it)",
         };
         var flooding = new Option<bool>("--noise-flooding") { Description = "Have the server flood the results with noise (for decryptions that will be shared)" };
-        var command = new Command("stats", "Compute a dataset's statistics under encryption and decrypt them here") { dataset, finish, flooding };
+        var epsilon = new Option<double?>("--dp-epsilon")
+        {
+            Description = "Release the sums, means and variances with differential privacy, total budget ε split evenly over them (bounded DP: n is public)",
+        };
+        var delta = new Option<double?>("--dp-delta") { Description = "Total δ of a Gaussian release" };
+        var mechanism = new Option<string>("--dp-mechanism") { Description = "laplace (ε-DP, default) or gaussian ((ε, δ)-DP)", DefaultValueFactory = _ => "laplace" };
+        mechanism.AcceptOnlyFromAmong("laplace", "gaussian");
+        var seed = new Option<int?>("--dp-seed")
+        {
+            Description = "Seed the noise for reproducible DEMOS ONLY: a seeded release has no privacy and must never be published",
+        };
+        var command = new Command("stats", "Compute a dataset's statistics under encryption and decrypt them here; optionally release them with differential privacy")
+        {
+            dataset, finish, flooding, epsilon, delta, mechanism, seed,
+        };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
+            var privacy = PrivacyRequest.From(parse.GetValue(epsilon), parse.GetValue(delta), parse.GetValue(mechanism)!, parse.GetValue(seed));
             var client = context.Client();
             var response = await client.GetDatasetAsync(parse.GetValue(dataset)!, cancellationToken);
             if (!response.Owned)
@@ -35,7 +50,19 @@ internal static class StatsCommand
             job = await context.Output.WithProgressAsync("Computing statistics under encryption", report =>
                 client.WaitForJobAsync(job.Id, new Progress<JobResponse>(j => report(j.Progress, j.ProgressMessage ?? j.State.ToString())), cancellationToken));
             var result = await StatisticsResults.DecryptAsync(client, job, response, keys, cancellationToken);
-            context.Output.Result(result, console => Print(console, result));
+            if (privacy is null)
+            {
+                context.Output.Result(result, console => Print(console, result));
+                return 0;
+            }
+
+            var release = privacy.Release(result, response);
+            context.Output.Result(new { ExactNotForRelease = result, Release = release }, console =>
+            {
+                Print(console, result);
+                console.MarkupLine("[yellow]The statistics above are exact decryptions: NOT for release.[/]");
+                PrintRelease(console, release);
+            });
             return 0;
         });
         return command;
@@ -119,6 +146,25 @@ internal static class StatsCommand
         }
 
         console.Write(chart);
+    }
+
+    private static void PrintRelease(IAnsiConsole console, PrivateStatistics release)
+    {
+        console.MarkupLine(
+            $"Differentially private release ({release.Mechanism.ToString().ToLowerInvariant()}, bounded DP, n = {release.Records} public): "
+            + $"total ε = {F(release.TotalEpsilon)}, δ = {F(release.TotalDelta)}, split over {release.Values.Count} values");
+        var table = new Table().AddColumns("statistic", "feature", "released", "ε", "δ", "sensitivity", "noise scale", "grid", "clamp");
+        foreach (var value in release.Values)
+        {
+            var r = value.Release;
+            table.AddRow(value.Statistic, Markup.Escape(value.Feature), F(r.Value), F(r.Epsilon), F(r.Delta), F(r.Sensitivity), F(r.NoiseScale), F(r.Granularity), $"[{F(r.Lower)}, {F(r.Upper)}]");
+        }
+
+        console.Write(table);
+        if (release.Seeded)
+        {
+            console.MarkupLine("[red]Seeded noise (--dp-seed): reproducible for demos, no privacy. Never publish these values.[/]");
+        }
     }
 
     private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
