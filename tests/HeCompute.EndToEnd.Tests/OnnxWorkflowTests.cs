@@ -75,6 +75,14 @@ json.dump({"logit": lr.decision_function(sc.transform(Xte[:16])).tolist(), "clas
             Assert.Equal(classes[i], result.GetProperty("class_index").GetInt32());
         }
 
+        // Synchronous runs report the server's compute time from its header, beside the client's own timings and sizes.
+        var timings = predicted.GetProperty("timings_ms");
+        Assert.True(timings.GetProperty("server_compute").GetDouble() > 0);
+        Assert.True(timings.GetProperty("round_trip").GetDouble() >= timings.GetProperty("server_compute").GetDouble());
+        Assert.True(timings.GetProperty("encrypt").GetDouble() > 0 && timings.GetProperty("decrypt").GetDouble() > 0);
+        Assert.Equal(1, predicted.GetProperty("transfer").GetProperty("ciphertexts").GetInt32());
+        Assert.True(predicted.GetProperty("transfer").GetProperty("bytes_received").GetInt64() > 0);
+
         // Bytes that are not a complete ONNX model are refused as problem details, not a crash.
         var truncated = Path.Combine(_work, "truncated.onnx");
         await File.WriteAllBytesAsync(truncated, (await File.ReadAllBytesAsync(Path.Combine(_work, "model.onnx")))[..40]);
