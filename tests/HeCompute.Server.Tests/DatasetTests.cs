@@ -234,7 +234,7 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, new byte[(2 * dataset.Plan.Sizes.InputCiphertextBytes) + 65537], 10), HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
         using (var foreign = new PlanClient(KeyMaterialPlan()))
         {
-            var problem = await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, foreign.Encrypt([0.5]), 10), HttpStatusCode.BadRequest, ProblemTypes.MalformedSealObject);
+            var problem = await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, foreign.Encrypt([0.5]), 10), HttpStatusCode.BadRequest, ProblemTypes.ParmsMismatch);
             output.WriteLine(problem.GetProperty("detail").GetString());
             Assert.Contains("parms_id", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }

@@ -1,4 +1,5 @@
 using HeCompute.Ckks;
+using HeCompute.Ckks.Serialization;
 using HeCompute.Contracts;
 using HeCompute.Server.Errors;
 
@@ -39,6 +40,14 @@ public static class CiphertextInput
                     $"{what} is a SEAL SecretKey, not a ciphertext. The server never accepts a secret key; consider it exposed and generate a new one.");
             }
 
+            if (ForeignParmsId(bytes, context, MaxBytes(plan)) is { } foreign)
+            {
+                throw new ProblemException(
+                    StatusCodes.Status400BadRequest, ProblemTypes.ParmsMismatch, "Object belongs to other encryption parameters",
+                    $"{what} has parms_id {foreign}, which is no level of the key set's parameters (parms_id {context.KeyParmsId}); " +
+                    $"encrypt under the plan's parameters (parms_id {plan.Parameters.ParmsId}).", ex);
+            }
+
             throw SealProblems.From(ex, what);
         }
 
@@ -70,6 +79,30 @@ public static class CiphertextInput
         }
 
         return ciphertext;
+    }
+
+    /// <summary>
+    /// The parms_id a well-formed SEAL object's body starts with (every ciphertext's does), when it is none of the
+    /// context's levels: the engine reports that as a format error, but to a client it means "wrong parameters".
+    /// </summary>
+    private static ParmsId? ForeignParmsId(ReadOnlyMemory<byte> bytes, SEALContext context, long maxBytes)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            var body = SealSerialization.ReadBody(stream, maxBytes, out _);
+            if (body.Length < ParmsId.ByteCount)
+            {
+                return null;
+            }
+
+            var parmsId = ParmsId.Read(body);
+            return context.GetContextData(parmsId) is null ? parmsId : null;
+        }
+        catch (SealException)
+        {
+            return null;
+        }
     }
 
     private static bool IsSecretKey(ReadOnlyMemory<byte> bytes, SEALContext context)

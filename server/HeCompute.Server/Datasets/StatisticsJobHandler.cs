@@ -22,8 +22,13 @@ namespace HeCompute.Server.Datasets;
 /// Resumable: every <c>Analytics:StatisticsCheckpointInterval</c> batches the partial aggregate is checkpointed as
 /// blobs, and a run resumed after a restart continues from it.
 /// </summary>
-public sealed class StatisticsJobHandler(
-    IMetadataStore metadata, IBlobStore blobs, KeySetService keySets, IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics) : IJobHandler
+public sealed partial class StatisticsJobHandler(
+    IMetadataStore metadata,
+    IBlobStore blobs,
+    KeySetService keySets,
+    IOptions<HeComputeServerOptions> options,
+    HeComputeMetrics metrics,
+    ILogger<StatisticsJobHandler> logger) : IJobHandler
 {
     /// <inheritdoc/>
     public static string Kind => StatisticsJobInput.Kind;
@@ -63,6 +68,11 @@ public sealed class StatisticsJobHandler(
 
         var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Context, plan.Layout, maxBytes, cancellationToken).ConfigureAwait(false);
         var done = resumed?.Batches ?? 0;
+        if (resumed is not null)
+        {
+            LogResumed(logger, context.JobId, done, input.BatchIds.Count);
+        }
+
         var records = resumed?.Records ?? 0;
         var total = resumed?.Aggregate;
         var steps = input.BatchIds.Count + 1;
@@ -181,6 +191,9 @@ public sealed class StatisticsJobHandler(
             product.Dispose();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Statistics job {JobId} resumed from its checkpoint after {Done} of {Total} batches")]
+    private static partial void LogResumed(ILogger logger, string jobId, int done, int total);
 
     private static async Task StoreAsync(JobContext context, string name, Ciphertext ciphertext, CancellationToken cancellationToken)
     {

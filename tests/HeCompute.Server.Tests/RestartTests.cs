@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HeCompute.Analytics.Models;
+using HeCompute.Analytics.Planning;
+using HeCompute.Contracts;
+using HeCompute.Server.Tests.Infrastructure;
+
+namespace HeCompute.Server.Tests;
+
+/// <summary>
+/// A host stopped while a predict-batch job and a statistics job run: a new host on the same data directory resumes
+/// both (the statistics job from its checkpointed partial aggregate), the results are right, and no stored record is
+/// lost or corrupted.
+/// </summary>
+public sealed class RestartTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["HeCompute:Jobs:MaxConcurrency"] = "2",
+        ["HeCompute:Analytics:StatisticsCheckpointInterval"] = "2",
+    };
+
+    [Fact]
+    public async Task Jobs_interrupted_by_a_restart_resume_from_their_checkpoints_and_the_results_are_right()
+    {
+        using var directory = new TempDirectory();
+        var rows = BreastCancerCohort.Shared.Rows;
+        var oracle = BreastCancerModel.Shared;
+        string secret, statisticsJob, predictJob;
+        PlanDocument statisticsPlan, modelPlan;
+        IReadOnlyList<DatasetBatchResponse> batchesBefore;
+        KeySetResponse datasetKeys;
+        string datasetId;
+        using var statisticsClient = new PlanClientHolder();
+        using var modelClient = new PlanClientHolder();
+        const int inputs = 12;
+        const int perInput = 3;
+        var first = new HeComputeFactory(directory.Path, Settings);
+        await using (first.ConfigureAwait(true))
+        {
+            using var tenant = await first.NewTenantAsync(Roles.Hospital, Roles.ModelAdmin);
+            secret = tenant.Secret;
+            var dataset = await BreastCancerCohort.CreateAsync(tenant.Http, BreastCancerCohort.Request("restart"));
+            (datasetId, statisticsPlan) = (dataset.Id, dataset.Plan);
+            statisticsClient.Client = new PlanClient(statisticsPlan);
+            datasetKeys = await DatasetTests.BindAsync(tenant.Http, datasetId, statisticsClient.Client);
+            foreach (var chunk in rows.Chunk(12))
+            {
+                using var appended = await BreastCancerCohort.AppendAsync(tenant.Http, datasetId, statisticsClient.Client.Encrypt(BreastCancerCohort.Pack(statisticsPlan, chunk)), chunk.Length);
+                Assert.Equal(HttpStatusCode.Created, appended.StatusCode);
+            }
+
+            batchesBefore = await (await tenant.Http.GetAsync($"/v1/datasets/{datasetId}/batches")).ReadAsync<IReadOnlyList<DatasetBatchResponse>>();
+            var model = await ModelTests.RegisterAsync(tenant.Http, shared: false);
+            modelPlan = model.Plan;
+            modelClient.Client = new PlanClient(modelPlan);
+            using var keyForm = modelClient.Client.KeySetForm();
+            var modelKeys = await Api.UploadAsync(tenant.Http, keyForm);
+            var compiled = ModelPlanner.Compile(ModelDocument.Parse(oracle.ModelJson), modelPlan.Parameters.PolyModulusDegree / 2);
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(modelKeys.Id), PredictProtocol.KeySetId },
+                { new StringContent(string.Join(',', Enumerable.Repeat(perInput, inputs))), PredictProtocol.Records },
+            };
+            for (var i = 0; i < inputs; i++)
+            {
+                form.Add(new ByteArrayContent(modelClient.Client.Encrypt(compiled.Pack(oracle.Records[(i * perInput)..((i + 1) * perInput)]))), PredictProtocol.Input, $"{i}.seal");
+            }
+
+            using (var submitted = await tenant.Http.PostAsync($"/v1/models/{model.Id}/predict-jobs", form))
+            {
+                predictJob = (await submitted.ReadAsync<JobResponse>()).Id;
+            }
+
+            using (var submitted = await tenant.Http.PostAsJsonAsync($"/v1/datasets/{datasetId}/statistics", new StatisticsRequest(), HeComputeJson.Options))
+            {
+                statisticsJob = (await submitted.ReadAsync<JobResponse>()).Id;
+            }
+
+            // Past the second checkpoint (progress is reported after a checkpoint is saved), and neither job done.
+            await Api.WaitForJobAsync(tenant.Http, statisticsJob, j => j.State == JobState.Running && j.Progress >= 4.0 / (batchesBefore.Count + 1), timeoutSeconds: 120);
+            await Api.WaitForJobAsync(tenant.Http, predictJob, j => j.State == JobState.Running && j.Progress > 0, timeoutSeconds: 120);
+        }
+
+        using var second = new HeComputeFactory(directory.Path, Settings);
+        using var client = second.Client(secret);
+        var statistics = await Api.WaitForJobAsync(client, statisticsJob, j => j.State is JobState.Succeeded or JobState.Failed, timeoutSeconds: 300);
+        var predictions = await Api.WaitForJobAsync(client, predictJob, j => j.State is JobState.Succeeded or JobState.Failed, timeoutSeconds: 300);
+        Assert.True(statistics.State == JobState.Succeeded, statistics.Error);
+        Assert.True(predictions.State == JobState.Succeeded, predictions.Error);
+        Assert.Equal((2, 2), (statistics.Attempts, predictions.Attempts));
+        Assert.Contains(second.Logs.Messages, m => m.Contains($"Statistics job {statisticsJob} resumed from its checkpoint after", StringComparison.Ordinal));
+
+        // The statistics of the resumed job are those of all 569 records.
+        var output = statistics.Output!.Value.Deserialize<StatisticsJobOutput>(HeComputeJson.Options)!;
+        Assert.Equal((rows.Length, batchesBefore.Count), (output.Records, output.Batches));
+        var decrypted = new List<double[]>();
+        foreach (var name in output.Results)
+        {
+            decrypted.Add(statisticsClient.Client.Decrypt(await client.GetByteArrayAsync($"/v1/jobs/{statisticsJob}/results/{name}")));
+        }
+
+        DatasetTests.AssertMoments(statisticsPlan, decrypted, rows);
+
+        // Every prediction output is there and equals sklearn's logits within the plan's bound.
+        Assert.Equal(Enumerable.Range(0, inputs).Select(PredictProtocol.OutputName), predictions.Results.Select(r => r.Name));
+        var compiledAgain = ModelPlanner.Compile(ModelDocument.Parse(oracle.ModelJson), modelPlan.Parameters.PolyModulusDegree / 2);
+        for (var i = 0; i < inputs; i++)
+        {
+            var logits = compiledAgain.Unpack(modelClient.Client.Decrypt(await client.GetByteArrayAsync($"/v1/jobs/{predictJob}/results/{PredictProtocol.OutputName(i)}")), perInput);
+            for (var r = 0; r < perInput; r++)
+            {
+                var expected = oracle.Logits[(i * perInput) + r];
+                Assert.True(Math.Abs(logits[r][0] - expected) <= modelPlan.Precision.ExpectedMaxAbsError, $"input {i} record {r}: {logits[r][0]} vs {expected}");
+            }
+        }
+
+        // Stored records survived: the batches (ids and hashes), the key set, and the audit chains.
+        var batchesAfter = await (await client.GetAsync($"/v1/datasets/{datasetId}/batches")).ReadAsync<IReadOnlyList<DatasetBatchResponse>>();
+        Assert.Equal(batchesBefore.Select(b => (b.Id, b.Sha256, b.Records)), batchesAfter.Select(b => (b.Id, b.Sha256, b.Records)));
+        var keys = await (await client.GetAsync($"/v1/keysets/{datasetKeys.Id}")).ReadAsync<KeySetResponse>();
+        Assert.Equal(datasetKeys.Parts.Select(p => p.Sha256), keys.Parts.Select(p => p.Sha256));
+        foreach (var sha in batchesAfter.Select(b => b.Sha256).Concat(keys.Parts.Select(p => p.Sha256)))
+        {
+            var blob = Path.Combine(directory.Path, "blobs", "sha256", sha[..2], sha);
+            Assert.Equal(sha, Api.Sha256Hex(await File.ReadAllBytesAsync(blob)));
+        }
+
+        using var admin = second.Admin();
+        var audit = await (await admin.GetAsync("/v1/audit/verify")).ReadAsync<AuditVerificationResponse>();
+        Assert.True(audit.Valid, audit.Reason);
+    }
+
+    /// <summary>Disposes a plan client created inside the first host's scope once the test is over.</summary>
+    private sealed class PlanClientHolder : IDisposable
+    {
+        public PlanClient Client { get; set; } = null!;
+
+        public void Dispose() => Client?.Dispose();
+    }
+}
