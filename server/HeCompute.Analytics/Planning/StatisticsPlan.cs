@@ -64,7 +64,10 @@ public sealed class StatisticsPlan
     /// <summary>Bound on the CKKS error of any result divided by the record count, in scaled units, before any flooding.</summary>
     public double NoiseBound { get; }
 
-    /// <summary>σ of the flooding error to add to results (scaled units), or 0 when planned without noise flooding.</summary>
+    /// <summary>
+    /// σ of the flooding error to add to every result (scaled units) — 2^30 × √MaxRecords × <see cref="NoiseBound"/>,
+    /// above the noise of any sum — or 0 when planned without noise flooding.
+    /// </summary>
     public double FloodingStandardDeviation { get; }
 
     /// <summary>

@@ -51,7 +51,7 @@ public static class StatisticsPlanner
                 context => Noise(context, columns.Count, finishing),
                 request.MaxRecords,
                 request.PrecisionBits,
-                request.NoiseFlooding ? NoiseFlooding.ExtraScaleBits : 0);
+                request.NoiseFlooding ? FloodingBits(request.MaxRecords) : 0);
             ParameterChoice? choice;
             try
             {
@@ -70,6 +70,12 @@ public static class StatisticsPlanner
 
         throw new ArgumentException($"These statistics do not fit N = {ModelPlanner.MaxPolyModulusDegree} at 128-bit security with {request.PrecisionBits} bits of precision.", nameof(request));
     }
+
+    /// <summary>
+    /// Scale bits flooding needs: a sum over up to MaxRecords records carries up to √MaxRecords times the per-record
+    /// bound, so σ = 2^30·√MaxRecords·B, and 7σ must stay below the target.
+    /// </summary>
+    private static int FloodingBits(int maxRecords) => NoiseFlooding.ExtraScaleBits + (int)Math.Ceiling(Math.Log2(maxRecords) / 2);
 
     private static void Validate(StatisticsPlanRequest request)
     {
@@ -138,7 +144,7 @@ public static class StatisticsPlanner
             (lower[c], upper[c]) = c < countColumn ? (request.Lower[c], request.Upper[c]) : c == countColumn ? (1.0, 1.0) : (0.0, 1.0);
         }
 
-        var flooding = request.NoiseFlooding ? NoiseFlooding.StandardDeviationFor(choice.NoiseBound) : 0;
+        var flooding = request.NoiseFlooding ? NoiseFlooding.StandardDeviationFor(choice.NoiseBound * Math.Sqrt(request.MaxRecords)) : 0;
         var approximation = finishing?.ApproximationError ?? 0;
         var steps = layout.RequiredSteps;
         var outputLevel = choice.DataLevels - choice.Depth;
