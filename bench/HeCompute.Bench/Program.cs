@@ -4,13 +4,15 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using HeCompute.Bench.Compare;
+using HeCompute.Bench.EndToEnd;
 using Perfolizer.Horology;
 
 namespace HeCompute.Bench;
 
 /// <summary>
 /// BenchmarkDotNet benchmarks of the CKKS engine (any BenchmarkDotNet arguments, e.g. <c>--filter '*'</c>), or the
-/// node-seal comparison with <c>--seal-compare</c>, or the analytics model report with <c>--models</c>.
+/// node-seal comparison with <c>--seal-compare</c>, the analytics model report with <c>--models</c>, or end-to-end
+/// encrypted predictions against the real server with <c>--e2e</c> (<see cref="EndToEndBenchmark.Usage"/>).
 /// </summary>
 public static class Program
 {
@@ -27,6 +29,11 @@ public static class Program
         if (args.Contains("--models"))
         {
             return ModelReport.Run(args);
+        }
+
+        if (args.Contains("--e2e"))
+        {
+            return EndToEndBenchmark.Run(args);
         }
 
         if (args.Contains("--help-compare"))

@@ -61,7 +61,7 @@ internal static class ModelsCommands
         file.AcceptExistingOnly();
         var name = new Option<string?>("--name") { Description = "Display name (default: the file name)" };
         var onnx = new Option<bool>("--onnx") { Description = "The file is an ONNX model" };
-        var options = new Option<string?>("--options") { Description = "ONNX import options as JSON (features, outputs, mean, scale, bounds…)" };
+        var options = new Option<string?>("--options") { Description = "ONNX import options: a JSON file, or inline JSON (features, outputs, mean, scale, bounds…)" };
         var shared = new Option<bool>("--shared") { Description = "Let every tenant use the model" };
         var precision = new Option<int?>("--precision-bits") { Description = "Bits of precision the outputs need" };
         var command = new Command("register", "Register a model (role model-admin)") { file, name, onnx, options, shared, precision };
@@ -73,9 +73,17 @@ internal static class ModelsCommands
             ModelResponse model;
             if (parse.GetValue(onnx))
             {
-                var json = parse.GetValue(options) ?? throw new CliException("--onnx needs --options with at least the feature names, e.g. {\"features\":[\"a\",\"b\"]}.");
-                var request = (JsonSerializer.Deserialize<OnnxImportRequest>(json, HeComputeJson.Options) ?? throw new CliException("--options is empty."))
-                    with { Name = displayName, Shared = parse.GetValue(shared), PrecisionBits = parse.GetValue(precision) };
+                var given = parse.GetValue(options) ?? throw new CliException("--onnx needs --options (a JSON file or inline JSON) with at least the feature names, e.g. {\"features\":[\"a\",\"b\"]}.");
+                var json = given.TrimStart().StartsWith('{') ? given : await File.ReadAllTextAsync(given, cancellationToken);
+                var read = JsonSerializer.Deserialize<OnnxImportRequest>(json, HeComputeJson.Options) ?? throw new CliException("--options is empty.");
+
+                // The command line wins over the options file; the file's own name, sharing and precision stay otherwise.
+                var request = read with
+                {
+                    Name = parse.GetValue(name) ?? (string.IsNullOrWhiteSpace(read.Name) ? displayName : read.Name),
+                    Shared = parse.GetValue(shared) || read.Shared,
+                    PrecisionBits = parse.GetValue(precision) ?? read.PrecisionBits,
+                };
                 var stream = File.OpenRead(path);
                 await using (stream)
                 {
