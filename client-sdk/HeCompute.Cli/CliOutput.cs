@@ -10,7 +10,12 @@ namespace HeCompute.Cli;
 /// </summary>
 internal sealed class CliOutput(bool json)
 {
-    private static readonly JsonSerializerOptions Indented = new(HeComputeJson.Options) { WriteIndented = true };
+    // NaN stands for undefined statistics (an empty group's mean, a constant feature's correlation); Python's json reads it.
+    private static readonly JsonSerializerOptions Indented = new(HeComputeJson.Options)
+    {
+        WriteIndented = true,
+        NumberHandling = HeComputeJson.Options.NumberHandling | System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     /// <summary>The console for progress, prompts and diagnostics: stderr, so stdout stays clean for data.</summary>
     public static IAnsiConsole Error { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });

@@ -127,6 +127,13 @@ public static class StatisticsProtocol
 
     /// <summary>Products at column offset <paramref name="k"/> (slot c: Σ x_c·x_(c+k), scaled).</summary>
     public static string Products(int k) => $"products-{k}";
+
+    /// <summary>
+    /// Group sums of squares of the <paramref name="i"/>-th category (column count + 1 + i): slot c holds Σ I_g·x_c²
+    /// for feature c, in scaled units (s_c²·s_g), as <c>GroupStatistics.Finish</c> gives them. Optional: clients
+    /// compute group variances when a job lists these results.
+    /// </summary>
+    public static string GroupSquares(int i) => $"group-squares-{i}";
 }
 
 /// <summary>Output JSON of a statistics job.</summary>

@@ -3,8 +3,12 @@ using System.Text.Json;
 
 namespace HeCompute.EndToEnd.Tests;
 
-/// <summary>Runs the built <c>hecompute</c> tool as a separate process (<c>dotnet hecompute.dll …</c>).</summary>
-internal sealed class CliProcess(Uri server, string keyStore)
+/// <summary>
+/// Runs the built <c>hecompute</c> tool as a separate process (<c>dotnet hecompute.dll …</c>); without
+/// <paramref name="withPassphrase"/> the key store passphrase is not in the environment, so any command that needs a
+/// secret key fails (stdin is not a terminal to ask on).
+/// </summary>
+internal sealed class CliProcess(Uri server, string keyStore, bool withPassphrase = true)
 {
     public const string Passphrase = "cli e2e passphrase";
 
@@ -51,7 +55,15 @@ internal sealed class CliProcess(Uri server, string keyStore)
         start.ArgumentList.Add("--key-store");
         start.ArgumentList.Add(keyStore);
         start.Environment["HECOMPUTE_API_KEY"] = apiKey;
-        start.Environment["HECOMPUTE_PASSPHRASE"] = Passphrase;
+        if (withPassphrase)
+        {
+            start.Environment["HECOMPUTE_PASSPHRASE"] = Passphrase;
+        }
+        else
+        {
+            start.Environment.Remove("HECOMPUTE_PASSPHRASE");
+        }
+
         start.Environment["HECOMPUTE_DEID_SECRET"] = "e2e de-identification secret";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         process.StandardInput.Close();

@@ -144,6 +144,29 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         Assert.Equal(rows.Average(r => r.Item2), stats.GetProperty("means")[1].GetDouble(), 3);
         Assert.Equal(3, stats.GetProperty("groups")[0].GetProperty("count").GetDouble(), 3);
         Assert.Equal(rows.Where(r => r.Item3 == 1).Average(r => r.Item1), stats.GetProperty("groups")[0].GetProperty("means")[0].GetDouble(), 3);
+
+        // A differentially private release: the exact values marked as not for release, the released ones with their
+        // guarantee; a demo seed reproduces the noise (and the output says it gives no privacy).
+        string[] dp = ["stats", datasetId, "--dp-epsilon", "3", "--dp-seed", "42"];
+        var first = await Cli.JsonAsync(keys[0], dp);
+        var second = await Cli.JsonAsync(keys[0], dp);
+        Assert.Equal(rows.Average(r => r.Item1), first.GetProperty("exact_not_for_release").GetProperty("statistics").GetProperty("means")[0].GetDouble(), 3);
+        var release = first.GetProperty("release");
+        Assert.Equal(("laplace", "replace", 3.0, 5L, true), (
+            release.GetProperty("mechanism").GetString(), release.GetProperty("relation").GetString(), release.GetProperty("total_epsilon").GetDouble(),
+            release.GetProperty("records").GetInt64(), release.GetProperty("seeded").GetBoolean()));
+        var values = release.GetProperty("values").EnumerateArray().ToList();
+        Assert.Equal(6, values.Count);
+        var ageMean = values.Single(v => v.GetProperty("statistic").GetString() == "mean" && v.GetProperty("feature").GetString() == "age").GetProperty("release");
+        Assert.Equal((100.0 / 5, 0.5, 100.0 / 5 / 0.5), (ageMean.GetProperty("sensitivity").GetDouble(), ageMean.GetProperty("epsilon").GetDouble(), ageMean.GetProperty("noise_scale").GetDouble()));
+        Assert.InRange(ageMean.GetProperty("value").GetDouble(), 0, 100);
+        Assert.Equal(
+            values.Select(v => v.GetProperty("release").GetProperty("value").GetDouble()),
+            second.GetProperty("release").GetProperty("values").EnumerateArray().Select(v => v.GetProperty("release").GetProperty("value").GetDouble()));
+
+        var (code, stdout, _) = await Cli.RunAsync(keys[0], "stats", datasetId, "--dp-epsilon", "0.5", "--dp-mechanism", "gaussian", "--json");
+        Assert.Equal(1, code);
+        Assert.Contains("--dp-delta", JsonDocument.Parse(stdout).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     public void Dispose()

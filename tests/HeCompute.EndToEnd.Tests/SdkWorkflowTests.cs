@@ -110,7 +110,10 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
 
         var job = await hospital.RequestStatisticsAsync(dataset.Id, new StatisticsRequest());
         job = await hospital.WaitForJobAsync(job.Id);
-        var result = await StatisticsResults.DecryptAsync(hospital, job, await hospital.GetDatasetAsync(dataset.Id), unlocked);
+        var decrypted = await StatisticsResults.DecryptAsync(hospital, job, await hospital.GetDatasetAsync(dataset.Id), unlocked);
+        Assert.Equal((50L, 4, 0), (decrypted.Records, decrypted.Batches, decrypted.NoiseFloodingBits));
+        Assert.Null(decrypted.EncryptedFinish);
+        var result = decrypted.Statistics;
 
         // Oracle: two-pass double precision on the plaintext rows.
         Assert.Equal(50, result.Count, 3);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HeCompute.Client.Keys;
 using HeCompute.Client.Statistics;
 using HeCompute.Contracts;
 using Spectre.Console;
@@ -14,6 +15,7 @@ internal static class DatasetCommands
         var dataset = new Command("dataset", "Encrypted cohorts: create one, append encrypted rows");
         dataset.Add(CreateCommand());
         dataset.Add(Upload());
+        dataset.Add(Contributors());
         dataset.Add(List());
         return dataset;
     }
@@ -25,7 +27,11 @@ internal static class DatasetCommands
         var lower = new Option<string>("--lower") { Description = "Comma-separated lower bounds, one per feature", Required = true };
         var upper = new Option<string>("--upper") { Description = "Comma-separated upper bounds, one per feature", Required = true };
         var categories = new Option<string?>("--categories") { Description = "Comma-separated 0/1 indicator columns (group-by categories or histogram bins)" };
-        var command = new Command("create", "Create a dataset; the server plans its parameters and keys") { name, features, lower, upper, categories };
+        var finish = new Option<bool>("--encrypted-finish") { Description = "Plan levels for means, variances and standard deviations finished under encryption (stats --encrypted-finish)" };
+        var flooding = new Option<bool>("--noise-flooding") { Description = "Plan scale bits for noise-flooded statistics (stats --noise-flooding)" };
+        var maxRecords = new Option<int?>("--max-records") { Description = "Upper bound on the records the dataset will hold (default 100000)" };
+        var precision = new Option<int?>("--precision-bits") { Description = "Bits of absolute precision of every result divided by the record count (default 20)" };
+        var command = new Command("create", "Create a dataset; the server plans its parameters and keys") { name, features, lower, upper, categories, finish, flooding, maxRecords, precision };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var request = new CreateDatasetRequest(
@@ -33,7 +39,11 @@ internal static class DatasetCommands
                 Names(parse.GetValue(features)!),
                 Numbers(parse.GetValue(lower)!, "--lower"),
                 Numbers(parse.GetValue(upper)!, "--upper"),
-                parse.GetValue(categories) is { } c ? Names(c) : null);
+                parse.GetValue(categories) is { } c ? Names(c) : null,
+                parse.GetValue(finish),
+                parse.GetValue(maxRecords),
+                parse.GetValue(precision),
+                parse.GetValue(flooding));
             var response = await context.Client().CreateDatasetAsync(request, cancellationToken);
             context.Output.Result(response, console => Print(console, [response]));
             return 0;
@@ -43,27 +53,83 @@ internal static class DatasetCommands
 
     private static Command Upload()
     {
-        var dataset = new Argument<string>("dataset") { Description = "Dataset id" };
-        var csv = new Argument<FileInfo>("csv") { Description = "CSV with a header naming the dataset's features and categories" };
-        csv.AcceptExistingOnly();
-        var command = new Command("upload", "Encrypt CSV rows with the dataset's key set and append them in as few batches as the plan allows") { dataset, csv };
+        var datasetOption = new Option<string?>("--dataset") { Description = "Dataset id (or give it as the first argument)" };
+        var contributor = new Option<bool>("--contributor")
+        {
+            Description = "Encrypt under the dataset owner's public key, with no local key set (automatic when this tenant does not own the dataset)",
+        };
+        var pin = new Option<string?>("--public-key-sha256")
+        {
+            Description = "Contributors: the owner's public key fingerprint, obtained from the owner out of band; refuse any other key the server serves",
+        };
+        var files = new Argument<string[]>("dataset-and-csv")
+        {
+            Description = "[DATASET] FILE.csv: a CSV with a header naming the dataset's features and categories",
+            Arity = new ArgumentArity(1, 2),
+        };
+        var command = new Command("upload", "Encrypt CSV rows and append them in as few batches as the plan allows (owner: its key set; contributor: the owner's public key)")
+        {
+            datasetOption, contributor, pin, files,
+        };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
+            var (datasetId, path) = (parse.GetValue(datasetOption), parse.GetValue(files)!) switch
+            {
+                ({ } id, [var file]) => (id, file),
+                (null, [var id, var file]) => (id, file),
+                _ => throw new CliException("Give the dataset once: `dataset upload --dataset ID FILE.csv` or `dataset upload ID FILE.csv`."),
+            };
+            if (!File.Exists(path))
+            {
+                throw new CliException($"File '{path}' does not exist.");
+            }
+
             var client = context.Client();
-            var response = await client.GetDatasetAsync(parse.GetValue(dataset)!, cancellationToken);
-            var stored = (await context.KeyStore.ListAsync(cancellationToken)).FirstOrDefault(k => k.Subject == "dataset" && k.SubjectId == response.Id && k.ServerKeySetId is not null)
-                ?? throw new CliException($"No uploaded key set for dataset {response.Id}: run `hecompute keys init --dataset {response.Id}` first.");
-            using var keys = await context.KeyStore.UnlockAsync(stored, context.Passphrase(), cancellationToken);
-            var path = parse.GetValue(csv)!.FullName;
+            var response = await client.GetDatasetAsync(datasetId, cancellationToken);
+            var asContributor = parse.GetValue(contributor) || !response.Owned;
             var table = await CsvTable.ReadAsync(path, cancellationToken);
             var rows = table.Select(new DatasetRecordPacker(response).InputColumns, path);
+            using ISlotEncryptor encryptor = asContributor
+                ? await DatasetUploader.OpenContributorEncryptorAsync(client, response, parse.GetValue(pin), cancellationToken)
+                : await UnlockOwnerKeysAsync(context, response, cancellationToken);
             var batches = await context.Output.WithProgressAsync("Encrypting and appending", report =>
-                DatasetUploader.UploadAsync(client, response, keys, rows, new Progress<(int Completed, int Total)>(p => report((double)p.Completed / Math.Max(1, p.Total), $"batch {p.Completed}/{p.Total}")), cancellationToken));
-            context.Output.Result(new { DatasetId = response.Id, Records = rows.Count, Batches = batches }, console =>
-                console.MarkupLine($"Appended {rows.Count} records in {batches.Count} encrypted batch(es), {CliOutput.Bytes(batches.Sum(b => b.Bytes))}."));
+                DatasetUploader.UploadAsync(client, response, encryptor, rows, new Progress<(int Completed, int Total)>(p => report((double)p.Completed / Math.Max(1, p.Total), $"batch {p.Completed}/{p.Total}")), cancellationToken));
+            var fingerprint = (encryptor as PublicKeyEncryptor)?.PublicKeySha256;
+            context.Output.Result(new { DatasetId = response.Id, Records = rows.Count, Contributor = asContributor, PublicKeySha256 = fingerprint, Batches = batches }, console =>
+                console.MarkupLine($"Appended {rows.Count} records in {batches.Count} encrypted batch(es), {CliOutput.Bytes(batches.Sum(b => b.Bytes))}"
+                    + (fingerprint is null ? "." : $", encrypted under the owner's public key sha256:{fingerprint}.")));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The owner's side of an upload: its key set for the dataset, unlocked with the passphrase.</summary>
+    private static async Task<ISlotEncryptor> UnlockOwnerKeysAsync(CliContext context, DatasetResponse response, CancellationToken cancellationToken)
+    {
+        var stored = (await context.KeyStore.ListAsync(cancellationToken)).FirstOrDefault(k => k.Subject == "dataset" && k.SubjectId == response.Id && k.ServerKeySetId is not null)
+            ?? throw new CliException($"No uploaded key set for dataset {response.Id} in {context.KeyStore.Directory}: run `hecompute keys init --dataset {response.Id}` first, or upload with --contributor to encrypt under the bound public key.");
+        return await context.KeyStore.UnlockAsync(stored, context.Passphrase(), cancellationToken);
+    }
+
+    private static Command Contributors()
+    {
+        var contributors = new Command("contributors", "Tenants allowed to append records to a dataset (they see its definition and plan, nothing else)");
+        var datasetOption = new Option<string>("--dataset") { Description = "Dataset id", Required = true };
+        var tenant = new Argument<string>("tenant") { Description = "The contributing tenant's id" };
+        var add = new Command("add", "Let another tenant append records encrypted under this dataset's public key (owner)") { datasetOption, tenant };
+        CliRunner.SetAction(add, async (context, parse, cancellationToken) =>
+        {
+            var client = context.Client();
+            var response = await client.AddDatasetContributorAsync(parse.GetValue(datasetOption)!, parse.GetValue(tenant)!, cancellationToken);
+            var stored = (await context.KeyStore.ListAsync(cancellationToken)).FirstOrDefault(k => k.ServerKeySetId is not null && k.ServerKeySetId == response.KeySetId);
+            var fingerprint = stored is null ? null : await context.KeyStore.PublicKeySha256Async(stored, cancellationToken);
+            context.Output.Result(new { DatasetId = response.Id, TenantId = parse.GetValue(tenant), PublicKeySha256 = fingerprint }, console =>
+                console.MarkupLine($"Tenant {Markup.Escape(parse.GetValue(tenant)!)} may now append to dataset {response.Id}."
+                    + (fingerprint is null ? string.Empty : $" Give it the public key fingerprint to pin: {fingerprint}")));
+            return 0;
+        });
+        contributors.Add(add);
+        return contributors;
     }
 
     private static Command List()

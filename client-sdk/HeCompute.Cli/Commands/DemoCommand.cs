@@ -72,7 +72,7 @@ internal static class DemoCommand
             var keyTime = watch.Elapsed;
             using var keys = await context.KeyStore.UnlockAsync(stored, context.Passphrase(), cancellationToken);
             var predictor = new EncryptedPredictor(client, model, keys, uploaded!.Id);
-            var output = await PredictCommand.RunAsync(context, predictor, [.. files.Select(f => f.Path)], cancellationToken);
+            var output = await PredictCommand.RunAsync(context, predictor, [.. files.Select(f => f.Path)], batch: false, cancellationToken);
 
             var rows = new List<DemoRow>();
             for (var i = 0; i < files.Count; i++)

@@ -70,7 +70,14 @@ internal static class KeysCommands
             };
             var client = context.Client();
             var (stored, uploaded) = await InitAsync(context, client, subject, id, !parse.GetValue(noUpload), cancellationToken);
-            context.Output.Result(new { KeySet = Summary(stored), Uploaded = uploaded }, console => console.Write(Table([stored])));
+
+            // Dataset owners hand this fingerprint to contributors, who pin it against a server serving another key.
+            var fingerprint = await context.KeyStore.PublicKeySha256Async(stored, cancellationToken);
+            context.Output.Result(new { KeySet = Summary(stored), Uploaded = uploaded, PublicKeySha256 = fingerprint }, console =>
+            {
+                console.Write(Table([stored]));
+                console.MarkupLine($"Public key fingerprint (for dataset contributors to pin): {fingerprint}");
+            });
             return 0;
         });
         return command;

@@ -18,7 +18,8 @@ internal static class PredictCommand
         var keySet = new Option<string?>("--key-set") { Description = "Local or server key set id (default: the newest uploaded one for the model)" };
         var files = new Argument<FileInfo[]>("files") { Description = "DICOM files, or CSV files with a header naming the model's features", Arity = ArgumentArity.OneOrMore };
         files.AcceptExistingOnly();
-        var command = new Command("predict", "Encrypt features, have the server evaluate the model on ciphertexts, decrypt the results") { model, keySet, files };
+        var batch = new Option<bool>("--batch") { Description = "Send all ciphertexts of a file set as one predict-batch job, follow it, then download and decrypt the outputs" };
+        var command = new Command("predict", "Encrypt features, have the server evaluate the model on ciphertexts, decrypt the results") { model, keySet, batch, files };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var client = context.Client();
@@ -26,7 +27,7 @@ internal static class PredictCommand
             using var keys = await UnlockForModelAsync(context, modelResponse, parse.GetValue(keySet), cancellationToken);
             var predictor = new EncryptedPredictor(client, modelResponse, keys, keys.Stored.ServerKeySetId!);
             var paths = parse.GetValue(files)!.Select(f => f.FullName).ToList();
-            var output = await RunAsync(context, predictor, paths, cancellationToken);
+            var output = await RunAsync(context, predictor, paths, parse.GetValue(batch), cancellationToken);
             context.Output.Result(output, console => Print(console, output));
             return 0;
         });
@@ -56,7 +57,7 @@ internal static class PredictCommand
         return await store.UnlockAsync(stored, context.Passphrase(), cancellationToken);
     }
 
-    public static async Task<PredictOutput> RunAsync(CliContext context, EncryptedPredictor predictor, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    public static async Task<PredictOutput> RunAsync(CliContext context, EncryptedPredictor predictor, IReadOnlyList<string> paths, bool batch, CancellationToken cancellationToken)
     {
         var csv = paths.Where(p => p.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).ToList();
         var dicom = paths.Except(csv).ToList();
@@ -68,7 +69,7 @@ internal static class PredictCommand
             var reader = new DicomFeatureReader(context.Deidentification(), new RadiomicsOptions());
             var pipeline = new DicomPredictionPipeline(reader, predictor);
             var run = await context.Output.WithProgressAsync("Predicting from DICOM", report =>
-                pipeline.RunAsync(dicom, new Progress<PredictionProgress>(p => report(Fraction(p), $"{p.Stage} {p.Item}")), cancellationToken));
+                pipeline.RunAsync(dicom, new Progress<PredictionProgress>(p => report(Fraction(p), $"{p.Stage} {p.Item}")), cancellationToken, batch));
             rows.AddRange(run.Predictions.Select(p => new PredictedRecord(p.Path, p.Features, p.Result)));
             runs.Add(run.Run);
             featureTime = run.FeatureTime;
@@ -79,7 +80,7 @@ internal static class PredictCommand
             var table = await CsvTable.ReadAsync(path, cancellationToken);
             var records = table.Select(predictor.Features, path);
             var run = await context.Output.WithProgressAsync($"Predicting {Path.GetFileName(path)}", report =>
-                predictor.PredictAsync(records, new Progress<PredictionProgress>(p => report(Fraction(p), p.Stage.ToString())), cancellationToken));
+                batch ? predictor.PredictBatchAsync(records, Progress(report), cancellationToken) : predictor.PredictAsync(records, Progress(report), cancellationToken));
             rows.AddRange(run.Results.Select((r, i) => new PredictedRecord($"{path}#{i + 1}", records[i], r)));
             runs.Add(run);
         }
@@ -96,7 +97,8 @@ internal static class PredictCommand
                 runs.Sum(r => r.RoundTrip.TotalMilliseconds),
                 runs.All(r => r.ServerCompute is null) ? null : runs.Sum(r => r.ServerCompute?.TotalMilliseconds ?? 0),
                 runs.Sum(r => r.Decrypt.TotalMilliseconds)),
-            plan.Precision.ExpectedMaxAbsError);
+            plan.Precision.ExpectedMaxAbsError,
+            runs.Any(r => r.JobId is not null) ? [.. runs.Select(r => r.JobId!)] : null);
     }
 
     public static void Print(IAnsiConsole console, PredictOutput output)
@@ -118,6 +120,9 @@ internal static class PredictCommand
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"features {s.Features:F0} ms, encrypt {s.Encrypt:F0} ms, round trip {s.RoundTrip:F0} ms (server {s.ServerCompute?.ToString("F0", CultureInfo.InvariantCulture) ?? "?"} ms), decrypt {s.Decrypt:F0} ms"));
     }
 
+    private static Progress<PredictionProgress> Progress(Action<double, string?> report) =>
+        new(p => report(Fraction(p), p.Item is null ? p.Stage.ToString() : $"{p.Stage} {p.Item}"));
+
     private static double Fraction(PredictionProgress p) => p.Stage switch
     {
         PredictionStage.Deidentifying or PredictionStage.ExtractingFeatures => 0.3 * p.Completed / Math.Max(1, p.Total),
@@ -131,9 +136,20 @@ internal static class PredictCommand
     /// <summary>Sizes sent and received, beside the plan's per-ciphertext figures.</summary>
     internal sealed record TransferSummary(int Ciphertexts, long BytesSent, long BytesReceived, long PlannedInputCiphertextBytes, long PlannedOutputCiphertextBytes);
 
-    /// <summary>Milliseconds per step.</summary>
+    /// <summary>
+    /// Milliseconds per step: features (DICOM reading and extraction), encrypt, round trip (upload, server compute and
+    /// download; for --batch, submit to last output downloaded), the server's compute (announced per request, or the
+    /// batch job's running time), decrypt.
+    /// </summary>
     internal sealed record TimingSummary(double Features, double Encrypt, double RoundTrip, double? ServerCompute, double Decrypt);
 
-    /// <summary>What <c>predict --json</c> prints.</summary>
-    internal sealed record PredictOutput(string ModelId, IReadOnlyList<string> Features, IReadOnlyList<PredictedRecord> Predictions, TransferSummary Transfer, TimingSummary TimingsMs, double ExpectedMaxAbsError);
+    /// <summary>What <c>predict --json</c> prints (the notebooks read it): per record the input, features and result; per run the transfer and timings.</summary>
+    internal sealed record PredictOutput(
+        string ModelId,
+        IReadOnlyList<string> Features,
+        IReadOnlyList<PredictedRecord> Predictions,
+        TransferSummary Transfer,
+        TimingSummary TimingsMs,
+        double ExpectedMaxAbsError,
+        IReadOnlyList<string>? JobIds = null);
 }

@@ -8,7 +8,7 @@ namespace HeCompute.Client.Keys;
 /// with them — encrypt slot values (symmetric, seeded: half the size of a public-key encryption) and decrypt results.
 /// Dispose it as soon as the work is done; the secret key is cleared on dispose.
 /// </summary>
-public sealed class ClientKeySet : IDisposable
+public sealed class ClientKeySet : ISlotEncryptor
 {
     private readonly EncryptionParameters _parms;
     private readonly SecretKey _secretKey;
@@ -35,6 +35,9 @@ public sealed class ClientKeySet : IDisposable
 
     /// <summary>The context of the plan's parameters.</summary>
     public SEALContext Context { get; }
+
+    /// <inheritdoc/>
+    public string Description => $"key set {Stored.Id}";
 
     /// <summary>Slots per ciphertext (N/2).</summary>
     public int SlotCount => (int)_encoder.SlotCount;

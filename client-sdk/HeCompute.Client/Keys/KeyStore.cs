@@ -180,6 +180,18 @@ public sealed class KeyStore
             $"{stored.Subject} {stored.SubjectId} ({stored.Id})");
     }
 
+    /// <summary>
+    /// Hex SHA-256 of the stored public key, byte for byte what the server serves contributors: the fingerprint an
+    /// owner hands them out of band so they can pin it (<see cref="PublicKeyEncryptor.Create"/>).
+    /// </summary>
+    /// <exception cref="KeyStoreException">The key set has no public key file.</exception>
+    public async Task<string> PublicKeySha256Async(StoredKeySet stored, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var bytes = await ReadBoundedAsync(Path.Combine(Directory, stored.Id, PartFile(KeySetParts.PublicKey)), cancellationToken).ConfigureAwait(false);
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
     /// <summary>Decrypts the secret key with <paramref name="passphrase"/> and loads the key set for use.</summary>
     /// <exception cref="KeyStoreException">Wrong passphrase, altered or unreadable files.</exception>
     public async Task<ClientKeySet> UnlockAsync(StoredKeySet stored, string passphrase, CancellationToken cancellationToken = default)

@@ -24,8 +24,12 @@ public sealed class DicomPredictionPipeline
         _selection = reader.SelectFeatures(input.Features, input.SchemaFingerprint);
     }
 
-    /// <summary>Runs the pipeline on <paramref name="paths"/>.</summary>
-    public async Task<DicomPredictionRun> RunAsync(IReadOnlyList<string> paths, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs the pipeline on <paramref name="paths"/>: synchronous predictions, or one <c>predict-batch</c> job when
+    /// <paramref name="asBatchJob"/> (<see cref="EncryptedPredictor.PredictBatchAsync"/>).
+    /// </summary>
+    public async Task<DicomPredictionRun> RunAsync(
+        IReadOnlyList<string> paths, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default, bool asBatchJob = false)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var watch = Stopwatch.StartNew();
@@ -45,7 +49,9 @@ public sealed class DicomPredictionPipeline
         }
 
         var featureTime = watch.Elapsed;
-        var run = await _predictor.PredictAsync(records, progress, cancellationToken).ConfigureAwait(false);
+        var run = asBatchJob
+            ? await _predictor.PredictBatchAsync(records, progress, cancellationToken).ConfigureAwait(false)
+            : await _predictor.PredictAsync(records, progress, cancellationToken).ConfigureAwait(false);
         var predictions = new DicomPrediction[paths.Count];
         for (var i = 0; i < predictions.Length; i++)
         {

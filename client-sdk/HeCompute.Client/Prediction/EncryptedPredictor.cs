@@ -98,6 +98,101 @@ public sealed class EncryptedPredictor
         return new PredictionRun(results, ciphertexts, sent, received, encrypt, roundTrip, serverMs is { } total ? TimeSpan.FromMilliseconds(total) : null, decrypt);
     }
 
+    /// <summary>
+    /// Packs and encrypts every record and queues them as one <c>predict-batch</c> job (one input ciphertext per
+    /// ciphertext of records) without waiting; <see cref="PredictBatchAsync"/> also waits and decrypts.
+    /// </summary>
+    public async Task<JobResponse> SubmitBatchAsync(IReadOnlyList<IReadOnlyList<double>> records, CancellationToken cancellationToken = default)
+    {
+        var (inputs, _) = EncryptAll(records, null, cancellationToken);
+        return await SubmitAsync(inputs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Predicts every record with one <c>predict-batch</c> job: packs and encrypts all ciphertexts, submits them, waits
+    /// for the job (its progress reported as <see cref="PredictionStage.Computing"/>), downloads each
+    /// <c>output-NNNN</c> and decrypts it. Cancelling the token stops waiting, not the job (cancel it with
+    /// <see cref="HeComputeClient.CancelJobAsync"/>).
+    /// </summary>
+    /// <exception cref="HeComputeApiException">The server refused the job, or it failed or was cancelled.</exception>
+    public async Task<PredictionRun> PredictBatchAsync(IReadOnlyList<IReadOnlyList<double>> records, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var (inputs, encrypt) = EncryptAll(records, progress, cancellationToken);
+        var total = inputs.Count;
+        var watch = Stopwatch.StartNew();
+        progress?.Report(new PredictionProgress(PredictionStage.Computing, 0, total, "uploading"));
+        var job = await SubmitAsync(inputs, cancellationToken).ConfigureAwait(false);
+        var jobProgress = progress is null
+            ? null
+            : new SynchronousProgress<JobResponse>(j => progress.Report(new PredictionProgress(PredictionStage.Computing, (int)Math.Round(j.Progress * total), total, $"job {j.Id} {j.State}")));
+        job = await _client.WaitForJobAsync(job.Id, jobProgress, cancellationToken).ConfigureAwait(false);
+        var outputs = new byte[total][];
+        long received = 0;
+        for (var i = 0; i < total; i++)
+        {
+            outputs[i] = await _client.DownloadJobResultAsync(job, PredictProtocol.OutputName(i), cancellationToken).ConfigureAwait(false);
+            received += outputs[i].Length;
+        }
+
+        var roundTrip = watch.Elapsed;
+        watch.Restart();
+        var results = new List<PredictionResult>(records.Count);
+        for (var i = 0; i < total; i++)
+        {
+            progress?.Report(new PredictionProgress(PredictionStage.Decrypting, i, total, PredictProtocol.OutputName(i)));
+            foreach (var output in _packer.Unpack(_keys.Decrypt(outputs[i]), inputs[i].Records))
+            {
+                results.Add(PredictionResult.Interpret(_model.Plan.Output, output));
+            }
+        }
+
+        var decrypt = watch.Elapsed;
+        progress?.Report(new PredictionProgress(PredictionStage.Done, total, total));
+        var sent = inputs.Sum(i => (long)i.Ciphertext.Length);
+        TimeSpan? server = job is { StartedAt: { } started, FinishedAt: { } finished } ? finished - started : null;
+        return new PredictionRun(results, total, sent, received, encrypt, roundTrip, server, decrypt, job.Id);
+    }
+
+    private (List<(byte[] Ciphertext, int Records)> Inputs, TimeSpan Encrypt) EncryptAll(
+        IReadOnlyList<IReadOnlyList<double>> records, IProgress<PredictionProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one record.", nameof(records));
+        }
+
+        var perCiphertext = _packer.RecordsPerCiphertext;
+        var total = (records.Count + perCiphertext - 1) / perCiphertext;
+        var inputs = new List<(byte[] Ciphertext, int Records)>(total);
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < total; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            progress?.Report(new PredictionProgress(PredictionStage.Encrypting, i, total, $"ciphertext {i + 1}/{total}"));
+            var chunk = Slice(records, i * perCiphertext, Math.Min(perCiphertext, records.Count - (i * perCiphertext)));
+            inputs.Add((_keys.Encrypt(_packer.Pack(chunk)), chunk.Count));
+        }
+
+        return (inputs, watch.Elapsed);
+    }
+
+    private async Task<JobResponse> SubmitAsync(List<(byte[] Ciphertext, int Records)> inputs, CancellationToken cancellationToken)
+    {
+        var streams = inputs.Select(i => ((Stream)new MemoryStream(i.Ciphertext, writable: false), i.Records)).ToList();
+        try
+        {
+            return await _client.SubmitPredictJobAsync(_model.Id, _serverKeySetId, streams, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var (stream, _) in streams)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     private static IReadOnlyList<IReadOnlyList<double>> Slice(IReadOnlyList<IReadOnlyList<double>> records, int start, int count)
     {
         var slice = new IReadOnlyList<double>[count];
@@ -107,5 +202,11 @@ public sealed class EncryptedPredictor
         }
 
         return slice;
+    }
+
+    /// <summary>Reports on the caller's thread, so job states are forwarded in order while the caller awaits.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

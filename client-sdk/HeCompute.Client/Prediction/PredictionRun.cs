@@ -9,6 +9,7 @@ namespace HeCompute.Client.Prediction;
 /// <param name="RoundTrip">Time from sending to having the result bytes, server compute included.</param>
 /// <param name="ServerCompute">Compute time the server reported (sum over ciphertexts), if it did.</param>
 /// <param name="Decrypt">Time spent decrypting and decoding.</param>
+/// <param name="JobId">The <c>predict-batch</c> job, for a batch run (its server compute is the job's running time).</param>
 public sealed record PredictionRun(
     IReadOnlyList<PredictionResult> Results,
     int Ciphertexts,
@@ -17,4 +18,5 @@ public sealed record PredictionRun(
     TimeSpan Encrypt,
     TimeSpan RoundTrip,
     TimeSpan? ServerCompute,
-    TimeSpan Decrypt);
+    TimeSpan Decrypt,
+    string? JobId = null);

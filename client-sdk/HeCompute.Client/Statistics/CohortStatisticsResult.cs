@@ -29,14 +29,16 @@ public sealed record CohortStatisticsResult(
     /// Computes the statistics from decrypted moments. <paramref name="sums"/>[c] is the scaled Σx_c and
     /// <paramref name="products"/>[k][c] the scaled Σx_c·x_(c+k) (at least m − k slots each); columns are
     /// <paramref name="columns"/> with the count column at <paramref name="countColumn"/>: features before it,
-    /// indicators after it.
+    /// indicators after it. <paramref name="groupSquares"/>, when given, has one entry per indicator whose slot c is the
+    /// scaled Σ I_g·x_c² (<c>group-squares-i</c>), for the group variances.
     /// </summary>
     public static CohortStatisticsResult FromMoments(
         IReadOnlyList<string> columns,
         IReadOnlyList<double> scales,
         int countColumn,
         IReadOnlyList<double> sums,
-        IReadOnlyList<IReadOnlyList<double>> products)
+        IReadOnlyList<IReadOnlyList<double>> products,
+        IReadOnlyList<IReadOnlyList<double>>? groupSquares = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(scales);
@@ -50,6 +52,11 @@ public sealed record CohortStatisticsResult(
 
         ArgumentOutOfRangeException.ThrowIfNegative(countColumn);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(countColumn, m);
+        if (groupSquares is not null && (groupSquares.Count != m - countColumn - 1 || groupSquares.Any(g => g.Count < countColumn)))
+        {
+            throw new ArgumentException($"Group sums of squares need one result per indicator ({m - countColumn - 1}), each with a slot per feature ({countColumn}).", nameof(groupSquares));
+        }
+
         var sum = new double[m];
         var cross = new double[m, m];
         for (var c = 0; c < m; c++)
@@ -113,7 +120,19 @@ public sealed record CohortStatisticsResult(
                 groupMeans[a] = sum[g] == 0 ? double.NaN : cross[a, g] / sum[g];
             }
 
-            groups.Add(new GroupStatistics(columns[g], sum[g], groupMeans));
+            double[]? groupVariances = null;
+            if (groupSquares is not null)
+            {
+                var squares = groupSquares[g - countColumn - 1];
+                groupVariances = new double[f];
+                for (var a = 0; a < f; a++)
+                {
+                    var squareSum = squares[a] * scales[a] * scales[a] * scales[g];
+                    groupVariances[a] = sum[g] < 2 ? double.NaN : (squareSum - (cross[a, g] * cross[a, g] / sum[g])) / (sum[g] - 1);
+                }
+            }
+
+            groups.Add(new GroupStatistics(columns[g], sum[g], sum[g] / n, groupMeans, groupVariances));
         }
 
         var features = new string[f];

@@ -4,18 +4,40 @@ using HeCompute.Contracts;
 
 namespace HeCompute.Client.Statistics;
 
-/// <summary>Encrypts a dataset's rows ciphertext by ciphertext and appends them as batches.</summary>
+/// <summary>
+/// Encrypts a dataset's rows ciphertext by ciphertext and appends them as batches: as the owner with its unlocked key
+/// set, or as a contributor under the owner's public key (<see cref="OpenContributorEncryptorAsync"/>).
+/// </summary>
 public static class DatasetUploader
 {
     /// <summary>
-    /// Packs <paramref name="rows"/> (values of <see cref="DatasetRecordPacker.InputColumns"/>) into as few ciphertexts
-    /// as the plan allows, encrypts each with <paramref name="keys"/> and appends it; reports batches done.
+    /// Fetches the dataset's public key (<c>GET /v1/datasets/{id}/public-key</c>) and loads it for the dataset's plan,
+    /// so a contributor tenant encrypts records only the owner can decrypt, holding no key of its own.
     /// </summary>
-    /// <exception cref="PlanMismatchException">The keys were generated for another plan than the dataset's.</exception>
+    /// <param name="client">The contributor's client.</param>
+    /// <param name="dataset">The dataset (as the contributor reads it).</param>
+    /// <param name="expectedSha256">The owner's public key fingerprint to pin (hex), or null to trust the server.</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <exception cref="PlanMismatchException">The key is not one for the plan, or not the pinned one.</exception>
+    public static async Task<PublicKeyEncryptor> OpenContributorEncryptorAsync(
+        HeComputeClient client, DatasetResponse dataset, string? expectedSha256 = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(dataset);
+        var publicKey = await client.GetDatasetPublicKeyAsync(dataset.Id, cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => PublicKeyEncryptor.Create(dataset.Plan, publicKey, expectedSha256), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Packs <paramref name="rows"/> (values of <see cref="DatasetRecordPacker.InputColumns"/>) into as few ciphertexts
+    /// as the plan allows, encrypts each with <paramref name="keys"/> (the owner's <see cref="ClientKeySet"/> or a
+    /// contributor's <see cref="PublicKeyEncryptor"/>) and appends it; reports batches done.
+    /// </summary>
+    /// <exception cref="PlanMismatchException">The keys are for another plan than the dataset's.</exception>
     public static async Task<IReadOnlyList<DatasetBatchResponse>> UploadAsync(
         HeComputeClient client,
         DatasetResponse dataset,
-        ClientKeySet keys,
+        ISlotEncryptor keys,
         IReadOnlyList<IReadOnlyList<double>> rows,
         IProgress<(int Completed, int Total)>? progress = null,
         CancellationToken cancellationToken = default)
@@ -26,7 +48,7 @@ public static class DatasetUploader
         ArgumentNullException.ThrowIfNull(rows);
         if (!string.Equals(keys.Plan.Parameters.ParmsId, dataset.Plan.Parameters.ParmsId, StringComparison.OrdinalIgnoreCase))
         {
-            throw new PlanMismatchException($"Key set {keys.Stored.Id} has parms_id {keys.Plan.Parameters.ParmsId}; dataset {dataset.Id} plans {dataset.Plan.Parameters.ParmsId}.");
+            throw new PlanMismatchException($"The {keys.Description} has parms_id {keys.Plan.Parameters.ParmsId}; dataset {dataset.Id} plans {dataset.Plan.Parameters.ParmsId}.");
         }
 
         var packer = new DatasetRecordPacker(dataset);
