@@ -12,6 +12,7 @@ Environment:
   HECOMPUTE_CONFIGURATION  Release (default) or Debug: which build the defaults point at
 """
 
+import atexit
 import json
 import os
 import secrets
@@ -91,6 +92,7 @@ class Server:
         self._log = open(os.path.join(self._data, "server.log"), "w")
         self._process = subprocess.Popen(["dotnet", str(dll)], cwd=str(dll.parent), env=env,
                                          stdout=self._log, stderr=subprocess.STDOUT)
+        atexit.register(self.stop)  # a notebook that fails half-way must not leave a server behind
         deadline = time.time() + 120
         while True:
             try:
