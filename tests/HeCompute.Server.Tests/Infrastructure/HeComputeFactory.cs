@@ -15,7 +15,8 @@ namespace HeCompute.Server.Tests.Infrastructure;
 /// statistics plan's Galois keys weigh 10 MB at N = 8192, 22 MB at 16384) and 64 MiB per upload, a fast job poll and the test job kinds
 /// registered.
 /// </summary>
-public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef-0123456789abcdef";
     public const long PartLimit = 32L << 20;
@@ -45,12 +46,16 @@ public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<s
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(values));
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
-        builder.ConfigureServices(services =>
+        builder.ConfigureServices(registered =>
         {
-            services.AddSingleton<TimeProvider>(Time);
-            services.AddJobHandler<ResumableStepsHandler>();
-            services.AddJobHandler<OneShotStepsHandler>();
+            registered.AddSingleton<TimeProvider>(Time);
+            registered.AddJobHandler<ResumableStepsHandler>();
+            registered.AddJobHandler<OneShotStepsHandler>();
         });
+        if (services is { } configure)
+        {
+            builder.ConfigureServices(configure);
+        }
     }
 
     /// <summary>A client authenticated with <paramref name="key"/> (or none).</summary>
