@@ -83,16 +83,16 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
     {
         using var owner = await Factory.NewTenantAsync(Roles.Hospital);
         // 10 bits and 100 records keep the group circuit (4 levels) at N = 8192.
-        var dataset = await BreastCancerCohort.CreateAsync(owner.Http, BreastCancerCohort.Request("groups", maxRecords: 100, precisionBits: 10, categories: ["malignant", "benign"]));
+        var dataset = await BreastCancerCohort.CreateAsync(owner.Http, BreastCancerCohort.Request("groups", maxRecords: 100, precisionBits: 10, categories: BreastCancerCohort.Diagnoses));
         var plan = dataset.Plan;
-        Assert.Equal([.. BreastCancerCohort.Features, "count", "malignant", "benign"], dataset.Columns);
+        Assert.Equal([.. BreastCancerCohort.Features, "count", .. BreastCancerCohort.Diagnoses], dataset.Columns);
         Assert.Equal(8192, plan.Parameters.PolyModulusDegree);
         using var client = new PlanClient(plan);
         await BindAsync(owner.Http, dataset.Id, client);
 
         // Two batches, so the group squares of a batch are also added to a running total.
         const int n = 100;
-        var rows = Cohort.Rows[..n].Select((r, i) => (double[])[.. r, 1, Cohort.Malignant[i] ? 1 : 0, Cohort.Malignant[i] ? 0 : 1]).ToArray();
+        var rows = Cohort.WithDiagnosis(n);
         foreach (var (from, to) in new[] { (0, 60), (60, n) })
         {
             using var appended = await BreastCancerCohort.AppendAsync(owner.Http, dataset.Id, client.Encrypt(BreastCancerCohort.Pack(plan, rows[from..to])), to - from);
@@ -119,34 +119,8 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
             decrypted[name] = client.Decrypt(bytes);
         }
 
-        // Decrypted as the SDK does (CohortStatisticsResult.FromMoments): Σ I_g·x_c² = group-squares-i[c]·s_c²·s_g,
-        // Σ I_g·x_c = products-(g − c)[c]·s_c·s_g, n_g = sums[g]·s_g; variance = (Σ I_g·x_c² − (Σ I_g·x_c)²/n_g)/(n_g − 1).
-        // Every sum is within √n·B in scaled units (the planner's noise model: independent per-record errors), and the
-        // variance's bound propagates those through the formula to first order.
-        var s = plan.Input.ScaleBy!;
-        var features = BreastCancerCohort.Features.Length;
-        var e = Math.Sqrt(n) * plan.Precision.ExpectedMaxAbsError;
-        double worst = 0;
-        for (var i = 0; i < 2; i++)
-        {
-            var g = features + 1 + i;
-            var squares = decrypted[StatisticsProtocol.GroupSquares(i)];
-            Assert.True(squares.Skip(features).Max(Math.Abs) <= e, $"group-squares-{i}: unused slots hold {squares.Skip(features).Max(Math.Abs)}");
-            var members = rows.Where(r => r[g] == 1).ToArray();
-            var count = decrypted[StatisticsProtocol.Sums][g] * s[g];
-            Assert.True(Math.Abs(count - members.Length) <= e, $"group {g}: count {count} vs {members.Length}");
-            for (var c = 0; c < features; c++)
-            {
-                var sum = decrypted[StatisticsProtocol.Products(g - c)][c] * s[c] * s[g];
-                var variance = ((squares[c] * s[c] * s[c] * s[g]) - (sum * sum / count)) / (count - 1);
-                var mean = members.Average(r => r[c]);
-                var exact = members.Sum(r => (r[c] - mean) * (r[c] - mean)) / (members.Length - 1);
-                var bound = e * ((s[c] * s[c]) + (2 * Math.Abs(mean) * s[c]) + (mean * mean) + exact) / (members.Length - 1);
-                worst = Math.Max(worst, Math.Abs(variance - exact) / bound);
-                Assert.True(Math.Abs(variance - exact) <= bound, $"group {g}, feature {c}: variance {variance} vs {exact}, bound {bound}");
-            }
-        }
-
+        AssertMoments(plan, [.. result.Results.Select(name => decrypted[name])], rows);
+        var worst = AssertGroupVariances(plan, decrypted, rows);
         output.WriteLine($"N = {plan.Parameters.PolyModulusDegree}, primes [{string.Join(", ", plan.Parameters.CoeffModulusBits)}]; worst group variance error / propagated bound {worst:F4}");
     }
 
@@ -346,6 +320,43 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         var done = await Api.WaitForJobAsync(http, job.Id, j => j.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled, timeoutSeconds: 300);
         Assert.True(done.State == JobState.Succeeded, done.Error);
         return done;
+    }
+
+    /// <summary>
+    /// Group counts and sample variances from the decrypted <c>sums</c>, <c>products-k</c> and <c>group-squares-i</c>,
+    /// computed as the SDK does (CohortStatisticsResult.FromMoments), against two-pass double precision on
+    /// <paramref name="rows"/> (features, count, then the indicators). Every sum is within √n·B in scaled units (the
+    /// planner's noise model: independent per-record errors); the variance's bound propagates those through
+    /// (Σ I_g·x_c² − (Σ I_g·x_c)²/n_g)/(n_g − 1) to first order. Returns the worst error over its bound.
+    /// </summary>
+    internal static double AssertGroupVariances(PlanDocument plan, IReadOnlyDictionary<string, double[]> decrypted, IReadOnlyList<double[]> rows)
+    {
+        var s = plan.Input.ScaleBy!;
+        var features = BreastCancerCohort.Features.Length;
+        var indicators = s.Count - features - 1;
+        var e = Math.Sqrt(rows.Count) * plan.Precision.ExpectedMaxAbsError;
+        double worst = 0;
+        for (var i = 0; i < indicators; i++)
+        {
+            var g = features + 1 + i;
+            var squares = decrypted[StatisticsProtocol.GroupSquares(i)];
+            Assert.True(squares.Skip(features).Max(Math.Abs) <= e, $"group-squares-{i}: unused slots hold {squares.Skip(features).Max(Math.Abs)}");
+            var members = rows.Where(r => r[g] == 1).ToArray();
+            var count = decrypted[StatisticsProtocol.Sums][g] * s[g];
+            Assert.True(Math.Abs(count - members.Length) <= e, $"group {g}: count {count} vs {members.Length}");
+            for (var c = 0; c < features; c++)
+            {
+                var sum = decrypted[StatisticsProtocol.Products(g - c)][c] * s[c] * s[g];
+                var variance = ((squares[c] * s[c] * s[c] * s[g]) - (sum * sum / count)) / (count - 1);
+                var mean = members.Average(r => r[c]);
+                var exact = members.Sum(r => (r[c] - mean) * (r[c] - mean)) / (members.Length - 1);
+                var bound = e * ((s[c] * s[c]) + (2 * Math.Abs(mean) * s[c]) + (mean * mean) + exact) / (members.Length - 1);
+                worst = Math.Max(worst, Math.Abs(variance - exact) / bound);
+                Assert.True(Math.Abs(variance - exact) <= bound, $"group {g}, feature {c}: variance {variance} vs {exact}, bound {bound}");
+            }
+        }
+
+        return worst;
     }
 
     /// <summary>

@@ -67,6 +67,16 @@ public sealed class BreastCancerCohort
         return slots;
     }
 
+    /// <summary>The categories of <see cref="WithDiagnosis"/>'s indicator columns.</summary>
+    public static readonly string[] Diagnoses = ["malignant", "benign"];
+
+    /// <summary>
+    /// The first <paramref name="count"/> records as a dataset with <see cref="Diagnoses"/> packs them: the features,
+    /// the count column's 1, then the malignant and benign indicators.
+    /// </summary>
+    public double[][] WithDiagnosis(int count) =>
+        [.. Rows[..count].Select((r, i) => (double[])[.. r, 1, Malignant[i] ? 1 : 0, Malignant[i] ? 0 : 1])];
+
     /// <summary>Mean of feature c over <paramref name="rows"/> (double precision).</summary>
     public static double Mean(IReadOnlyList<double[]> rows, int c) => rows.Average(r => r[c]);
 
