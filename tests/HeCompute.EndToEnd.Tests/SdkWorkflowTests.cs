@@ -133,6 +133,9 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
         var males = rows.Where(r => r[2] == 1).ToList();
         Assert.Equal(males.Count, result.Groups[0].Count, 3);
         Assert.Equal(males.Average(r => r[1]), result.Groups[0].Means[1], 3);
+        var maleSize = males.Average(r => r[1]);
+        var maleVariance = males.Sum(r => (r[1] - maleSize) * (r[1] - maleSize)) / (males.Count - 1);
+        Assert.True(Math.Abs(maleVariance - result.Groups[0].Variances![1]) <= 1e-3 * Math.Max(1, maleVariance), $"male size variance {result.Groups[0].Variances?[1]} vs {maleVariance}");
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using HeCompute.Ckks;
 using HeCompute.Contracts;
 using HeCompute.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -75,6 +76,52 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         }
 
         AssertMoments(plan, decrypted, rows);
+    }
+
+    [Fact]
+    public async Task A_dataset_with_categories_returns_group_sums_of_squares_that_give_exact_group_variances()
+    {
+        using var owner = await Factory.NewTenantAsync(Roles.Hospital);
+        // 10 bits and 100 records keep the group circuit (4 levels) at N = 8192.
+        var dataset = await BreastCancerCohort.CreateAsync(owner.Http, BreastCancerCohort.Request("groups", maxRecords: 100, precisionBits: 10, categories: BreastCancerCohort.Diagnoses));
+        var plan = dataset.Plan;
+        Assert.Equal([.. BreastCancerCohort.Features, "count", .. BreastCancerCohort.Diagnoses], dataset.Columns);
+        Assert.Equal(8192, plan.Parameters.PolyModulusDegree);
+        using var client = new PlanClient(plan);
+        await BindAsync(owner.Http, dataset.Id, client);
+
+        // Two batches, so the group squares of a batch are also added to a running total.
+        const int n = 100;
+        var rows = Cohort.WithDiagnosis(n);
+        foreach (var (from, to) in new[] { (0, 60), (60, n) })
+        {
+            using var appended = await BreastCancerCohort.AppendAsync(owner.Http, dataset.Id, client.Encrypt(BreastCancerCohort.Pack(plan, rows[from..to])), to - from);
+            Assert.Equal(HttpStatusCode.Created, appended.StatusCode);
+        }
+
+        var job = await RunStatisticsAsync(owner.Http, dataset.Id, new StatisticsRequest());
+        var result = job.Output!.Value.Deserialize<StatisticsJobOutput>(HeComputeJson.Options)!;
+        var m = dataset.Columns.Count;
+        string[] names = [StatisticsProtocol.Sums, .. Enumerable.Range(0, m).Select(StatisticsProtocol.Products), StatisticsProtocol.GroupSquares(0), StatisticsProtocol.GroupSquares(1)];
+        Assert.Equal(names, result.Results);
+        Assert.Equal(result.Results, job.Results.Select(r => r.Name));
+        var decrypted = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var name in result.Results)
+        {
+            var bytes = await owner.Http.GetByteArrayAsync($"/v1/jobs/{job.Id}/results/{name}");
+            using (var ciphertext = new Ciphertext())
+            {
+                using var stream = new MemoryStream(bytes);
+                ciphertext.Load(client.Context, stream);
+                Assert.Equal((ulong)plan.Output.Level, client.Context.GetContextData(ciphertext.ParmsId)!.ChainIndex);
+            }
+
+            decrypted[name] = client.Decrypt(bytes);
+        }
+
+        AssertMoments(plan, [.. result.Results.Select(name => decrypted[name])], rows);
+        var worst = AssertGroupVariances(plan, decrypted, rows);
+        output.WriteLine($"N = {plan.Parameters.PolyModulusDegree}, primes [{string.Join(", ", plan.Parameters.CoeffModulusBits)}]; worst group variance error / propagated bound {worst:F4}");
     }
 
     [Fact]
@@ -273,6 +320,43 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         var done = await Api.WaitForJobAsync(http, job.Id, j => j.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled, timeoutSeconds: 300);
         Assert.True(done.State == JobState.Succeeded, done.Error);
         return done;
+    }
+
+    /// <summary>
+    /// Group counts and sample variances from the decrypted <c>sums</c>, <c>products-k</c> and <c>group-squares-i</c>,
+    /// computed as the SDK does (CohortStatisticsResult.FromMoments), against two-pass double precision on
+    /// <paramref name="rows"/> (features, count, then the indicators). Every sum is within √n·B in scaled units (the
+    /// planner's noise model: independent per-record errors); the variance's bound propagates those through
+    /// (Σ I_g·x_c² − (Σ I_g·x_c)²/n_g)/(n_g − 1) to first order. Returns the worst error over its bound.
+    /// </summary>
+    internal static double AssertGroupVariances(PlanDocument plan, IReadOnlyDictionary<string, double[]> decrypted, IReadOnlyList<double[]> rows)
+    {
+        var s = plan.Input.ScaleBy!;
+        var features = BreastCancerCohort.Features.Length;
+        var indicators = s.Count - features - 1;
+        var e = Math.Sqrt(rows.Count) * plan.Precision.ExpectedMaxAbsError;
+        double worst = 0;
+        for (var i = 0; i < indicators; i++)
+        {
+            var g = features + 1 + i;
+            var squares = decrypted[StatisticsProtocol.GroupSquares(i)];
+            Assert.True(squares.Skip(features).Max(Math.Abs) <= e, $"group-squares-{i}: unused slots hold {squares.Skip(features).Max(Math.Abs)}");
+            var members = rows.Where(r => r[g] == 1).ToArray();
+            var count = decrypted[StatisticsProtocol.Sums][g] * s[g];
+            Assert.True(Math.Abs(count - members.Length) <= e, $"group {g}: count {count} vs {members.Length}");
+            for (var c = 0; c < features; c++)
+            {
+                var sum = decrypted[StatisticsProtocol.Products(g - c)][c] * s[c] * s[g];
+                var variance = ((squares[c] * s[c] * s[c] * s[g]) - (sum * sum / count)) / (count - 1);
+                var mean = members.Average(r => r[c]);
+                var exact = members.Sum(r => (r[c] - mean) * (r[c] - mean)) / (members.Length - 1);
+                var bound = e * ((s[c] * s[c]) + (2 * Math.Abs(mean) * s[c]) + (mean * mean) + exact) / (members.Length - 1);
+                worst = Math.Max(worst, Math.Abs(variance - exact) / bound);
+                Assert.True(Math.Abs(variance - exact) <= bound, $"group {g}, feature {c}: variance {variance} vs {exact}, bound {bound}");
+            }
+        }
+
+        return worst;
     }
 
     /// <summary>

@@ -10,8 +10,8 @@ namespace HeCompute.Server.Tests;
 
 /// <summary>
 /// A host stopped while a predict-batch job and a statistics job run: a new host on the same data directory resumes
-/// both (the statistics job from its checkpointed partial aggregate), the results are right, and no stored record is
-/// lost or corrupted.
+/// both (the statistics job from its checkpointed partial aggregate, group sums of squares included), the results are
+/// right, and no stored record is lost or corrupted.
 /// </summary>
 public sealed class RestartTests
 {
@@ -25,7 +25,7 @@ public sealed class RestartTests
     public async Task Jobs_interrupted_by_a_restart_resume_from_their_checkpoints_and_the_results_are_right()
     {
         using var directory = new TempDirectory();
-        var rows = BreastCancerCohort.Shared.Rows;
+        var rows = BreastCancerCohort.Shared.WithDiagnosis(BreastCancerCohort.Shared.Rows.Length);
         var oracle = BreastCancerModel.Shared;
         string secret, statisticsJob, predictJob;
         PlanDocument statisticsPlan, modelPlan;
@@ -49,7 +49,9 @@ public sealed class RestartTests
         {
             using var tenant = await first.NewTenantAsync(Roles.Hospital, Roles.ModelAdmin);
             secret = tenant.Secret;
-            var dataset = await BreastCancerCohort.CreateAsync(tenant.Http, BreastCancerCohort.Request("restart"));
+            // With categories, so the checkpoint also carries the group sums of squares; 10 bits keep N = 8192.
+            var dataset = await BreastCancerCohort.CreateAsync(tenant.Http, BreastCancerCohort.Request("restart", precisionBits: 10, categories: BreastCancerCohort.Diagnoses));
+            Assert.Equal(8192, dataset.Plan.Parameters.PolyModulusDegree);
             (datasetId, statisticsPlan) = (dataset.Id, dataset.Plan);
             statisticsClient.Client = new PlanClient(statisticsPlan);
             datasetKeys = await DatasetTests.BindAsync(tenant.Http, datasetId, statisticsClient.Client);
@@ -76,19 +78,22 @@ public sealed class RestartTests
                 form.Add(new ByteArrayContent(modelClient.Client.Encrypt(compiled.Pack(oracle.Records[(i * perInput)..((i + 1) * perInput)]))), PredictProtocol.Input, $"{i}.seal");
             }
 
-            using (var submitted = await tenant.Http.PostAsync($"/v1/models/{model.Id}/predict-jobs", form))
-            {
-                predictJob = (await submitted.ReadAsync<JobResponse>()).Id;
-            }
-
             using (var submitted = await tenant.Http.PostAsJsonAsync($"/v1/datasets/{datasetId}/statistics", new StatisticsRequest(), HeComputeJson.Options))
             {
                 statisticsJob = (await submitted.ReadAsync<JobResponse>()).Id;
             }
 
-            // Past the second checkpoint (progress is reported after a checkpoint is saved), and neither job done.
+            // Past the second checkpoint (progress is reported after a checkpoint is saved). The predict job starts only
+            // then, so neither job's speed decides whether the other is still running at the stop: the statistics job
+            // has dozens of batches left when the predict job has done its first of 12 inputs.
             await Api.WaitForJobAsync(tenant.Http, statisticsJob, j => j.State == JobState.Running && j.Progress >= 4.0 / (batchesBefore.Count + 1), timeoutSeconds: 120);
+            using (var submitted = await tenant.Http.PostAsync($"/v1/models/{model.Id}/predict-jobs", form))
+            {
+                predictJob = (await submitted.ReadAsync<JobResponse>()).Id;
+            }
+
             await Api.WaitForJobAsync(tenant.Http, predictJob, j => j.State == JobState.Running && j.Progress > 0, timeoutSeconds: 120);
+            Assert.Equal(JobState.Running, (await tenant.Http.GetFromJsonAsync<JobResponse>($"/v1/jobs/{statisticsJob}", HeComputeJson.Options))!.State);
         }
 
         using var second = new HeComputeFactory(directory.Path, Settings);
@@ -100,16 +105,18 @@ public sealed class RestartTests
         Assert.Equal((2, 2), (statistics.Attempts, predictions.Attempts));
         Assert.Contains(second.Logs.Messages, m => m.Contains($"Statistics job {statisticsJob} resumed from its checkpoint after", StringComparison.Ordinal));
 
-        // The statistics of the resumed job are those of all 569 records.
+        // The statistics of the resumed job are those of all 569 records, group variances included.
         var output = statistics.Output!.Value.Deserialize<StatisticsJobOutput>(HeComputeJson.Options)!;
         Assert.Equal((rows.Length, batchesBefore.Count), (output.Records, output.Batches));
-        var decrypted = new List<double[]>();
+        var decrypted = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var name in output.Results)
         {
-            decrypted.Add(statisticsClient.Client.Decrypt(await client.GetByteArrayAsync($"/v1/jobs/{statisticsJob}/results/{name}")));
+            decrypted[name] = statisticsClient.Client.Decrypt(await client.GetByteArrayAsync($"/v1/jobs/{statisticsJob}/results/{name}"));
         }
 
-        DatasetTests.AssertMoments(statisticsPlan, decrypted, rows);
+        DatasetTests.AssertMoments(statisticsPlan, [.. output.Results.Select(name => decrypted[name])], rows);
+        Assert.Contains(StatisticsProtocol.GroupSquares(1), output.Results);
+        DatasetTests.AssertGroupVariances(statisticsPlan, decrypted, rows);
 
         // Every prediction output is there and equals sklearn's logits within the plan's bound.
         Assert.Equal(Enumerable.Range(0, inputs).Select(PredictProtocol.OutputName), predictions.Results.Select(r => r.Name));

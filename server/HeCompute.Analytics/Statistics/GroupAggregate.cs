@@ -18,6 +18,33 @@ public sealed class GroupAggregate
         Squares = squares;
     }
 
+    /// <summary>
+    /// An aggregate rebuilt from its ciphertexts (e.g. a job's checkpoint): one per indicator, as <see cref="Squares"/>
+    /// held them. The ciphertexts are taken over, not copied.
+    /// </summary>
+    public static GroupAggregate FromParts(CohortLayout layout, int features, IReadOnlyList<int> indicators, IReadOnlyList<Ciphertext> squares)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(indicators);
+        ArgumentNullException.ThrowIfNull(squares);
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(features, layout.Columns);
+        if (squares.Count != indicators.Count)
+        {
+            throw new ArgumentException($"A group aggregate of {indicators.Count} indicators has {indicators.Count} ciphertexts, not {squares.Count}.", nameof(squares));
+        }
+
+        foreach (var g in indicators)
+        {
+            if (g < features || g >= layout.Columns)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indicators), g, $"Indicator columns are from {features} to {layout.Columns - 1}.");
+            }
+        }
+
+        return new GroupAggregate(layout, features, [.. indicators], [.. squares]);
+    }
+
     /// <summary>The layout of the records aggregated.</summary>
     public CohortLayout Layout { get; }
 

@@ -7,15 +7,17 @@ namespace HeCompute.Server.Datasets;
 
 /// <summary>
 /// A statistics job's checkpoint: how many of its batches (and records) are in the partial aggregate, and the
-/// aggregate's ciphertexts as blobs (<c>sums</c>, <c>products-k</c>). A resumed run loads it and continues with the
-/// next batch, so a restart costs at most the batches since the last checkpoint.
+/// aggregate's ciphertexts as blobs (<c>sums</c>, <c>products-k</c> and, for a dataset with categories,
+/// <c>group-squares-i</c>). A resumed run loads it and continues with the next batch, so a restart costs at most the
+/// batches since the last checkpoint.
 /// </summary>
 public static class StatisticsCheckpoint
 {
     private const string SumsBlob = "sums";
 
-    /// <summary>Saves the aggregate of the first <paramref name="batches"/> batches.</summary>
-    public static async Task SaveAsync(JobContext context, EncryptedAggregate aggregate, int batches, long records, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Saves the aggregate (and group sums of squares, when the dataset has categories) of the first <paramref name="batches"/> batches.</summary>
+    public static async Task SaveAsync(
+        JobContext context, EncryptedAggregate aggregate, GroupAggregate? groups, int batches, long records, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(aggregate);
@@ -23,6 +25,14 @@ public static class StatisticsCheckpoint
         for (var k = 0; k < aggregate.Products.Count; k++)
         {
             streams[ProductsBlob(k)] = Serialize(aggregate.Products[k]);
+        }
+
+        if (groups is not null)
+        {
+            for (var i = 0; i < groups.Squares.Count; i++)
+            {
+                streams[GroupSquaresBlob(i)] = Serialize(groups.Squares[i]);
+            }
         }
 
         try
@@ -39,13 +49,17 @@ public static class StatisticsCheckpoint
         }
     }
 
-    /// <summary>The saved progress and aggregate, or null when the job has no checkpoint (a first run).</summary>
+    /// <summary>
+    /// The saved progress, aggregate and group sums of squares (null when <paramref name="indicators"/> is empty), or
+    /// null when the job has no checkpoint (a first run).
+    /// </summary>
     /// <exception cref="JobFailedException">The checkpoint is unreadable or does not fit the dataset's parameters.</exception>
-    public static async Task<(int Batches, long Records, EncryptedAggregate Aggregate)?> LoadAsync(
-        JobContext context, SEALContext sealContext, CohortLayout layout, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<(int Batches, long Records, EncryptedAggregate Aggregate, GroupAggregate? Groups)?> LoadAsync(
+        JobContext context, SEALContext sealContext, CohortLayout layout, int features, IReadOnlyList<int> indicators, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(indicators);
         if (context.Checkpoint is not { } text)
         {
             return null;
@@ -66,10 +80,24 @@ public static class StatisticsCheckpoint
             products[k] = await LoadCiphertextAsync(context, sealContext, ProductsBlob(k), maxBytes, cancellationToken).ConfigureAwait(false);
         }
 
-        return (batches, records, EncryptedAggregate.FromParts(layout, sums, products));
+        GroupAggregate? groups = null;
+        if (indicators.Count > 0)
+        {
+            var squares = new Ciphertext[indicators.Count];
+            for (var i = 0; i < squares.Length; i++)
+            {
+                squares[i] = await LoadCiphertextAsync(context, sealContext, GroupSquaresBlob(i), maxBytes, cancellationToken).ConfigureAwait(false);
+            }
+
+            groups = GroupAggregate.FromParts(layout, features, indicators, squares);
+        }
+
+        return (batches, records, EncryptedAggregate.FromParts(layout, sums, products), groups);
     }
 
     private static string ProductsBlob(int k) => string.Create(CultureInfo.InvariantCulture, $"products-{k}");
+
+    private static string GroupSquaresBlob(int i) => string.Create(CultureInfo.InvariantCulture, $"group-squares-{i}");
 
     private static MemoryStream Serialize(Ciphertext ciphertext)
     {

@@ -16,8 +16,9 @@ using Microsoft.Extensions.Options;
 namespace HeCompute.Server.Datasets;
 
 /// <summary>
-/// Cohort statistics of a dataset: each batch is accumulated into the encrypted moments (progress per batch), the
-/// result is finished into <c>sums</c> and <c>products-k</c> and, when asked, <c>mean</c>, <c>variance</c> and
+/// Cohort statistics of a dataset: each batch is accumulated into the encrypted moments and, for a dataset with
+/// categories, the group sums of squares (progress per batch); the result is finished into <c>sums</c>,
+/// <c>products-k</c>, <c>group-squares-i</c> (one per category) and, when asked, <c>mean</c>, <c>variance</c> and
 /// <c>stddev</c> under encryption; every result is switched to the plan's output level and, when asked, noise-flooded.
 /// Resumable: every <c>Analytics:StatisticsCheckpointInterval</c> batches the partial aggregate is checkpointed as
 /// blobs, and a run resumed after a restart continues from it.
@@ -66,7 +67,8 @@ public sealed partial class StatisticsJobHandler(
         var batches = (await metadata.Datasets.ListBatchesAsync(dataset.Id, cancellationToken).ConfigureAwait(false)).ToDictionary(b => b.Id, StringComparer.Ordinal);
         var interval = options.Value.Analytics.StatisticsCheckpointInterval;
 
-        var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Context, plan.Layout, maxBytes, cancellationToken).ConfigureAwait(false);
+        var indicators = plan.IndicatorColumns;
+        var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Context, plan.Layout, plan.FeatureCount, indicators, maxBytes, cancellationToken).ConfigureAwait(false);
         var done = resumed?.Batches ?? 0;
         if (resumed is not null)
         {
@@ -75,6 +77,7 @@ public sealed partial class StatisticsJobHandler(
 
         var records = resumed?.Records ?? 0;
         var total = resumed?.Aggregate;
+        var groups = resumed?.Groups;
         var steps = input.BatchIds.Count + 1;
         for (var i = done; i < input.BatchIds.Count; i++)
         {
@@ -85,29 +88,39 @@ public sealed partial class StatisticsJobHandler(
             }
 
             var bytes = await ReadBlobAsync(batch.Sha256, cancellationToken).ConfigureAwait(false);
-            var previous = total;
-            total = await Task.Run(
+            var (previous, previousGroups) = (total, groups);
+            (total, groups) = await Task.Run(
                 () =>
                 {
                     using var ciphertext = CiphertextInput.Load(bytes, evaluation.Context, document, $"Batch {batch.Id}");
                     var aggregate = CohortStatistics.Accumulate(evaluation, plan.Layout, ciphertext);
+                    // The group squares reuse this batch's own products, so they are taken before it joins the total.
+                    var batchGroups = indicators.Count > 0 ? GroupStatistics.Accumulate(evaluation, ciphertext, aggregate, plan.FeatureCount, indicators) : null;
                     if (previous is null)
                     {
-                        return aggregate;
+                        return (aggregate, batchGroups);
                     }
 
                     // Addition order does not change CKKS noise (errors add either way), so a running total is as good as a tree.
                     var sum = previous.Add(evaluation, aggregate);
                     Dispose(aggregate);
                     Dispose(previous);
-                    return sum;
+                    var groupSum = batchGroups;
+                    if (previousGroups is not null && batchGroups is not null)
+                    {
+                        groupSum = previousGroups.Add(evaluation, batchGroups);
+                        Dispose(batchGroups);
+                        Dispose(previousGroups);
+                    }
+
+                    return (sum, groupSum);
                 },
                 cancellationToken).ConfigureAwait(false);
             metrics.RecordHomomorphicOperations("statistics-accumulate");
             records += batch.Records;
             if ((i + 1) % interval == 0 && i + 1 < input.BatchIds.Count)
             {
-                await StatisticsCheckpoint.SaveAsync(context, total, i + 1, records, maxBytes, cancellationToken).ConfigureAwait(false);
+                await StatisticsCheckpoint.SaveAsync(context, total, groups, i + 1, records, maxBytes, cancellationToken).ConfigureAwait(false);
             }
 
             await context.ReportProgressAsync((i + 1.0) / steps, $"batch {i + 1} of {input.BatchIds.Count}", CancellationToken.None).ConfigureAwait(false);
@@ -118,8 +131,9 @@ public sealed partial class StatisticsJobHandler(
             throw new JobFailedException("The job has no batches to aggregate.");
         }
 
-        var results = await Task.Run(() => Finish(evaluation, plan, total, records, input, keys.Keys.PublicKey), cancellationToken).ConfigureAwait(false);
+        var results = await Task.Run(() => Finish(evaluation, plan, total, groups, records, input, keys.Keys.PublicKey), cancellationToken).ConfigureAwait(false);
         Dispose(total);
+        Dispose(groups);
         metrics.RecordHomomorphicOperations("statistics-finish");
         foreach (var (name, ciphertext) in results)
         {
@@ -132,13 +146,22 @@ public sealed partial class StatisticsJobHandler(
 
     /// <summary>Sums over the records, finishes, drops to the output level and floods; the results in order.</summary>
     private static List<(string Name, Ciphertext Ciphertext)> Finish(
-        EvaluationContext context, StatisticsPlan plan, EncryptedAggregate total, long records, StatisticsJobInput input, PublicKey? publicKey)
+        EvaluationContext context, StatisticsPlan plan, EncryptedAggregate total, GroupAggregate? groups, long records, StatisticsJobInput input, PublicKey? publicKey)
     {
         var finished = CohortStatistics.Finish(context, total);
         var named = new List<(string Name, Ciphertext Ciphertext)> { (StatisticsProtocol.Sums, finished[0]) };
         for (var k = 1; k < finished.Count; k++)
         {
             named.Add((StatisticsProtocol.Products(k - 1), finished[k]));
+        }
+
+        if (groups is not null)
+        {
+            var squares = GroupStatistics.Finish(context, groups);
+            for (var i = 0; i < squares.Count; i++)
+            {
+                named.Add((StatisticsProtocol.GroupSquares(i), squares[i]));
+            }
         }
 
         if (input.EncryptedFinish)
@@ -189,6 +212,14 @@ public sealed partial class StatisticsJobHandler(
         foreach (var product in aggregate.Products)
         {
             product.Dispose();
+        }
+    }
+
+    private static void Dispose(GroupAggregate? groups)
+    {
+        foreach (var square in groups?.Squares ?? [])
+        {
+            square.Dispose();
         }
     }
 

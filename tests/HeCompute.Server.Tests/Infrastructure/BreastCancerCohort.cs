@@ -28,10 +28,12 @@ public sealed class BreastCancerCohort
     private BreastCancerCohort()
     {
         Assert.True(File.Exists(DataFile), $"{DataFile} is missing: install Debian's python3-sklearn.");
-        Rows = [.. File.ReadLines(DataFile).Skip(1)
-            .Select(line => line.Split(','))
-            .Select(cells => Sources.Select(s => double.Parse(cells[s], CultureInfo.InvariantCulture)).ToArray())];
+        var cells = File.ReadLines(DataFile).Skip(1).Select(line => line.Split(',')).ToArray();
+        Rows = [.. cells.Select(row => Sources.Select(s => double.Parse(row[s], CultureInfo.InvariantCulture)).ToArray())];
+        // The last column is the target: 0 = malignant, 1 = benign (the header's class names, in that order).
+        Malignant = [.. cells.Select(row => row[^1] == "0")];
         Assert.Equal(569, Rows.Length);
+        Assert.Equal(212, Malignant.Count(m => m));
     }
 
     public static BreastCancerCohort Shared => SharedInstance.Value;
@@ -39,9 +41,13 @@ public sealed class BreastCancerCohort
     /// <summary>Feature values, one row per record.</summary>
     public double[][] Rows { get; }
 
+    /// <summary>Per record, whether the tumour is malignant (the data's target).</summary>
+    public bool[] Malignant { get; }
+
     /// <summary>The dataset definition (features, bounds) with the given options.</summary>
-    public static CreateDatasetRequest Request(string name, bool encryptedFinish = false, bool noiseFlooding = false, int? maxRecords = 1000, int? precisionBits = null) =>
-        new(name, Features, Lower, Upper, null, encryptedFinish, maxRecords, precisionBits, noiseFlooding);
+    public static CreateDatasetRequest Request(
+        string name, bool encryptedFinish = false, bool noiseFlooding = false, int? maxRecords = 1000, int? precisionBits = null, IReadOnlyList<string>? categories = null) =>
+        new(name, Features, Lower, Upper, categories, encryptedFinish, maxRecords, precisionBits, noiseFlooding);
 
     /// <summary>Slots of one ciphertext as the plan's packing says: record r's column c at r·stride + offset[c], divided by scale_by[c].</summary>
     public static double[] Pack(PlanDocument plan, IReadOnlyList<double[]> rows)
@@ -52,7 +58,7 @@ public sealed class BreastCancerCohort
         {
             for (var c = 0; c < input.Features.Count; c++)
             {
-                // Columns after the features: the constant 1 of the count column (no categories here).
+                // Rows may end with the features: the columns after them are then the constant 1 of the count column.
                 var value = c < rows[r].Length ? rows[r][c] : 1.0;
                 slots[(r * input.RecordStride) + input.FeatureOffsets[c]] = value / (input.ScaleBy?[c] ?? 1);
             }
@@ -60,6 +66,16 @@ public sealed class BreastCancerCohort
 
         return slots;
     }
+
+    /// <summary>The categories of <see cref="WithDiagnosis"/>'s indicator columns.</summary>
+    public static readonly string[] Diagnoses = ["malignant", "benign"];
+
+    /// <summary>
+    /// The first <paramref name="count"/> records as a dataset with <see cref="Diagnoses"/> packs them: the features,
+    /// the count column's 1, then the malignant and benign indicators.
+    /// </summary>
+    public double[][] WithDiagnosis(int count) =>
+        [.. Rows[..count].Select((r, i) => (double[])[.. r, 1, Malignant[i] ? 1 : 0, Malignant[i] ? 0 : 1])];
 
     /// <summary>Mean of feature c over <paramref name="rows"/> (double precision).</summary>
     public static double Mean(IReadOnlyList<double[]> rows, int c) => rows.Average(r => r[c]);
