@@ -83,9 +83,8 @@ public sealed class RestartTests
                 statisticsJob = (await submitted.ReadAsync<JobResponse>()).Id;
             }
 
-            // Past the second checkpoint (progress is reported after a checkpoint is saved). The predict job starts only
-            // then, so neither job's speed decides whether the other is still running at the stop: the statistics job
-            // has dozens of batches left when the predict job has done its first of 12 inputs.
+            // Past the second checkpoint (progress is reported after a checkpoint is saved), where the gate holds it; the
+            // predict job starts then and is held after its first input.
             await Api.WaitForJobAsync(tenant.Http, statisticsJob, j => j.State == JobState.Running && j.Progress >= 4.0 / (batchesBefore.Count + 1), timeoutSeconds: 120);
             using (var submitted = await tenant.Http.PostAsync($"/v1/models/{model.Id}/predict-jobs", form))
             {
