@@ -140,6 +140,23 @@ class Server:
             return content
         return json.loads(content) if content else None
 
+    def upload(self, path, key, files):
+        """A multipart/form-data POST of binary parts {name: bytes} (e.g. a key set in SEAL format); JSON back."""
+        boundary = "hecompute-nb-" + secrets.token_hex(12)
+        body = bytearray()
+        for name, content in files.items():
+            body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.bin\"\r\n"
+                     "Content-Type: application/octet-stream\r\n\r\n").encode()
+            body += content + b"\r\n"
+        body += f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(self.url + path, data=bytes(body), method="POST", headers={
+            "Authorization": f"Bearer {key}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with urllib.request.urlopen(request, timeout=300) as r:
+                return json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            raise ApiError(e.code, json.loads(e.read())) from None
+
     def tenant(self, name, roles=("hospital", "model-admin", "auditor")):
         """Creates a tenant and one API key with `roles`; returns (tenant id, key secret)."""
         tenant = self.api("POST", "/v1/admin/tenants", self.admin_key, {"name": name})
