@@ -66,8 +66,10 @@ public sealed class StatisticsWorkflowTests(ServerFixture server) : IDisposable
         Assert.Equal((double)young.Count / rows.Count, bins[0].GetProperty("fraction").GetDouble(), 4);
         Assert.Equal(young.Average(r => r.Size), bins[0].GetProperty("means")[1].GetDouble(), 2);
 
-        // The server returns no group sums of squares, so no group variance is printed (rather than a made-up one).
-        Assert.False(bins[0].TryGetProperty("variances", out _));
+        // The server returns the group sums of squares, so the CLI prints group variances: equal to double precision.
+        var youngMean = young.Average(r => r.Size);
+        var youngVariance = young.Sum(r => (r.Size - youngMean) * (r.Size - youngMean)) / (young.Count - 1);
+        Assert.Equal(youngVariance, bins[0].GetProperty("variances")[1].GetDouble(), youngVariance * 1e-2);
 
         // --noise-flooding on a dataset planned without it is refused by the server, as problem details.
         var (code, stdout, _) = await cli.RunAsync(keys[0], "stats", datasetId, "--noise-flooding", "--json");

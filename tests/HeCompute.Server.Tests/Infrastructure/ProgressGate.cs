@@ -37,7 +37,17 @@ public sealed class ProgressGate(IReadOnlyDictionary<string, double> holdAtProgr
         var job = await jobs.GetByIdAsync(jobId, CancellationToken.None).ConfigureAwait(false);
         if (job is not null && holdAtProgress.TryGetValue(job.Kind, out var threshold) && progress >= threshold)
         {
-            await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // ApplicationStopping fires before the job runner's own stopping token is cancelled; the runner only
+                // treats a cancellation as a shutdown once that token is, so give the host time to get there.
+                await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
         }
     }
 
