@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace HeCompute.Server.Tests.Infrastructure;
@@ -10,19 +9,7 @@ namespace HeCompute.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class BreastCancerModel
 {
-    private const string Python = "/usr/bin/python3";
-
-    private const string Script = """
-import json, sys
-import numpy as np
-from sklearn.datasets import load_breast_cancer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-bc = load_breast_cancer()
-Xtr, Xte, ytr, yte = train_test_split(bc.data, bc.target, test_size=0.3, random_state=42, stratify=bc.target)
-sc = StandardScaler().fit(Xtr)
-lr = LogisticRegression(C=0.1, max_iter=5000).fit(sc.transform(Xtr), ytr)
+    private const string Script = DebianPython.BreastCancerLogistic + """
 model = {"format": "hecompute-model", "formatVersion": 1, "kind": "logistic-regression",
     "input": {"features": [str(n) for n in bc.feature_names], "lower": Xtr.min(0).tolist(), "upper": Xtr.max(0).tolist(),
               "mean": sc.mean_.tolist(), "scale": sc.scale_.tolist()},
@@ -35,24 +22,7 @@ json.dump({"model": model, "x": Xte[:40].tolist(), "logit": lr.decision_function
 
     private BreastCancerModel()
     {
-        if (!File.Exists(Python))
-        {
-            throw new InvalidOperationException($"{Python} is missing: install Debian's python3-sklearn.");
-        }
-
-        var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add("-");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
-        process.StandardInput.Write(Script);
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"Training with {Python} failed: {stderr.Result}");
-        }
-
+        var stdout = DebianPython.Run(Script, "python3-sklearn");
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
         ModelJson = root.GetProperty("model").GetRawText();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace HeCompute.Server.Tests.Infrastructure;
@@ -11,20 +10,8 @@ namespace HeCompute.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class OnnxFiles
 {
-    private const string Python = "/usr/bin/python3";
-
-    private const string Script = """
-import base64, json, sys
-import numpy as np
+    private const string Script = DebianPython.BreastCancerLogistic + """
 from onnx import helper, numpy_helper, TensorProto
-from sklearn.datasets import load_breast_cancer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-bc = load_breast_cancer()
-Xtr, Xte, ytr, yte = train_test_split(bc.data, bc.target, test_size=0.3, random_state=42, stratify=bc.target)
-sc = StandardScaler().fit(Xtr)
-lr = LogisticRegression(C=0.1, max_iter=5000).fit(sc.transform(Xtr), ytr)
 f32 = lambda name, a: numpy_helper.from_array(np.asarray(a, dtype=np.float32), name)
 x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 30])
 p = helper.make_tensor_value_info("p", TensorProto.FLOAT, ["N", 1])
@@ -43,16 +30,7 @@ json.dump({"logistic": logistic, "erf": erf, "mean": sc.mean_.tolist(), "scale":
 
     private OnnxFiles()
     {
-        Assert.True(File.Exists(Python), $"{Python} is missing: install Debian's python3-sklearn and python3-onnx.");
-        var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add("-");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
-        process.StandardInput.Write(Script);
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"Writing ONNX files with {Python} failed (python3-onnx installed?): {stderr.Result}");
+        var stdout = DebianPython.Run(Script, "python3-sklearn and python3-onnx");
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
         static double[] Doubles(JsonElement e) => [.. e.EnumerateArray().Select(v => v.GetDouble())];
