@@ -1,4 +1,4 @@
-using HeCompute.Ckks.Rlwe;
+using HeCompute.Ckks;
 
 namespace HeCompute.Bench;
 
@@ -39,9 +39,9 @@ public static class EngineThreads
     {
         if (int.TryParse(Environment.GetEnvironmentVariable(Variable), System.Globalization.CultureInfo.InvariantCulture, out var threads) && threads >= 1)
         {
-            LimbParallel.MaxDegreeOfParallelism = threads;
+            EngineParallelism.DefaultMaxDegreeOfParallelism = threads;
         }
 
-        return LimbParallel.MaxDegreeOfParallelism;
+        return EngineParallelism.DefaultMaxDegreeOfParallelism;
     }
 }

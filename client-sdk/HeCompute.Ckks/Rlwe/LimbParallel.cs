@@ -6,18 +6,11 @@ internal static class LimbParallel
     /// <summary>Below this many coefficients in total, thread hand-off costs more than it saves.</summary>
     private const int MinWordsForParallel = 1 << 14;
 
-    private static ParallelOptions _options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
-    /// <summary>Most threads one operation uses; 1 makes every operation single-threaded (benchmarks compare both).</summary>
-    public static int MaxDegreeOfParallelism
-    {
-        get => _options.MaxDegreeOfParallelism;
-        set => _options = new ParallelOptions { MaxDegreeOfParallelism = value };
-    }
-
+    /// <summary>Runs <paramref name="body"/> for every limb, within the caller's <see cref="EngineParallelism"/> budget.</summary>
     public static void For(int limbs, int n, Action<int> body)
     {
-        if (limbs < 2 || (long)limbs * n < MinWordsForParallel || MaxDegreeOfParallelism < 2)
+        var options = EngineParallelism.Options;
+        if (limbs < 2 || (long)limbs * n < MinWordsForParallel || options.MaxDegreeOfParallelism < 2)
         {
             for (var i = 0; i < limbs; i++)
             {
@@ -27,6 +20,6 @@ internal static class LimbParallel
             return;
         }
 
-        Parallel.For(0, limbs, _options, body);
+        Parallel.For(0, limbs, options, body);
     }
 }
