@@ -11,6 +11,7 @@ internal sealed class DicomParser
     private readonly DicomReadOptions _options;
     private readonly DicomValueSource? _deferSource;
     private long _allocated;
+    private long _steps;
 
     internal DicomParser(DicomInput input, DicomReadOptions options, DicomValueSource? deferSource)
     {
@@ -43,6 +44,7 @@ internal sealed class DicomParser
         bool topLevel = depth == 0;
         while (true)
         {
+            Step();
             long headerOffset = _in.Position;
             if (end is { } e)
             {
@@ -212,7 +214,7 @@ internal sealed class DicomParser
     private DicomSequence? TryParseSequence(DicomDataset parent, DicomTag tag, byte[] bytes, long valueOffset, Encoding enc, int depth)
     {
         var input = new DicomInput(new MemoryStream(bytes, writable: false), valueOffset, valueOffset + bytes.Length, _in.Where, valueOffset);
-        var parser = new DicomParser(input, _options, null);
+        var parser = new DicomParser(input, _options, null) { _steps = _steps };
         try
         {
             var sequence = parser.ReadSequence(parent, tag, enc, valueOffset + bytes.Length, null, depth);
@@ -222,6 +224,24 @@ internal sealed class DicomParser
         catch (DicomFormatException)
         {
             return null;
+        }
+        finally
+        {
+            // A failed attempt still cost its passes: re-parsing nested UN contents must not escape the step budget.
+            _steps = parser._steps;
+        }
+    }
+
+    /// <summary>
+    /// Counts one pass of a parsing loop against <see cref="DicomReadOptions.MaxParserSteps"/>. Every pass consumes a header,
+    /// so the count is linear in the input; a loop that stops making progress, or re-parses what it read, fails here
+    /// (through the reader's safety net, not as a format error) instead of hanging.
+    /// </summary>
+    private void Step()
+    {
+        if (++_steps > _options.MaxParserSteps)
+        {
+            throw new InvalidOperationException($"The parser exceeded its budget of {_options.MaxParserSteps} loop passes");
         }
     }
 
@@ -263,6 +283,7 @@ internal sealed class DicomParser
         var sequence = new DicomSequence(tag);
         while (true)
         {
+            Step();
             long itemOffset = _in.Position;
             if (sequenceEnd is { } se)
             {
@@ -330,6 +351,7 @@ internal sealed class DicomParser
         var fragments = new List<DicomFragment>();
         while (true)
         {
+            Step();
             long itemOffset = _in.Position;
             if (end is { } e && itemOffset >= e)
             {

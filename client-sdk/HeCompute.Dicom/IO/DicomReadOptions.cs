@@ -23,4 +23,10 @@ public sealed record DicomReadOptions
 
     /// <summary>Deepest nesting of sequences accepted.</summary>
     public int MaxSequenceDepth { get; init; } = 64;
+
+    /// <summary>
+    /// Most passes through the parser's element, item and fragment loops (unbounded by default). Tests set a bound linear
+    /// in the input size, so a parser that loops without progress fails deterministically instead of hanging a run.
+    /// </summary>
+    internal long MaxParserSteps { get; init; } = long.MaxValue;
 }
