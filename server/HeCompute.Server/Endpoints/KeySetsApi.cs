@@ -3,8 +3,10 @@ using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Errors;
 using HeCompute.Server.KeySets;
+using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace HeCompute.Server.Endpoints;
 
@@ -33,9 +35,11 @@ public static class KeySetsApi
         return app;
     }
 
-    private static async Task<Created<KeySetResponse>> Create(HttpContext context, KeySetService keySets, CancellationToken cancellationToken)
+    private static async Task<Created<KeySetResponse>> Create(
+        HttpContext context, KeySetService keySets, IBlobStore blobs, IOptions<HeComputeServerOptions> options, CancellationToken cancellationToken)
     {
-        var record = await keySets.CreateAsync(context.User.GetTenantId(), context.Request, context.Audit(), cancellationToken).ConfigureAwait(false);
+        using var upload = await KeySetUploadReader.ReadAsync(context.Request, blobs, options.Value.Limits, cancellationToken).ConfigureAwait(false);
+        var record = await keySets.CreateAsync(context.User.GetTenantId(), upload, context.Audit(), cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/v1/keysets/{record.Id}", record.ToResponse());
     }
 
