@@ -75,33 +75,22 @@ public static class ModelsApi
         return TypedResults.Ok(new ModelListResponse([.. models.Select(m => m.ToResponse(tenantId))]));
     }
 
-    private static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> Get(
-        string modelId, HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
+    private static async Task<Ok<ModelResponse>> Get(string modelId, HttpContext context, ModelService models, CancellationToken cancellationToken)
     {
-        var model = await FindAsync(context, metadata, modelId, cancellationToken).ConfigureAwait(false);
-        return model is null ? Problems.NotFound("model") : TypedResults.Ok(model.ToResponse(context.User.GetTenantId()));
+        var model = await models.FindVisibleAsync(context.User.GetTenantId(), modelId, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(model.ToResponse(context.User.GetTenantId()));
     }
 
-    private static async Task<Results<Ok<PlanDocument>, ProblemHttpResult>> GetPlan(
-        string modelId, HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
+    private static async Task<Ok<PlanDocument>> GetPlan(string modelId, HttpContext context, ModelService models, CancellationToken cancellationToken)
     {
-        var model = await FindAsync(context, metadata, modelId, cancellationToken).ConfigureAwait(false);
-        return model is null ? Problems.NotFound("model") : TypedResults.Ok(Plans.StoredPlans.Read(model.PlanJson));
+        var model = await models.FindVisibleAsync(context.User.GetTenantId(), modelId, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(Plans.StoredPlans.Read(model.PlanJson));
     }
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetDocument(
-        string modelId, HttpContext context, IMetadataStore metadata, IBlobStore blobs, CancellationToken cancellationToken)
+    private static async Task<FileStreamHttpResult> GetDocument(string modelId, HttpContext context, ModelService models, CancellationToken cancellationToken)
     {
-        var model = await FindAsync(context, metadata, modelId, cancellationToken).ConfigureAwait(false);
-        // A shared model's weights stay private: to everyone but the owner it has no document.
-        if (model is null || model.TenantId != context.User.GetTenantId())
-        {
-            return Problems.NotFound("model document");
-        }
-
-        var document = model.Blob(ModelRecord.DocumentBlob);
-        context.Audit().BodiesOut.Add(document.Sha256);
-        return TypedResults.Stream(blobs.OpenRead(document.Sha256), "application/json");
+        var document = await models.OpenDocumentAsync(context.User.GetTenantId(), modelId, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Stream(document, "application/json");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -140,11 +129,5 @@ public static class ModelsApi
             (maxInputBytes, maxInputs, ct) => PredictJobUploadReader.ReadAsync(context.Request, blobs, maxInputBytes, maxInputs, ct),
             context.Audit(), cancellationToken).ConfigureAwait(false);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", job.ToResponse());
-    }
-
-    private static async Task<ModelRecord?> FindAsync(HttpContext context, IMetadataStore metadata, string modelId, CancellationToken cancellationToken)
-    {
-        context.Audit().ObjectIds.Add(modelId);
-        return await metadata.Models.GetVisibleAsync(context.User.GetTenantId(), modelId, cancellationToken).ConfigureAwait(false);
     }
 }

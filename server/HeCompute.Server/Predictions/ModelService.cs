@@ -17,6 +17,33 @@ public sealed partial class ModelService(
 {
     private const int MaxNameLength = 100;
 
+    /// <summary>A model visible to the tenant: its own, or one shared with every tenant.</summary>
+    /// <exception cref="NotFoundException">No such model visible to the tenant.</exception>
+    public async Task<ModelRecord> FindVisibleAsync(string tenantId, string modelId, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        audit.ObjectIds.Add(modelId);
+        return await metadata.Models.GetVisibleAsync(tenantId, modelId, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("model");
+    }
+
+    /// <summary>Opens the document (with its weights) of the tenant's own model.</summary>
+    /// <exception cref="NotFoundException">The tenant owns no model with this id: a shared model's weights stay private to its owner.</exception>
+    public async Task<Stream> OpenDocumentAsync(string tenantId, string modelId, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        audit.ObjectIds.Add(modelId);
+        var model = await metadata.Models.GetVisibleAsync(tenantId, modelId, cancellationToken).ConfigureAwait(false);
+        if (model is null || model.TenantId != tenantId)
+        {
+            throw new NotFoundException("model document");
+        }
+
+        var document = model.Blob(ModelRecord.DocumentBlob);
+        audit.BodiesOut.Add(document.Sha256);
+        return blobs.OpenRead(document.Sha256);
+    }
+
     /// <summary>Registers a model given as a HeCompute JSON document.</summary>
     /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name, precision or document shape; <see cref="DomainErrorKind.InvalidModel"/> when the model cannot be read or planned.</exception>
     public Task<ModelRecord> RegisterJsonAsync(string tenantId, RegisterModelRequest request, AuditRecord audit, CancellationToken cancellationToken)

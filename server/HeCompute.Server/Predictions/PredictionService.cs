@@ -27,7 +27,7 @@ public sealed record PredictionResult(byte[] Output, int Records, string Sha256,
 /// evaluates one ciphertext within the time budget, and checks and enqueues batch jobs.
 /// </summary>
 public sealed class PredictionService(
-    IMetadataStore metadata, KeySetService keySets, ModelService models, JobQueue queue, HeComputeMetrics metrics, IOptions<HeComputeServerOptions> options)
+    KeySetService keySets, ModelService models, JobQueue queue, HeComputeMetrics metrics, IOptions<HeComputeServerOptions> options)
 {
     private const string InputName = "The input ciphertext";
 
@@ -68,7 +68,7 @@ public sealed class PredictionService(
     {
         ArgumentNullException.ThrowIfNull(readInput);
         ArgumentNullException.ThrowIfNull(audit);
-        var model = await FindModelAsync(tenantId, modelId, audit, cancellationToken).ConfigureAwait(false);
+        var model = await models.FindVisibleAsync(tenantId, modelId, audit, cancellationToken).ConfigureAwait(false);
         audit.ObjectIds.Add(keySetId ?? "");
         var session = await OpenAsync(tenantId, model, keySetId, cancellationToken).ConfigureAwait(false);
         audit.ParmsId = session.Plan.Parameters.ParmsId;
@@ -96,7 +96,7 @@ public sealed class PredictionService(
     {
         ArgumentNullException.ThrowIfNull(readUpload);
         ArgumentNullException.ThrowIfNull(audit);
-        var model = await FindModelAsync(tenantId, modelId, audit, cancellationToken).ConfigureAwait(false);
+        var model = await models.FindVisibleAsync(tenantId, modelId, audit, cancellationToken).ConfigureAwait(false);
         var plan = StoredPlans.Read(model.PlanJson);
         using var upload = await readUpload(CiphertextInput.MaxBytes(plan), options.Value.Analytics.MaxBatchInputs, cancellationToken).ConfigureAwait(false);
         audit.ObjectIds.Add(upload.KeySetId ?? "");
@@ -162,12 +162,5 @@ public sealed class PredictionService(
         }
 
         return records;
-    }
-
-    private async Task<ModelRecord> FindModelAsync(string tenantId, string modelId, AuditRecord audit, CancellationToken cancellationToken)
-    {
-        audit.ObjectIds.Add(modelId);
-        return await metadata.Models.GetVisibleAsync(tenantId, modelId, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("model");
     }
 }
