@@ -49,19 +49,8 @@ public static class KeySetsApi
         return TypedResults.Ok(new KeySetListResponse([.. records.Select(r => r.ToResponse())]));
     }
 
-    private static async Task<Results<Ok<KeySetResponse>, ProblemHttpResult>> Get(
-        string keySetId, HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
-    {
-        context.Audit().ObjectIds.Add(keySetId);
-        var record = await metadata.KeySets.GetAsync(context.User.GetTenantId(), keySetId, cancellationToken).ConfigureAwait(false);
-        if (record is null)
-        {
-            return Problems.NotFound("key set");
-        }
-
-        context.Audit().ParmsId = record.ParmsId;
-        return TypedResults.Ok(record.ToResponse());
-    }
+    private static async Task<Ok<KeySetResponse>> Get(string keySetId, HttpContext context, KeySetService keySets, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await keySets.GetAsync(context.User.GetTenantId(), keySetId, context.Audit(), cancellationToken).ConfigureAwait(false)).ToResponse());
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string keySetId, HttpContext context, KeySetService keySets, CancellationToken cancellationToken)

@@ -62,6 +62,18 @@ public sealed partial class KeySetService(
         return record;
     }
 
+    /// <summary>The tenant's key set record.</summary>
+    /// <exception cref="Errors.NotFoundException">The tenant has no key set with this id.</exception>
+    public async Task<KeySetRecord> GetAsync(string tenantId, string keySetId, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        audit.ObjectIds.Add(keySetId);
+        var record = await metadata.KeySets.GetAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false)
+            ?? throw new Errors.NotFoundException("key set");
+        audit.ParmsId = record.ParmsId;
+        return record;
+    }
+
     /// <summary>Deletes the tenant's key set and every blob no longer referenced; false if not found.</summary>
     public async Task<bool> DeleteAsync(string tenantId, string keySetId, CancellationToken cancellationToken)
     {
