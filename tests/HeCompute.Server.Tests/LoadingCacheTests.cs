@@ -93,4 +93,19 @@ public sealed class LoadingCacheTests
         Assert.True(cache.TryGet("k", out var kept));
         Assert.Equal("first load", kept);
     }
+
+    [Fact]
+    public async Task An_entry_removed_while_it_loads_is_not_kept()
+    {
+        var cache = new LoadingCache<string, string>(100, _ => 1, StringComparer.Ordinal);
+        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loading = cache.GetOrLoadAsync("deleted", _ => release.Task, CancellationToken.None);
+        cache.Remove("deleted");
+        release.SetResult("stale");
+
+        // The caller that asked still gets its value; the cache does not keep it, and the next caller loads afresh.
+        Assert.Equal("stale", await loading);
+        Assert.False(cache.TryGet("deleted", out _));
+        Assert.Equal("fresh", await cache.GetOrLoadAsync("deleted", _ => Task.FromResult("fresh"), CancellationToken.None));
+    }
 }

@@ -3,7 +3,8 @@ namespace HeCompute.Server.Caching;
 /// <summary>
 /// A least-recently-used cache under a weight budget (bytes, or 1 per entry for a count bound), with loading:
 /// concurrent misses on one key share a single load, and a failed load is not cached (the next caller loads again).
-/// An entry heavier than the whole budget is returned to its loader but not kept.
+/// An entry heavier than the whole budget is returned to its loader but not kept, and so is one removed while it
+/// loaded (the removal wins: a deleted object's value does not come back).
 /// </summary>
 /// <typeparam name="TKey">Entry key.</typeparam>
 /// <typeparam name="TValue">Entry value.</typeparam>
@@ -119,11 +120,12 @@ public sealed class LoadingCache<TKey, TValue>
         }
     }
 
-    /// <summary>Drops one entry.</summary>
+    /// <summary>Drops one entry (and forgets a load of it in flight).</summary>
     public void Remove(TKey key)
     {
         lock (_lock)
         {
+            _loading.Remove(key);
             if (_index.Remove(key, out var node))
             {
                 _lru.Remove(node);
@@ -132,12 +134,17 @@ public sealed class LoadingCache<TKey, TValue>
         }
     }
 
-    /// <summary>Drops every entry whose key matches.</summary>
+    /// <summary>Drops every entry whose key matches (and forgets loads of them in flight).</summary>
     public void RemoveWhere(Func<TKey, bool> match)
     {
         ArgumentNullException.ThrowIfNull(match);
         lock (_lock)
         {
+            foreach (var loading in _loading.Keys.Where(match).ToList())
+            {
+                _loading.Remove(loading);
+            }
+
             for (var node = _lru.First; node is not null;)
             {
                 var next = node.Next;
@@ -153,11 +160,12 @@ public sealed class LoadingCache<TKey, TValue>
         }
     }
 
-    /// <summary>Drops every entry.</summary>
+    /// <summary>Drops every entry (and forgets loads in flight).</summary>
     public void Clear()
     {
         lock (_lock)
         {
+            _loading.Clear();
             _index.Clear();
             _lru.Clear();
             _weight = 0;
@@ -177,7 +185,7 @@ public sealed class LoadingCache<TKey, TValue>
         {
             lock (_lock)
             {
-                _loading.Remove(key);
+                ForgetLoad(key, completion);
             }
 
             completion.SetException(ex);
@@ -186,11 +194,25 @@ public sealed class LoadingCache<TKey, TValue>
 
         lock (_lock)
         {
-            _loading.Remove(key);
-            PutLocked(key, value);
+            if (ForgetLoad(key, completion))
+            {
+                PutLocked(key, value);
+            }
         }
 
         completion.SetResult(value);
+    }
+
+    /// <summary>Ends a load's registration; false when a removal already ended it (then its value is not kept).</summary>
+    private bool ForgetLoad(TKey key, TaskCompletionSource<TValue> completion)
+    {
+        if (_loading.TryGetValue(key, out var registered) && ReferenceEquals(registered, completion))
+        {
+            _loading.Remove(key);
+            return true;
+        }
+
+        return false;
     }
 
     private void PutLocked(TKey key, TValue value)
