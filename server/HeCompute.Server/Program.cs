@@ -1,5 +1,6 @@
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
+using HeCompute.Server.Datasets;
 using HeCompute.Server.Endpoints;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
@@ -18,6 +19,7 @@ builder.Services.AddHeComputeApi();
 builder.Services.AddHeComputeKeySets();
 builder.Services.AddHeComputeJobs();
 builder.Services.AddHeComputeAnalytics();
+builder.Services.AddHeComputeDatasets();
 builder.Services.AddHeComputeTelemetry(builder.Configuration);
 
 var app = builder.Build();

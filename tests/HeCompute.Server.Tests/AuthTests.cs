@@ -35,11 +35,23 @@ public sealed class AuthTests(ServerFixture fixture) : IClassFixture<ServerFixtu
     public async Task Right_secret_under_another_key_id_is_rejected()
     {
         using var tenant = await Factory.NewTenantAsync(Roles.Hospital);
-        // Same secret, key id swapped for the admin's bootstrap id: must not authenticate.
-        var forged = tenant.Secret[..4] + "0000000000000000" + tenant.Secret[20..];
+        using var other = await Factory.NewTenantAsync(Roles.Hospital);
+        // Both keys are live: each authenticates with its own secret, so a 401 below can only come from the pairing.
+        foreach (var live in new[] { tenant, other })
+        {
+            using var ok = await live.Http.GetAsync("/v1/me");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        // The first key's secret presented under the second key's (real) id: must not authenticate as either.
+        var otherKeyId = other.Secret[4..20];
+        Assert.NotEqual(tenant.Secret[4..20], otherKeyId);
+        var forged = tenant.Secret[..4] + otherKeyId + tenant.Secret[20..];
         using var client = Factory.Client(forged);
         using var response = await client.GetAsync("/v1/me");
-        await Api.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        await Api.AssertProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+        // Refused for the reason the name gives: the id is known, the secret is not its secret.
+        Assert.Contains($"API key {otherKeyId} rejected: wrong secret", string.Join('\n', Factory.Logs.Messages), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using HeCompute.Ckks;
 using HeCompute.Ckks.Serialization;
 using HeCompute.Contracts;
 using HeCompute.Server.Errors;
+using HeCompute.Server.KeySets;
 
 namespace HeCompute.Server.Ciphertexts;
 
@@ -18,7 +19,7 @@ public static class CiphertextInput
     public static long MaxBytes(PlanDocument plan) => (2 * (plan ?? throw new ArgumentNullException(nameof(plan))).Sizes.InputCiphertextBytes) + 65536;
 
     /// <summary>Loads and checks one input ciphertext.</summary>
-    /// <exception cref="ProblemException">Malformed, a secret key, at another level or parameters, or at another scale.</exception>
+    /// <exception cref="DomainException">Malformed, a secret key, at another level or parameters, or at another scale.</exception>
     public static Ciphertext Load(ReadOnlyMemory<byte> bytes, SEALContext context, PlanDocument plan, string what)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -33,30 +34,24 @@ public static class CiphertextInput
         catch (SealException ex)
         {
             ciphertext.Dispose();
-            if (IsSecretKey(bytes, context))
-            {
-                throw new ProblemException(
-                    StatusCodes.Status400BadRequest, ProblemTypes.SecretKeyRefused, "A secret key was uploaded",
-                    $"{what} is a SEAL SecretKey, not a ciphertext. The server never accepts a secret key; consider it exposed and generate a new one.");
-            }
-
+            SecretKeyGuard.RefuseSecretKey(() => new MemoryStream(bytes.ToArray(), writable: false), context, what, "a ciphertext");
             if (ForeignParmsId(bytes, context, MaxBytes(plan)) is { } foreign)
             {
-                throw new ProblemException(
-                    StatusCodes.Status400BadRequest, ProblemTypes.ParmsMismatch, "Object belongs to other encryption parameters",
+                throw DomainErrors.ParmsMismatch(
+                    "Object belongs to other encryption parameters",
                     $"{what} has parms_id {foreign}, which is no level of the key set's parameters (parms_id {context.KeyParmsId}); " +
                     $"encrypt under the plan's parameters (parms_id {plan.Parameters.ParmsId}).", ex);
             }
 
-            throw SealProblems.From(ex, what);
+            throw EngineErrors.From(ex, what);
         }
 
         if (ciphertext.ParmsId != context.FirstParmsId)
         {
             var level = context.GetContextData(ciphertext.ParmsId)?.ChainIndex;
             ciphertext.Dispose();
-            throw new ProblemException(
-                StatusCodes.Status400BadRequest, ProblemTypes.ParmsMismatch, "Object belongs to another level",
+            throw DomainErrors.ParmsMismatch(
+                "Object belongs to another level",
                 $"{what} is at level {level} (parms_id {ciphertext.ParmsId}); the plan takes fresh encryptions at the top level " +
                 $"{context.FirstContextData.ChainIndex} (parms_id {context.FirstParmsId}).");
         }
@@ -64,8 +59,8 @@ public static class CiphertextInput
         if (ciphertext.Size != 2)
         {
             ciphertext.Dispose();
-            throw new ProblemException(
-                StatusCodes.Status400BadRequest, ProblemTypes.InvalidOperand, "Invalid operand",
+            throw DomainErrors.InvalidOperand(
+                "Invalid operand",
                 $"{what} has size {ciphertext.Size}; a fresh encryption has size 2.");
         }
 
@@ -73,8 +68,8 @@ public static class CiphertextInput
         {
             var scale = ciphertext.Scale;
             ciphertext.Dispose();
-            throw new ProblemException(
-                StatusCodes.Status400BadRequest, ProblemTypes.InvalidOperand, "Scale mismatch",
+            throw DomainErrors.InvalidOperand(
+                "Scale mismatch",
                 $"{what} is at scale {scale:R}; encode the inputs at the plan's scale {plan.Parameters.Scale:R}.");
         }
 
@@ -102,21 +97,6 @@ public static class CiphertextInput
         catch (SealException)
         {
             return null;
-        }
-    }
-
-    private static bool IsSecretKey(ReadOnlyMemory<byte> bytes, SEALContext context)
-    {
-        try
-        {
-            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-            using var secret = new SecretKey();
-            secret.Load(context, stream);
-            return true;
-        }
-        catch (SealException)
-        {
-            return false;
         }
     }
 }

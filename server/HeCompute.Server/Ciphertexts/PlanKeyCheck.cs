@@ -11,15 +11,15 @@ public static class PlanKeyCheck
     /// <param name="plan">The plan.</param>
     /// <param name="keySet">The tenant's key set.</param>
     /// <param name="needPublicKey">Whether the key set must also carry a public key (for noise flooding, and datasets serve it to contributors).</param>
-    /// <exception cref="ProblemException">400 <c>parms-mismatch</c> or <c>missing-key</c>, naming what differs or lacks.</exception>
+    /// <exception cref="DomainException">400 <c>parms-mismatch</c> or <c>missing-key</c>, naming what differs or lacks.</exception>
     public static void Require(PlanDocument plan, KeySetRecord keySet, bool needPublicKey = false)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(keySet);
         if (!string.Equals(keySet.ParmsId, plan.Parameters.ParmsId, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ProblemException(
-                StatusCodes.Status400BadRequest, ProblemTypes.ParmsMismatch, "Key set belongs to other encryption parameters",
+            throw DomainErrors.ParmsMismatch(
+                "Key set belongs to other encryption parameters",
                 $"Key set {keySet.Id} has parms_id {keySet.ParmsId} (N = {keySet.PolyModulusDegree}, primes of {string.Join("/", keySet.CoeffModulusBits)} bits); " +
                 $"the plan needs parms_id {plan.Parameters.ParmsId} (N = {plan.Parameters.PolyModulusDegree}, primes of " +
                 $"{string.Join("/", plan.Parameters.CoeffModulusBits)} bits). Generate keys from the plan's parameters.");
@@ -46,6 +46,5 @@ public static class PlanKeyCheck
         }
     }
 
-    private static ProblemException Missing(string detail) =>
-        new(StatusCodes.Status400BadRequest, ProblemTypes.MissingKey, "A required evaluation key is missing", detail);
+    private static DomainException Missing(string detail) => DomainErrors.MissingKey(detail);
 }

@@ -8,7 +8,7 @@ using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
 using HeCompute.Server.Options;
-using HeCompute.Server.Predictions;
+using HeCompute.Server.Plans;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Telemetry;
 using Microsoft.Extensions.Options;
@@ -51,7 +51,7 @@ public sealed partial class StatisticsJobHandler(
         var dataset = owned.Dataset;
         var keys = await keySets.GetKeysAsync(context.TenantId, input.KeySetId, cancellationToken).ConfigureAwait(false)
             ?? throw new JobFailedException($"Key set {input.KeySetId} no longer exists.");
-        var document = Predictor.ReadPlan(dataset.PlanJson);
+        var document = StoredPlans.Read(dataset.PlanJson);
         StatisticsPlan plan;
         try
         {

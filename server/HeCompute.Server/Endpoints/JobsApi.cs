@@ -1,12 +1,9 @@
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
-using HeCompute.Server.Errors;
 using HeCompute.Server.Jobs;
-using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace HeCompute.Server.Endpoints;
 
@@ -33,54 +30,19 @@ public static class JobsApi
         return TypedResults.Ok(new JobListResponse([.. jobs.Select(j => j.ToResponse())]));
     }
 
-    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Get(
-        string jobId, HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
+    private static async Task<Ok<JobResponse>> Get(string jobId, HttpContext context, JobService jobs, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await jobs.GetAsync(context.User.GetTenantId(), jobId, context.Audit(), cancellationToken).ConfigureAwait(false)).ToResponse());
+
+    private static async Task<Accepted<JobResponse>> Cancel(string jobId, HttpContext context, JobService jobs, CancellationToken cancellationToken)
     {
-        context.Audit().ObjectIds.Add(jobId);
-        var job = await metadata.Jobs.GetAsync(context.User.GetTenantId(), jobId, cancellationToken).ConfigureAwait(false);
-        return job is null ? Problems.NotFound("job") : TypedResults.Ok(job.ToResponse());
+        var job = await jobs.CancelAsync(context.User.GetTenantId(), jobId, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Accepted($"/v1/jobs/{jobId}", job.ToResponse());
     }
 
-    private static async Task<Results<Accepted<JobResponse>, ProblemHttpResult>> Cancel(
-        string jobId, HttpContext context, IMetadataStore metadata, JobCancellations cancellations, TimeProvider time,
-        IOptions<HeComputeServerOptions> options, CancellationToken cancellationToken)
+    private static async Task<FileStreamHttpResult> Download(
+        string jobId, string name, HttpContext context, JobService jobs, CancellationToken cancellationToken)
     {
-        context.Audit().ObjectIds.Add(jobId);
-        var tenantId = context.User.GetTenantId();
-        var now = time.GetUtcNow();
-        var outcome = await metadata.Jobs.RequestCancelAsync(tenantId, jobId, now, now + options.Value.Jobs.ResultRetention, cancellationToken).ConfigureAwait(false);
-        switch (outcome)
-        {
-            case CancelOutcome.NotFound:
-                return Problems.NotFound("job");
-            case CancelOutcome.AlreadyFinished:
-                return Problems.Conflict("The job has already finished.");
-            case CancelOutcome.CancelRequested:
-                cancellations.Cancel(jobId);
-                break;
-        }
-
-        var job = await metadata.Jobs.GetAsync(tenantId, jobId, cancellationToken).ConfigureAwait(false);
-        return job is null ? Problems.NotFound("job") : TypedResults.Accepted($"/v1/jobs/{jobId}", job.ToResponse());
-    }
-
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
-        string jobId, string name, HttpContext context, IMetadataStore metadata, IBlobStore blobs, CancellationToken cancellationToken)
-    {
-        context.Audit().ObjectIds.Add(jobId);
-        var job = await metadata.Jobs.GetAsync(context.User.GetTenantId(), jobId, cancellationToken).ConfigureAwait(false);
-        if (job is null)
-        {
-            return Problems.NotFound("job");
-        }
-
-        var result = job.State == JobState.Succeeded ? job.Results.FirstOrDefault(r => r.Name == name) : null;
-        if (result is null)
-        {
-            return Problems.NotFound("result of this name (results are available once the job has succeeded)");
-        }
-
-        context.Audit().BodiesOut.Add(result.Sha256);
-        return TypedResults.Stream(blobs.OpenRead(result.Sha256), "application/octet-stream", fileDownloadName: name);
+        var result = await jobs.OpenResultAsync(context.User.GetTenantId(), jobId, name, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Stream(result, "application/octet-stream", fileDownloadName: name);
     }
 }

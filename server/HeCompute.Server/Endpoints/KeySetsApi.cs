@@ -3,8 +3,10 @@ using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Errors;
 using HeCompute.Server.KeySets;
+using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace HeCompute.Server.Endpoints;
 
@@ -33,9 +35,11 @@ public static class KeySetsApi
         return app;
     }
 
-    private static async Task<Created<KeySetResponse>> Create(HttpContext context, KeySetService keySets, CancellationToken cancellationToken)
+    private static async Task<Created<KeySetResponse>> Create(
+        HttpContext context, KeySetService keySets, IBlobStore blobs, IOptions<HeComputeServerOptions> options, CancellationToken cancellationToken)
     {
-        var record = await keySets.CreateAsync(context.User.GetTenantId(), context.Request, context.Audit(), cancellationToken).ConfigureAwait(false);
+        using var upload = await KeySetUploadReader.ReadAsync(context.Request, blobs, options.Value.Limits, cancellationToken).ConfigureAwait(false);
+        var record = await keySets.CreateAsync(context.User.GetTenantId(), upload, context.Audit(), cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/v1/keysets/{record.Id}", record.ToResponse());
     }
 
@@ -45,19 +49,8 @@ public static class KeySetsApi
         return TypedResults.Ok(new KeySetListResponse([.. records.Select(r => r.ToResponse())]));
     }
 
-    private static async Task<Results<Ok<KeySetResponse>, ProblemHttpResult>> Get(
-        string keySetId, HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
-    {
-        context.Audit().ObjectIds.Add(keySetId);
-        var record = await metadata.KeySets.GetAsync(context.User.GetTenantId(), keySetId, cancellationToken).ConfigureAwait(false);
-        if (record is null)
-        {
-            return Problems.NotFound("key set");
-        }
-
-        context.Audit().ParmsId = record.ParmsId;
-        return TypedResults.Ok(record.ToResponse());
-    }
+    private static async Task<Ok<KeySetResponse>> Get(string keySetId, HttpContext context, KeySetService keySets, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await keySets.GetAsync(context.User.GetTenantId(), keySetId, context.Audit(), cancellationToken).ConfigureAwait(false)).ToResponse());
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string keySetId, HttpContext context, KeySetService keySets, CancellationToken cancellationToken)

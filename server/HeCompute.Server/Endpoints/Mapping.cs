@@ -33,7 +33,7 @@ internal static class Mapping
         model.Features,
         model.Outputs,
         model.Sha256,
-        Predictions.Predictor.ReadPlan(model.PlanJson),
+        Plans.StoredPlans.Read(model.PlanJson),
         model.CreatedAt);
 
     public static DatasetResponse ToResponse(this DatasetRecord dataset, DatasetAccess access) => new(
@@ -49,7 +49,7 @@ internal static class Mapping
         access == DatasetAccess.Owner ? dataset.KeySetId : null,
         dataset.Batches,
         dataset.Records,
-        Predictions.Predictor.ReadPlan(dataset.PlanJson),
+        Plans.StoredPlans.Read(dataset.PlanJson),
         dataset.CreatedAt,
         dataset.NoiseFlooding,
         dataset.MaxRecords);

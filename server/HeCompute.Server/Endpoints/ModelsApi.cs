@@ -1,18 +1,11 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using HeCompute.Analytics.Models;
-using HeCompute.Analytics.Onnx;
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
-using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Errors;
-using HeCompute.Server.Jobs;
 using HeCompute.Server.Options;
 using HeCompute.Server.Predictions;
 using HeCompute.Server.Storage;
-using HeCompute.Server.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -63,73 +56,15 @@ public static class ModelsApi
     private static async Task<Created<ModelResponse>> Register(
         RegisterModelRequest request, HttpContext context, ModelService models, CancellationToken cancellationToken)
     {
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100)
-        {
-            throw Invalid("name", "A model name of 1 to 100 characters is required.");
-        }
-
-        if (request.Document.ValueKind != System.Text.Json.JsonValueKind.Object)
-        {
-            throw Invalid("document", $"The document must be a JSON object in the {ModelDocument.FormatName} format.");
-        }
-
-        var precision = CheckPrecision(request.PrecisionBits);
-        var source = Encoding.UTF8.GetBytes(request.Document.GetRawText());
-        ModelDocument document;
-        try
-        {
-            document = ModelDocument.Parse(request.Document.GetRawText());
-        }
-        catch (ModelFormatException ex)
-        {
-            throw ModelService.InvalidModel(ex.Message, ex);
-        }
-
-        var record = await models.RegisterAsync(
-            context.User.GetTenantId(), new ModelRegistration(name, document, "json", source, request.Shared, precision, request.NoiseFlooding), context.Audit(), cancellationToken)
-            .ConfigureAwait(false);
+        var record = await models.RegisterJsonAsync(context.User.GetTenantId(), request, context.Audit(), cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/v1/models/{record.Id}", record.ToResponse(context.User.GetTenantId()));
     }
 
     private static async Task<Created<ModelResponse>> RegisterOnnx(
         HttpContext context, ModelService models, IOptions<HeComputeServerOptions> options, CancellationToken cancellationToken)
     {
-        var upload = await OnnxUpload.ReadAsync(context.Request, options.Value.Analytics.MaxModelBytes, cancellationToken).ConfigureAwait(false);
-        var request = upload.Options;
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100)
-        {
-            throw Invalid("name", "A model name of 1 to 100 characters is required.");
-        }
-
-        var precision = CheckPrecision(request.PrecisionBits);
-        var importOptions = new OnnxImportOptions
-        {
-            Features = request.Features ?? [],
-            Kind = request.Kind,
-            Mean = request.Mean,
-            Scale = request.Scale,
-            Lower = request.Lower,
-            Upper = request.Upper,
-            ActivationLower = request.ActivationLower,
-            ActivationUpper = request.ActivationUpper,
-            ActivationDegree = request.ActivationDegree,
-            Outputs = request.Outputs,
-        };
-        ModelDocument document;
-        try
-        {
-            document = await Task.Run(() => OnnxImporter.Import(upload.Onnx, importOptions), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ModelFormatException ex)
-        {
-            throw ModelService.InvalidModel(ex.Message, ex);
-        }
-
-        var record = await models.RegisterAsync(
-            context.User.GetTenantId(), new ModelRegistration(name, document, "onnx", upload.Onnx, request.Shared, precision, request.NoiseFlooding), context.Audit(), cancellationToken)
-            .ConfigureAwait(false);
+        var upload = await OnnxUploadReader.ReadAsync(context.Request, options.Value.Analytics.MaxModelBytes, cancellationToken).ConfigureAwait(false);
+        var record = await models.RegisterOnnxAsync(context.User.GetTenantId(), upload, context.Audit(), cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/v1/models/{record.Id}", record.ToResponse(context.User.GetTenantId()));
     }
 
@@ -140,33 +75,22 @@ public static class ModelsApi
         return TypedResults.Ok(new ModelListResponse([.. models.Select(m => m.ToResponse(tenantId))]));
     }
 
-    private static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> Get(
-        string modelId, HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
+    private static async Task<Ok<ModelResponse>> Get(string modelId, HttpContext context, ModelService models, CancellationToken cancellationToken)
     {
-        var model = await FindAsync(context, metadata, modelId, cancellationToken).ConfigureAwait(false);
-        return model is null ? Problems.NotFound("model") : TypedResults.Ok(model.ToResponse(context.User.GetTenantId()));
+        var model = await models.FindVisibleAsync(context.User.GetTenantId(), modelId, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(model.ToResponse(context.User.GetTenantId()));
     }
 
-    private static async Task<Results<Ok<PlanDocument>, ProblemHttpResult>> GetPlan(
-        string modelId, HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
+    private static async Task<Ok<PlanDocument>> GetPlan(string modelId, HttpContext context, ModelService models, CancellationToken cancellationToken)
     {
-        var model = await FindAsync(context, metadata, modelId, cancellationToken).ConfigureAwait(false);
-        return model is null ? Problems.NotFound("model") : TypedResults.Ok(Predictor.ReadPlan(model.PlanJson));
+        var model = await models.FindVisibleAsync(context.User.GetTenantId(), modelId, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(Plans.StoredPlans.Read(model.PlanJson));
     }
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetDocument(
-        string modelId, HttpContext context, IMetadataStore metadata, IBlobStore blobs, CancellationToken cancellationToken)
+    private static async Task<FileStreamHttpResult> GetDocument(string modelId, HttpContext context, ModelService models, CancellationToken cancellationToken)
     {
-        var model = await FindAsync(context, metadata, modelId, cancellationToken).ConfigureAwait(false);
-        // A shared model's weights stay private: to everyone but the owner it has no document.
-        if (model is null || model.TenantId != context.User.GetTenantId())
-        {
-            return Problems.NotFound("model document");
-        }
-
-        var document = model.Blob(ModelRecord.DocumentBlob);
-        context.Audit().BodiesOut.Add(document.Sha256);
-        return TypedResults.Stream(blobs.OpenRead(document.Sha256), "application/json");
+        var document = await models.OpenDocumentAsync(context.User.GetTenantId(), modelId, context.Audit(), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Stream(document, "application/json");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -178,121 +102,32 @@ public static class ModelsApi
             : Problems.NotFound("model");
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Predict(
+    private static async Task<FileContentHttpResult> Predict(
         string modelId,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = PredictProtocol.KeySetId)] string? keySetId,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = PredictProtocol.Records)] int? records,
         HttpContext context,
-        IMetadataStore metadata,
-        Predictor predictor,
-        HeComputeMetrics metrics,
-        IOptions<HeComputeServerOptions> options,
+        PredictionService predictions,
         CancellationToken cancellationToken)
     {
-        var audit = context.Audit();
-        var model = await FindAsync(context, metadata, modelId, cancellationToken).ConfigureAwait(false);
-        if (model is null)
-        {
-            return Problems.NotFound("model");
-        }
-
-        audit.ObjectIds.Add(keySetId ?? "");
-        var session = await predictor.OpenAsync(context.User.GetTenantId(), model, keySetId, cancellationToken).ConfigureAwait(false);
-        audit.ParmsId = session.Plan.Parameters.ParmsId;
-        var count = session.CheckRecords(records);
-        var input = await OctetStreamBody.ReadAsync(context.Request, session.MaxInputBytes, "The input ciphertext", cancellationToken).ConfigureAwait(false);
-        audit.BodiesIn.Add(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input)));
-
-        var started = Stopwatch.GetTimestamp();
-        var work = Task.Run(() => session.Predict(input, count, "The input ciphertext"), CancellationToken.None);
-        byte[] output;
-        try
-        {
-            output = await work.WaitAsync(options.Value.Analytics.PredictTimeBudget, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new ProblemException(
-                StatusCodes.Status503ServiceUnavailable, ProblemTypes.TimeBudgetExceeded, "The prediction exceeded the time budget",
-                $"The prediction did not finish within {options.Value.Analytics.PredictTimeBudget.TotalSeconds:0.#} s; its result is discarded. " +
-                $"Submit the ciphertext to POST /v1/models/{modelId}/predict-jobs instead.");
-        }
-
-        metrics.RecordHomomorphicOperations("model-evaluation");
-        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(output));
-        audit.BodiesOut.Add(sha);
+        var result = await predictions.PredictAsync(
+            context.User.GetTenantId(), modelId, keySetId, records,
+            (maxBytes, ct) => OctetStreamBody.ReadAsync(context.Request, maxBytes, "The input ciphertext", ct),
+            context.Audit(), cancellationToken).ConfigureAwait(false);
         var headers = context.Response.Headers;
-        headers[PredictProtocol.RecordsHeader] = count.ToString(CultureInfo.InvariantCulture);
-        headers[PredictProtocol.ResultSha256Header] = sha;
-        headers[PredictProtocol.ComputeMillisecondsHeader] = ((long)Stopwatch.GetElapsedTime(started).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        return TypedResults.File(output, OctetStreamBody.MediaType);
+        headers[PredictProtocol.RecordsHeader] = result.Records.ToString(CultureInfo.InvariantCulture);
+        headers[PredictProtocol.ResultSha256Header] = result.Sha256;
+        headers[PredictProtocol.ComputeMillisecondsHeader] = ((long)result.Compute.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.File(result.Output, OctetStreamBody.MediaType);
     }
 
-    private static async Task<Results<Accepted<JobResponse>, ProblemHttpResult>> SubmitJob(
-        string modelId,
-        HttpContext context,
-        IMetadataStore metadata,
-        IBlobStore blobs,
-        Predictor predictor,
-        JobQueue queue,
-        IOptions<HeComputeServerOptions> options,
-        CancellationToken cancellationToken)
+    private static async Task<Accepted<JobResponse>> SubmitJob(
+        string modelId, HttpContext context, IBlobStore blobs, PredictionService predictions, CancellationToken cancellationToken)
     {
-        var audit = context.Audit();
-        var tenantId = context.User.GetTenantId();
-        var model = await FindAsync(context, metadata, modelId, cancellationToken).ConfigureAwait(false);
-        if (model is null)
-        {
-            return Problems.NotFound("model");
-        }
-
-        var plan = Predictor.ReadPlan(model.PlanJson);
-        using var upload = await PredictJobUpload.ReadAsync(
-            context.Request, blobs, CiphertextInput.MaxBytes(plan), options.Value.Analytics.MaxBatchInputs, cancellationToken).ConfigureAwait(false);
-        audit.ObjectIds.Add(upload.KeySetId ?? "");
-        audit.BodiesIn.AddRange(upload.Inputs.Select(i => i.Sha256));
-        var session = await predictor.OpenAsync(tenantId, model, upload.KeySetId, cancellationToken).ConfigureAwait(false);
-        audit.ParmsId = plan.Parameters.ParmsId;
-        var records = new List<int>();
-        for (var i = 0; i < upload.Inputs.Count; i++)
-        {
-            records.Add(session.CheckRecords(upload.Records?[i]));
-            byte[] bytes;
-            await using (var stream = upload.Inputs[i].OpenRead())
-            using (var buffer = new MemoryStream())
-            {
-                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                bytes = buffer.ToArray();
-            }
-
-            // Checked now, so a malformed input is refused with its problem instead of failing the job later.
-            CiphertextInput.Load(bytes, session.Context.Context, plan, $"Input {i}").Dispose();
-        }
-
-        var inputs = new Dictionary<string, StagedBlob>(StringComparer.Ordinal);
-        for (var i = 0; i < upload.Inputs.Count; i++)
-        {
-            inputs[PredictBatchInput.InputName(i)] = upload.Inputs[i];
-        }
-
-        var job = await queue.EnqueueAsync(tenantId, PredictProtocol.BatchJobKind, new PredictBatchInput(model.Id, upload.KeySetId!, records), inputs, cancellationToken)
-            .ConfigureAwait(false);
-        audit.ObjectIds.Add(job.Id);
+        var job = await predictions.SubmitJobAsync(
+            context.User.GetTenantId(), modelId,
+            (maxInputBytes, maxInputs, ct) => PredictJobUploadReader.ReadAsync(context.Request, blobs, maxInputBytes, maxInputs, ct),
+            context.Audit(), cancellationToken).ConfigureAwait(false);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", job.ToResponse());
     }
-
-    private static async Task<ModelRecord?> FindAsync(HttpContext context, IMetadataStore metadata, string modelId, CancellationToken cancellationToken)
-    {
-        context.Audit().ObjectIds.Add(modelId);
-        return await metadata.Models.GetVisibleAsync(context.User.GetTenantId(), modelId, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static int CheckPrecision(int? precisionBits)
-    {
-        var bits = precisionBits ?? 20;
-        return bits is < 8 or > 40 ? throw Invalid("precision_bits", "precision_bits must be between 8 and 40.") : bits;
-    }
-
-    private static ProblemException Invalid(string field, string message) =>
-        new(StatusCodes.Status400BadRequest, ProblemTypes.Validation, "The request is not valid", $"{field}: {message}");
 }

@@ -1,14 +1,11 @@
-using HeCompute.Ckks;
-using HeCompute.Contracts;
-using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace HeCompute.Server.Errors;
 
 /// <summary>
-/// Turns exceptions into problem details: <see cref="ProblemException"/> as given, engine errors as 400s, oversized
-/// bodies as 413, malformed requests as 400, anything else as a 500 that discloses nothing.
+/// Turns exceptions into problem details through <see cref="ProblemMapper"/>: domain and engine errors, oversized
+/// bodies and malformed requests as client errors, anything else as a 500 that discloses nothing.
 /// </summary>
 public sealed partial class HeComputeExceptionHandler(IProblemDetailsService problems, ILogger<HeComputeExceptionHandler> logger) : IExceptionHandler
 {
@@ -23,38 +20,23 @@ public sealed partial class HeComputeExceptionHandler(IProblemDetailsService pro
             return true;
         }
 
-        var problem = exception switch
-        {
-            ProblemException p => p,
-            SealException seal => SealProblems.From(seal),
-            PayloadTooLargeException tooLarge => new ProblemException(
-                StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Payload too large", tooLarge.Message),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemException(
-                StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Payload too large", "The request body is larger than this endpoint allows."),
-            BadHttpRequestException bad => new ProblemException(
-                bad.StatusCode, ProblemDetailsDefaults.TypeFor(bad.StatusCode) ?? ProblemTypes.BadRequest,
-                bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "Unsupported media type" : "Bad request", bad.Message),
-            _ => null,
-        };
-
+        var problem = ProblemMapper.TryMap(exception);
         if (problem is null)
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
-            problem = new ProblemException(
-                StatusCodes.Status500InternalServerError, ProblemTypes.InternalError, "An unexpected error occurred",
-                "The server could not complete the request. The error was logged.");
+            problem = ProblemMapper.Internal();
         }
         else
         {
-            LogClientError(logger, problem.Status, problem.Type, httpContext.Request.Method, httpContext.Request.Path);
+            LogClientError(logger, problem.Status ?? 0, problem.Type ?? "", httpContext.Request.Method, httpContext.Request.Path);
         }
 
-        httpContext.Response.StatusCode = problem.Status;
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = problem.Status, Type = problem.Type, Title = problem.Title, Detail = problem.Detail },
+            ProblemDetails = problem,
         }).ConfigureAwait(false);
     }
 

@@ -3,16 +3,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HeCompute.Server.Errors;
 
-/// <summary>Typed problem results used by the endpoints.</summary>
+/// <summary>Typed problem results used by the endpoints (through <see cref="ProblemMapper"/>).</summary>
 public static class Problems
 {
     /// <summary>404 for an id the tenant does not own (identical whether it exists elsewhere or not).</summary>
-    public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound, title: "Not found", detail: $"No {what} with this id.");
+    public static ProblemHttpResult NotFound(string what) => ProblemMapper.ToResult(new NotFoundException(what));
 
     /// <summary>409 for an operation the object's state does not allow.</summary>
-    public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: ProblemTypes.Conflict, title: "Conflict", detail: detail);
+    public static ProblemHttpResult Conflict(string detail) => ProblemMapper.ToResult(DomainErrors.Conflict(detail));
 
     /// <summary>400 with per-field errors.</summary>
     public static ValidationProblem Validation(string field, string message) =>

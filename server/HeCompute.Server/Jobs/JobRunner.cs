@@ -146,9 +146,9 @@ public sealed partial class JobRunner(
         {
             await FinishAsync(job, JobState.Failed, ex.Message, null, started).ConfigureAwait(false);
         }
-        catch (ProblemException ex)
+        catch (DomainException ex)
         {
-            await FinishAsync(job, JobState.Failed, ex.Detail ?? ex.Title, null, started).ConfigureAwait(false);
+            await FinishAsync(job, JobState.Failed, ex.Detail, null, started).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

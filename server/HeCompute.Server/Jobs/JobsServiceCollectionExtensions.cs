@@ -3,13 +3,14 @@ namespace HeCompute.Server.Jobs;
 /// <summary>Registers the job runner and handlers.</summary>
 public static class JobsServiceCollectionExtensions
 {
-    /// <summary>The queue, the runner, cancellation and expiry purge.</summary>
+    /// <summary>The queue, the job service, the runner, cancellation and expiry purge.</summary>
     public static IServiceCollection AddHeComputeJobs(this IServiceCollection services)
     {
         services.AddSingleton<JobHandlerRegistry>();
         services.AddSingleton<JobCancellations>();
         services.AddSingleton<JobSignal>();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
         services.AddSingleton<JobPurgeService>();

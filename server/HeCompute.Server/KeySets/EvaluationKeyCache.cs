@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using HeCompute.Server.Caching;
 using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Telemetry;
@@ -11,131 +11,47 @@ namespace HeCompute.Server.KeySets;
 /// evicted first. Concurrent requests for the same key set share one load. A key set larger than the whole budget is
 /// loaded for the caller but not kept.
 /// </summary>
-public sealed class EvaluationKeyCache(IBlobStore blobs, IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics)
+public sealed class EvaluationKeyCache(IBlobStore blobs, IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics) : IEvaluationKeySource
 {
-    private readonly Lock _lock = new();
-    private readonly LinkedList<(string KeySetId, string TenantId, LoadedKeySet Keys)> _lru = new();
-    private readonly Dictionary<string, LinkedListNode<(string KeySetId, string TenantId, LoadedKeySet Keys)>> _index = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<Task<LoadedKeySet>>> _loading = new(StringComparer.Ordinal);
-    private long _bytes;
+    private readonly LoadingCache<(string TenantId, string KeySetId), LoadedKeySet> _cache =
+        new(options.Value.KeyCache.ByteBudget, keys => keys.ApproximateBytes);
 
     /// <summary>Approximate bytes currently held.</summary>
-    public long CurrentBytes
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _bytes;
-            }
-        }
-    }
+    public long CurrentBytes => _cache.Weight;
 
     /// <summary>Key sets currently held.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _index.Count;
-            }
-        }
-    }
+    public int Count => _cache.Count;
 
-    /// <summary>The deserialized keys of <paramref name="keySet"/> (which the caller looked up for its tenant).</summary>
+    /// <inheritdoc/>
     public async Task<LoadedKeySet> GetAsync(KeySetRecord keySet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keySet);
-        lock (_lock)
-        {
-            if (_index.TryGetValue(keySet.Id, out var node) && node.Value.TenantId == keySet.TenantId)
-            {
-                _lru.Remove(node);
-                _lru.AddFirst(node);
-                metrics.RecordKeyCacheLookup(hit: true);
-                return node.Value.Keys;
-            }
-        }
-
-        metrics.RecordKeyCacheLookup(hit: false);
-        var maxPart = options.Value.Limits.MaxKeySetPartBytes;
-        var lazy = _loading.GetOrAdd(keySet.Id, _ => new Lazy<Task<LoadedKeySet>>(() => Task.Run(() =>
-        {
-            var parts = keySet.Parts.ToDictionary(p => p.Name, p => (Func<Stream>)(() => blobs.OpenRead(p.Sha256)), StringComparer.Ordinal);
-            return KeySetLoader.Load(parts, maxPart);
-        })));
-        try
-        {
-            var keys = await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-            Put(keySet.Id, keySet.TenantId, keys);
-            return keys;
-        }
-        finally
-        {
-            _loading.TryRemove(new KeyValuePair<string, Lazy<Task<LoadedKeySet>>>(keySet.Id, lazy));
-        }
+        var hit = _cache.TryGet((keySet.TenantId, keySet.Id), out var cached);
+        metrics.RecordKeyCacheLookup(hit);
+        return hit ? cached : await _cache.GetOrLoadAsync((keySet.TenantId, keySet.Id), _ => LoadAsync(keySet), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Adds keys just validated on upload (so the first computation does not load them again).</summary>
+    /// <inheritdoc/>
     public void Put(string keySetId, string tenantId, LoadedKeySet keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var budget = options.Value.KeyCache.ByteBudget;
-        if (keys.ApproximateBytes > budget)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (_index.TryGetValue(keySetId, out var existing))
-            {
-                _lru.Remove(existing);
-                _bytes -= existing.Value.Keys.ApproximateBytes;
-            }
-
-            _index[keySetId] = _lru.AddFirst((keySetId, tenantId, keys));
-            _bytes += keys.ApproximateBytes;
-            while (_bytes > budget && _lru.Last is { } last)
-            {
-                _lru.RemoveLast();
-                _index.Remove(last.Value.KeySetId);
-                _bytes -= last.Value.Keys.ApproximateBytes;
-            }
-        }
+        _cache.Put((tenantId, keySetId), keys);
     }
 
-    /// <summary>Drops one key set (on delete).</summary>
-    public void Evict(string keySetId)
-    {
-        lock (_lock)
-        {
-            if (_index.Remove(keySetId, out var node))
-            {
-                _lru.Remove(node);
-                _bytes -= node.Value.Keys.ApproximateBytes;
-            }
-        }
-    }
+    /// <inheritdoc/>
+    public void Evict(string tenantId, string keySetId) => _cache.Remove((tenantId, keySetId));
 
-    /// <summary>Drops every key set of a tenant (on erasure).</summary>
-    public void EvictTenant(string tenantId)
-    {
-        lock (_lock)
-        {
-            for (var node = _lru.First; node is not null;)
-            {
-                var next = node.Next;
-                if (node.Value.TenantId == tenantId)
-                {
-                    _lru.Remove(node);
-                    _index.Remove(node.Value.KeySetId);
-                    _bytes -= node.Value.Keys.ApproximateBytes;
-                }
+    /// <inheritdoc/>
+    public void EvictTenant(string tenantId) => _cache.RemoveWhere(key => key.TenantId == tenantId);
 
-                node = next;
-            }
-        }
+    /// <summary>Deserializes and validates the stored parts of a key set (the heavy work of a miss).</summary>
+    private Task<LoadedKeySet> LoadAsync(KeySetRecord keySet)
+    {
+        var maxPart = options.Value.Limits.MaxKeySetPartBytes;
+        return Task.Run(() =>
+        {
+            var parts = keySet.Parts.ToDictionary(p => p.Name, p => (Func<Stream>)(() => blobs.OpenRead(p.Sha256)), StringComparer.Ordinal);
+            return KeySetLoader.Load(parts, maxPart);
+        });
     }
 }

@@ -12,15 +12,13 @@ namespace HeCompute.Server.KeySets;
 public static class KeySetLoader
 {
     /// <summary>Loads the parts (each opened fresh from <paramref name="parts"/>) and returns the keys.</summary>
-    /// <exception cref="ProblemException">Missing parameters, invalid or insecure parameters, a malformed key, or a secret key.</exception>
+    /// <exception cref="DomainException">Missing parameters, invalid or insecure parameters, a malformed key, or a secret key.</exception>
     public static LoadedKeySet Load(IReadOnlyDictionary<string, Func<Stream>> parts, long maxPartBytes)
     {
         ArgumentNullException.ThrowIfNull(parts);
         if (!parts.TryGetValue(KeySetParts.Parms, out var openParms))
         {
-            throw new ProblemException(
-                StatusCodes.Status400BadRequest, ProblemTypes.Validation, "The request is not valid",
-                $"The '{KeySetParts.Parms}' part (SEAL EncryptionParameters) is required.");
+            throw DomainErrors.Invalid($"The '{KeySetParts.Parms}' part (SEAL EncryptionParameters) is required.");
         }
 
         EncryptionParameters parms;
@@ -32,15 +30,13 @@ public static class KeySetLoader
             }
             catch (SealException ex)
             {
-                throw SealProblems.From(ex, $"Part '{KeySetParts.Parms}'");
+                throw EngineErrors.From(ex, $"Part '{KeySetParts.Parms}'");
             }
         }
 
         if (parms.Scheme != SchemeType.CKKS)
         {
-            throw new ProblemException(
-                StatusCodes.Status400BadRequest, ProblemTypes.InvalidParameters, "Encryption parameters are not valid",
-                $"The server computes on CKKS only; the parameters are for scheme {parms.Scheme}.");
+            throw DomainErrors.Parameters(insecure: false, $"The server computes on CKKS only; the parameters are for scheme {parms.Scheme}.");
         }
 
         SEALContext context;
@@ -50,12 +46,12 @@ public static class KeySetLoader
         }
         catch (SealException ex)
         {
-            throw SealProblems.From(ex, $"Part '{KeySetParts.Parms}'");
+            throw EngineErrors.From(ex, $"Part '{KeySetParts.Parms}'");
         }
 
         if (!context.ParametersSet())
         {
-            throw SealProblems.FromContext(context);
+            throw EngineErrors.FromContext(context);
         }
 
         var publicKey = LoadPart(parts, KeySetParts.PublicKey, context, stream =>
@@ -79,8 +75,7 @@ public static class KeySetLoader
 
         if (publicKey is null && relinKeys is null && galoisKeys is null)
         {
-            throw new ProblemException(
-                StatusCodes.Status400BadRequest, ProblemTypes.Validation, "The request is not valid",
+            throw DomainErrors.Invalid(
                 $"A key set needs at least one of '{KeySetParts.PublicKey}', '{KeySetParts.RelinKeys}', '{KeySetParts.GaloisKeys}'.");
         }
 
@@ -106,30 +101,8 @@ public static class KeySetLoader
         }
         catch (SealException ex)
         {
-            if (IsSecretKey(open, context))
-            {
-                throw new ProblemException(
-                    StatusCodes.Status400BadRequest, ProblemTypes.SecretKeyRefused, "A secret key was uploaded",
-                    $"Part '{part}' holds a SEAL SecretKey for these parameters. The server never accepts a secret key: keep it on the client " +
-                    "and upload only the public, relinearization and Galois keys. Consider this secret key exposed and generate a new one.");
-            }
-
-            throw SealProblems.From(ex, $"Part '{part}'");
-        }
-    }
-
-    private static bool IsSecretKey(Func<Stream> open, SEALContext context)
-    {
-        try
-        {
-            using var stream = open();
-            using var secret = new SecretKey();
-            secret.Load(context, stream);
-            return true;
-        }
-        catch (SealException)
-        {
-            return false;
+            SecretKeyGuard.RefuseSecretKey(open, context, $"Part '{part}'", "an evaluation key");
+            throw EngineErrors.From(ex, $"Part '{part}'");
         }
     }
 

@@ -11,24 +11,24 @@ public sealed partial class KeySetService(
     IMetadataStore metadata,
     IBlobStore blobs,
     BlobCollector collector,
-    EvaluationKeyCache cache,
+    IEvaluationKeySource keySource,
     IOptions<HeComputeServerOptions> options,
     HeComputeMetrics metrics,
     TimeProvider time,
     ILogger<KeySetService> logger)
 {
-    /// <summary>Reads, validates and stores an upload for the tenant.</summary>
+    /// <summary>Validates and stores an uploaded key set for the tenant (the caller keeps and disposes <paramref name="upload"/>).</summary>
     /// <param name="tenantId">The owner.</param>
-    /// <param name="request">A multipart/form-data request.</param>
+    /// <param name="upload">The staged parts.</param>
     /// <param name="audit">Receives the parts' hashes, the parms_id and the new id.</param>
     /// <param name="cancellationToken">Aborts the upload.</param>
-    public async Task<KeySetRecord> CreateAsync(string tenantId, HttpRequest request, AuditRecord audit, CancellationToken cancellationToken)
+    /// <exception cref="Errors.DomainException">Invalid or insecure parameters, a malformed key, a secret key, or no key at all.</exception>
+    public async Task<KeySetRecord> CreateAsync(string tenantId, KeySetUpload upload, AuditRecord audit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(upload);
         ArgumentNullException.ThrowIfNull(audit);
-        var limits = options.Value.Limits;
-        using var upload = await KeySetUpload.ReadAsync(request, blobs, limits, cancellationToken).ConfigureAwait(false);
         audit.BodiesIn.AddRange(upload.Parts.Values.Select(p => p.Sha256));
-        var keys = KeySetLoader.Load(upload.Openers(), limits.MaxKeySetPartBytes);
+        var keys = LoadAndValidate(upload);
         var record = new KeySetRecord(
             Ids.New("ks"),
             tenantId,
@@ -56,9 +56,21 @@ public sealed partial class KeySetService(
             return true;
         }, cancellationToken).ConfigureAwait(false);
 
-        cache.Put(record.Id, tenantId, keys);
+        keySource.Put(record.Id, tenantId, keys);
         metrics.RecordKeySetUploaded(upload.TotalBytes);
         LogCreated(logger, record.Id, tenantId, record.ParmsId, upload.TotalBytes, record.GaloisElements.Count);
+        return record;
+    }
+
+    /// <summary>The tenant's key set record.</summary>
+    /// <exception cref="Errors.NotFoundException">The tenant has no key set with this id.</exception>
+    public async Task<KeySetRecord> GetAsync(string tenantId, string keySetId, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        audit.ObjectIds.Add(keySetId);
+        var record = await metadata.KeySets.GetAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false)
+            ?? throw new Errors.NotFoundException("key set");
+        audit.ParmsId = record.ParmsId;
         return record;
     }
 
@@ -71,7 +83,7 @@ public sealed partial class KeySetService(
             return false;
         }
 
-        cache.Evict(keySetId);
+        keySource.Evict(tenantId, keySetId);
         await collector.ReleaseAsync(released, CancellationToken.None).ConfigureAwait(false);
         LogDeleted(logger, keySetId, tenantId);
         return true;
@@ -81,7 +93,14 @@ public sealed partial class KeySetService(
     public async Task<(KeySetRecord Record, LoadedKeySet Keys)?> GetKeysAsync(string tenantId, string keySetId, CancellationToken cancellationToken)
     {
         var record = await metadata.KeySets.GetAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false);
-        return record is null ? null : (record, await cache.GetAsync(record, cancellationToken).ConfigureAwait(false));
+        return record is null ? null : (record, await keySource.GetAsync(record, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Deserializes and validates the uploaded keys against their parameters (the heavy work of an upload).</summary>
+    public LoadedKeySet LoadAndValidate(KeySetUpload upload)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        return KeySetLoader.Load(upload.Openers(), options.Value.Limits.MaxKeySetPartBytes);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Key set {KeySetId} stored for tenant {TenantId}: parms {ParmsId}, {Bytes} bytes, {GaloisCount} Galois elements")]

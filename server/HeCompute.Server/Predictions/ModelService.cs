@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using HeCompute.Analytics;
 using HeCompute.Analytics.Models;
+using HeCompute.Analytics.Onnx;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
@@ -14,8 +15,104 @@ namespace HeCompute.Server.Predictions;
 public sealed partial class ModelService(
     IMetadataStore metadata, IBlobStore blobs, BlobCollector collector, CompiledModelCache compiled, TimeProvider time, ILogger<ModelService> logger)
 {
+    private const int MaxNameLength = 100;
+
+    /// <summary>A model visible to the tenant: its own, or one shared with every tenant.</summary>
+    /// <exception cref="NotFoundException">No such model visible to the tenant.</exception>
+    public async Task<ModelRecord> FindVisibleAsync(string tenantId, string modelId, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        audit.ObjectIds.Add(modelId);
+        return await metadata.Models.GetVisibleAsync(tenantId, modelId, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("model");
+    }
+
+    /// <summary>Opens the document (with its weights) of the tenant's own model.</summary>
+    /// <exception cref="NotFoundException">The tenant owns no model with this id: a shared model's weights stay private to its owner.</exception>
+    public async Task<Stream> OpenDocumentAsync(string tenantId, string modelId, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        audit.ObjectIds.Add(modelId);
+        var model = await metadata.Models.GetVisibleAsync(tenantId, modelId, cancellationToken).ConfigureAwait(false);
+        if (model is null || model.TenantId != tenantId)
+        {
+            throw new NotFoundException("model document");
+        }
+
+        var document = model.Blob(ModelRecord.DocumentBlob);
+        audit.BodiesOut.Add(document.Sha256);
+        return blobs.OpenRead(document.Sha256);
+    }
+
+    /// <summary>Registers a model given as a HeCompute JSON document.</summary>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name, precision or document shape; <see cref="DomainErrorKind.InvalidModel"/> when the model cannot be read or planned.</exception>
+    public Task<ModelRecord> RegisterJsonAsync(string tenantId, RegisterModelRequest request, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var name = CheckName(request.Name);
+        if (request.Document.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("document", $"The document must be a JSON object in the {ModelDocument.FormatName} format.");
+        }
+
+        var precision = CheckPrecision(request.PrecisionBits);
+        var json = request.Document.GetRawText();
+        ModelDocument document;
+        try
+        {
+            document = ModelDocument.Parse(json);
+        }
+        catch (ModelFormatException ex)
+        {
+            throw DomainErrors.InvalidModel(ex.Message, ex);
+        }
+
+        return RegisterAsync(
+            tenantId, new ModelRegistration(name, document, "json", Encoding.UTF8.GetBytes(json), request.Shared, precision, request.NoiseFlooding), audit, cancellationToken);
+    }
+
+    /// <summary>Imports an ONNX model and registers it.</summary>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name or precision; <see cref="DomainErrorKind.InvalidModel"/> when the graph cannot be imported or planned.</exception>
+    public async Task<ModelRecord> RegisterOnnxAsync(string tenantId, OnnxUpload upload, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        var request = upload.Options;
+        var name = CheckName(request.Name);
+        var precision = CheckPrecision(request.PrecisionBits);
+        var importOptions = new OnnxImportOptions
+        {
+            Features = request.Features ?? [],
+            Kind = request.Kind,
+            Mean = request.Mean,
+            Scale = request.Scale,
+            Lower = request.Lower,
+            Upper = request.Upper,
+            ActivationLower = request.ActivationLower,
+            ActivationUpper = request.ActivationUpper,
+            ActivationDegree = request.ActivationDegree,
+            Outputs = request.Outputs,
+        };
+        var document = await ImportOnnxAsync(upload.Onnx, importOptions, cancellationToken).ConfigureAwait(false);
+        return await RegisterAsync(
+            tenantId, new ModelRegistration(name, document, "onnx", upload.Onnx, request.Shared, precision, request.NoiseFlooding), audit, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Translates an ONNX graph into a model document (heavy: the graph is parsed and its weights folded).</summary>
+    public static async Task<ModelDocument> ImportOnnxAsync(byte[] onnx, OnnxImportOptions importOptions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Task.Run(() => OnnxImporter.Import(onnx, importOptions), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelFormatException ex)
+        {
+            throw DomainErrors.InvalidModel(ex.Message, ex);
+        }
+    }
+
     /// <summary>Plans, compiles and stores a model for the tenant.</summary>
-    /// <exception cref="ProblemException">422 <c>invalid-model</c> when the planner refuses it.</exception>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.InvalidModel"/> when the planner refuses it.</exception>
     public async Task<ModelRecord> RegisterAsync(string tenantId, ModelRegistration registration, AuditRecord audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -62,11 +159,12 @@ public sealed partial class ModelService(
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
-        if (compiled.Get(model.Id) is { } cached)
-        {
-            return cached;
-        }
+        return await compiled.GetOrCompileAsync(model.Id, () => CompileAsync(model, plan, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Rebuilds a model's compiled circuit from its stored document (the heavy work of a cache miss).</summary>
+    private async Task<IEncryptedModel> CompileAsync(ModelRecord model, PlanDocument plan, CancellationToken cancellationToken)
+    {
         string json;
         var stream = blobs.OpenRead(model.Blob(ModelRecord.DocumentBlob).Sha256);
         await using (stream.ConfigureAwait(false))
@@ -76,9 +174,7 @@ public sealed partial class ModelService(
         }
 
         var document = ModelDocument.Parse(json);
-        var result = await Task.Run(() => ModelPlanner.Compile(document, plan.Parameters.PolyModulusDegree / 2), cancellationToken).ConfigureAwait(false);
-        compiled.Put(model.Id, result);
-        return result;
+        return await Task.Run(() => ModelPlanner.Compile(document, plan.Parameters.PolyModulusDegree / 2), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the tenant's own model; false if it owns none with this id.</summary>
@@ -104,13 +200,25 @@ public sealed partial class ModelService(
         }
         catch (Exception ex) when (ex is ModelFormatException or InsufficientLevelsException or ArgumentException)
         {
-            throw InvalidModel(ex.Message, ex);
+            throw DomainErrors.InvalidModel(ex.Message, ex);
         }
     }
 
-    /// <summary>The 422 problem for a model the server cannot use.</summary>
-    public static ProblemException InvalidModel(string detail, Exception? inner = null) =>
-        new(StatusCodes.Status422UnprocessableEntity, ProblemTypes.InvalidModel, "The model cannot be used", detail, inner);
+    private static string CheckName(string? requested)
+    {
+        var name = requested?.Trim();
+        return string.IsNullOrEmpty(name) || name.Length > MaxNameLength
+            ? throw Invalid("name", $"A model name of 1 to {MaxNameLength} characters is required.")
+            : name;
+    }
+
+    private static int CheckPrecision(int? precisionBits)
+    {
+        var bits = precisionBits ?? 20;
+        return bits is < 8 or > 40 ? throw Invalid("precision_bits", "precision_bits must be between 8 and 40.") : bits;
+    }
+
+    private static DomainException Invalid(string field, string message) => DomainErrors.Invalid($"{field}: {message}");
 
     private async Task<StagedBlob> StageAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {

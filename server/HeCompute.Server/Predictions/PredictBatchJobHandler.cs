@@ -12,7 +12,7 @@ namespace HeCompute.Server.Predictions;
 /// checkpoint is the number of inputs done, so a run resumed after a restart continues with the next input (results
 /// already stored stay as they are).
 /// </summary>
-public sealed class PredictBatchJobHandler(IMetadataStore metadata, Predictor predictor, HeComputeMetrics metrics) : IJobHandler
+public sealed class PredictBatchJobHandler(IMetadataStore metadata, PredictionService predictor, HeComputeMetrics metrics) : IJobHandler
 {
     /// <inheritdoc/>
     public static string Kind => PredictProtocol.BatchJobKind;
@@ -32,7 +32,7 @@ public sealed class PredictBatchJobHandler(IMetadataStore metadata, Predictor pr
         {
             session = await predictor.OpenAsync(context.TenantId, model, input.KeySetId, cancellationToken).ConfigureAwait(false);
         }
-        catch (ProblemException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        catch (NotFoundException ex)
         {
             throw new JobFailedException($"Key set {input.KeySetId} no longer exists.", ex);
         }

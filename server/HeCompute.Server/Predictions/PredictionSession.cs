@@ -39,14 +39,13 @@ public sealed class PredictionSession
     public long MaxInputBytes => CiphertextInput.MaxBytes(Plan);
 
     /// <summary>Checks a record count against the plan.</summary>
-    /// <exception cref="ProblemException">400 <c>validation</c> outside 1 … records per ciphertext.</exception>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> outside 1 … records per ciphertext.</exception>
     public int CheckRecords(int? records)
     {
         var count = records ?? Plan.Input.RecordsPerCiphertext;
         if (count < 1 || count > Plan.Input.RecordsPerCiphertext)
         {
-            throw new ProblemException(
-                StatusCodes.Status400BadRequest, ProblemTypes.Validation, "The request is not valid",
+            throw DomainErrors.Invalid(
                 $"'{PredictProtocol.Records}' must be between 1 and {Plan.Input.RecordsPerCiphertext} (records one ciphertext holds in this plan).");
         }
 
@@ -54,7 +53,7 @@ public sealed class PredictionSession
     }
 
     /// <summary>Evaluates the model on one serialized input ciphertext; returns the serialized result.</summary>
-    /// <exception cref="ProblemException">The input is not a valid fresh ciphertext of the plan, or a key is missing.</exception>
+    /// <exception cref="DomainException">The input is not a valid fresh ciphertext of the plan, or a key is missing.</exception>
     public byte[] Predict(ReadOnlyMemory<byte> input, int records, string what)
     {
         using var ciphertext = CiphertextInput.Load(input, Context.Context, Plan, what);
@@ -70,11 +69,11 @@ public sealed class PredictionSession
         }
         catch (SealException ex)
         {
-            throw SealProblems.From(ex, what);
+            throw EngineErrors.From(ex, what);
         }
         catch (ArgumentException ex)
         {
-            throw new ProblemException(StatusCodes.Status400BadRequest, ProblemTypes.InvalidOperand, "Invalid operand", $"{what}: {ex.Message}", ex);
+            throw DomainErrors.InvalidOperand("Invalid operand", $"{what}: {ex.Message}", ex);
         }
 
         using (result)

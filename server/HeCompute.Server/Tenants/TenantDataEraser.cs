@@ -13,7 +13,7 @@ namespace HeCompute.Server.Tenants;
 public sealed partial class TenantDataEraser(
     IMetadataStore metadata,
     BlobCollector collector,
-    EvaluationKeyCache cache,
+    IEvaluationKeySource keys,
     Predictions.CompiledModelCache compiledModels,
     JobCancellations cancellations,
     ILogger<TenantDataEraser> logger)
@@ -24,7 +24,7 @@ public sealed partial class TenantDataEraser(
         cancellations.CancelTenant(tenantId);
         var erasure = await collector.WithLockAsync(
             () => metadata.EraseTenantDataAsync(tenantId, CancellationToken.None), cancellationToken).ConfigureAwait(false);
-        cache.EvictTenant(tenantId);
+        keys.EvictTenant(tenantId);
         if (erasure.Models > 0)
         {
             compiledModels.Clear();

@@ -1,9 +1,9 @@
-using HeCompute.Contracts;
 using HeCompute.Server.Errors;
+using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
-namespace HeCompute.Server.Ciphertexts;
+namespace HeCompute.Server.Endpoints;
 
 /// <summary>Reads an <c>application/octet-stream</c> body (one serialized SEAL object) under a per-request size limit.</summary>
 public static class OctetStreamBody
@@ -12,15 +12,14 @@ public static class OctetStreamBody
     public const string MediaType = "application/octet-stream";
 
     /// <summary>Checks the media type and lowers the request's body limit to <paramref name="maxBytes"/> before anything is read.</summary>
-    /// <exception cref="ProblemException">415 for another media type, 413 when the declared length exceeds the limit.</exception>
+    /// <exception cref="DomainException">415 for another media type, 413 when the declared length exceeds the limit.</exception>
     public static void Prepare(HttpRequest request, long maxBytes, string what)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !string.Equals(mediaType.MediaType.Value, MediaType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ProblemException(
-                StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
+            throw DomainErrors.UnsupportedMediaType(
                 $"Send {what} as '{MediaType}' (SEAL serialization).");
         }
 
@@ -55,8 +54,22 @@ public static class OctetStreamBody
         return buffer.ToArray();
     }
 
-    /// <summary>The 413 problem for <paramref name="what"/>.</summary>
-    public static ProblemException TooLarge(string what, long maxBytes) => new(
-        StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Payload too large",
+    /// <summary>Streams the whole body to a staged blob, refusing more than <paramref name="maxBytes"/>.</summary>
+    public static async Task<StagedBlob> StageAsync(HttpRequest request, IBlobStore blobs, long maxBytes, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        Prepare(request, maxBytes, what);
+        try
+        {
+            return await blobs.StageAsync(request.Body, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PayloadTooLargeException)
+        {
+            throw TooLarge(what, maxBytes);
+        }
+    }
+
+    /// <summary>The 413 refusal for <paramref name="what"/>.</summary>
+    public static DomainException TooLarge(string what, long maxBytes) => DomainErrors.PayloadTooLarge(
         $"{what} is larger than the {maxBytes} bytes the plan allows (a fresh ciphertext of these parameters, with margin).");
 }

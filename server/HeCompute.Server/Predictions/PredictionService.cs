@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using HeCompute.Analytics;
+using HeCompute.Contracts;
+using HeCompute.Server.Audit;
+using HeCompute.Server.Ciphertexts;
+using HeCompute.Server.Errors;
+using HeCompute.Server.Jobs;
+using HeCompute.Server.KeySets;
+using HeCompute.Server.Options;
+using HeCompute.Server.Plans;
+using HeCompute.Server.Storage;
+using HeCompute.Server.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace HeCompute.Server.Predictions;
+
+/// <summary>The result of a synchronous prediction.</summary>
+/// <param name="Output">The serialized result ciphertext.</param>
+/// <param name="Records">Records the input held.</param>
+/// <param name="Sha256">Hex SHA-256 of <paramref name="Output"/>.</param>
+/// <param name="Compute">Time spent evaluating.</param>
+public sealed record PredictionResult(byte[] Output, int Records, string Sha256, TimeSpan Compute);
+
+/// <summary>
+/// Predictions: opens sessions (a visible model, the tenant's key set checked against the plan, the compiled circuit),
+/// evaluates one ciphertext within the time budget, and checks and enqueues batch jobs.
+/// </summary>
+public sealed class PredictionService(
+    KeySetService keySets, ModelService models, JobQueue queue, HeComputeMetrics metrics, IOptions<HeComputeServerOptions> options)
+{
+    private const string InputName = "The input ciphertext";
+
+    /// <summary>Prepares <paramref name="model"/> for evaluation with the tenant's key set.</summary>
+    /// <exception cref="NotFoundException">The tenant has no key set with this id.</exception>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> without a key set id; <see cref="DomainErrorKind.ParmsMismatch"/> or <see cref="DomainErrorKind.MissingKey"/>.</exception>
+    public async Task<PredictionSession> OpenAsync(string tenantId, ModelRecord model, string? keySetId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (string.IsNullOrWhiteSpace(keySetId))
+        {
+            throw DomainErrors.Invalid($"'{PredictProtocol.KeySetId}' is required: the key set whose evaluation keys the server uses.");
+        }
+
+        var plan = StoredPlans.Read(model.PlanJson);
+        var keys = await keySets.GetKeysAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("key set");
+        PlanKeyCheck.Require(plan, keys.Record, needPublicKey: model.NoiseFlooding);
+        var compiled = await models.GetCompiledAsync(model, plan, cancellationToken).ConfigureAwait(false);
+        var context = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.RelinKeys, keys.Keys.GaloisKeys);
+        return model.NoiseFlooding
+            ? new PredictionSession(plan, compiled, context, keys.Keys.PublicKey, model.FloodingStandardDeviation)
+            : new PredictionSession(plan, compiled, context, null, 0);
+    }
+
+    /// <summary>Evaluates a model on one ciphertext within the time budget.</summary>
+    /// <param name="tenantId">The caller.</param>
+    /// <param name="modelId">A model visible to the caller.</param>
+    /// <param name="keySetId">The caller's key set.</param>
+    /// <param name="records">Records the input holds (null: a full ciphertext).</param>
+    /// <param name="readInput">Reads the input, refusing more than the given number of bytes.</param>
+    /// <param name="audit">Receives ids, hashes and the parms_id.</param>
+    /// <param name="cancellationToken">Aborts the wait.</param>
+    /// <exception cref="DomainException">Not found, an invalid input, or <see cref="DomainErrorKind.TimeBudgetExceeded"/>.</exception>
+    public async Task<PredictionResult> PredictAsync(
+        string tenantId, string modelId, string? keySetId, int? records, Func<long, CancellationToken, Task<byte[]>> readInput, AuditRecord audit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readInput);
+        ArgumentNullException.ThrowIfNull(audit);
+        var model = await models.FindVisibleAsync(tenantId, modelId, audit, cancellationToken).ConfigureAwait(false);
+        audit.ObjectIds.Add(keySetId ?? "");
+        var session = await OpenAsync(tenantId, model, keySetId, cancellationToken).ConfigureAwait(false);
+        audit.ParmsId = session.Plan.Parameters.ParmsId;
+        var count = session.CheckRecords(records);
+        var input = await readInput(session.MaxInputBytes, cancellationToken).ConfigureAwait(false);
+        audit.BodiesIn.Add(Convert.ToHexStringLower(SHA256.HashData(input)));
+
+        var started = Stopwatch.GetTimestamp();
+        var output = await EvaluateWithinBudgetAsync(session, input, count, modelId, cancellationToken).ConfigureAwait(false);
+        metrics.RecordHomomorphicOperations("model-evaluation");
+        var sha = Convert.ToHexStringLower(SHA256.HashData(output));
+        audit.BodiesOut.Add(sha);
+        return new PredictionResult(output, count, sha, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Checks a batch of inputs against the model's plan and the caller's key set, and enqueues the job.</summary>
+    /// <param name="tenantId">The caller.</param>
+    /// <param name="modelId">A model visible to the caller.</param>
+    /// <param name="readUpload">Reads the upload, given the largest input and the most inputs accepted.</param>
+    /// <param name="audit">Receives ids, hashes and the parms_id.</param>
+    /// <param name="cancellationToken">Aborts the submission.</param>
+    /// <exception cref="DomainException">Not found, or an invalid input (refused now, so it does not fail the job later).</exception>
+    public async Task<JobRecord> SubmitJobAsync(
+        string tenantId, string modelId, Func<long, int, CancellationToken, Task<PredictJobUpload>> readUpload, AuditRecord audit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readUpload);
+        ArgumentNullException.ThrowIfNull(audit);
+        var model = await models.FindVisibleAsync(tenantId, modelId, audit, cancellationToken).ConfigureAwait(false);
+        var plan = StoredPlans.Read(model.PlanJson);
+        using var upload = await readUpload(CiphertextInput.MaxBytes(plan), options.Value.Analytics.MaxBatchInputs, cancellationToken).ConfigureAwait(false);
+        audit.ObjectIds.Add(upload.KeySetId ?? "");
+        audit.BodiesIn.AddRange(upload.Inputs.Select(i => i.Sha256));
+        if (upload.Inputs.Count == 0)
+        {
+            throw DomainErrors.Invalid($"At least one '{PredictProtocol.Input}' part (a SEAL ciphertext) is required.");
+        }
+
+        if (upload.Records is { } counts && counts.Count != upload.Inputs.Count)
+        {
+            throw DomainErrors.Invalid($"'{PredictProtocol.Records}' lists {counts.Count} counts for {upload.Inputs.Count} inputs.");
+        }
+
+        var session = await OpenAsync(tenantId, model, upload.KeySetId, cancellationToken).ConfigureAwait(false);
+        audit.ParmsId = plan.Parameters.ParmsId;
+        var records = await CheckInputsAsync(session, upload, cancellationToken).ConfigureAwait(false);
+        var inputs = new Dictionary<string, StagedBlob>(StringComparer.Ordinal);
+        for (var i = 0; i < upload.Inputs.Count; i++)
+        {
+            inputs[PredictBatchInput.InputName(i)] = upload.Inputs[i];
+        }
+
+        var job = await queue.EnqueueAsync(tenantId, PredictProtocol.BatchJobKind, new PredictBatchInput(model.Id, upload.KeySetId!, records), inputs, cancellationToken)
+            .ConfigureAwait(false);
+        audit.ObjectIds.Add(job.Id);
+        return job;
+    }
+
+    /// <summary>Runs the session on one input, giving up (and discarding the result) after the time budget.</summary>
+    private async Task<byte[]> EvaluateWithinBudgetAsync(PredictionSession session, byte[] input, int count, string modelId, CancellationToken cancellationToken)
+    {
+        var budget = options.Value.Analytics.PredictTimeBudget;
+        var work = Task.Run(() => session.Predict(input, count, InputName), CancellationToken.None);
+        try
+        {
+            return await work.WaitAsync(budget, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw DomainErrors.TimeBudgetExceeded(
+                $"The prediction did not finish within {budget.TotalSeconds:0.#} s; its result is discarded. " +
+                $"Submit the ciphertext to POST /v1/models/{modelId}/predict-jobs instead.");
+        }
+    }
+
+    /// <summary>Loads every staged input against the session (the heavy work of a submission); returns the record counts.</summary>
+    private static async Task<List<int>> CheckInputsAsync(PredictionSession session, PredictJobUpload upload, CancellationToken cancellationToken)
+    {
+        var records = new List<int>();
+        for (var i = 0; i < upload.Inputs.Count; i++)
+        {
+            records.Add(session.CheckRecords(upload.Records?[i]));
+            byte[] bytes;
+            await using (var stream = upload.Inputs[i].OpenRead())
+            using (var buffer = new MemoryStream())
+            {
+                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                bytes = buffer.ToArray();
+            }
+
+            CiphertextInput.Load(bytes, session.Context.Context, session.Plan, $"Input {i}").Dispose();
+        }
+
+        return records;
+    }
+}
