@@ -41,7 +41,7 @@ internal static class ArchitectureRules
         new ForbiddenRule("Dicom uses no HE engine and no ASP.NET Core", ["HeCompute.Dicom"], [.. HeAssemblies, .. AspNetCore], ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("Features uses no HE engine and no ASP.NET Core", ["HeCompute.Features"], [.. HeAssemblies, .. AspNetCore], ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("Analytics knows nothing of HTTP", ["HeCompute.Analytics"], [.. AspNetCore, "System.Net.Http"], ForbiddenRule.AllUses, Enforced: true),
-        new ForbiddenRule("Server services take and return no HTTP type", ["HeCompute.Server"], ["Microsoft.AspNetCore.Http"], new HashSet<Use> { Use.VisibleSignature }, Enforced: false, IsHttpEdge),
+        new ForbiddenRule("Server services take and return no HTTP type", ["HeCompute.Server"], ["Microsoft.AspNetCore.Http"], new HashSet<Use> { Use.VisibleSignature }, Enforced: true, IsHttpEdge),
     ];
 
     /// <summary>Endpoints, auth, errors, audit and telemetry, and the host's <c>Program</c> and DI extension classes.</summary>
