@@ -4,6 +4,7 @@ using HeCompute.Contracts;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Ciphertexts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Datasets;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Jobs;
@@ -55,7 +56,7 @@ public static class DatasetsApi
     }
 
     private static async Task<Created<DatasetResponse>> Create(
-        CreateDatasetRequest request, HttpContext context, IMetadataStore metadata, TimeProvider time, CancellationToken cancellationToken)
+        CreateDatasetRequest request, HttpContext context, IMetadataStore metadata, IComputeScheduler compute, TimeProvider time, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
@@ -97,7 +98,7 @@ public static class DatasetsApi
         var defined = new DatasetRecord(
             Ids.New("ds"), context.User.GetTenantId(), name, features, request.Lower, request.Upper, categories, request.EncryptedFinish, maxRecords,
             request.PrecisionBits ?? DatasetPlanning.DefaultPrecisionBits, request.NoiseFlooding, [], [], 0, "", null, 0, 0, time.GetUtcNow());
-        var plan = await Task.Run(() => PlanOrRefuse(DatasetPlanning.Request(defined)), cancellationToken).ConfigureAwait(false);
+        var plan = await compute.RunAsync(new ComputeRequest("dataset-plan"), _ => PlanOrRefuse(DatasetPlanning.Request(defined)), cancellationToken).ConfigureAwait(false);
         var dataset = defined with
         {
             Columns = plan.Columns,
@@ -207,6 +208,7 @@ public static class DatasetsApi
         IBlobStore blobs,
         BlobCollector collector,
         KeySetService keySets,
+        IComputeScheduler compute,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -251,7 +253,14 @@ public static class DatasetsApi
                 bytes = buffer.ToArray();
             }
 
-            CiphertextInput.Load(bytes, keys.Keys.Context, plan, "The batch ciphertext").Dispose();
+            await compute.RunAsync(
+                new ComputeRequest("dataset-append"),
+                _ =>
+                {
+                    CiphertextInput.Load(bytes, keys.Keys.Context, plan, "The batch ciphertext").Dispose();
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
             var batch = new DatasetBatchRecord(Ids.New("b"), dataset.Id, tenantId, count, staged.Sha256, staged.Length, time.GetUtcNow());
             audit.ObjectIds.Add(batch.Id);
             var outcome = await collector.WithLockAsync(async () =>

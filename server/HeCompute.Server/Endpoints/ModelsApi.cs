@@ -7,6 +7,7 @@ using HeCompute.Contracts;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Ciphertexts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.Options;
@@ -93,7 +94,7 @@ public static class ModelsApi
     }
 
     private static async Task<Created<ModelResponse>> RegisterOnnx(
-        HttpContext context, ModelService models, IOptions<HeComputeServerOptions> options, CancellationToken cancellationToken)
+        HttpContext context, ModelService models, IComputeScheduler compute, IOptions<HeComputeServerOptions> options, CancellationToken cancellationToken)
     {
         var upload = await OnnxUpload.ReadAsync(context.Request, options.Value.Analytics.MaxModelBytes, cancellationToken).ConfigureAwait(false);
         var request = upload.Options;
@@ -120,7 +121,7 @@ public static class ModelsApi
         ModelDocument document;
         try
         {
-            document = await Task.Run(() => OnnxImporter.Import(upload.Onnx, importOptions), cancellationToken).ConfigureAwait(false);
+            document = await compute.RunAsync(new ComputeRequest("onnx-import"), _ => OnnxImporter.Import(upload.Onnx, importOptions), cancellationToken).ConfigureAwait(false);
         }
         catch (ModelFormatException ex)
         {
@@ -185,6 +186,7 @@ public static class ModelsApi
         HttpContext context,
         IMetadataStore metadata,
         Predictor predictor,
+        IComputeScheduler compute,
         HeComputeMetrics metrics,
         IOptions<HeComputeServerOptions> options,
         CancellationToken cancellationToken)
@@ -204,13 +206,15 @@ public static class ModelsApi
         audit.BodiesIn.Add(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input)));
 
         var started = Stopwatch.GetTimestamp();
-        var work = Task.Run(() => session.Predict(input, count, "The input ciphertext"), CancellationToken.None);
         byte[] output;
         try
         {
-            output = await work.WaitAsync(options.Value.Analytics.PredictTimeBudget, cancellationToken).ConfigureAwait(false);
+            // The budget runs from queueing, and the request's abort token reaches the work: an abandoned request stops computing.
+            output = await compute.RunAsync(
+                new ComputeRequest("predict", options.Value.Analytics.PredictTimeBudget), _ => session.Predict(input, count, "The input ciphertext"), cancellationToken)
+                .ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (ComputeDeadlineExceededException)
         {
             throw new ProblemException(
                 StatusCodes.Status503ServiceUnavailable, ProblemTypes.TimeBudgetExceeded, "The prediction exceeded the time budget",
@@ -234,6 +238,7 @@ public static class ModelsApi
         IMetadataStore metadata,
         IBlobStore blobs,
         Predictor predictor,
+        IComputeScheduler compute,
         JobQueue queue,
         IOptions<HeComputeServerOptions> options,
         CancellationToken cancellationToken)
@@ -266,7 +271,15 @@ public static class ModelsApi
             }
 
             // Checked now, so a malformed input is refused with its problem instead of failing the job later.
-            CiphertextInput.Load(bytes, session.Context.Context, plan, $"Input {i}").Dispose();
+            var what = $"Input {i}";
+            await compute.RunAsync(
+                new ComputeRequest("ciphertext-load"),
+                _ =>
+                {
+                    CiphertextInput.Load(bytes, session.Context.Context, plan, what).Dispose();
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
 
         var inputs = new Dictionary<string, StagedBlob>(StringComparer.Ordinal);

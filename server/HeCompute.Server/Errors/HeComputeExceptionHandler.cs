@@ -1,5 +1,7 @@
+using System.Globalization;
 using HeCompute.Ckks;
 using HeCompute.Contracts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +10,8 @@ namespace HeCompute.Server.Errors;
 
 /// <summary>
 /// Turns exceptions into problem details: <see cref="ProblemException"/> as given, engine errors as 400s, oversized
-/// bodies as 413, malformed requests as 400, anything else as a 500 that discloses nothing.
+/// bodies as 413, malformed requests as 400, a full compute queue as 503 with <c>Retry-After</c>, anything else as a 500
+/// that discloses nothing.
 /// </summary>
 public sealed partial class HeComputeExceptionHandler(IProblemDetailsService problems, ILogger<HeComputeExceptionHandler> logger) : IExceptionHandler
 {
@@ -27,6 +30,10 @@ public sealed partial class HeComputeExceptionHandler(IProblemDetailsService pro
         {
             ProblemException p => p,
             SealException seal => SealProblems.From(seal),
+            ComputeQueueFullException busy => new ProblemException(
+                StatusCodes.Status503ServiceUnavailable, ProblemTypes.ComputeBusy, "The server is busy", busy.Message),
+            ComputeDeadlineExceededException late => new ProblemException(
+                StatusCodes.Status503ServiceUnavailable, ProblemTypes.TimeBudgetExceeded, "The computation exceeded the time budget", late.Message),
             PayloadTooLargeException tooLarge => new ProblemException(
                 StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Payload too large", tooLarge.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemException(
@@ -50,6 +57,11 @@ public sealed partial class HeComputeExceptionHandler(IProblemDetailsService pro
         }
 
         httpContext.Response.StatusCode = problem.Status;
+        if (exception is ComputeQueueFullException full)
+        {
+            httpContext.Response.Headers.RetryAfter = ((long)full.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Telemetry;
@@ -11,7 +12,7 @@ namespace HeCompute.Server.KeySets;
 /// evicted first. Concurrent requests for the same key set share one load. A key set larger than the whole budget is
 /// loaded for the caller but not kept.
 /// </summary>
-public sealed class EvaluationKeyCache(IBlobStore blobs, IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics)
+public sealed class EvaluationKeyCache(IBlobStore blobs, IComputeScheduler compute, IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics)
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<(string KeySetId, string TenantId, LoadedKeySet Keys)> _lru = new();
@@ -60,11 +61,15 @@ public sealed class EvaluationKeyCache(IBlobStore blobs, IOptions<HeComputeServe
 
         metrics.RecordKeyCacheLookup(hit: false);
         var maxPart = options.Value.Limits.MaxKeySetPartBytes;
-        var lazy = _loading.GetOrAdd(keySet.Id, _ => new Lazy<Task<LoadedKeySet>>(() => Task.Run(() =>
-        {
-            var parts = keySet.Parts.ToDictionary(p => p.Name, p => (Func<Stream>)(() => blobs.OpenRead(p.Sha256)), StringComparer.Ordinal);
-            return KeySetLoader.Load(parts, maxPart);
-        })));
+        // One load shared by every waiter, so no single caller's cancellation stops it.
+        var lazy = _loading.GetOrAdd(keySet.Id, _ => new Lazy<Task<LoadedKeySet>>(() => compute.RunAsync(
+            new ComputeRequest("keyset-load"),
+            _ =>
+            {
+                var parts = keySet.Parts.ToDictionary(p => p.Name, p => (Func<Stream>)(() => blobs.OpenRead(p.Sha256)), StringComparer.Ordinal);
+                return KeySetLoader.Load(parts, maxPart);
+            },
+            CancellationToken.None)));
         try
         {
             var keys = await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);

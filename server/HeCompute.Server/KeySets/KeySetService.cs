@@ -1,4 +1,5 @@
 using HeCompute.Server.Audit;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Telemetry;
@@ -12,6 +13,7 @@ public sealed partial class KeySetService(
     IBlobStore blobs,
     BlobCollector collector,
     EvaluationKeyCache cache,
+    IComputeScheduler compute,
     IOptions<HeComputeServerOptions> options,
     HeComputeMetrics metrics,
     TimeProvider time,
@@ -28,7 +30,8 @@ public sealed partial class KeySetService(
         var limits = options.Value.Limits;
         using var upload = await KeySetUpload.ReadAsync(request, blobs, limits, cancellationToken).ConfigureAwait(false);
         audit.BodiesIn.AddRange(upload.Parts.Values.Select(p => p.Sha256));
-        var keys = KeySetLoader.Load(upload.Openers(), limits.MaxKeySetPartBytes);
+        var keys = await compute.RunAsync(new ComputeRequest("keyset-load"), _ => KeySetLoader.Load(upload.Openers(), limits.MaxKeySetPartBytes), cancellationToken)
+            .ConfigureAwait(false);
         var record = new KeySetRecord(
             Ids.New("ks"),
             tenantId,

@@ -5,6 +5,7 @@ using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Storage;
 
@@ -12,7 +13,13 @@ namespace HeCompute.Server.Predictions;
 
 /// <summary>Registers models (planned and compiled), serves their compiled circuits and deletes them.</summary>
 public sealed partial class ModelService(
-    IMetadataStore metadata, IBlobStore blobs, BlobCollector collector, CompiledModelCache compiled, TimeProvider time, ILogger<ModelService> logger)
+    IMetadataStore metadata,
+    IBlobStore blobs,
+    BlobCollector collector,
+    CompiledModelCache compiled,
+    IComputeScheduler compute,
+    TimeProvider time,
+    ILogger<ModelService> logger)
 {
     /// <summary>Plans, compiles and stores a model for the tenant.</summary>
     /// <exception cref="ProblemException">422 <c>invalid-model</c> when the planner refuses it.</exception>
@@ -20,7 +27,7 @@ public sealed partial class ModelService(
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(audit);
-        var plan = await Task.Run(() => PlanOrRefuse(registration), cancellationToken).ConfigureAwait(false);
+        var plan = await compute.RunAsync(new ComputeRequest("model-plan"), _ => PlanOrRefuse(registration), cancellationToken).ConfigureAwait(false);
         var planJson = JsonSerializer.Serialize(plan.Document, HeComputeJson.Options);
         using var source = await StageAsync(registration.SourceBytes, cancellationToken).ConfigureAwait(false);
         using var document = await StageAsync(Encoding.UTF8.GetBytes(registration.Document.ToJson()), cancellationToken).ConfigureAwait(false);
@@ -76,7 +83,8 @@ public sealed partial class ModelService(
         }
 
         var document = ModelDocument.Parse(json);
-        var result = await Task.Run(() => ModelPlanner.Compile(document, plan.Parameters.PolyModulusDegree / 2), cancellationToken).ConfigureAwait(false);
+        var result = await compute.RunAsync(
+            new ComputeRequest("model-compile"), _ => ModelPlanner.Compile(document, plan.Parameters.PolyModulusDegree / 2), cancellationToken).ConfigureAwait(false);
         compiled.Put(model.Id, result);
         return result;
     }
