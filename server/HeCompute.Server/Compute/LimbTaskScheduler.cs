@@ -15,6 +15,7 @@ internal sealed class LimbTaskScheduler : TaskScheduler, IDisposable
     private readonly BlockingCollection<Task> _tasks = [];
     private readonly Thread[] _threads;
     private readonly HeComputeMetrics _metrics;
+    private int _disposed;
 
     /// <summary>Starts <paramref name="threads"/> helper threads (0 when every computation is single-threaded).</summary>
     public LimbTaskScheduler(int threads, HeComputeMetrics metrics)
@@ -52,6 +53,11 @@ internal sealed class LimbTaskScheduler : TaskScheduler, IDisposable
     /// <summary>Stops taking tasks and waits for the helper threads to finish the one each is running.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _tasks.CompleteAdding();
         foreach (var thread in _threads)
         {
