@@ -30,6 +30,7 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
     private readonly TaskCompletionSource[] _workersDone;
     private int _waiting;
     private long _meanRunTicks;
+    private int _disposed;
 
     /// <summary>Creates the scheduler from <c>HeCompute:Compute</c>; its threads start with the host.</summary>
     public ComputeScheduler(IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics, TimeProvider time, ILogger<ComputeScheduler> logger)
@@ -118,6 +119,11 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         _stopping.Cancel();
         _stopping.Dispose();
