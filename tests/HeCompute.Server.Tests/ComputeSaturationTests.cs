@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 
 namespace HeCompute.Server.Tests;
 
-/// <summary>The real server on Kestrel with one compute worker and a short queue, flooded with predictions.</summary>
+/// <summary>The compute scheduler inside the server: one worker and a short queue, under more work than it takes.</summary>
 public sealed class ComputeSaturationTests(ITestOutputHelper output)
 {
     [Fact]
@@ -105,6 +105,43 @@ public sealed class ComputeSaturationTests(ITestOutputHelper output)
         using var response = await tenant.Http.PostAsync(url, body);
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, ProblemTypes.TimeBudgetExceeded);
         Assert.Contains("predict-jobs", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_job_refused_by_a_full_compute_queue_waits_in_the_job_queue_and_then_succeeds()
+    {
+        using var directory = new TempDirectory();
+        using var factory = new HeComputeFactory(directory.Path, new Dictionary<string, string?>
+        {
+            ["HeCompute:Compute:Workers"] = "1",
+            ["HeCompute:Compute:QueueCapacity"] = "1",
+        });
+        using var tenant = await factory.NewTenantAsync(Roles.Hospital);
+        var compute = factory.Services.GetRequiredService<IComputeScheduler>();
+        using var release = new ManualResetEventSlim();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = compute.RunAsync(
+            new ComputeRequest("blocker"),
+            _ =>
+            {
+                started.TrySetResult();
+                return release.Wait(TimeSpan.FromSeconds(60));
+            },
+            CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var filler = compute.RunAsync(new ComputeRequest("filler"), _ => true, CancellationToken.None);
+
+        var job = await factory.Services.GetRequiredService<Jobs.JobQueue>()
+            .EnqueueAsync(tenant.TenantId, ComputeStepHandler.Kind, new StepsInput(1, 0), CancellationToken.None);
+        var waiting = await Api.WaitForJobAsync(tenant.Http, job.Id, j => j.ProgressMessage == "waiting for compute capacity");
+        Assert.NotEqual(JobState.Failed, waiting.State);
+        release.Set();
+        Assert.True(await blocker);
+        Assert.True(await filler);
+
+        var done = await Api.WaitForJobAsync(tenant.Http, job.Id, j => j.State is JobState.Succeeded or JobState.Failed);
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.True(done.Attempts >= 2, $"attempts {done.Attempts}");
     }
 
     private static async Task<HttpClient> TenantAsync(Uri uri)

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 namespace HeCompute.Server.Compute;
 
 /// <summary>
-/// The server's <see cref="IComputeScheduler"/>: a bounded queue and <c>Workers</c> dedicated threads, each computation
-/// given <c>ThreadsPerItem</c> threads for the engine's limb parallelism (its worker plus helpers from a fixed pool of
-/// <c>Workers × (ThreadsPerItem − 1)</c> threads). Nothing runs on the thread pool, so however many requests want
+/// The server's <see cref="IComputeScheduler"/>: a queue of at most <c>QueueCapacity</c> waiting items and
+/// <c>Workers</c> dedicated threads, each computation given <c>ThreadsPerItem</c> threads for the engine's limb
+/// parallelism (its worker plus helpers from a fixed pool of <c>Workers × (ThreadsPerItem − 1)</c> threads). Nothing runs on the thread pool, so however many requests want
 /// compute, at most the core budget is busy with it and Kestrel keeps answering. Stopping the host cancels what waits
 /// and what runs.
 /// </summary>
@@ -30,6 +30,7 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
     private readonly TaskCompletionSource[] _workersDone;
     private int _waiting;
     private long _meanRunTicks;
+    private int _started;
     private int _disposed;
 
     /// <summary>Creates the scheduler from <c>HeCompute:Compute</c>; its threads start with the host.</summary>
@@ -87,6 +88,11 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
         for (var i = 0; i < _options.Workers; i++)
         {
             var done = _workersDone[i];
@@ -102,6 +108,12 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
     {
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _started) == 0)
+        {
+            _limbs.Dispose();
+            return;
+        }
+
         try
         {
             await Task.WhenAll(_workersDone.Select(d => d.Task)).WaitAsync(cancellationToken).ConfigureAwait(false);
