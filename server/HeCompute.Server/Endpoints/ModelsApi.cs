@@ -209,7 +209,7 @@ public static class ModelsApi
         byte[] output;
         try
         {
-            // The budget runs from queueing, and the request's abort token reaches the work: an abandoned request stops computing.
+            // The budget runs from queueing; it and the request's abort token both cancel the work's token and answer at once.
             output = await compute.RunAsync(
                 new ComputeRequest("predict", options.Value.Analytics.PredictTimeBudget), _ => session.Predict(input, count, "The input ciphertext"), cancellationToken)
                 .ConfigureAwait(false);
