@@ -32,6 +32,9 @@ public static class ProblemTypes
     /// <summary>A synchronous computation did not finish within the server's time budget (use a job instead).</summary>
     public const string TimeBudgetExceeded = Base + "time-budget-exceeded";
 
+    /// <summary>The server's compute queue is full; retry after the <c>Retry-After</c> header's seconds.</summary>
+    public const string ComputeBusy = Base + "compute-busy";
+
     /// <summary>The request is malformed in a way not covered by a more specific type.</summary>
     public const string BadRequest = Base + "bad-request";
 

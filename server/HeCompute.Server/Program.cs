@@ -1,5 +1,6 @@
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Datasets;
 using HeCompute.Server.Endpoints;
 using HeCompute.Server.Jobs;
@@ -17,6 +18,7 @@ builder.Services.AddHeComputeStorage();
 builder.Services.AddHeComputeAuth();
 builder.Services.AddHeComputeApi();
 builder.Services.AddHeComputeKeySets();
+builder.Services.AddHeComputeCompute();
 builder.Services.AddHeComputeJobs();
 builder.Services.AddHeComputeAnalytics();
 builder.Services.AddHeComputeDatasets();

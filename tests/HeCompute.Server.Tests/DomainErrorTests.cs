@@ -23,6 +23,7 @@ public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<Serv
         { DomainErrorKind.UnsupportedMediaType, 415, ProblemTypes.UnsupportedMediaType },
         { DomainErrorKind.InvalidModel, 422, ProblemTypes.InvalidModel },
         { DomainErrorKind.TimeBudgetExceeded, 503, ProblemTypes.TimeBudgetExceeded },
+        { DomainErrorKind.ComputeBusy, 503, ProblemTypes.ComputeBusy },
         { DomainErrorKind.InsecureParameters, 400, ProblemTypes.InsecureParameters },
         { DomainErrorKind.InvalidParameters, 400, ProblemTypes.InvalidParameters },
         { DomainErrorKind.MalformedSealObject, 400, ProblemTypes.MalformedSealObject },

@@ -46,33 +46,58 @@ public sealed class HostTests(ServerFixture fixture) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Server_metrics_are_published_on_the_HeCompute_meter()
     {
-        var measured = new List<string>();
+        // Only this server's instruments: other test classes run their own servers, on meters of the same name, at the same time.
+        var meterFactory = Factory.Services.GetRequiredService<IMeterFactory>();
+        var measured = new List<(string Instrument, string? Tag)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "HeCompute.Server")
+            if (instrument.Meter.Name == "HeCompute.Server" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, _, _, _) =>
+
+        void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
+            string? tag = null;
+            foreach (var pair in tags)
+            {
+                if (pair.Key is "operation" or "kind")
+                {
+                    tag = pair.Value as string;
+                }
+            }
+
             lock (measured)
             {
-                measured.Add(instrument.Name);
+                measured.Add((instrument.Name, tag));
             }
-        });
+        }
+
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Record(instrument, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Record(instrument, tags));
         listener.Start();
 
-        using var tenant = await Factory.NewTenantAsync(Roles.Hospital);
-        using var form = Api.KeySetForm((KeySetParts.Parms, KeyMaterial.Shared.Parms), (KeySetParts.PublicKey, KeyMaterial.Shared.PublicKeySeeded));
-        await Api.UploadAsync(tenant.Http, form);
-        Factory.Services.GetRequiredService<Telemetry.HeComputeMetrics>().RecordHomomorphicOperations("rotate", 3);
-        listener.RecordObservableInstruments();
+        using var tenant = await Factory.NewTenantAsync(Roles.Hospital, Roles.ModelAdmin);
+        var model = await ModelTests.RegisterAsync(tenant.Http, shared: false);
+        using var client = new PlanClient(model.Plan);
+        using var form = client.KeySetForm();
+        var keySet = await Api.UploadAsync(tenant.Http, form);
+        using var body = new ByteArrayContent(client.Encrypt([0.1, 0.2]));
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        using var predicted = await tenant.Http.PostAsync($"/v1/models/{model.Id}/predict?keyset_id={keySet.Id}&records=1", body);
+        Assert.Equal(HttpStatusCode.OK, predicted.StatusCode);
         lock (measured)
         {
-            Assert.Contains("hecompute.keysets.uploaded", measured);
-            Assert.Contains("hecompute.he.operations", measured);
+            Assert.Contains(("hecompute.keysets.uploaded", null), measured);
+            Assert.Contains(("hecompute.he.operations", "model-evaluation"), measured);
+            foreach (var kind in new[] { "model-plan", "keyset-load", "predict" })
+            {
+                Assert.Contains(("hecompute.compute.wait.duration", kind), measured);
+                Assert.Contains(("hecompute.compute.run.duration", kind), measured);
+                Assert.Contains(("hecompute.compute.running", kind), measured);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Ciphertexts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.Plans;
@@ -15,7 +16,7 @@ namespace HeCompute.Server.Datasets;
 /// statistics jobs. Owner-only operations answer a contributor as they answer a stranger: not found.
 /// </summary>
 public sealed class DatasetService(
-    IMetadataStore metadata, IBlobStore blobs, BlobCollector collector, ParameterContexts contexts, JobQueue queue, TimeProvider time)
+    IMetadataStore metadata, IBlobStore blobs, BlobCollector collector, ParameterContexts contexts, JobQueue queue, IComputeScheduler compute, TimeProvider time)
 {
     private const int MaxNameLength = 100;
     private const int MaxColumns = 256;
@@ -239,8 +240,8 @@ public sealed class DatasetService(
     }
 
     /// <summary>Plans a dataset's statistics (the heavy work of a definition).</summary>
-    private static async Task<StatisticsPlan> PlanAsync(DatasetRecord defined, CancellationToken cancellationToken) =>
-        await Task.Run(() => PlanOrRefuse(DatasetPlanning.Request(defined)), cancellationToken).ConfigureAwait(false);
+    private async Task<StatisticsPlan> PlanAsync(DatasetRecord defined, CancellationToken cancellationToken) =>
+        await compute.RunAsync(new ComputeRequest("dataset-plan"), _ => PlanOrRefuse(DatasetPlanning.Request(defined)), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Loads a staged batch against the plan's parameters (the heavy work of an append).</summary>
     private async Task CheckBatchAsync(StagedBlob staged, PlanDocument plan, CancellationToken cancellationToken)
@@ -255,7 +256,14 @@ public sealed class DatasetService(
             bytes = buffer.ToArray();
         }
 
-        CiphertextInput.Load(bytes, context, plan, BatchName).Dispose();
+        await compute.RunAsync(
+            new ComputeRequest("dataset-append"),
+            _ =>
+            {
+                CiphertextInput.Load(bytes, context, plan, BatchName).Dispose();
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<KeySetRecord> BoundKeySetAsync(DatasetRecord dataset, CancellationToken cancellationToken) =>

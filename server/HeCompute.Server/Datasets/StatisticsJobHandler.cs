@@ -5,6 +5,7 @@ using HeCompute.Analytics.Statistics;
 using HeCompute.Ckks;
 using HeCompute.Contracts;
 using HeCompute.Server.Ciphertexts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
 using HeCompute.Server.Options;
@@ -27,6 +28,7 @@ public sealed partial class StatisticsJobHandler(
     IMetadataStore metadata,
     IBlobStore blobs,
     KeySetService keySets,
+    IComputeScheduler compute,
     IOptions<HeComputeServerOptions> options,
     HeComputeMetrics metrics,
     ILogger<StatisticsJobHandler> logger) : IJobHandler
@@ -55,7 +57,8 @@ public sealed partial class StatisticsJobHandler(
         StatisticsPlan plan;
         try
         {
-            plan = await Task.Run(() => DatasetPlanning.Rebuild(dataset, document.Parameters.ParmsId), cancellationToken).ConfigureAwait(false);
+            plan = await compute.RunAsync(new ComputeRequest("dataset-plan"), _ => DatasetPlanning.Rebuild(dataset, document.Parameters.ParmsId), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {
@@ -89,8 +92,9 @@ public sealed partial class StatisticsJobHandler(
 
             var bytes = await ReadBlobAsync(batch.Sha256, cancellationToken).ConfigureAwait(false);
             var (previous, previousGroups) = (total, groups);
-            (total, groups) = await Task.Run(
-                () =>
+            (total, groups) = await compute.RunAsync(
+                new ComputeRequest("statistics"),
+                _ =>
                 {
                     using var ciphertext = CiphertextInput.Load(bytes, evaluation.Context, document, $"Batch {batch.Id}");
                     var aggregate = CohortStatistics.Accumulate(evaluation, plan.Layout, ciphertext);
@@ -131,7 +135,8 @@ public sealed partial class StatisticsJobHandler(
             throw new JobFailedException("The job has no batches to aggregate.");
         }
 
-        var results = await Task.Run(() => Finish(evaluation, plan, total, groups, records, input, keys.Keys.PublicKey), cancellationToken).ConfigureAwait(false);
+        var results = await compute.RunAsync(
+            new ComputeRequest("statistics"), _ => Finish(evaluation, plan, total, groups, records, input, keys.Keys.PublicKey), cancellationToken).ConfigureAwait(false);
         Dispose(total);
         Dispose(groups);
         metrics.RecordHomomorphicOperations("statistics-finish");

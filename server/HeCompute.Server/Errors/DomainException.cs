@@ -30,6 +30,9 @@ public enum DomainErrorKind
     /// <summary>A synchronous computation did not finish within the time budget.</summary>
     TimeBudgetExceeded,
 
+    /// <summary>The compute queue is full: the server refuses more work for now (retry later).</summary>
+    ComputeBusy,
+
     /// <summary>Encryption parameters below the 128-bit security level.</summary>
     InsecureParameters,
 
@@ -125,6 +128,9 @@ public static class DomainErrors
 
     /// <summary>A computation that exceeded its time budget.</summary>
     public static DomainException TimeBudgetExceeded(string detail) => new(DomainErrorKind.TimeBudgetExceeded, "The prediction exceeded the time budget", detail);
+
+    /// <summary>Work refused because the compute queue is full.</summary>
+    public static DomainException ComputeBusy(string detail, Exception? inner = null) => new(DomainErrorKind.ComputeBusy, "The server is busy", detail, inner);
 
     /// <summary>A secret key where public material was expected.</summary>
     public static DomainException SecretKeyRefused(string detail) => new(DomainErrorKind.SecretKeyRefused, "A secret key was uploaded", detail);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using HeCompute.Server.Compute;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -5,7 +7,7 @@ namespace HeCompute.Server.Errors;
 
 /// <summary>
 /// Turns exceptions into problem details through <see cref="ProblemMapper"/>: domain and engine errors, oversized
-/// bodies and malformed requests as client errors, anything else as a 500 that discloses nothing.
+/// bodies and malformed requests as client errors, a full compute queue as 503 with <c>Retry-After</c>, anything else as a 500 that discloses nothing.
 /// </summary>
 public sealed partial class HeComputeExceptionHandler(IProblemDetailsService problems, ILogger<HeComputeExceptionHandler> logger) : IExceptionHandler
 {
@@ -32,6 +34,11 @@ public sealed partial class HeComputeExceptionHandler(IProblemDetailsService pro
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (exception is ComputeQueueFullException full)
+        {
+            httpContext.Response.Headers.RetryAfter = ((long)full.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

@@ -1,4 +1,5 @@
 using HeCompute.Contracts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -22,6 +23,7 @@ public static class ProblemMapper
         DomainErrorKind.UnsupportedMediaType => (StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType),
         DomainErrorKind.InvalidModel => (StatusCodes.Status422UnprocessableEntity, ProblemTypes.InvalidModel),
         DomainErrorKind.TimeBudgetExceeded => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.TimeBudgetExceeded),
+        DomainErrorKind.ComputeBusy => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.ComputeBusy),
         DomainErrorKind.InsecureParameters => (StatusCodes.Status400BadRequest, ProblemTypes.InsecureParameters),
         DomainErrorKind.InvalidParameters => (StatusCodes.Status400BadRequest, ProblemTypes.InvalidParameters),
         DomainErrorKind.MalformedSealObject => (StatusCodes.Status400BadRequest, ProblemTypes.MalformedSealObject),
@@ -45,6 +47,14 @@ public static class ProblemMapper
     {
         DomainException domain => ToProblemDetails(domain),
         Ckks.SealException seal => ToProblemDetails(EngineErrors.From(seal)),
+        ComputeQueueFullException busy => ToProblemDetails(DomainErrors.ComputeBusy(busy.Message, busy)),
+        ComputeDeadlineExceededException late => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = ProblemTypes.TimeBudgetExceeded,
+            Title = "The computation exceeded the time budget",
+            Detail = late.Message,
+        },
         PayloadTooLargeException tooLarge => ToProblemDetails(DomainErrors.PayloadTooLarge(tooLarge.Message)),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             ToProblemDetails(DomainErrors.PayloadTooLarge("The request body is larger than this endpoint allows.")),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HeCompute.Ckks;
 using HeCompute.Contracts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
@@ -109,6 +110,7 @@ public sealed partial class JobRunner(
         using var source = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         cancellations.Register(job.Id, job.TenantId, source);
         var started = Stopwatch.GetTimestamp();
+        TimeSpan? retryAfter = null;
         LogStarted(logger, job.Id, job.Kind, job.Attempts);
         try
         {
@@ -138,6 +140,13 @@ public sealed partial class JobRunner(
         {
             await FinishAsync(job, JobState.Cancelled, "Cancelled on request while running.", null, started).ConfigureAwait(false);
         }
+        catch (ComputeQueueFullException ex)
+        {
+            // Busy is not failed: the job waits its turn again (resumable kinds keep their checkpoint).
+            await metadata.Jobs.RequeueAsync(job.Id, "waiting for compute capacity", CancellationToken.None).ConfigureAwait(false);
+            LogRequeuedBusy(logger, job.Id, job.Kind);
+            retryAfter = ex.RetryAfter;
+        }
         catch (JobFailedException ex)
         {
             await FinishAsync(job, JobState.Failed, ex.Message, null, started).ConfigureAwait(false);
@@ -158,6 +167,18 @@ public sealed partial class JobRunner(
         finally
         {
             cancellations.Unregister(job.Id);
+        }
+
+        if (retryAfter is { } wait)
+        {
+            // Without the pause this worker would claim the same job again at once and find the queue still full.
+            try
+            {
+                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
         }
     }
 
@@ -201,6 +222,9 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of kind {Kind} requeued after a restart (attempts so far {Attempts})")]
     private static partial void LogResumed(ILogger logger, string jobId, string kind, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of kind {Kind} requeued: the compute queue is full")]
+    private static partial void LogRequeuedBusy(ILogger logger, string jobId, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} of kind {Kind} failed: {Reason}")]
     private static partial void LogFailedOnRecovery(ILogger logger, string jobId, string kind, string reason);

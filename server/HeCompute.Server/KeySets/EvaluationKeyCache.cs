@@ -1,4 +1,5 @@
 using HeCompute.Server.Caching;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Telemetry;
@@ -11,7 +12,7 @@ namespace HeCompute.Server.KeySets;
 /// evicted first. Concurrent requests for the same key set share one load. A key set larger than the whole budget is
 /// loaded for the caller but not kept.
 /// </summary>
-public sealed class EvaluationKeyCache(IBlobStore blobs, IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics) : IEvaluationKeySource
+public sealed class EvaluationKeyCache(IBlobStore blobs, IComputeScheduler compute, IOptions<HeComputeServerOptions> options, HeComputeMetrics metrics) : IEvaluationKeySource
 {
     private readonly LoadingCache<(string TenantId, string KeySetId), LoadedKeySet> _cache =
         new(options.Value.KeyCache.ByteBudget, keys => keys.ApproximateBytes);
@@ -48,10 +49,14 @@ public sealed class EvaluationKeyCache(IBlobStore blobs, IOptions<HeComputeServe
     private Task<LoadedKeySet> LoadAsync(KeySetRecord keySet)
     {
         var maxPart = options.Value.Limits.MaxKeySetPartBytes;
-        return Task.Run(() =>
-        {
-            var parts = keySet.Parts.ToDictionary(p => p.Name, p => (Func<Stream>)(() => blobs.OpenRead(p.Sha256)), StringComparer.Ordinal);
-            return KeySetLoader.Load(parts, maxPart);
-        });
+        // One load shared by every waiter (the cache coalesces them), so no single caller's cancellation stops it.
+        return compute.RunAsync(
+            new ComputeRequest("keyset-load"),
+            _ =>
+            {
+                var parts = keySet.Parts.ToDictionary(p => p.Name, p => (Func<Stream>)(() => blobs.OpenRead(p.Sha256)), StringComparer.Ordinal);
+                return KeySetLoader.Load(parts, maxPart);
+            },
+            CancellationToken.None);
     }
 }

@@ -1,4 +1,5 @@
 using HeCompute.Server.Audit;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Options;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Telemetry;
@@ -12,6 +13,7 @@ public sealed partial class KeySetService(
     IBlobStore blobs,
     BlobCollector collector,
     IEvaluationKeySource keySource,
+    IComputeScheduler compute,
     IOptions<HeComputeServerOptions> options,
     HeComputeMetrics metrics,
     TimeProvider time,
@@ -28,7 +30,7 @@ public sealed partial class KeySetService(
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentNullException.ThrowIfNull(audit);
         audit.BodiesIn.AddRange(upload.Parts.Values.Select(p => p.Sha256));
-        var keys = LoadAndValidate(upload);
+        var keys = await compute.RunAsync(new ComputeRequest("keyset-load"), _ => LoadAndValidate(upload), cancellationToken).ConfigureAwait(false);
         var record = new KeySetRecord(
             Ids.New("ks"),
             tenantId,

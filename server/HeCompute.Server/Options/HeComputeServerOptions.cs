@@ -21,6 +21,9 @@ public sealed class HeComputeServerOptions
     /// <summary>Models, predictions and datasets.</summary>
     public AnalyticsOptions Analytics { get; set; } = new();
 
+    /// <summary>The compute scheduler: workers, threads per computation, queue.</summary>
+    public ComputeOptions Compute { get; set; } = new();
+
     /// <summary>Metrics export.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 

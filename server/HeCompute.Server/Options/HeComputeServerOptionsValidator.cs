@@ -73,6 +73,18 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
             errors.Add("HeCompute:Analytics:MaxModelBytes cannot exceed HeCompute:Limits:MaxRequestBodyBytes.");
         }
 
+        var compute = options.Compute;
+        if (compute.Workers < 1 || compute.ThreadsPerItem < 1 || compute.QueueCapacity < 1)
+        {
+            errors.Add("HeCompute:Compute:Workers, ThreadsPerItem and QueueCapacity must each be at least 1.");
+        }
+        else if ((long)compute.Workers * compute.ThreadsPerItem > Environment.ProcessorCount)
+        {
+            errors.Add(
+                $"HeCompute:Compute:Workers × ThreadsPerItem ({compute.Workers} × {compute.ThreadsPerItem}) exceeds the {Environment.ProcessorCount} processors; " +
+                "compute would oversubscribe the machine.");
+        }
+
         if (options.BootstrapAdminKey is { } key && (key.Length < 32 || key.Any(char.IsWhiteSpace)))
         {
             errors.Add("HeCompute:BootstrapAdminKey must be at least 32 characters without whitespace.");

@@ -3,7 +3,7 @@ namespace HeCompute.Server.Options;
 /// <summary>The durable job runner.</summary>
 public sealed class JobsOptions
 {
-    /// <summary>Jobs run at once. Default 1 (homomorphic operations already use every core).</summary>
+    /// <summary>Jobs run at once. Default 1 (their computations share the compute scheduler's workers with predictions).</summary>
     public int MaxConcurrency { get; set; } = 1;
 
     /// <summary>How long a finished job and its results are kept. Default 7 days.</summary>

@@ -6,6 +6,7 @@ using HeCompute.Analytics.Onnx;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Storage;
 
@@ -13,7 +14,13 @@ namespace HeCompute.Server.Predictions;
 
 /// <summary>Registers models (planned and compiled), serves their compiled circuits and deletes them.</summary>
 public sealed partial class ModelService(
-    IMetadataStore metadata, IBlobStore blobs, BlobCollector collector, CompiledModelCache compiled, TimeProvider time, ILogger<ModelService> logger)
+    IMetadataStore metadata,
+    IBlobStore blobs,
+    BlobCollector collector,
+    CompiledModelCache compiled,
+    IComputeScheduler compute,
+    TimeProvider time,
+    ILogger<ModelService> logger)
 {
     private const int MaxNameLength = 100;
 
@@ -99,11 +106,11 @@ public sealed partial class ModelService(
     }
 
     /// <summary>Translates an ONNX graph into a model document (heavy: the graph is parsed and its weights folded).</summary>
-    public static async Task<ModelDocument> ImportOnnxAsync(byte[] onnx, OnnxImportOptions importOptions, CancellationToken cancellationToken)
+    public async Task<ModelDocument> ImportOnnxAsync(byte[] onnx, OnnxImportOptions importOptions, CancellationToken cancellationToken)
     {
         try
         {
-            return await Task.Run(() => OnnxImporter.Import(onnx, importOptions), cancellationToken).ConfigureAwait(false);
+            return await compute.RunAsync(new ComputeRequest("onnx-import"), _ => OnnxImporter.Import(onnx, importOptions), cancellationToken).ConfigureAwait(false);
         }
         catch (ModelFormatException ex)
         {
@@ -117,7 +124,7 @@ public sealed partial class ModelService(
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(audit);
-        var plan = await Task.Run(() => PlanOrRefuse(registration), cancellationToken).ConfigureAwait(false);
+        var plan = await compute.RunAsync(new ComputeRequest("model-plan"), _ => PlanOrRefuse(registration), cancellationToken).ConfigureAwait(false);
         var planJson = JsonSerializer.Serialize(plan.Document, HeComputeJson.Options);
         using var source = await StageAsync(registration.SourceBytes, cancellationToken).ConfigureAwait(false);
         using var document = await StageAsync(Encoding.UTF8.GetBytes(registration.Document.ToJson()), cancellationToken).ConfigureAwait(false);
@@ -174,7 +181,8 @@ public sealed partial class ModelService(
         }
 
         var document = ModelDocument.Parse(json);
-        return await Task.Run(() => ModelPlanner.Compile(document, plan.Parameters.PolyModulusDegree / 2), cancellationToken).ConfigureAwait(false);
+        return await compute.RunAsync(
+            new ComputeRequest("model-compile"), _ => ModelPlanner.Compile(document, plan.Parameters.PolyModulusDegree / 2), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the tenant's own model; false if it owns none with this id.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HeCompute.Contracts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.Storage;
@@ -12,7 +13,7 @@ namespace HeCompute.Server.Predictions;
 /// checkpoint is the number of inputs done, so a run resumed after a restart continues with the next input (results
 /// already stored stay as they are).
 /// </summary>
-public sealed class PredictBatchJobHandler(IMetadataStore metadata, PredictionService predictor, HeComputeMetrics metrics) : IJobHandler
+public sealed class PredictBatchJobHandler(IMetadataStore metadata, PredictionService predictor, IComputeScheduler compute, HeComputeMetrics metrics) : IJobHandler
 {
     /// <inheritdoc/>
     public static string Kind => PredictProtocol.BatchJobKind;
@@ -52,7 +53,7 @@ public sealed class PredictBatchJobHandler(IMetadataStore metadata, PredictionSe
 
             var what = $"Input {i}";
             var records = input.Records[i];
-            var output = await Task.Run(() => session.Predict(bytes, records, what), cancellationToken).ConfigureAwait(false);
+            var output = await compute.RunAsync(new ComputeRequest("predict-batch"), ct => session.Predict(bytes, records, what, ct), cancellationToken).ConfigureAwait(false);
             metrics.RecordHomomorphicOperations("model-evaluation");
             using (var result = new MemoryStream(output, writable: false))
             {

@@ -4,6 +4,7 @@ using HeCompute.Analytics;
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Ciphertexts;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
@@ -27,7 +28,7 @@ public sealed record PredictionResult(byte[] Output, int Records, string Sha256,
 /// evaluates one ciphertext within the time budget, and checks and enqueues batch jobs.
 /// </summary>
 public sealed class PredictionService(
-    KeySetService keySets, ModelService models, JobQueue queue, HeComputeMetrics metrics, IOptions<HeComputeServerOptions> options)
+    KeySetService keySets, ModelService models, JobQueue queue, IComputeScheduler compute, HeComputeMetrics metrics, IOptions<HeComputeServerOptions> options)
 {
     private const string InputName = "The input ciphertext";
 
@@ -126,16 +127,18 @@ public sealed class PredictionService(
         return job;
     }
 
-    /// <summary>Runs the session on one input, giving up (and discarding the result) after the time budget.</summary>
+    /// <summary>Runs the session on one input on the compute scheduler, giving up (and discarding the result) after the time budget.</summary>
     private async Task<byte[]> EvaluateWithinBudgetAsync(PredictionSession session, byte[] input, int count, string modelId, CancellationToken cancellationToken)
     {
         var budget = options.Value.Analytics.PredictTimeBudget;
-        var work = Task.Run(() => session.Predict(input, count, InputName), CancellationToken.None);
         try
         {
-            return await work.WaitAsync(budget, cancellationToken).ConfigureAwait(false);
+            // The budget runs from queueing; it and the request's abort token both cancel the work's token, which the
+            // evaluation checks at every key switch, so an abandoned prediction stops computing.
+            return await compute.RunAsync(
+                new ComputeRequest("predict", budget), ct => session.Predict(input, count, InputName, ct), cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (ComputeDeadlineExceededException)
         {
             throw DomainErrors.TimeBudgetExceeded(
                 $"The prediction did not finish within {budget.TotalSeconds:0.#} s; its result is discarded. " +
@@ -144,7 +147,7 @@ public sealed class PredictionService(
     }
 
     /// <summary>Loads every staged input against the session (the heavy work of a submission); returns the record counts.</summary>
-    private static async Task<List<int>> CheckInputsAsync(PredictionSession session, PredictJobUpload upload, CancellationToken cancellationToken)
+    private async Task<List<int>> CheckInputsAsync(PredictionSession session, PredictJobUpload upload, CancellationToken cancellationToken)
     {
         var records = new List<int>();
         for (var i = 0; i < upload.Inputs.Count; i++)
@@ -158,7 +161,16 @@ public sealed class PredictionService(
                 bytes = buffer.ToArray();
             }
 
-            CiphertextInput.Load(bytes, session.Context.Context, session.Plan, $"Input {i}").Dispose();
+            // Checked now, on the compute scheduler, so a malformed input is refused with its problem instead of failing the job later.
+            var what = $"Input {i}";
+            await compute.RunAsync(
+                new ComputeRequest("ciphertext-load"),
+                _ =>
+                {
+                    CiphertextInput.Load(bytes, session.Context.Context, session.Plan, what).Dispose();
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
 
         return records;

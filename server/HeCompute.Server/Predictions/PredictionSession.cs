@@ -54,8 +54,9 @@ public sealed class PredictionSession
 
     /// <summary>Evaluates the model on one serialized input ciphertext; returns the serialized result.</summary>
     /// <exception cref="DomainException">The input is not a valid fresh ciphertext of the plan, or a key is missing.</exception>
-    public byte[] Predict(ReadOnlyMemory<byte> input, int records, string what)
+    public byte[] Predict(ReadOnlyMemory<byte> input, int records, string what, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         using var ciphertext = CiphertextInput.Load(input, Context.Context, Plan, what);
         Ciphertext result;
         try

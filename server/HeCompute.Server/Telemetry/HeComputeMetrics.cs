@@ -5,8 +5,8 @@ namespace HeCompute.Server.Telemetry;
 
 /// <summary>
 /// The server's own instruments, on the Meter <c>HeCompute.Server</c>. Request metrics come from ASP.NET Core's
-/// instrumentation; these add jobs, key sets, the key cache and homomorphic operation counts (which the analytics
-/// handlers increment through <see cref="RecordHomomorphicOperations"/>).
+/// instrumentation; these add jobs, key sets, the key cache, the compute scheduler and homomorphic operation counts
+/// (which the analytics handlers increment through <see cref="RecordHomomorphicOperations"/>).
 /// </summary>
 public sealed class HeComputeMetrics
 {
@@ -19,6 +19,14 @@ public sealed class HeComputeMetrics
     private readonly Counter<long> _keySetsUploaded;
     private readonly Counter<long> _keySetBytes;
     private readonly Counter<long> _keyCacheLookups;
+    private readonly UpDownCounter<long> _computeQueued;
+    private readonly UpDownCounter<long> _computeRunning;
+    private readonly UpDownCounter<long> _computeBusyThreads;
+    private readonly Histogram<double> _computeWait;
+    private readonly Histogram<double> _computeRun;
+    private readonly Counter<long> _computeRejected;
+    private readonly Counter<long> _computeDeadlines;
+    private readonly Counter<long> _computeLimbTasks;
 
     /// <summary>Creates the instruments.</summary>
     public HeComputeMetrics(IMeterFactory meterFactory)
@@ -31,6 +39,14 @@ public sealed class HeComputeMetrics
         _keySetsUploaded = meter.CreateCounter<long>("hecompute.keysets.uploaded", "{keyset}", "Key sets accepted.");
         _keySetBytes = meter.CreateCounter<long>("hecompute.keysets.bytes", "By", "Bytes of key sets accepted.");
         _keyCacheLookups = meter.CreateCounter<long>("hecompute.keycache.lookups", "{lookup}", "Evaluation key cache lookups, by result (hit or miss).");
+        _computeQueued = meter.CreateUpDownCounter<long>("hecompute.compute.queue.length", "{item}", "Compute items waiting for a worker, by kind.");
+        _computeRunning = meter.CreateUpDownCounter<long>("hecompute.compute.running", "{item}", "Compute items running, by kind.");
+        _computeBusyThreads = meter.CreateUpDownCounter<long>("hecompute.compute.threads.busy", "{thread}", "Dedicated compute threads (workers and limb helpers) busy computing.");
+        _computeWait = meter.CreateHistogram<double>("hecompute.compute.wait.duration", "s", "Time compute items waited in the queue before a worker took them, by kind.");
+        _computeRun = meter.CreateHistogram<double>("hecompute.compute.run.duration", "s", "Run time of compute items, by kind and outcome (completed, failed, cancelled, deadline-exceeded).");
+        _computeRejected = meter.CreateCounter<long>("hecompute.compute.rejected", "{item}", "Compute items refused because the queue was full, by kind.");
+        _computeDeadlines = meter.CreateCounter<long>("hecompute.compute.deadline_exceeded", "{item}", "Compute items whose deadline passed, by kind.");
+        _computeLimbTasks = meter.CreateCounter<long>("hecompute.compute.limb.tasks", "{task}", "Limb-parallel tasks the engine queued on the compute threads.");
     }
 
     /// <summary>Counts homomorphic operations (e.g. <c>multiply</c>, <c>relinearize</c>, <c>rotate</c>, <c>rescale</c>).</summary>
@@ -55,4 +71,29 @@ public sealed class HeComputeMetrics
     /// <summary>Records a key cache lookup.</summary>
     public void RecordKeyCacheLookup(bool hit) =>
         _keyCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+
+    /// <summary>A compute item entered (+1) or left (−1) the queue.</summary>
+    public void RecordComputeQueued(string kind, int delta) => _computeQueued.Add(delta, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>A compute item started (+1) or finished (−1) running.</summary>
+    public void RecordComputeRunning(string kind, int delta) => _computeRunning.Add(delta, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>The calling compute thread became busy (+1) or idle (−1).</summary>
+    public void RecordComputeThreadBusy(int delta) => _computeBusyThreads.Add(delta);
+
+    /// <summary>How long a compute item waited before a worker took it.</summary>
+    public void RecordComputeWait(string kind, TimeSpan wait) => _computeWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>How long a compute item ran, and how it ended.</summary>
+    public void RecordComputeRun(string kind, string outcome, TimeSpan duration) =>
+        _computeRun.Record(duration.TotalSeconds, new TagList { { "kind", kind }, { "outcome", outcome } });
+
+    /// <summary>A compute item refused by the full queue.</summary>
+    public void RecordComputeRejected(string kind) => _computeRejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>A compute item whose deadline passed.</summary>
+    public void RecordComputeDeadlineExceeded(string kind) => _computeDeadlines.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>A limb-parallel task the engine queued on the compute threads.</summary>
+    public void RecordComputeLimbTask() => _computeLimbTasks.Add(1);
 }

@@ -51,6 +51,7 @@ public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<s
             registered.AddSingleton<TimeProvider>(Time);
             registered.AddJobHandler<ResumableStepsHandler>();
             registered.AddJobHandler<OneShotStepsHandler>();
+            registered.AddJobHandler<ComputeStepHandler>();
         });
         if (services is { } configure)
         {

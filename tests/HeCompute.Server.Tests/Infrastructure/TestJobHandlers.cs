@@ -58,3 +58,18 @@ public sealed class OneShotStepsHandler : IJobHandler
 
     public Task<JobOutput> ExecuteAsync(JobContext context, CancellationToken cancellationToken) => StepsJob.RunAsync(context, cancellationToken);
 }
+
+/// <summary>A test job kind whose one step is a computation on the compute scheduler.</summary>
+public sealed class ComputeStepHandler(Compute.IComputeScheduler compute) : IJobHandler
+{
+    public static string Kind => "test-compute";
+
+    public static bool Resumable => true;
+
+    public async Task<JobOutput> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var attempt = await compute.RunAsync(new Compute.ComputeRequest(Kind), _ => context.Attempt, cancellationToken);
+        return JobOutput.Of(new StepsOutput(0, attempt));
+    }
+}
