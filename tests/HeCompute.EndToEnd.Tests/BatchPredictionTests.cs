@@ -4,6 +4,7 @@ using HeCompute.Cli;
 using HeCompute.Client.Keys;
 using HeCompute.Client.Prediction;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.EndToEnd.Tests;
 
@@ -36,10 +37,10 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
             y.Add(positive);
         }
 
-        var model = PlainLogisticModel.Fit(names, x, y);
+        var model = LogisticRegression.Fit(names, x, y);
         Directory.CreateDirectory(_work);
         var documentPath = Path.Combine(_work, "model.json");
-        await File.WriteAllTextAsync(documentPath, model.ToDocument().GetRawText());
+        await File.WriteAllTextAsync(documentPath, model.ToDocument("lesion").ToJson());
         var modelId = (await cli.JsonAsync(hospital, "models", "register", documentPath, "--name", "batch model")).GetProperty("id").GetString()!;
         await cli.JsonAsync(hospital, "keys", "init", "--model", modelId);
 
@@ -57,7 +58,7 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
             var logit = model.Logit(x[i]);
             Assert.True(Math.Abs(result.GetProperty("logits")[0].GetDouble() - logit) <= bound, $"record {i}: {result.GetProperty("logits")[0]} vs {logit}");
             Assert.Equal(logit >= 0 ? 1 : 0, result.GetProperty("class_index").GetInt32());
-            Assert.Equal(PlainLogisticModel.Sigmoid(logit) >= 0.5 ? PlainLogisticModel.Sigmoid(logit) : 1 - PlainLogisticModel.Sigmoid(logit), result.GetProperty("probability").GetDouble(), 3);
+            Assert.Equal(LogisticRegression.Sigmoid(logit) >= 0.5 ? LogisticRegression.Sigmoid(logit) : 1 - LogisticRegression.Sigmoid(logit), result.GetProperty("probability").GetDouble(), 3);
         }
 
         // What the notebooks read per run: bytes both ways and every timing, the server's included.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HeCompute.Cli;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.EndToEnd.Tests;
 
@@ -64,8 +65,8 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         var hospital = keys[0];
         var images = SyntheticCtImages.Write(Path.Combine(_work, "images"), 4, seed: 9);
         var documentPath = Path.Combine(_work, "model.json");
-        var model = await PlainLogisticModelForAsync(images);
-        await File.WriteAllTextAsync(documentPath, model.ToDocument().GetRawText());
+        var model = await LogisticRegressionForAsync(images);
+        await File.WriteAllTextAsync(documentPath, model.ToDocument("lesion").ToJson());
 
         var registered = await Cli.JsonAsync(hospital, "models", "register", documentPath, "--name", "cli model");
         var modelId = registered.GetProperty("id").GetString()!;
@@ -177,7 +178,7 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         }
     }
 
-    private static async Task<PlainLogisticModel> PlainLogisticModelForAsync(IReadOnlyList<(string Path, bool Lesion)> images)
+    private static async Task<LogisticRegression> LogisticRegressionForAsync(IReadOnlyList<(string Path, bool Lesion)> images)
     {
         string[] names = ["first_order.maximum", "first_order.p90", "first_order.variance"];
         var reader = new Client.Prediction.DicomFeatureReader(new Dicom.Deidentification.DeidentificationOptions(new byte[32]), new Features.RadiomicsOptions());
@@ -189,6 +190,6 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
             features.Add([.. selection.Select(s => vector[s])]);
         }
 
-        return PlainLogisticModel.Fit(names, features, [.. images.Select(i => i.Lesion)]);
+        return LogisticRegression.Fit(names, features, [.. images.Select(i => i.Lesion)]);
     }
 }

@@ -5,6 +5,7 @@ using HeCompute.Client.Statistics;
 using HeCompute.Contracts;
 using HeCompute.Dicom.Deidentification;
 using HeCompute.Features;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.EndToEnd.Tests;
 
@@ -34,8 +35,8 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
             features.Add([.. selection.Select(i => vector[i])]);
         }
 
-        var plain = PlainLogisticModel.Fit(names, features, [.. images.Select(i => i.Lesion)]);
-        var model = await modelAdmin.RegisterModelAsync(new RegisterModelRequest("e2e lesion", plain.ToDocument()));
+        var plain = LogisticRegression.Fit(names, features, [.. images.Select(i => i.Lesion)]);
+        var model = await modelAdmin.RegisterModelAsync(new RegisterModelRequest("e2e lesion", plain.ToDocument("lesion").ToJsonElement()));
 
         // The hospital generates exactly the planned keys, keeps the secret key encrypted at rest, uploads the rest.
         var store = new KeyStore(Path.Combine(_work, "keys"));
@@ -62,12 +63,8 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
         Assert.True(run.Run.BytesSent > 0 && run.Run.BytesReceived > 0);
         for (var i = 0; i < images.Count; i++)
         {
-            // Oracle: the plaintext model applied by hand to the same features.
-            var expected = plain.Bias;
-            for (var j = 0; j < names.Length; j++)
-            {
-                expected += plain.Weights[j] * (features[i][j] - plain.Mean[j]) / plain.Scale[j];
-            }
+            // Oracle: the plaintext model on the same features.
+            var expected = plain.Logit(features[i]);
 
             var result = run.Predictions[i].Result;
             Assert.Equal(features[i], run.Predictions[i].Features);

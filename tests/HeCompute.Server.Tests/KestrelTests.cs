@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 using HeCompute.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -4,6 +4,7 @@ using System.Text;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Onnx;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Ciphertexts;

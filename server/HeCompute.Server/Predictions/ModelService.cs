@@ -4,6 +4,7 @@ using HeCompute.Analytics;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Storage;

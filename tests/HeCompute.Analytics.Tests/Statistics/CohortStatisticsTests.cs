@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using HeCompute.Analytics.Statistics;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Packing;
+using HeCompute.Protocol.Statistics;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Statistics;
@@ -43,13 +45,14 @@ public sealed class CohortStatisticsTests(ShallowCkks f, ITestOutputHelper outpu
         var scales = Enumerable.Range(0, m).Select(c => table.Max(r => Math.Abs(r[c]))).ToArray();
         var layout = new CohortLayout(m, f.Slots);
         Assert.Equal(32, layout.Width);
+        var packer = new PlanPacker(layout.PlanInput([.. Enumerable.Range(0, m).Select(c => $"column {c}")], scales, null, null), layout.OutputOffsets, f.Slots);
         var context = f.WithSteps(layout.RequiredSteps);
         var used = new SortedSet<int>();
         context.RotationObserver = step => used.Add(step);
 
         var watch = Stopwatch.StartNew();
         var shards = table.Chunk(layout.RecordsPerCiphertext)
-            .Select(chunk => CohortStatistics.Accumulate(context, layout, f.Encrypt(CohortMoments.Pack(layout, scales, chunk))))
+            .Select(chunk => CohortStatistics.Accumulate(context, layout, f.Encrypt(packer.Pack(chunk))))
             .ToArray();
         var accumulate = watch.ElapsedMilliseconds;
         Assert.Equal(5, shards.Length);
@@ -61,8 +64,8 @@ public sealed class CohortStatisticsTests(ShallowCkks f, ITestOutputHelper outpu
         Assert.Equal(layout.RequiredSteps.Order(), used);
         var decrypted = finished.Select(ct => (IReadOnlyList<double>)f.Decrypt(ct)).ToArray();
         var unused = decrypted.Max(d => d.Skip(m).Max(Math.Abs));
-        var moments = CohortMoments.FromDecrypted(layout, scales, decrypted, countColumn);
-        var chained = CohortMoments.FromDecrypted(layout, scales, CohortStatistics.Finish(context, chain).Select(ct => (IReadOnlyList<double>)f.Decrypt(ct)).ToArray(), countColumn);
+        var moments = CohortMoments.FromDecrypted(scales, decrypted, countColumn);
+        var chained = CohortMoments.FromDecrypted(scales, CohortStatistics.Finish(context, chain).Select(ct => (IReadOnlyList<double>)f.Decrypt(ct)).ToArray(), countColumn);
 
         var n = (double)table.Length;
         double Mean(int c) => table.Average(r => r[c]);

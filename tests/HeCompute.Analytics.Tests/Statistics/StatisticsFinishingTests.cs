@@ -2,6 +2,8 @@ using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Statistics;
 using HeCompute.Analytics.Tests.Planning;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Packing;
+using HeCompute.Protocol.Statistics;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Statistics;
@@ -32,11 +34,12 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
         var features = plan.FeatureCount;
         var indicators = plan.IndicatorColumns;
 
+        var packer = new PlanPacker(plan.Document);
         EncryptedAggregate? total = null;
         GroupAggregate? groups = null;
         foreach (var chunk in Cohort.Rows.Chunk(layout.RecordsPerCiphertext))
         {
-            var records = client.Encrypt(CohortMoments.Pack(layout, plan.Scales, chunk));
+            var records = client.Encrypt(packer.Pack(chunk));
             var batch = CohortStatistics.Accumulate(context, layout, records);
             var batchGroups = GroupStatistics.Accumulate(context, records, batch, features, indicators);
             total = total is null ? batch : total.Add(context, batch);
@@ -57,7 +60,7 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
         var m = layout.Columns;
         var unused = decrypted.Select((d, i) => d.Skip(i == 0 ? m : m - (i - 1)).Max(Math.Abs)).Concat(decryptedGroups.Select(d => d.Skip(features).Max(Math.Abs))).Max();
 
-        var moments = CohortMoments.FromDecrypted(layout, plan.Scales, decrypted, plan.CountColumn).WithGroupSquares(plan.Scales, indicators, features, decryptedGroups);
+        var moments = CohortMoments.FromDecrypted(plan.Scales, decrypted, plan.CountColumn).WithGroupSquares(plan.Scales, indicators, features, decryptedGroups);
         double worstSquares = 0, worstVariance = 0, worstCount = 0;
         foreach (var g in indicators)
         {
