@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using HeCompute.Server.Jobs;
 
-namespace HeCompute.Server.Tests.Infrastructure;
+namespace HeCompute.Testing;
 
 /// <summary>Input of the test jobs: run <see cref="Steps"/> steps of <see cref="DelayMs"/> each.</summary>
 public sealed record StepsInput(int Steps, int DelayMs, bool Fail = false);
@@ -11,7 +11,7 @@ public sealed record StepsInput(int Steps, int DelayMs, bool Fail = false);
 public sealed record StepsOutput(int StartedAtStep, int Attempt);
 
 /// <summary>The test jobs' body: checkpoints after every step, so a resumed run continues where the last stopped.</summary>
-internal static class StepsJob
+public static class StepsJob
 {
     public const string ResultName = "result.bin";
 
