@@ -15,14 +15,14 @@ namespace HeCompute.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-batch-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _work = new();
 
     [Fact]
     public async Task BatchPredictionsMatchThePlainModelAndJobsCanBeShownAndCancelled()
     {
         var (_, keys) = await server.NewTenantAsync("batch hospital", [Roles.ModelAdmin, Roles.Hospital]);
         var hospital = keys[0];
-        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work, "keys"));
+        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "keys"));
 
         // A plain logistic model on three synthetic features: positives have larger values.
         string[] names = ["first_order.maximum", "first_order.p90", "first_order.variance"];
@@ -38,13 +38,13 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
         }
 
         var model = LogisticRegression.Fit(names, x, y);
-        Directory.CreateDirectory(_work);
-        var documentPath = Path.Combine(_work, "model.json");
+        Directory.CreateDirectory(_work.Path);
+        var documentPath = Path.Combine(_work.Path, "model.json");
         await File.WriteAllTextAsync(documentPath, model.ToDocument("lesion").ToJson());
         var modelId = (await cli.JsonAsync(hospital, "models", "register", documentPath, "--name", "batch model")).GetProperty("id").GetString()!;
         await cli.JsonAsync(hospital, "keys", "init", "--model", modelId);
 
-        var csv = Path.Combine(_work, "records.csv");
+        var csv = Path.Combine(_work.Path, "records.csv");
         await File.WriteAllLinesAsync(csv, [string.Join(',', names), .. x.Take(12).Select(r => string.Join(',', r.Select(v => v.ToString("R", CultureInfo.InvariantCulture))))]);
         var predicted = await cli.JsonAsync(hospital, "predict", "--batch", "--model", modelId, csv);
 
@@ -76,7 +76,7 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
 
         // Jobs run one at a time: a long job keeps the worker busy, so the next one is still queued when the CLI cancels it.
         var sdk = server.Client(hospital);
-        var store = new KeyStore(Path.Combine(_work, "keys"));
+        var store = new KeyStore(Path.Combine(_work.Path, "keys"));
         using var unlocked = await store.UnlockAsync((await store.ListAsync()).Single(), CliProcess.Passphrase);
         var predictor = new EncryptedPredictor(sdk, await sdk.GetModelAsync(modelId), unlocked, unlocked.Stored.ServerKeySetId!);
         var ciphertext = unlocked.Encrypt(new double[unlocked.SlotCount]);
@@ -94,11 +94,5 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
         await cli.RunAsync(hospital, "jobs", "cancel", busy.Id);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 }

@@ -18,14 +18,13 @@ namespace HeCompute.Analytics.Tests.Statistics;
 /// </summary>
 public sealed class CohortStatisticsTests(ShallowCkks f, ITestOutputHelper output) : IClassFixture<ShallowCkks>
 {
-    private const string DataFile = "/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv";
     private static readonly double[] BinEdges = [0, 10, 13, 16, 20, 100];
 
     [Fact]
     public void ShardedEncryptedMomentsMatchDoublePrecision()
     {
-        Assert.True(File.Exists(DataFile), $"{DataFile} is missing: install Debian's python3-sklearn.");
-        var rows = File.ReadLines(DataFile).Skip(1).Select(line => line.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.True(File.Exists(BreastCancerCohort.DataFile), $"{BreastCancerCohort.DataFile} is missing: install Debian's python3-sklearn.");
+        var rows = File.ReadLines(BreastCancerCohort.DataFile).Skip(1).Select(line => line.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         Assert.Equal(569, rows.Length);
         const int features = 10;
         const int countColumn = features;
