@@ -1,3 +1,4 @@
+using System.Globalization;
 using HeCompute.Client.Http;
 using HeCompute.Contracts;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,14 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _factory = new HeComputeFactory(DataDirectory, new Dictionary<string, string?> { ["HeCompute:Jobs:PollInterval"] = "00:00:00.100" });
+        // The CLI's and SDK's statistics plans upload Galois keys past the server tests' 32 MiB part limit: the
+        // workflows run under the limits the server ships with (512 MiB a part, 1 GiB an upload).
+        _factory = new HeComputeFactory(DataDirectory, new Dictionary<string, string?>
+        {
+            ["HeCompute:Jobs:PollInterval"] = "00:00:00.100",
+            ["HeCompute:Limits:MaxKeySetPartBytes"] = (512L << 20).ToString(CultureInfo.InvariantCulture),
+            ["HeCompute:Limits:MaxKeySetUploadBytes"] = (1L << 30).ToString(CultureInfo.InvariantCulture),
+        });
         BaseAddress = _factory.StartOnLoopback();
         return Task.CompletedTask;
     }
