@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using HeCompute.Cli;
 using HeCompute.Client.Keys;
 using HeCompute.Client.Prediction;
 using HeCompute.Contracts;

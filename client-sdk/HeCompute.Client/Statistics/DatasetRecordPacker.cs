@@ -1,4 +1,3 @@
-using HeCompute.Client.Keys;
 using HeCompute.Contracts;
 using HeCompute.Protocol.Packing;
 
