@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using HeCompute.Analytics;
 using HeCompute.Analytics.Models;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Bench;
 
@@ -246,7 +248,7 @@ public sealed class ModelCase : IDisposable
         _decryptor.Decrypt(result, plain);
         var values = new List<double>();
         Evaluation.Encoder.Decode(plain, values);
-        return Model.Unpack(values, count);
+        return Model.Unpack(CollectionsMarshal.AsSpan(values), count);
     }
 
     /// <summary>The class an output vector predicts (sign for one output, argmax otherwise).</summary>

@@ -69,7 +69,7 @@ public static class ModelReport
             var outputs = c.Decrypt(result, batch.Length);
             for (var b = 0; b < batch.Length; b++)
             {
-                var plain = model.EvaluatePlain(ModelPacking.Standardize(model.Document.Input, batch[b]));
+                var plain = model.EvaluatePlain(model.Document.Input.Standardize(batch[b]));
                 var label = c.Labels[start + b];
                 var plainClass = ModelCase.Predict(plain);
                 var encryptedClass = ModelCase.Predict(outputs[b]);

@@ -6,6 +6,7 @@ using HeCompute.Client.Keys;
 using HeCompute.Dicom;
 using HeCompute.Dicom.Deidentification;
 using HeCompute.Features;
+using HeCompute.Protocol.Packing;
 using Spectre.Console;
 
 namespace HeCompute.Cli;

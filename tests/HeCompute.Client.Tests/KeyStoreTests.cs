@@ -1,6 +1,7 @@
 using HeCompute.Ckks;
 using HeCompute.Client.Keys;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Tests;
 

@@ -1,6 +1,5 @@
-using HeCompute.Client.Keys;
-using HeCompute.Client.Packing;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Tests;
 

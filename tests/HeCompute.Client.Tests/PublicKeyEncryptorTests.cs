@@ -1,4 +1,5 @@
 using HeCompute.Client.Keys;
+using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Tests;
 

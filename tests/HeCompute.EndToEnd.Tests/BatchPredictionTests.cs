@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using HeCompute.Cli;
 using HeCompute.Client.Keys;
 using HeCompute.Client.Prediction;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.EndToEnd.Tests;
 
@@ -14,14 +14,14 @@ namespace HeCompute.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-batch-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _work = new();
 
     [Fact]
     public async Task BatchPredictionsMatchThePlainModelAndJobsCanBeShownAndCancelled()
     {
         var (_, keys) = await server.NewTenantAsync("batch hospital", [Roles.ModelAdmin, Roles.Hospital]);
         var hospital = keys[0];
-        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work, "keys"));
+        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "keys"));
 
         // A plain logistic model on three synthetic features: positives have larger values.
         string[] names = ["first_order.maximum", "first_order.p90", "first_order.variance"];
@@ -36,14 +36,14 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
             y.Add(positive);
         }
 
-        var model = PlainLogisticModel.Fit(names, x, y);
-        Directory.CreateDirectory(_work);
-        var documentPath = Path.Combine(_work, "model.json");
-        await File.WriteAllTextAsync(documentPath, model.ToDocument().GetRawText());
+        var model = LogisticRegression.Fit(names, x, y);
+        Directory.CreateDirectory(_work.Path);
+        var documentPath = Path.Combine(_work.Path, "model.json");
+        await File.WriteAllTextAsync(documentPath, model.ToDocument("lesion").ToJson());
         var modelId = (await cli.JsonAsync(hospital, "models", "register", documentPath, "--name", "batch model")).GetProperty("id").GetString()!;
         await cli.JsonAsync(hospital, "keys", "init", "--model", modelId);
 
-        var csv = Path.Combine(_work, "records.csv");
+        var csv = Path.Combine(_work.Path, "records.csv");
         await File.WriteAllLinesAsync(csv, [string.Join(',', names), .. x.Take(12).Select(r => string.Join(',', r.Select(v => v.ToString("R", CultureInfo.InvariantCulture))))]);
         var predicted = await cli.JsonAsync(hospital, "predict", "--batch", "--model", modelId, csv);
 
@@ -57,7 +57,7 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
             var logit = model.Logit(x[i]);
             Assert.True(Math.Abs(result.GetProperty("logits")[0].GetDouble() - logit) <= bound, $"record {i}: {result.GetProperty("logits")[0]} vs {logit}");
             Assert.Equal(logit >= 0 ? 1 : 0, result.GetProperty("class_index").GetInt32());
-            Assert.Equal(PlainLogisticModel.Sigmoid(logit) >= 0.5 ? PlainLogisticModel.Sigmoid(logit) : 1 - PlainLogisticModel.Sigmoid(logit), result.GetProperty("probability").GetDouble(), 3);
+            Assert.Equal(LogisticRegression.Sigmoid(logit) >= 0.5 ? LogisticRegression.Sigmoid(logit) : 1 - LogisticRegression.Sigmoid(logit), result.GetProperty("probability").GetDouble(), 3);
         }
 
         // What the notebooks read per run: bytes both ways and every timing, the server's included.
@@ -75,7 +75,7 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
 
         // Jobs run one at a time: a long job keeps the worker busy, so the next one is still queued when the CLI cancels it.
         var sdk = server.Client(hospital);
-        var store = new KeyStore(Path.Combine(_work, "keys"));
+        var store = new KeyStore(Path.Combine(_work.Path, "keys"));
         using var unlocked = await store.UnlockAsync((await store.ListAsync()).Single(), CliProcess.Passphrase);
         var predictor = new EncryptedPredictor(sdk, await sdk.GetModelAsync(modelId), unlocked, unlocked.Stored.ServerKeySetId!);
         var ciphertext = unlocked.Encrypt(new double[unlocked.SlotCount]);
@@ -93,11 +93,5 @@ public sealed class BatchPredictionTests(ServerFixture server) : IDisposable
         await cli.RunAsync(hospital, "jobs", "cancel", busy.Id);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 }

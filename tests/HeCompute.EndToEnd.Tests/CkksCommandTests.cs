@@ -5,12 +5,12 @@ namespace HeCompute.EndToEnd.Tests;
 /// <summary>The local <c>hecompute ckks</c> commands, run as processes.</summary>
 public sealed class CkksCommandTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("hecompute-ckks-cli-").FullName;
+    private readonly TempDirectory _directory = new();
     private readonly CliProcess _cli;
 
-    public CkksCommandTests() => _cli = new CliProcess(new Uri("http://127.0.0.1:9"), Path.Combine(_directory, "keys"));
+    public CkksCommandTests() => _cli = new CliProcess(new Uri("http://127.0.0.1:9"), Path.Combine(_directory.Path, "keys"));
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Bounds_list_the_standards_limits()
@@ -50,8 +50,8 @@ public sealed class CkksCommandTests : IDisposable
         using var ciphertext = new Ciphertext();
         encryptor.EncryptSymmetric(plain, ciphertext);
         evaluator.ModSwitchToNextInplace(ciphertext);
-        var parmsPath = Path.Combine(_directory, "parms.seal");
-        var ciphertextPath = Path.Combine(_directory, "ct.seal");
+        var parmsPath = Path.Combine(_directory.Path, "parms.seal");
+        var ciphertextPath = Path.Combine(_directory.Path, "ct.seal");
         await using (var stream = File.Create(parmsPath))
         {
             parms.Save(stream, ComprModeType.ZSTD);
@@ -69,7 +69,7 @@ public sealed class CkksCommandTests : IDisposable
         Assert.Equal(80, described.GetProperty("modulus_bits").GetInt32());
         Assert.Equal(30, described.GetProperty("scale_bits").GetDouble(), 9);
 
-        var garbage = Path.Combine(_directory, "garbage.seal");
+        var garbage = Path.Combine(_directory.Path, "garbage.seal");
         await File.WriteAllBytesAsync(garbage, [.. Enumerable.Range(0, 64).Select(i => (byte)i)]);
         var (code, stdout, _) = await _cli.RunAsync(string.Empty, "ckks", "inspect", garbage, "--json");
         Assert.Equal(1, code);

@@ -7,21 +7,15 @@ namespace HeCompute.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class CliHumanOutputTests(ServerFixture server) : IDisposable
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-human-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _work = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
     [Fact]
     public async Task DemoPrintsItsTablesWithoutJson()
     {
-        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work, "keys"));
-        var (code, stdout, stderr) = await cli.RunAsync(ServerFixture.AdminKey, "demo", "--images", "4", "--out", Path.Combine(_work, "demo"));
+        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "keys"));
+        var (code, stdout, stderr) = await cli.RunAsync(ServerFixture.AdminKey, "demo", "--images", "4", "--out", Path.Combine(_work.Path, "demo"));
         Assert.True(code == 0, $"exit {code}\nstdout: {stdout}\nstderr: {stderr}");
         Assert.Contains("Galois steps [", stdout + stderr, StringComparison.Ordinal);
         Assert.Contains("largest |encrypted − plain| logit", stdout, StringComparison.Ordinal);

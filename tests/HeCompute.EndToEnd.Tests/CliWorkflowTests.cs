@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HeCompute.Cli;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.EndToEnd.Tests;
 
@@ -8,20 +9,20 @@ namespace HeCompute.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _work = new();
 
-    private CliProcess Cli => new(server.BaseAddress, Path.Combine(_work, "keys"));
+    private CliProcess Cli => new(server.BaseAddress, Path.Combine(_work.Path, "keys"));
 
     [Fact]
     public async Task LocalDicomCommandsInspectDeidentifyAndExtract()
     {
-        var images = SyntheticCtImages.Write(Path.Combine(_work, "images"), 2, seed: 3);
+        var images = SyntheticCtImages.Write(Path.Combine(_work.Path, "images"), 2, seed: 3);
         var inspect = await Cli.JsonAsync("unused", "dicom", "inspect", images[0].Path);
         Assert.Equal("1.2.840.10008.1.2.1", inspect.GetProperty("transfer_syntax").GetProperty("uid").GetString());
         Assert.Equal(64, inspect.GetProperty("pixels").GetProperty("rows").GetInt32());
         Assert.Contains(inspect.GetProperty("elements").EnumerateArray(), e => e.GetProperty("keyword").GetString() == "PatientName" && e.GetProperty("value").GetString() == "Demo^Patient000");
 
-        var output = Path.Combine(_work, "deid.dcm");
+        var output = Path.Combine(_work.Path, "deid.dcm");
         var deid = await Cli.JsonAsync("unused", "dicom", "deid", images[0].Path, output);
         Assert.True(deid.GetProperty("report").GetProperty("entries").GetArrayLength() > 0);
         var after = await Cli.JsonAsync("unused", "dicom", "inspect", output);
@@ -35,7 +36,7 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         // The lesion image is brighter: an independent sanity check of the extracted maximum.
         Assert.True(records[0].GetProperty("values").GetProperty("first_order.maximum").GetDouble() > records[1].GetProperty("values").GetProperty("first_order.maximum").GetDouble());
 
-        var (code, stdout, _) = await Cli.RunAsync("unused", "dicom", "inspect", Path.Combine(_work, "missing.dcm"), "--json");
+        var (code, stdout, _) = await Cli.RunAsync("unused", "dicom", "inspect", Path.Combine(_work.Path, "missing.dcm"), "--json");
         Assert.NotEqual(0, code);
         Assert.DoesNotContain("Unhandled", stdout, StringComparison.Ordinal);
     }
@@ -43,7 +44,7 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
     [Fact]
     public async Task DemoRunsTheWholeFlowAndMatchesThePlaintextModel()
     {
-        var demo = await Cli.JsonAsync(ServerFixture.AdminKey, "demo", "--images", "6", "--out", Path.Combine(_work, "demo"));
+        var demo = await Cli.JsonAsync(ServerFixture.AdminKey, "demo", "--images", "6", "--out", Path.Combine(_work.Path, "demo"));
         var rows = demo.GetProperty("rows");
         Assert.Equal(6, rows.GetArrayLength());
         var bound = demo.GetProperty("expected_max_abs_error").GetDouble();
@@ -62,10 +63,10 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
     {
         var (tenantId, keys) = await server.NewTenantAsync("cli hospital", [Roles.ModelAdmin, Roles.Hospital], [Roles.Auditor]);
         var hospital = keys[0];
-        var images = SyntheticCtImages.Write(Path.Combine(_work, "images"), 4, seed: 9);
-        var documentPath = Path.Combine(_work, "model.json");
-        var model = await PlainLogisticModelForAsync(images);
-        await File.WriteAllTextAsync(documentPath, model.ToDocument().GetRawText());
+        var images = SyntheticCtImages.Write(Path.Combine(_work.Path, "images"), 4, seed: 9);
+        var documentPath = Path.Combine(_work.Path, "model.json");
+        var model = await LogisticRegressionForAsync(images);
+        await File.WriteAllTextAsync(documentPath, model.ToDocument("lesion").ToJson());
 
         var registered = await Cli.JsonAsync(hospital, "models", "register", documentPath, "--name", "cli model");
         var modelId = registered.GetProperty("id").GetString()!;
@@ -95,7 +96,7 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         }
 
         // The same records as a CSV of features give the same results.
-        var csv = Path.Combine(_work, "features.csv");
+        var csv = Path.Combine(_work.Path, "features.csv");
         await File.WriteAllLinesAsync(csv, [string.Join(',', model.Features), .. Enumerable.Range(0, images.Count).Select(i =>
             string.Join(',', predictions[i].GetProperty("features").EnumerateArray().Select(f => f.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture))))]);
         var fromCsv = await Cli.JsonAsync(hospital, "predict", "--model", modelId, csv);
@@ -104,7 +105,7 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         var jobs = await Cli.JsonAsync(hospital, "jobs", "list");
         Assert.Equal(JsonValueKind.Array, jobs.GetProperty("items").ValueKind);
 
-        var exportPath = Path.Combine(_work, "audit.jsonl");
+        var exportPath = Path.Combine(_work.Path, "audit.jsonl");
         var audit = await Cli.JsonAsync(keys[1], "audit", "export", "--verify", "--out", exportPath);
         Assert.True(audit.GetProperty("verification").GetProperty("valid").GetBoolean());
         Assert.True(audit.GetProperty("entries").GetInt32() >= 5);
@@ -132,8 +133,8 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         await Cli.JsonAsync(keys[0], "keys", "init", "--dataset", datasetId);
 
         var rows = new[] { (40.0, 5.5, 1.0), (61.0, 7.25, 0.0), (35.5, 3.0, 1.0), (72.0, 9.0, 0.0), (50.0, 6.0, 1.0) };
-        var csv = Path.Combine(_work, "cohort.csv");
-        Directory.CreateDirectory(_work);
+        var csv = Path.Combine(_work.Path, "cohort.csv");
+        Directory.CreateDirectory(_work.Path);
         await File.WriteAllLinesAsync(csv, ["size,age,treated", .. rows.Select(r => FormattableString.Invariant($"{r.Item2},{r.Item1},{r.Item3}"))]);
         var upload = await Cli.JsonAsync(keys[0], "dataset", "upload", datasetId, csv);
         Assert.Equal(5, upload.GetProperty("records").GetInt32());
@@ -169,15 +170,9 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         Assert.Contains("--dp-delta", JsonDocument.Parse(stdout).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
-    private static async Task<PlainLogisticModel> PlainLogisticModelForAsync(IReadOnlyList<(string Path, bool Lesion)> images)
+    private static async Task<LogisticRegression> LogisticRegressionForAsync(IReadOnlyList<(string Path, bool Lesion)> images)
     {
         string[] names = ["first_order.maximum", "first_order.p90", "first_order.variance"];
         var reader = new Client.Prediction.DicomFeatureReader(new Dicom.Deidentification.DeidentificationOptions(new byte[32]), new Features.RadiomicsOptions());
@@ -189,6 +184,6 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
             features.Add([.. selection.Select(s => vector[s])]);
         }
 
-        return PlainLogisticModel.Fit(names, features, [.. images.Select(i => i.Lesion)]);
+        return LogisticRegression.Fit(names, features, [.. images.Select(i => i.Lesion)]);
     }
 }

@@ -11,7 +11,7 @@ namespace HeCompute.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class ContributorWorkflowTests(ServerFixture server) : IDisposable
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-contrib-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _work = new();
 
     [Fact]
     public async Task TwoContributorsWithoutKeysAppendAndTheOwnersStatisticsCoverAllRecords()
@@ -20,7 +20,7 @@ public sealed class ContributorWorkflowTests(ServerFixture server) : IDisposable
         var (tenantA, keysA) = await server.NewTenantAsync("contributor a", [Roles.Hospital]);
         var (tenantB, keysB) = await server.NewTenantAsync("contributor b", [Roles.Hospital]);
         var (_, outsiderKeys) = await server.NewTenantAsync("outsider", [Roles.Hospital]);
-        var owner = new CliProcess(server.BaseAddress, Path.Combine(_work, "owner-keys"));
+        var owner = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "owner-keys"));
 
         var created = await owner.JsonAsync(ownerKeys[0], "dataset", "create", "--name", "multi-site", "--features", "age,size", "--lower", "0,0", "--upper", "100,20", "--categories", "treated");
         var datasetId = created.GetProperty("id").GetString()!;
@@ -53,17 +53,17 @@ public sealed class ContributorWorkflowTests(ServerFixture server) : IDisposable
 
         // Contributors: empty key stores and no passphrase; A detects it does not own the dataset and pins the owner's
         // fingerprint, B says --contributor with the positional dataset id.
-        var contributorA = new CliProcess(server.BaseAddress, Path.Combine(_work, "a-keys"), withPassphrase: false);
+        var contributorA = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "a-keys"), withPassphrase: false);
         var listed = Assert.Single((await contributorA.JsonAsync(keysA[0], "dataset", "list")).GetProperty("items").EnumerateArray());
         Assert.False(listed.GetProperty("owned").GetBoolean());
         var uploadA = await contributorA.JsonAsync(keysA[0], "dataset", "upload", "--dataset", datasetId, "--public-key-sha256", fingerprint, csvs[1]);
         Assert.True(uploadA.GetProperty("contributor").GetBoolean());
         Assert.Equal(fingerprint, uploadA.GetProperty("public_key_sha256").GetString());
         Assert.Equal(sites[1].Count, uploadA.GetProperty("records").GetInt32());
-        var contributorB = new CliProcess(server.BaseAddress, Path.Combine(_work, "b-keys"), withPassphrase: false);
+        var contributorB = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "b-keys"), withPassphrase: false);
         var uploadB = await contributorB.JsonAsync(keysB[0], "dataset", "upload", datasetId, csvs[2], "--contributor");
         Assert.Equal(fingerprint, uploadB.GetProperty("public_key_sha256").GetString());
-        Assert.False(Directory.Exists(Path.Combine(_work, "a-keys")) || Directory.Exists(Path.Combine(_work, "b-keys")));
+        Assert.False(Directory.Exists(Path.Combine(_work.Path, "a-keys")) || Directory.Exists(Path.Combine(_work.Path, "b-keys")));
 
         // A pin that does not match is refused locally, before anything is appended.
         var (pinCode, pinOut, _) = await contributorA.RunAsync(keysA[0], "dataset", "upload", "--dataset", datasetId, "--public-key-sha256", new string('0', 64), csvs[1], "--json");
@@ -71,7 +71,7 @@ public sealed class ContributorWorkflowTests(ServerFixture server) : IDisposable
         Assert.Contains("refusing", JsonDocument.Parse(pinOut).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // A tenant that was not added sees no such dataset.
-        var outsider = new CliProcess(server.BaseAddress, Path.Combine(_work, "outsider-keys"), withPassphrase: false);
+        var outsider = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "outsider-keys"), withPassphrase: false);
         var (code, stdout, _) = await outsider.RunAsync(outsiderKeys[0], "dataset", "upload", "--dataset", datasetId, csvs[1], "--contributor", "--json");
         Assert.Equal(2, code);
         Assert.Equal(ProblemTypes.NotFound, JsonDocument.Parse(stdout).RootElement.GetProperty("type").GetString());
@@ -94,18 +94,12 @@ public sealed class ContributorWorkflowTests(ServerFixture server) : IDisposable
         Assert.Equal(treatedRows.Average(r => r.Size), group.GetProperty("means")[1].GetDouble(), 3);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
     private async Task<string> WriteCsvAsync(string name, IEnumerable<(double Age, double Size, double Treated)> rows)
     {
-        Directory.CreateDirectory(_work);
-        var path = Path.Combine(_work, name);
+        Directory.CreateDirectory(_work.Path);
+        var path = Path.Combine(_work.Path, name);
         await File.WriteAllLinesAsync(path, ["age,size,treated", .. rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Age},{r.Size},{r.Treated}"))]);
         return path;
     }

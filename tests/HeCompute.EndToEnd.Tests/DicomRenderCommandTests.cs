@@ -6,12 +6,12 @@ namespace HeCompute.EndToEnd.Tests;
 public sealed class DicomRenderCommandTests : IDisposable
 {
     private const string PydicomFiles = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
-    private readonly string _directory = Directory.CreateTempSubdirectory("hecompute-render-").FullName;
+    private readonly TempDirectory _directory = new();
     private readonly CliProcess _cli;
 
-    public DicomRenderCommandTests() => _cli = new CliProcess(new Uri("http://127.0.0.1:9"), Path.Combine(_directory, "keys"));
+    public DicomRenderCommandTests() => _cli = new CliProcess(new Uri("http://127.0.0.1:9"), Path.Combine(_directory.Path, "keys"));
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Theory]
     [InlineData("CT_small.dcm")]
@@ -20,8 +20,8 @@ public sealed class DicomRenderCommandTests : IDisposable
     public async Task Modality_and_windowed_values_equal_pydicoms(string name)
     {
         var source = Path.Combine(PydicomFiles, name);
-        var modality = Path.Combine(_directory, "modality.npy");
-        var display = Path.Combine(_directory, "display.npy");
+        var modality = Path.Combine(_directory.Path, "modality.npy");
+        var display = Path.Combine(_directory.Path, "display.npy");
         var rendered = await _cli.JsonAsync(string.Empty, "dicom", "render", source, "--out", modality);
         Assert.Equal("modality", rendered.GetProperty("values").GetString());
         await _cli.JsonAsync(string.Empty, "dicom", "render", source, "--out", display, "--values", "display", "--window", "100", "500");
@@ -54,10 +54,10 @@ public sealed class DicomRenderCommandTests : IDisposable
     [Fact]
     public async Task A_file_without_pixels_or_a_missing_frame_is_a_clear_error()
     {
-        var (code, stdout, _) = await _cli.RunAsync(string.Empty, "dicom", "render", Path.Combine(PydicomFiles, "rtplan.dcm"), "--out", Path.Combine(_directory, "x.npy"), "--json");
+        var (code, stdout, _) = await _cli.RunAsync(string.Empty, "dicom", "render", Path.Combine(PydicomFiles, "rtplan.dcm"), "--out", Path.Combine(_directory.Path, "x.npy"), "--json");
         Assert.Equal(1, code);
         Assert.Contains("no Pixel Data", stdout, StringComparison.Ordinal);
-        (code, stdout, _) = await _cli.RunAsync(string.Empty, "dicom", "render", Path.Combine(PydicomFiles, "CT_small.dcm"), "--out", Path.Combine(_directory, "x.npy"), "--frame", "3", "--json");
+        (code, stdout, _) = await _cli.RunAsync(string.Empty, "dicom", "render", Path.Combine(PydicomFiles, "CT_small.dcm"), "--out", Path.Combine(_directory.Path, "x.npy"), "--frame", "3", "--json");
         Assert.Equal(1, code);
         Assert.Contains("Frame 3 does not exist", stdout, StringComparison.Ordinal);
     }

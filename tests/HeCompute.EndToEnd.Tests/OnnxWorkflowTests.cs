@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using HeCompute.Contracts;
@@ -13,8 +12,6 @@ namespace HeCompute.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class OnnxWorkflowTests(ServerFixture server) : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
-
     private const string Script = """
 import json, sys
 import numpy as np
@@ -44,21 +41,21 @@ with open(out + "/records.csv", "w") as f:
 json.dump({"logit": lr.decision_function(sc.transform(Xte[:16])).tolist(), "class": lr.predict(sc.transform(Xte[:16])).tolist()}, sys.stdout)
 """;
 
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-onnx-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _work = new();
 
     [Fact]
     public async Task AnOnnxLogisticRegressionPredictsLikeSklearn()
     {
-        Directory.CreateDirectory(_work);
-        var expected = await RunPythonAsync();
+        Directory.CreateDirectory(_work.Path);
+        var expected = RunPython();
         var (_, keys) = await server.NewTenantAsync("onnx hospital", [Roles.ModelAdmin, Roles.Hospital]);
-        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work, "keys"));
+        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "keys"));
 
-        var registered = await cli.JsonAsync(keys[0], "models", "register", Path.Combine(_work, "model.onnx"), "--onnx", "--options", Path.Combine(_work, "options.json"));
+        var registered = await cli.JsonAsync(keys[0], "models", "register", Path.Combine(_work.Path, "model.onnx"), "--onnx", "--options", Path.Combine(_work.Path, "options.json"));
         Assert.Equal(("onnx", "breast cancer (onnx)", 30), (registered.GetProperty("source").GetString(), registered.GetProperty("name").GetString(), registered.GetProperty("features").GetInt32()));
         var modelId = registered.GetProperty("id").GetString()!;
         await cli.JsonAsync(keys[0], "keys", "init", "--model", modelId);
-        var predicted = await cli.JsonAsync(keys[0], "predict", "--model", modelId, Path.Combine(_work, "records.csv"));
+        var predicted = await cli.JsonAsync(keys[0], "predict", "--model", modelId, Path.Combine(_work.Path, "records.csv"));
 
         var logits = expected.GetProperty("logit").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         var classes = expected.GetProperty("class").EnumerateArray().Select(e => e.GetInt32()).ToArray();
@@ -84,35 +81,18 @@ json.dump({"logit": lr.decision_function(sc.transform(Xte[:16])).tolist(), "clas
         Assert.True(predicted.GetProperty("transfer").GetProperty("bytes_received").GetInt64() > 0);
 
         // Bytes that are not a complete ONNX model are refused as problem details, not a crash.
-        var truncated = Path.Combine(_work, "truncated.onnx");
-        await File.WriteAllBytesAsync(truncated, (await File.ReadAllBytesAsync(Path.Combine(_work, "model.onnx")))[..40]);
-        var (code, stdout, _) = await cli.RunAsync(keys[0], "models", "register", truncated, "--onnx", "--options", Path.Combine(_work, "options.json"), "--json");
+        var truncated = Path.Combine(_work.Path, "truncated.onnx");
+        await File.WriteAllBytesAsync(truncated, (await File.ReadAllBytesAsync(Path.Combine(_work.Path, "model.onnx")))[..40]);
+        var (code, stdout, _) = await cli.RunAsync(keys[0], "models", "register", truncated, "--onnx", "--options", Path.Combine(_work.Path, "options.json"), "--json");
         Assert.Equal(2, code);
         Assert.Equal(ProblemTypes.InvalidModel, JsonDocument.Parse(stdout).RootElement.GetProperty("type").GetString());
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
-    private async Task<JsonElement> RunPythonAsync()
+    private JsonElement RunPython()
     {
-        Assert.True(File.Exists(Python), $"{Python} is missing: install Debian's python3-sklearn and python3-onnx.");
-        var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add("-");
-        start.ArgumentList.Add(_work);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
-        await process.StandardInput.WriteAsync(Script);
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{Python} failed (python3-onnx and python3-sklearn installed?): {await stderr}");
-        using var document = JsonDocument.Parse(stdout);
+        using var document = JsonDocument.Parse(DebianPython.Run(Script, "python3-sklearn and python3-onnx", [_work.Path]));
         return document.RootElement.Clone();
     }
 }

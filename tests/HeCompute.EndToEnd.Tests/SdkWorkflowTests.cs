@@ -5,6 +5,7 @@ using HeCompute.Client.Statistics;
 using HeCompute.Contracts;
 using HeCompute.Dicom.Deidentification;
 using HeCompute.Features;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.EndToEnd.Tests;
 
@@ -13,7 +14,7 @@ namespace HeCompute.EndToEnd.Tests;
 public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
 {
     private const string Passphrase = "e2e passphrase, long enough";
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-sdk-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _work = new();
 
     [Fact]
     public async Task HospitalPredictsFromDicomAndGetsThePlaintextModelsResult()
@@ -23,7 +24,7 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
         var hospital = server.Client(keys[1]);
 
         // The model-admin fits a plain model on synthetic images' features and registers it.
-        var images = SyntheticCtImages.Write(Path.Combine(_work, "images"), 6, seed: 11);
+        var images = SyntheticCtImages.Write(Path.Combine(_work.Path, "images"), 6, seed: 11);
         string[] names = ["first_order.maximum", "first_order.p90", "first_order.variance"];
         var reader = new DicomFeatureReader(new DeidentificationOptions(new byte[32]), new RadiomicsOptions());
         var selection = reader.SelectFeatures(names, null);
@@ -34,11 +35,11 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
             features.Add([.. selection.Select(i => vector[i])]);
         }
 
-        var plain = PlainLogisticModel.Fit(names, features, [.. images.Select(i => i.Lesion)]);
-        var model = await modelAdmin.RegisterModelAsync(new RegisterModelRequest("e2e lesion", plain.ToDocument()));
+        var plain = LogisticRegression.Fit(names, features, [.. images.Select(i => i.Lesion)]);
+        var model = await modelAdmin.RegisterModelAsync(new RegisterModelRequest("e2e lesion", plain.ToDocument("lesion").ToJsonElement()));
 
         // The hospital generates exactly the planned keys, keeps the secret key encrypted at rest, uploads the rest.
-        var store = new KeyStore(Path.Combine(_work, "keys"));
+        var store = new KeyStore(Path.Combine(_work.Path, "keys"));
         using var material = PlanKeyMaterial.Generate((await hospital.GetModelAsync(model.Id)).Plan);
         var stored = await store.SaveAsync(material, "model", model.Id, Passphrase);
         KeySetResponse keySet;
@@ -62,12 +63,8 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
         Assert.True(run.Run.BytesSent > 0 && run.Run.BytesReceived > 0);
         for (var i = 0; i < images.Count; i++)
         {
-            // Oracle: the plaintext model applied by hand to the same features.
-            var expected = plain.Bias;
-            for (var j = 0; j < names.Length; j++)
-            {
-                expected += plain.Weights[j] * (features[i][j] - plain.Mean[j]) / plain.Scale[j];
-            }
+            // Oracle: the plaintext model on the same features.
+            var expected = plain.Logit(features[i]);
 
             var result = run.Predictions[i].Result;
             Assert.Equal(features[i], run.Predictions[i].Features);
@@ -84,7 +81,7 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
         var hospital = server.Client(keys[0]);
         var dataset = await hospital.CreateDatasetAsync(new CreateDatasetRequest("cohort", ["age", "size"], [0, 0], [100, 20], ["male", "female"]));
 
-        var store = new KeyStore(Path.Combine(_work, "keys"));
+        var store = new KeyStore(Path.Combine(_work.Path, "keys"));
         using var material = PlanKeyMaterial.Generate(dataset.Plan);
         var stored = await store.SaveAsync(material, "dataset", dataset.Id, Passphrase);
         KeySetResponse keySet;
@@ -138,13 +135,7 @@ public sealed class SdkWorkflowTests(ServerFixture server) : IDisposable
         Assert.True(Math.Abs(maleVariance - result.Groups[0].Variances![1]) <= 1e-3 * Math.Max(1, maleVariance), $"male size variance {result.Groups[0].Variances?[1]} vs {maleVariance}");
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
     /// <summary>Reports on the caller's thread, so the list is complete when the pipeline returns.</summary>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

@@ -11,13 +11,13 @@ namespace HeCompute.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class StatisticsWorkflowTests(ServerFixture server) : IDisposable
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "hecompute-e2e-stats-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _work = new();
 
     [Fact]
     public async Task EncryptedFinishNoiseFloodingAndHistogramBinsMatchDoublePrecision()
     {
         var (_, keys) = await server.NewTenantAsync("stats hospital", [Roles.Hospital]);
-        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work, "keys"));
+        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "keys"));
         var created = await cli.JsonAsync(
             keys[0], "dataset", "create", "--name", "finished", "--features", "age,size", "--lower", "0,0", "--upper", "100,20",
             "--categories", "under50,over50", "--encrypted-finish", "--max-records", "1000", "--precision-bits", "8");
@@ -30,8 +30,8 @@ public sealed class StatisticsWorkflowTests(ServerFixture server) : IDisposable
         // Ages in one-hot bins [0, 50) and [50, 100]: the bin counts are a histogram of the ages.
         var random = new Random(21);
         var rows = Enumerable.Range(0, 40).Select(_ => (Age: Math.Round(20 + (65 * random.NextDouble()), 1), Size: Math.Round(2 + (14 * random.NextDouble()), 2))).ToList();
-        Directory.CreateDirectory(_work);
-        var csv = Path.Combine(_work, "rows.csv");
+        Directory.CreateDirectory(_work.Path);
+        var csv = Path.Combine(_work.Path, "rows.csv");
         await File.WriteAllLinesAsync(csv, ["age,size,under50,over50", .. rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Age},{r.Size},{(r.Age < 50 ? 1 : 0)},{(r.Age < 50 ? 0 : 1)}"))]);
         await cli.JsonAsync(keys[0], "dataset", "upload", "--dataset", datasetId, csv);
 
@@ -82,15 +82,15 @@ public sealed class StatisticsWorkflowTests(ServerFixture server) : IDisposable
     {
         // Flooding takes 33 of the first prime's 60 bits, so the planner only fits tiny sums: 4 records, 1 bit.
         var (_, keys) = await server.NewTenantAsync("flooding hospital", [Roles.Hospital]);
-        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work, "keys"));
+        var cli = new CliProcess(server.BaseAddress, Path.Combine(_work.Path, "keys"));
         var created = await cli.JsonAsync(
             keys[0], "dataset", "create", "--name", "flooded", "--features", "age,size", "--lower", "0,0", "--upper", "100,20",
             "--noise-flooding", "--max-records", "4", "--precision-bits", "1");
         var datasetId = created.GetProperty("id").GetString()!;
         await cli.JsonAsync(keys[0], "keys", "init", "--dataset", datasetId);
         (double Age, double Size)[] rows = [(40, 5.5), (61, 7.25), (35.5, 3), (72, 9)];
-        Directory.CreateDirectory(_work);
-        var csv = Path.Combine(_work, "flooded.csv");
+        Directory.CreateDirectory(_work.Path);
+        var csv = Path.Combine(_work.Path, "flooded.csv");
         await File.WriteAllLinesAsync(csv, ["age,size", .. rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Age},{r.Size}"))]);
         await cli.JsonAsync(keys[0], "dataset", "upload", "--dataset", datasetId, csv);
 
@@ -107,13 +107,7 @@ public sealed class StatisticsWorkflowTests(ServerFixture server) : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
     private static void Near(double expected, double actual, double tolerance, string what) =>
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: {actual} vs {expected} (tolerance {tolerance})");

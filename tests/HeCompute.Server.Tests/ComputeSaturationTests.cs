@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using HeCompute.Analytics.Models;
+using HeCompute.Protocol.Models;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
 using HeCompute.Server.Compute;

@@ -24,7 +24,7 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
     {
         using var owner = await Factory.NewTenantAsync(Roles.Hospital);
         using var contributor = await Factory.NewTenantAsync(Roles.Hospital);
-        var dataset = await BreastCancerCohort.CreateAsync(owner.Http, BreastCancerCohort.Request("cohort"));
+        var dataset = await CohortDatasets.CreateAsync(owner.Http, CohortDatasets.Request("cohort"));
         var plan = dataset.Plan;
         Assert.Equal("statistics", plan.Subject);
         Assert.Equal([.. BreastCancerCohort.Features, "count"], dataset.Columns);
@@ -54,7 +54,7 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         ];
         foreach (var (http, encrypt, from, to) in appends)
         {
-            using var appended = await BreastCancerCohort.AppendAsync(http, dataset.Id, encrypt(BreastCancerCohort.Pack(plan, rows[from..to])), to - from);
+            using var appended = await CohortDatasets.AppendAsync(http, dataset.Id, encrypt(CohortDatasets.Pack(plan, rows[from..to])), to - from);
             Assert.Equal(HttpStatusCode.Created, appended.StatusCode);
         }
 
@@ -83,7 +83,7 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
     {
         using var owner = await Factory.NewTenantAsync(Roles.Hospital);
         // 10 bits and 100 records keep the group circuit (4 levels) at N = 8192.
-        var dataset = await BreastCancerCohort.CreateAsync(owner.Http, BreastCancerCohort.Request("groups", maxRecords: 100, precisionBits: 10, categories: BreastCancerCohort.Diagnoses));
+        var dataset = await CohortDatasets.CreateAsync(owner.Http, CohortDatasets.Request("groups", maxRecords: 100, precisionBits: 10, categories: BreastCancerCohort.Diagnoses));
         var plan = dataset.Plan;
         Assert.Equal([.. BreastCancerCohort.Features, "count", .. BreastCancerCohort.Diagnoses], dataset.Columns);
         Assert.Equal(8192, plan.Parameters.PolyModulusDegree);
@@ -95,7 +95,7 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         var rows = Cohort.WithDiagnosis(n);
         foreach (var (from, to) in new[] { (0, 60), (60, n) })
         {
-            using var appended = await BreastCancerCohort.AppendAsync(owner.Http, dataset.Id, client.Encrypt(BreastCancerCohort.Pack(plan, rows[from..to])), to - from);
+            using var appended = await CohortDatasets.AppendAsync(owner.Http, dataset.Id, client.Encrypt(CohortDatasets.Pack(plan, rows[from..to])), to - from);
             Assert.Equal(HttpStatusCode.Created, appended.StatusCode);
         }
 
@@ -128,14 +128,14 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
     public async Task Noise_flooded_statistics_stay_within_the_planned_bound()
     {
         using var owner = await Factory.NewTenantAsync(Roles.Hospital);
-        var dataset = await BreastCancerCohort.CreateAsync(owner.Http, BreastCancerCohort.Request("flooded", noiseFlooding: true, maxRecords: 4, precisionBits: 1));
+        var dataset = await CohortDatasets.CreateAsync(owner.Http, CohortDatasets.Request("flooded", noiseFlooding: true, maxRecords: 4, precisionBits: 1));
         var plan = dataset.Plan;
         Assert.True(dataset.NoiseFlooding);
         using var client = new PlanClient(plan);
         await BindAsync(owner.Http, dataset.Id, client);
         // The planner adds 33 scale bits for flooding under a 60-bit first prime, so sums must stay tiny: 4 records, 1 bit.
         var rows = Cohort.Rows[..4];
-        using (var appended = await BreastCancerCohort.AppendAsync(owner.Http, dataset.Id, client.Encrypt(BreastCancerCohort.Pack(plan, rows)), rows.Length))
+        using (var appended = await CohortDatasets.AppendAsync(owner.Http, dataset.Id, client.Encrypt(CohortDatasets.Pack(plan, rows)), rows.Length))
         {
             Assert.Equal(HttpStatusCode.Created, appended.StatusCode);
         }
@@ -170,7 +170,7 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         using var owner = await Factory.NewTenantAsync(Roles.Hospital);
         using var contributor = await Factory.NewTenantAsync(Roles.Hospital);
         using var stranger = await Factory.NewTenantAsync(Roles.Hospital);
-        var dataset = await BreastCancerCohort.CreateAsync(owner.Http, BreastCancerCohort.Request("isolated"));
+        var dataset = await CohortDatasets.CreateAsync(owner.Http, CohortDatasets.Request("isolated"));
         using var client = new PlanClient(dataset.Plan);
         var keySet = await BindAsync(owner.Http, dataset.Id, client);
         using (var added = await owner.Http.PostAsJsonAsync($"/v1/datasets/{dataset.Id}/contributors", new AddContributorRequest(contributor.TenantId), HeComputeJson.Options))
@@ -178,8 +178,8 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
             Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         }
 
-        var batch = client.Encrypt(BreastCancerCohort.Pack(dataset.Plan, Cohort.Rows[..10]));
-        using (var appended = await BreastCancerCohort.AppendAsync(owner.Http, dataset.Id, batch, 10))
+        var batch = client.Encrypt(CohortDatasets.Pack(dataset.Plan, Cohort.Rows[..10]));
+        using (var appended = await CohortDatasets.AppendAsync(owner.Http, dataset.Id, batch, 10))
         {
             Assert.Equal(HttpStatusCode.Created, appended.StatusCode);
         }
@@ -189,7 +189,7 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         {
             ("get", true, h => h.GetAsync($"/v1/datasets/{id}")),
             ("public-key", true, h => h.GetAsync($"/v1/datasets/{id}/public-key")),
-            ("append", true, h => BreastCancerCohort.AppendAsync(h, id, batch, 10)),
+            ("append", true, h => CohortDatasets.AppendAsync(h, id, batch, 10)),
             ("delete", false, h => h.DeleteAsync($"/v1/datasets/{id}")),
             ("bind", false, h => h.PutAsJsonAsync($"/v1/datasets/{id}/keyset", new BindKeySetRequest(keySet.Id), HeComputeJson.Options)),
             ("contributors", false, h => h.PostAsJsonAsync($"/v1/datasets/{id}/contributors", new AddContributorRequest(stranger.TenantId), HeComputeJson.Options)),
@@ -234,10 +234,10 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
     public async Task Bad_inputs_get_specific_problems()
     {
         using var owner = await Factory.NewTenantAsync(Roles.Hospital);
-        var dataset = await BreastCancerCohort.CreateAsync(owner.Http, BreastCancerCohort.Request("bad inputs", maxRecords: 20));
+        var dataset = await CohortDatasets.CreateAsync(owner.Http, CohortDatasets.Request("bad inputs", maxRecords: 20));
         var id = dataset.Id;
         using var client = new PlanClient(dataset.Plan);
-        var good = client.Encrypt(BreastCancerCohort.Pack(dataset.Plan, Cohort.Rows[..10]));
+        var good = client.Encrypt(CohortDatasets.Pack(dataset.Plan, Cohort.Rows[..10]));
 
         async Task<JsonElement> ExpectAsync(Task<HttpResponseMessage> call, HttpStatusCode status, string type)
         {
@@ -246,12 +246,12 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
         }
 
         // Definitions the planner refuses.
-        await ExpectAsync(owner.Http.PostAsJsonAsync("/v1/datasets", BreastCancerCohort.Request("x") with { Upper = [1, 1, 1] }, HeComputeJson.Options), HttpStatusCode.BadRequest, ProblemTypes.Validation);
-        await ExpectAsync(owner.Http.PostAsJsonAsync("/v1/datasets", BreastCancerCohort.Request("x") with { Features = ["a", "a", "b"] }, HeComputeJson.Options), HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        await ExpectAsync(owner.Http.PostAsJsonAsync("/v1/datasets", CohortDatasets.Request("x") with { Upper = [1, 1, 1] }, HeComputeJson.Options), HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        await ExpectAsync(owner.Http.PostAsJsonAsync("/v1/datasets", CohortDatasets.Request("x") with { Features = ["a", "a", "b"] }, HeComputeJson.Options), HttpStatusCode.BadRequest, ProblemTypes.Validation);
 
         // Before a key set is bound: no public key, no appends, no statistics.
         await ExpectAsync(owner.Http.GetAsync($"/v1/datasets/{id}/public-key"), HttpStatusCode.Conflict, ProblemTypes.Conflict);
-        await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, good, 10), HttpStatusCode.Conflict, ProblemTypes.Conflict);
+        await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, good, 10), HttpStatusCode.Conflict, ProblemTypes.Conflict);
 
         // Key sets of other parameters, or without a public key, are refused.
         using (var otherForm = Api.FullKeySet(KeyMaterial.Shared))
@@ -273,25 +273,25 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
 
         // Batches: record counts outside the plan, malformed or foreign ciphertexts, a secret key, the declared maximum.
         var perCiphertext = dataset.Plan.Input.RecordsPerCiphertext;
-        await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, good, perCiphertext + 1), HttpStatusCode.BadRequest, ProblemTypes.Validation);
-        await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, good, 0), HttpStatusCode.BadRequest, ProblemTypes.Validation);
-        await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, good[..(good.Length / 2)], 10), HttpStatusCode.BadRequest, ProblemTypes.MalformedSealObject);
-        await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, [.. "not a ciphertext"u8], 10), HttpStatusCode.BadRequest, ProblemTypes.MalformedSealObject);
-        await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, client.SecretKeyBytes, 10), HttpStatusCode.BadRequest, ProblemTypes.SecretKeyRefused);
-        await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, new byte[(2 * dataset.Plan.Sizes.InputCiphertextBytes) + 65537], 10), HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
+        await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, good, perCiphertext + 1), HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, good, 0), HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, good[..(good.Length / 2)], 10), HttpStatusCode.BadRequest, ProblemTypes.MalformedSealObject);
+        await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, [.. "not a ciphertext"u8], 10), HttpStatusCode.BadRequest, ProblemTypes.MalformedSealObject);
+        await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, client.SecretKeyBytes, 10), HttpStatusCode.BadRequest, ProblemTypes.SecretKeyRefused);
+        await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, new byte[(2 * dataset.Plan.Sizes.InputCiphertextBytes) + 65537], 10), HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
         using (var foreign = new PlanClient(KeyMaterialPlan()))
         {
-            var problem = await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, foreign.Encrypt([0.5]), 10), HttpStatusCode.BadRequest, ProblemTypes.ParmsMismatch);
+            var problem = await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, foreign.Encrypt([0.5]), 10), HttpStatusCode.BadRequest, ProblemTypes.ParmsMismatch);
             output.WriteLine(problem.GetProperty("detail").GetString());
             Assert.Contains("parms_id", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
-        using (var ok = await BreastCancerCohort.AppendAsync(owner.Http, id, good, 10))
+        using (var ok = await CohortDatasets.AppendAsync(owner.Http, id, good, 10))
         {
             Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
         }
 
-        var tooMany = await ExpectAsync(BreastCancerCohort.AppendAsync(owner.Http, id, good, 11), HttpStatusCode.Conflict, ProblemTypes.Conflict);
+        var tooMany = await ExpectAsync(CohortDatasets.AppendAsync(owner.Http, id, good, 11), HttpStatusCode.Conflict, ProblemTypes.Conflict);
         Assert.Contains("20", tooMany.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(10, (await (await owner.Http.GetAsync($"/v1/datasets/{id}")).ReadAsync<DatasetResponse>()).Records);
         await ExpectAsync(owner.Http.PostAsJsonAsync($"/v1/datasets/{id}/statistics", new StatisticsRequest(EncryptedFinish: true), HeComputeJson.Options), HttpStatusCode.BadRequest, ProblemTypes.Validation);

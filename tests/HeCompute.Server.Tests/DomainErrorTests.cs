@@ -129,7 +129,7 @@ public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<Serv
     public async Task A_key_set_of_other_parameters_than_the_plan_is_a_parms_mismatch()
     {
         using var owner = await Factory.NewTenantAsync(Roles.Hospital);
-        using var create = await owner.Http.PostAsJsonAsync("/v1/datasets", BreastCancerCohort.Request("mismatch"), HeComputeJson.Options);
+        using var create = await owner.Http.PostAsJsonAsync("/v1/datasets", CohortDatasets.Request("mismatch"), HeComputeJson.Options);
         var dataset = await create.ReadAsync<DatasetResponse>();
         using var form = Api.FullKeySet(KeyMaterial.Shared);
         var keySet = await Api.UploadAsync(owner.Http, form);

@@ -4,10 +4,8 @@ using System.Net.Http.Json;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 using HeCompute.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HeCompute.Server.Tests;
 
@@ -19,10 +17,7 @@ public sealed class KestrelTests
     {
         using var directory = new TempDirectory();
         using var factory = new HeComputeFactory(directory.Path);
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var uri = new Uri(address);
+        var uri = factory.StartOnLoopback();
         Assert.Equal(IPAddress.Loopback.ToString(), uri.Host);
         Assert.NotEqual(0, uri.Port);
 

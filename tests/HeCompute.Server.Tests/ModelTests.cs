@@ -5,6 +5,7 @@ using System.Text.Json;
 using HeCompute.Analytics.Models;
 using HeCompute.Contracts;
 using HeCompute.Analytics.Planning;
+using HeCompute.Protocol.Models;
 using HeCompute.Server.Tests.Infrastructure;
 
 namespace HeCompute.Server.Tests;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 using HeCompute.Server.Tests.Infrastructure;
 
 namespace HeCompute.Server.Tests;
@@ -50,14 +51,14 @@ public sealed class RestartTests
             using var tenant = await first.NewTenantAsync(Roles.Hospital, Roles.ModelAdmin);
             secret = tenant.Secret;
             // With categories, so the checkpoint also carries the group sums of squares; 10 bits keep N = 8192.
-            var dataset = await BreastCancerCohort.CreateAsync(tenant.Http, BreastCancerCohort.Request("restart", precisionBits: 10, categories: BreastCancerCohort.Diagnoses));
+            var dataset = await CohortDatasets.CreateAsync(tenant.Http, CohortDatasets.Request("restart", precisionBits: 10, categories: BreastCancerCohort.Diagnoses));
             Assert.Equal(8192, dataset.Plan.Parameters.PolyModulusDegree);
             (datasetId, statisticsPlan) = (dataset.Id, dataset.Plan);
             statisticsClient.Client = new PlanClient(statisticsPlan);
             datasetKeys = await DatasetTests.BindAsync(tenant.Http, datasetId, statisticsClient.Client);
             foreach (var chunk in rows.Chunk(12))
             {
-                using var appended = await BreastCancerCohort.AppendAsync(tenant.Http, datasetId, statisticsClient.Client.Encrypt(BreastCancerCohort.Pack(statisticsPlan, chunk)), chunk.Length);
+                using var appended = await CohortDatasets.AppendAsync(tenant.Http, datasetId, statisticsClient.Client.Encrypt(CohortDatasets.Pack(statisticsPlan, chunk)), chunk.Length);
                 Assert.Equal(HttpStatusCode.Created, appended.StatusCode);
             }
 

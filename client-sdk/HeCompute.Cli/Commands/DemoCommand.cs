@@ -4,6 +4,7 @@ using System.Globalization;
 using HeCompute.Client.Prediction;
 using HeCompute.Contracts;
 using HeCompute.Features;
+using HeCompute.Protocol.Models;
 using Spectre.Console;
 
 namespace HeCompute.Cli.Commands;
@@ -59,8 +60,8 @@ internal static class DemoCommand
                 features.Add([.. selection.Select(i => vector[i])]);
             }
 
-            var plain = PlainLogisticModel.Fit(DemoFeatures, features, [.. files.Select(f => f.Lesion)]);
-            var model = await client.RegisterModelAsync(new RegisterModelRequest("demo lesion classifier", plain.ToDocument(), PrecisionBits: 20), cancellationToken);
+            var plain = LogisticRegression.Fit(DemoFeatures, features, [.. files.Select(f => f.Lesion)]);
+            var model = await client.RegisterModelAsync(new RegisterModelRequest("demo lesion classifier", plain.ToDocument("lesion").ToJsonElement(), PrecisionBits: 20), cancellationToken);
             var fitTime = watch.Elapsed;
             if (!context.Output.Json)
             {
@@ -85,7 +86,7 @@ internal static class DemoCommand
                     files[i].Lesion,
                     plainLogit,
                     encryptedLogit,
-                    PlainLogisticModel.Sigmoid(plainLogit),
+                    LogisticRegression.Sigmoid(plainLogit),
                     prediction.Result.Probabilities![1],
                     plainLogit >= 0,
                     prediction.Result.ClassIndex == 1,

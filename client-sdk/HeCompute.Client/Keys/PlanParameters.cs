@@ -1,5 +1,6 @@
 using HeCompute.Ckks;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Keys;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using HeCompute.Ckks;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Keys;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using HeCompute.Client.Http;
 using HeCompute.Client.Keys;
-using HeCompute.Client.Packing;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Prediction;
 

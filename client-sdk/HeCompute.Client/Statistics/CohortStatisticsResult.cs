@@ -1,9 +1,12 @@
+using HeCompute.Protocol.Statistics;
+
 namespace HeCompute.Client.Statistics;
 
 /// <summary>
 /// Statistics of a dataset computed on the client from the decrypted moments: Σx_c (result <c>sums</c>) and, for each
-/// offset k, Σx_c·x_(c+k) (result <c>products-k</c>, slot c), with the dataset's column scales multiplied back.
-/// Variances and covariances use n − 1 (sample); divisions and square roots happen here, in double precision.
+/// offset k, Σx_c·x_(c+k) (result <c>products-k</c>, slot c), with the dataset's column scales multiplied back
+/// (<see cref="CohortMoments"/>). Variances and covariances use n − 1 (sample); divisions and square roots happen
+/// here, in double precision.
 /// </summary>
 /// <param name="Count">Number of records (the sum of the constant column).</param>
 /// <param name="Features">Feature names.</param>
@@ -50,37 +53,22 @@ public sealed record CohortStatisticsResult(
             throw new ArgumentException($"{m} columns need {m} scales, {m} sums and {m} product results; got {scales.Count}, {sums.Count} and {products.Count}.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(countColumn);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(countColumn, m);
-        if (groupSquares is not null && (groupSquares.Count != m - countColumn - 1 || groupSquares.Any(g => g.Count < countColumn)))
+        var moments = CohortMoments.FromDecrypted(scales, [sums, .. products], countColumn);
+        var indicators = moments.Indicators;
+        if (groupSquares is not null && (groupSquares.Count != indicators.Count || groupSquares.Any(g => g.Count < countColumn)))
         {
-            throw new ArgumentException($"Group sums of squares need one result per indicator ({m - countColumn - 1}), each with a slot per feature ({countColumn}).", nameof(groupSquares));
+            throw new ArgumentException($"Group sums of squares need one result per indicator ({indicators.Count}), each with a slot per feature ({countColumn}).", nameof(groupSquares));
         }
 
-        var sum = new double[m];
-        var cross = new double[m, m];
-        for (var c = 0; c < m; c++)
+        var f = moments.FeatureCount;
+        if (groupSquares is not null)
         {
-            sum[c] = sums[c] * scales[c];
+            moments = moments.WithGroupSquares(scales, indicators, f, groupSquares);
         }
 
-        for (var k = 0; k < m; k++)
-        {
-            if (products[k].Count < m - k)
-            {
-                throw new ArgumentException($"products-{k} has {products[k].Count} values; it needs {m - k}.", nameof(products));
-            }
-
-            for (var c = 0; c + k < m; c++)
-            {
-                var value = products[k][c] * scales[c] * scales[c + k];
-                cross[c, c + k] = value;
-                cross[c + k, c] = value;
-            }
-        }
-
-        var n = sum[countColumn];
-        var f = countColumn;
+        var n = moments.Count;
+        var features = new string[f];
+        var featureSums = new double[f];
         var means = new double[f];
         var variances = new double[f];
         var deviations = new double[f];
@@ -88,59 +76,35 @@ public sealed record CohortStatisticsResult(
         var correlation = new double[f][];
         for (var a = 0; a < f; a++)
         {
-            means[a] = sum[a] / n;
+            features[a] = columns[a];
+            featureSums[a] = moments.Sum(a);
+            means[a] = moments.Mean(a);
+            variances[a] = moments.Variance(a);
+            deviations[a] = moments.StandardDeviation(a);
             covariance[a] = new double[f];
-            for (var b = 0; b < f; b++)
-            {
-                covariance[a][b] = (cross[a, b] - (sum[a] * sum[b] / n)) / (n - 1);
-            }
-        }
-
-        for (var a = 0; a < f; a++)
-        {
-            variances[a] = covariance[a][a];
-            deviations[a] = Math.Sqrt(Math.Max(variances[a], 0));
-        }
-
-        for (var a = 0; a < f; a++)
-        {
             correlation[a] = new double[f];
             for (var b = 0; b < f; b++)
             {
-                correlation[a][b] = covariance[a][b] / (deviations[a] * deviations[b]);
+                covariance[a][b] = moments.Covariance(a, b);
+                correlation[a][b] = moments.Correlation(a, b);
             }
         }
 
-        var groups = new List<GroupStatistics>(m - countColumn - 1);
-        for (var g = countColumn + 1; g < m; g++)
+        var groups = new List<GroupStatistics>(indicators.Count);
+        foreach (var g in indicators)
         {
             var groupMeans = new double[f];
+            var groupVariances = groupSquares is null ? null : new double[f];
             for (var a = 0; a < f; a++)
             {
-                groupMeans[a] = sum[g] == 0 ? double.NaN : cross[a, g] / sum[g];
-            }
-
-            double[]? groupVariances = null;
-            if (groupSquares is not null)
-            {
-                var squares = groupSquares[g - countColumn - 1];
-                groupVariances = new double[f];
-                for (var a = 0; a < f; a++)
+                groupMeans[a] = moments.GroupMean(a, g);
+                if (groupVariances is not null)
                 {
-                    var squareSum = squares[a] * scales[a] * scales[a] * scales[g];
-                    groupVariances[a] = sum[g] < 2 ? double.NaN : (squareSum - (cross[a, g] * cross[a, g] / sum[g])) / (sum[g] - 1);
+                    groupVariances[a] = moments.GroupVariance(a, g);
                 }
             }
 
-            groups.Add(new GroupStatistics(columns[g], sum[g], sum[g] / n, groupMeans, groupVariances));
-        }
-
-        var features = new string[f];
-        var featureSums = new double[f];
-        for (var a = 0; a < f; a++)
-        {
-            features[a] = columns[a];
-            featureSums[a] = sum[a];
+            groups.Add(new GroupStatistics(columns[g], moments.IndicatorCount(g), moments.IndicatorCount(g) / n, groupMeans, groupVariances));
         }
 
         return new CohortStatisticsResult(n, features, featureSums, means, variances, deviations, covariance, correlation, groups);

@@ -1,6 +1,7 @@
 using HeCompute.Client.Http;
 using HeCompute.Client.Keys;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Statistics;
 

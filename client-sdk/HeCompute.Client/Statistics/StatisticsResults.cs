@@ -2,6 +2,7 @@ using System.Text.Json;
 using HeCompute.Client.Http;
 using HeCompute.Client.Keys;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Statistics;
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Polynomials;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Models;
 
@@ -219,13 +220,6 @@ public sealed class CnnModel : IEncryptedModel
 
         return x;
     }
-
-    /// <inheritdoc/>
-    public double[] Pack(IReadOnlyList<IReadOnlyList<double>> records) =>
-        ModelPacking.PackWithCopy(Document.Input, RecordStride, ReplicationPeriod, SlotCount, records);
-
-    /// <inheritdoc/>
-    public double[][] Unpack(IReadOnlyList<double> slots, int recordCount) => ModelPacking.Unpack(slots, RecordStride, Outputs, recordCount);
 
     /// <inheritdoc/>
     public Ciphertext Evaluate(EvaluationContext context, Ciphertext input, int recordCount)

@@ -1,4 +1,5 @@
 using HeCompute.Ckks;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Models;
 
@@ -53,12 +54,6 @@ public interface IEncryptedModel
     /// <summary>The plaintext computation of the same circuit (same polynomials), on standardised features.</summary>
     double[] EvaluatePlain(ReadOnlySpan<double> standardizedFeatures);
 
-    /// <summary>Slot values of one input ciphertext for up to <see cref="RecordsPerCiphertext"/> raw records.</summary>
-    double[] Pack(IReadOnlyList<IReadOnlyList<double>> records);
-
-    /// <summary>The outputs of each record from the decrypted slots.</summary>
-    double[][] Unpack(IReadOnlyList<double> slots, int recordCount);
-
-    /// <summary>Evaluates on one input ciphertext packed by <see cref="Pack"/> holding <paramref name="recordCount"/> records.</summary>
+    /// <summary>Evaluates on one input ciphertext packed by <see cref="EncryptedModelPacking.Pack"/> holding <paramref name="recordCount"/> records.</summary>
     Ciphertext Evaluate(EvaluationContext context, Ciphertext input, int recordCount);
 }

@@ -1,4 +1,5 @@
 using HeCompute.Analytics.LinearAlgebra;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Models;
 

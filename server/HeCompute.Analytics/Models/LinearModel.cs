@@ -1,6 +1,7 @@
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Polynomials;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Models;
 
@@ -10,7 +11,7 @@ namespace HeCompute.Analytics.Models;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Packing</b> (<see cref="ModelPacking"/>): records sit in blocks of <see cref="BlockWidth"/> slots, the smallest
+/// <b>Packing</b> (<see cref="EncryptedModelPacking"/>): records sit in blocks of <see cref="BlockWidth"/> slots, the smallest
 /// power of two holding both the features and the outputs; feature t of record r is in slot r·w + t, standardised by
 /// the client with the model's mean and scale. <see cref="RecordsPerCiphertext"/> = slots / w records per ciphertext
 /// (30 features → w = 32 → 128 records at N = 8192).
@@ -152,13 +153,7 @@ public sealed class LinearModel : IEncryptedModel
         return result;
     }
 
-    /// <inheritdoc/>
-    public double[] Pack(IReadOnlyList<IReadOnlyList<double>> records) => ModelPacking.Pack(Document.Input, BlockWidth, SlotCount, records);
-
-    /// <inheritdoc/>
-    public double[][] Unpack(IReadOnlyList<double> slots, int recordCount) => ModelPacking.Unpack(slots, BlockWidth, Outputs, recordCount);
-
-    /// <summary>Evaluates on a ciphertext packed by <see cref="ModelPacking.Pack"/> holding <paramref name="recordCount"/> records.</summary>
+    /// <summary>Evaluates on a ciphertext packed by <see cref="EncryptedModelPacking.Pack"/> holding <paramref name="recordCount"/> records.</summary>
     public Ciphertext Evaluate(EvaluationContext context, Ciphertext input, int recordCount)
     {
         ArgumentNullException.ThrowIfNull(context);

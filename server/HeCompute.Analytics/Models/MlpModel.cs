@@ -1,6 +1,7 @@
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Polynomials;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Models;
 
@@ -12,7 +13,7 @@ namespace HeCompute.Analytics.Models;
 /// <remarks>
 /// <para>
 /// <b>Packing</b>: one record per ciphertext, replicated: slot s holds the standardised feature s mod d, with d the
-/// smallest power of two ≥ every layer width (<see cref="Dimension"/>); <see cref="ModelPacking.PackReplicated"/>.
+/// smallest power of two ≥ every layer width (<see cref="Dimension"/>); <see cref="EncryptedModelPacking.Pack"/>.
 /// </para>
 /// <para>
 /// <b>Output layout</b>: output c in slot c; every other slot is masked to zero.
@@ -223,28 +224,13 @@ public sealed class MlpModel : IEncryptedModel
     }
 
     /// <inheritdoc/>
-    public double[] Pack(IReadOnlyList<IReadOnlyList<double>> records)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (records.Count != 1)
-        {
-            throw new ArgumentException($"An mlp ciphertext holds one record; {records.Count} given.", nameof(records));
-        }
-
-        return ModelPacking.PackReplicated(Document.Input, Dimension, SlotCount, records[0]);
-    }
-
-    /// <inheritdoc/>
-    public double[][] Unpack(IReadOnlyList<double> slots, int recordCount) => ModelPacking.Unpack(slots, SlotCount, Outputs, recordCount);
-
-    /// <inheritdoc/>
     public Ciphertext Evaluate(EvaluationContext context, Ciphertext input, int recordCount)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(recordCount, 1);
         return Evaluate(context, input);
     }
 
-    /// <summary>Evaluates on one record packed by <see cref="ModelPacking.PackReplicated"/>.</summary>
+    /// <summary>Evaluates on one record packed by <see cref="EncryptedModelPacking.Pack"/>.</summary>
     public Ciphertext Evaluate(EvaluationContext context, Ciphertext input)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,3 +1,5 @@
+using HeCompute.Protocol.Models;
+
 namespace HeCompute.Analytics.Onnx;
 
 /// <summary>
@@ -34,12 +36,12 @@ public sealed class OnnxGraph
     public IReadOnlyList<string> Outputs { get; }
 
     /// <summary>Reads a serialized ModelProto.</summary>
-    /// <exception cref="Models.ModelFormatException">The bytes are not a well-formed ONNX model within the limits.</exception>
+    /// <exception cref="ModelFormatException">The bytes are not a well-formed ONNX model within the limits.</exception>
     public static OnnxGraph Parse(ReadOnlySpan<byte> onnx)
     {
         if (onnx.Length > MaxBytes)
         {
-            throw new Models.ModelFormatException($"The ONNX file has {onnx.Length} bytes; the limit is {MaxBytes}.");
+            throw new ModelFormatException($"The ONNX file has {onnx.Length} bytes; the limit is {MaxBytes}.");
         }
 
         var reader = new ProtobufReader(onnx, "ModelProto");
@@ -58,7 +60,7 @@ public sealed class OnnxGraph
             }
         }
 
-        return graph ?? throw new Models.ModelFormatException("The ONNX model has no graph.");
+        return graph ?? throw new ModelFormatException("The ONNX model has no graph.");
     }
 
     private static OnnxGraph ParseGraph(ReadOnlySpan<byte> bytes)

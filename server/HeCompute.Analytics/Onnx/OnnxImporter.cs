@@ -1,4 +1,5 @@
 using HeCompute.Analytics.Models;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Onnx;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using HeCompute.Analytics.Models;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Onnx;
 

@@ -1,6 +1,7 @@
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Polynomials;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Planning;
 

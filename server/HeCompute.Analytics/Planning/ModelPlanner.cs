@@ -1,5 +1,6 @@
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Privacy;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Planning;
 
@@ -104,7 +105,6 @@ public static class ModelPlanner
 
     private static ModelPlan Build(ModelDocument document, PlanOptions options, IEncryptedModel model, ParameterChoice choice)
     {
-        var input = document.Input;
         var names = document.Outputs ?? [.. Enumerable.Range(0, model.Outputs).Select(c => $"output{c}")];
         var flooding = options.NoiseFlooding ? NoiseFlooding.StandardDeviationFor(choice.NoiseBound) : 0;
         var expected = model.ApproximationError + choice.NoiseBound + NoiseFlooding.BoundFor(flooding);
@@ -114,17 +114,7 @@ public static class ModelPlanner
             ModelKind = document.Kind,
             Parameters = PlanDocuments.Parameters(choice),
             Keys = PlanDocuments.Keys(choice, model.UsesRelinearization, model.RequiredSteps),
-            Input = new Contracts.PlanInput(
-                [.. input.Features],
-                input.Mean is null ? null : [.. input.Mean],
-                input.Scale is null ? null : [.. input.Scale],
-                input.Lower is null ? null : [.. input.Lower],
-                input.Upper is null ? null : [.. input.Upper],
-                model.RecordsPerCiphertext,
-                model.RecordStride,
-                [.. model.FeatureOffsets],
-                model.ReplicationPeriod,
-                model.Copies),
+            Input = model.PlanInput(),
             Output = new Contracts.PlanOutput([.. names], [.. model.OutputOffsets], model.OutputMeaning, choice.DataLevels - choice.Depth, choice.Scale),
             Precision = new Contracts.PlanPrecision(choice.Depth, choice.DataLevels - choice.Depth, options.PrecisionBits, expected, model.ApproximationError),
             Sizes = PlanDocuments.Sizes(choice, model.UsesRelinearization, model.RequiredSteps.Count, seededInput: true),

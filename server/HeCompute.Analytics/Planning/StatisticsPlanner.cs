@@ -153,8 +153,8 @@ public static class StatisticsPlanner
             Subject = "statistics",
             Parameters = PlanDocuments.Parameters(choice),
             Keys = PlanDocuments.Keys(choice, relinearization: true, steps),
-            Input = new PlanInput([.. columns], null, [.. scales], lower, upper, layout.RecordsPerCiphertext, layout.Width, [.. Enumerable.Range(0, columns.Count)], 0, 1),
-            Output = new PlanOutput([.. columns], [.. Enumerable.Range(0, columns.Count)], "moments", outputLevel, choice.Scale),
+            Input = layout.PlanInput(columns, scales, lower, upper),
+            Output = new PlanOutput([.. columns], [.. layout.OutputOffsets], "moments", outputLevel, choice.Scale),
             Precision = new PlanPrecision(choice.Depth, outputLevel, request.PrecisionBits, choice.NoiseBound + approximation + NoiseFlooding.BoundFor(flooding), approximation),
                         // Contributors append records encrypted with the dataset's public key: those ciphertexts cannot be seeded.
             Sizes = PlanDocuments.Sizes(choice, relinearization: true, steps.Count, seededInput: false),

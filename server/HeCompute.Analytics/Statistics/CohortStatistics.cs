@@ -1,5 +1,7 @@
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Ckks;
+using HeCompute.Contracts;
+using HeCompute.Protocol.Statistics;
 
 namespace HeCompute.Analytics.Statistics;
 
@@ -39,6 +41,20 @@ public sealed record CohortLayout
     /// </summary>
     public IReadOnlyList<int> RequiredSteps =>
         RotationSteps.Union(SlotCount, Enumerable.Range(1, Columns - 1), CrossBlockSum.RequiredSteps(SlotCount, Width));
+
+    /// <summary>Offsets of the finished moments within the first block: column c at slot c.</summary>
+    public IReadOnlyList<int> OutputOffsets => [.. Enumerable.Range(0, Columns)];
+
+    /// <summary>
+    /// The plan's input for this layout: column c of record r at slot r·w + c, divided by <paramref name="scales"/>[c]
+    /// and not centred (the moments need the raw values), within the declared bounds when given.
+    /// </summary>
+    public PlanInput PlanInput(IReadOnlyList<string> columns, IReadOnlyList<double> scales, IReadOnlyList<double>? lower, IReadOnlyList<double>? upper)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(scales);
+        return new PlanInput([.. columns], null, [.. scales], lower is null ? null : [.. lower], upper is null ? null : [.. upper], RecordsPerCiphertext, Width, OutputOffsets, 0, 1);
+    }
 }
 
 /// <summary>
@@ -113,7 +129,7 @@ public sealed class EncryptedAggregate
 /// </summary>
 public static class CohortStatistics
 {
-    /// <summary>The moments of the records in one ciphertext packed by <see cref="CohortMoments.Pack"/>.</summary>
+    /// <summary>The moments of the records in one ciphertext packed as <see cref="CohortLayout.PlanInput"/> says.</summary>
     public static EncryptedAggregate Accumulate(EvaluationContext context, CohortLayout layout, Ciphertext records)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,6 +1,7 @@
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Polynomials;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Statistics;
 
 namespace HeCompute.Analytics.Statistics;
 

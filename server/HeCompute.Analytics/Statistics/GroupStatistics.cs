@@ -1,5 +1,6 @@
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Statistics;
 
 namespace HeCompute.Analytics.Statistics;
 

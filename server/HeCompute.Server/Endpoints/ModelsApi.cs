@@ -1,5 +1,6 @@
 using System.Globalization;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Errors;

@@ -5,6 +5,7 @@ using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Onnx;
 using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 using HeCompute.Server.Audit;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;

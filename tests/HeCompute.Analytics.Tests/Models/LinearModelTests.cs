@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HeCompute.Analytics.Models;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Models;
@@ -92,7 +93,7 @@ public sealed class LinearModelTests(ModelFixture f, ITestOutputHelper output) :
         var agree = 0;
         for (var r = 0; r < records.Length; r++)
         {
-            var plain = model.EvaluatePlain(ModelPacking.Standardize(model.Document.Input, records[r]))[0];
+            var plain = model.EvaluatePlain(model.Document.Input.Standardize(records[r]))[0];
             toCircuit = Math.Max(toCircuit, Math.Abs(outputs[r][0] - plain));
             toSklearn = Math.Max(toSklearn, Math.Abs(outputs[r][0] - proba[r]));
             agree += (outputs[r][0] > 0.5 ? 1 : 0) == predictions[r] ? 1 : 0;
@@ -126,12 +127,12 @@ public sealed class LinearModelTests(ModelFixture f, ITestOutputHelper output) :
         for (var start = 0; start < records.Length; start += model.RecordsPerCiphertext)
         {
             var chunk = records.Skip(start).Take(model.RecordsPerCiphertext).Select(r => (IReadOnlyList<double>)r).ToArray();
-            var ct = context.Encrypt(ModelPacking.Pack(model.Document.Input, model.BlockWidth, context.Slots, chunk));
+            var ct = context.Encrypt(model.Pack(chunk));
             watch.Start();
             var result = model.Evaluate(evaluation, ct, chunk.Length);
             watch.Stop();
             var slots = context.Decrypt(result);
-            outputs.AddRange(ModelPacking.Unpack(slots, model.BlockWidth, model.Outputs, chunk.Length));
+            outputs.AddRange(model.Unpack(slots, chunk.Length));
             for (var j = 0; j < slots.Length; j++)
             {
                 var inUse = j / model.BlockWidth < chunk.Length && j % model.BlockWidth < model.Outputs;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HeCompute.Analytics.Models;
+using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Models;
@@ -27,7 +28,7 @@ public sealed class MlpModelTests(ModelFixture f, ITestOutputHelper output) : IC
         var plainAgree = 0;
         for (var r = 0; r < records.Length; r++)
         {
-            var plain = model.EvaluatePlain(ModelPacking.Standardize(model.Document.Input, records[r]))[0];
+            var plain = model.EvaluatePlain(model.Document.Input.Standardize(records[r]))[0];
             plainAgree += (plain > 0 ? 1 : 0) == predictions[r] ? 1 : 0;
         }
 
@@ -39,12 +40,12 @@ public sealed class MlpModelTests(ModelFixture f, ITestOutputHelper output) : IC
         var watch = new Stopwatch();
         for (var r = 0; r < EncryptedRecords; r++)
         {
-            var ct = context.Encrypt(ModelPacking.PackReplicated(model.Document.Input, model.Dimension, context.Slots, records[r]));
+            var ct = context.Encrypt(model.Pack([records[r]]));
             watch.Start();
             var result = model.Evaluate(evaluation, ct);
             watch.Stop();
             var slots = context.Decrypt(result);
-            var plain = model.EvaluatePlain(ModelPacking.Standardize(model.Document.Input, records[r]))[0];
+            var plain = model.EvaluatePlain(model.Document.Input.Standardize(records[r]))[0];
             worst = Math.Max(worst, Math.Abs(slots[0] - plain));
             worstUnused = Math.Max(worstUnused, slots.Skip(1).Max(Math.Abs));
             Assert.Equal(plain > 0, slots[0] > 0);

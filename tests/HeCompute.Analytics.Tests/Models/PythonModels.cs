@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace HeCompute.Analytics.Tests.Models;
@@ -17,39 +16,21 @@ public sealed class PythonModels : IDisposable
     /// <summary>Generated test images (the encrypted test runs all of them).</summary>
     public const int TestImages = 32;
 
-    private const string Python = "/usr/bin/python3";
+    private readonly TempDirectory _folder = new();
     private readonly JsonDocument _oracle;
 
     public PythonModels()
     {
-        if (!File.Exists(Python))
-        {
-            throw new InvalidOperationException($"{Python} is missing: install Debian's python3-numpy, python3-sklearn and python3-onnx (apt-get install python3-numpy python3-sklearn python3-onnx).");
-        }
-
-        Directory.CreateDirectory(Folder);
-        var script = Path.Combine(Folder, "train.py");
-        File.WriteAllText(script, Script);
-        var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(Folder);
-        start.Environment["CNN_TEST_IMAGES"] = TestImages.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            var hint = stderr.Contains("No module named 'onnx'", StringComparison.Ordinal) ? " Install Debian's python3-onnx: apt-get install python3-onnx (test.sh does)." : "";
-            throw new InvalidOperationException($"Training with {Python} failed.{hint} {stderr}");
-        }
-
-        Log = stdout.Result;
+        Log = DebianPython.Run(
+            Script,
+            "python3-numpy, python3-sklearn and python3-onnx",
+            [Folder],
+            new Dictionary<string, string> { ["CNN_TEST_IMAGES"] = TestImages.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         _oracle = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "oracle.json")));
     }
 
     /// <summary>The folder holding the exported models (*.onnx) and oracle.json.</summary>
-    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "hecompute-python-models-" + Guid.NewGuid().ToString("N"));
+    public string Folder => _folder.Path;
 
     /// <summary>What the training script printed (accuracies and ranges).</summary>
     public string Log { get; }
@@ -83,7 +64,7 @@ public sealed class PythonModels : IDisposable
     public void Dispose()
     {
         _oracle.Dispose();
-        Directory.Delete(Folder, recursive: true);
+        _folder.Dispose();
     }
 
     private const string Script = """

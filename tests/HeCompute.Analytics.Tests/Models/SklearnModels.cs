@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace HeCompute.Analytics.Tests.Models;
@@ -10,34 +9,13 @@ namespace HeCompute.Analytics.Tests.Models;
 /// </summary>
 public sealed class SklearnModels : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "hecompute-models-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new();
     private readonly JsonDocument _json;
 
     public SklearnModels()
     {
-        if (!File.Exists(Python))
-        {
-            throw new InvalidOperationException($"{Python} is missing: install Debian's python3-sklearn (apt-get install python3-sklearn).");
-        }
-
-        Directory.CreateDirectory(_directory);
-        var script = Path.Combine(_directory, "train.py");
-        var output = Path.Combine(_directory, "models.json");
-        File.WriteAllText(script, Script);
-        var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(output);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"Training with {Python} failed (is python3-sklearn installed?): {stderr}");
-        }
-
-        Log = stdout.Result;
+        var output = Path.Combine(_directory.Path, "models.json");
+        Log = DebianPython.Run(Script, "python3-sklearn", [output]);
         _json = JsonDocument.Parse(File.ReadAllText(output));
     }
 
@@ -63,7 +41,7 @@ public sealed class SklearnModels : IDisposable
     public void Dispose()
     {
         _json.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        _directory.Dispose();
     }
 
     private double[][] Matrix(string name, string field) =>

@@ -1,6 +1,7 @@
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Onnx;
 using HeCompute.Analytics.Tests.Models;
+using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Onnx;
@@ -72,7 +73,7 @@ public sealed class OnnxImporterTests(CnnFixture f, ITestOutputHelper output) : 
         var logits = PythonModels.Vector(cancer.GetProperty("denseBnLogit"));
         for (var r = 0; r < records.Length; r++)
         {
-            var plain = mlp.EvaluatePlain(ModelPacking.Standardize(dense.Input, records[r]))[0];
+            var plain = mlp.EvaluatePlain(dense.Input.Standardize(records[r]))[0];
             Assert.True(Math.Abs(plain - logits[r]) < 1e-9 * Math.Max(1, Math.Abs(logits[r])), $"record {r}: {plain} vs {logits[r]}");
         }
     }
@@ -128,7 +129,7 @@ public sealed class OnnxImporterTests(CnnFixture f, ITestOutputHelper output) : 
         var model = new MlpModel(document, 4096);
         var records = PythonModels.Matrix(cancer.GetProperty("x"));
         var logits = PythonModels.Vector(cancer.GetProperty("mlpLogit"));
-        var agree = records.Select((r, i) => (model.EvaluatePlain(ModelPacking.Standardize(document.Input, r))[0] > 0) == (logits[i] > 0)).Count(same => same);
+        var agree = records.Select((r, i) => (model.EvaluatePlain(document.Input.Standardize(r))[0] > 0) == (logits[i] > 0)).Count(same => same);
         output.WriteLine($"ONNX mlp: smooth-ReLU network agrees with Python's relu network on {agree}/{records.Length}");
         Assert.True(agree >= 0.95 * records.Length, $"{agree}/{records.Length}");
     }

@@ -1,5 +1,6 @@
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Planning;
+using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Planning;
@@ -31,7 +32,7 @@ public sealed class CnnPlanTests(ITestOutputHelper output)
         var worst = 0.0;
         for (var i = 0; i < images.Length; i++)
         {
-            var expected = model.EvaluatePlain(ModelPacking.Standardize(document.Input, images[i]));
+            var expected = model.EvaluatePlain(document.Input.Standardize(images[i]));
             for (var c = 0; c < expected.Length; c++)
             {
                 worst = Math.Max(worst, Math.Abs(outputs[i][c] - expected[c]));

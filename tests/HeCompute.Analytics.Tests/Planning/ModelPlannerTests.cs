@@ -4,6 +4,7 @@ using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Tests.Models;
 using HeCompute.Ckks;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Planning;
@@ -107,7 +108,7 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
             var outputs = model.Unpack(client.Decrypt(result), batch.Length);
             for (var r = 0; r < batch.Length; r++)
             {
-                var expected = model.EvaluatePlain(ModelPacking.Standardize(model.Document.Input, batch[r]));
+                var expected = model.EvaluatePlain(model.Document.Input.Standardize(batch[r]));
                 for (var c = 0; c < expected.Length; c++)
                 {
                     worst = Math.Max(worst, Math.Abs(outputs[r][c] - expected[c]));

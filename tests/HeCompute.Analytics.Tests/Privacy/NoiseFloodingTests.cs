@@ -5,6 +5,7 @@ using HeCompute.Analytics.Privacy;
 using HeCompute.Analytics.Tests.Models;
 using HeCompute.Analytics.Tests.Planning;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Privacy;
@@ -67,7 +68,7 @@ public sealed class NoiseFloodingTests(PlannerFixture f, ITestOutputHelper outpu
         var result = plan.Model.Evaluate(client.Evaluation, client.Encrypt(plan.Model.Pack(records)), records.Length);
         var flooded = NoiseFlooding.Apply(client.Evaluation, client.PublicKey, result, plan.FloodingStandardDeviation);
         var outputs = plan.Model.Unpack(client.Decrypt(flooded), records.Length);
-        var errors = records.Select((r, i) => outputs[i][0] - plan.Model.EvaluatePlain(ModelPacking.Standardize(document.Input, r))[0]).ToArray();
+        var errors = records.Select((r, i) => outputs[i][0] - plan.Model.EvaluatePlain(document.Input.Standardize(r))[0]).ToArray();
         var (_, std) = Moments(errors);
         output.WriteLine($"{records.Length} outputs: error std {std:E2} (σ {plan.FloodingStandardDeviation:E2}), max {errors.Max(Math.Abs):E2}");
         Assert.True(errors.Max(Math.Abs) <= plan.Document.Precision.ExpectedMaxAbsError);

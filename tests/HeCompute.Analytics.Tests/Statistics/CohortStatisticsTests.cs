@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using HeCompute.Analytics.Statistics;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Packing;
+using HeCompute.Protocol.Statistics;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Statistics;
@@ -16,14 +18,13 @@ namespace HeCompute.Analytics.Tests.Statistics;
 /// </summary>
 public sealed class CohortStatisticsTests(ShallowCkks f, ITestOutputHelper output) : IClassFixture<ShallowCkks>
 {
-    private const string DataFile = "/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv";
     private static readonly double[] BinEdges = [0, 10, 13, 16, 20, 100];
 
     [Fact]
     public void ShardedEncryptedMomentsMatchDoublePrecision()
     {
-        Assert.True(File.Exists(DataFile), $"{DataFile} is missing: install Debian's python3-sklearn.");
-        var rows = File.ReadLines(DataFile).Skip(1).Select(line => line.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        Assert.True(File.Exists(BreastCancerCohort.DataFile), $"{BreastCancerCohort.DataFile} is missing: install Debian's python3-sklearn.");
+        var rows = File.ReadLines(BreastCancerCohort.DataFile).Skip(1).Select(line => line.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         Assert.Equal(569, rows.Length);
         const int features = 10;
         const int countColumn = features;
@@ -43,13 +44,14 @@ public sealed class CohortStatisticsTests(ShallowCkks f, ITestOutputHelper outpu
         var scales = Enumerable.Range(0, m).Select(c => table.Max(r => Math.Abs(r[c]))).ToArray();
         var layout = new CohortLayout(m, f.Slots);
         Assert.Equal(32, layout.Width);
+        var packer = new PlanPacker(layout.PlanInput([.. Enumerable.Range(0, m).Select(c => $"column {c}")], scales, null, null), layout.OutputOffsets, f.Slots);
         var context = f.WithSteps(layout.RequiredSteps);
         var used = new SortedSet<int>();
         context.RotationObserver = step => used.Add(step);
 
         var watch = Stopwatch.StartNew();
         var shards = table.Chunk(layout.RecordsPerCiphertext)
-            .Select(chunk => CohortStatistics.Accumulate(context, layout, f.Encrypt(CohortMoments.Pack(layout, scales, chunk))))
+            .Select(chunk => CohortStatistics.Accumulate(context, layout, f.Encrypt(packer.Pack(chunk))))
             .ToArray();
         var accumulate = watch.ElapsedMilliseconds;
         Assert.Equal(5, shards.Length);
@@ -61,8 +63,8 @@ public sealed class CohortStatisticsTests(ShallowCkks f, ITestOutputHelper outpu
         Assert.Equal(layout.RequiredSteps.Order(), used);
         var decrypted = finished.Select(ct => (IReadOnlyList<double>)f.Decrypt(ct)).ToArray();
         var unused = decrypted.Max(d => d.Skip(m).Max(Math.Abs));
-        var moments = CohortMoments.FromDecrypted(layout, scales, decrypted, countColumn);
-        var chained = CohortMoments.FromDecrypted(layout, scales, CohortStatistics.Finish(context, chain).Select(ct => (IReadOnlyList<double>)f.Decrypt(ct)).ToArray(), countColumn);
+        var moments = CohortMoments.FromDecrypted(scales, decrypted, countColumn);
+        var chained = CohortMoments.FromDecrypted(scales, CohortStatistics.Finish(context, chain).Select(ct => (IReadOnlyList<double>)f.Decrypt(ct)).ToArray(), countColumn);
 
         var n = (double)table.Length;
         double Mean(int c) => table.Average(r => r[c]);

@@ -2,6 +2,8 @@ using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Statistics;
 using HeCompute.Analytics.Tests.Planning;
 using HeCompute.Ckks;
+using HeCompute.Protocol.Packing;
+using HeCompute.Protocol.Statistics;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Statistics;
@@ -12,7 +14,7 @@ namespace HeCompute.Analytics.Tests.Statistics;
 /// </summary>
 public sealed class StatisticsFinishingTests(ITestOutputHelper output)
 {
-    private static readonly BreastCancerCohort Cohort = new();
+    private static readonly double[][] Rows = BreastCancerCohort.Shared.WithCategories;
 
     private static StatisticsPlanRequest Request(bool encryptedFinish, int precisionBits = 20) =>
         new(BreastCancerCohort.Features, BreastCancerCohort.Lower, BreastCancerCohort.Upper, BreastCancerCohort.Categories, encryptedFinish, 1000, precisionBits);
@@ -32,11 +34,12 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
         var features = plan.FeatureCount;
         var indicators = plan.IndicatorColumns;
 
+        var packer = new PlanPacker(plan.Document);
         EncryptedAggregate? total = null;
         GroupAggregate? groups = null;
-        foreach (var chunk in Cohort.Rows.Chunk(layout.RecordsPerCiphertext))
+        foreach (var chunk in Rows.Chunk(layout.RecordsPerCiphertext))
         {
-            var records = client.Encrypt(CohortMoments.Pack(layout, plan.Scales, chunk));
+            var records = client.Encrypt(packer.Pack(chunk));
             var batch = CohortStatistics.Accumulate(context, layout, records);
             var batchGroups = GroupStatistics.Accumulate(context, records, batch, features, indicators);
             total = total is null ? batch : total.Add(context, batch);
@@ -52,16 +55,16 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
 
         var decrypted = finished.Select(ct => (IReadOnlyList<double>)client.Decrypt(ct)).ToArray();
         var decryptedGroups = groupFinished.Select(ct => (IReadOnlyList<double>)client.Decrypt(ct)).ToArray();
-        var n = Cohort.Rows.Length;
+        var n = Rows.Length;
         var sumBound = Math.Sqrt(n) * plan.Document.Precision.ExpectedMaxAbsError;
         var m = layout.Columns;
         var unused = decrypted.Select((d, i) => d.Skip(i == 0 ? m : m - (i - 1)).Max(Math.Abs)).Concat(decryptedGroups.Select(d => d.Skip(features).Max(Math.Abs))).Max();
 
-        var moments = CohortMoments.FromDecrypted(layout, plan.Scales, decrypted, plan.CountColumn).WithGroupSquares(plan.Scales, indicators, features, decryptedGroups);
+        var moments = CohortMoments.FromDecrypted(plan.Scales, decrypted, plan.CountColumn).WithGroupSquares(plan.Scales, indicators, features, decryptedGroups);
         double worstSquares = 0, worstVariance = 0, worstCount = 0;
         foreach (var g in indicators)
         {
-            var members = Cohort.Group(g);
+            var members = BreastCancerCohort.Group(Rows, g);
             worstCount = Math.Max(worstCount, Math.Abs(moments.IndicatorCount(g) - members.Length));
             Assert.Equal(members.Length, (int)Math.Round(moments.IndicatorCount(g)));
             for (var c = 0; c < features; c++)
@@ -97,15 +100,15 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
         var context = client.Evaluation;
         Assert.Equal(finishing.Depth(context), plan.Document.Precision.Depth);
         var features = plan.FeatureCount;
-        var n = Cohort.Rows.Length;
+        var n = Rows.Length;
 
         // The sums and squares enter as CohortStatistics.Finish leaves them: sums at ℓ − 1 and Δ, squares at ℓ − 2 and Δ²/q_ℓ.
         var sums = new double[features];
         var squares = new double[features];
         for (var c = 0; c < features; c++)
         {
-            sums[c] = Cohort.Rows.Sum(r => r[c] / plan.Scales[c]);
-            squares[c] = Cohort.Rows.Sum(r => r[c] * r[c] / (plan.Scales[c] * plan.Scales[c]));
+            sums[c] = Rows.Sum(r => r[c] / plan.Scales[c]);
+            squares[c] = Rows.Sum(r => r[c] * r[c] / (plan.Scales[c] * plan.Scales[c]));
         }
 
         var top = context.TopLevel;
@@ -122,8 +125,8 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
         for (var c = 0; c < features; c++)
         {
             var scale = plan.Scales[c];
-            var exactVariance = Cohort.Variance(c) / (scale * scale);
-            worstMean = Math.Max(worstMean, Math.Abs(mean[c] - (Cohort.Mean(c) / scale)));
+            var exactVariance = BreastCancerCohort.Covariance(Rows, c, c) / (scale * scale);
+            worstMean = Math.Max(worstMean, Math.Abs(mean[c] - (BreastCancerCohort.Mean(Rows, c) / scale)));
             worstVariance = Math.Max(worstVariance, Math.Abs(variance[c] - exactVariance));
             worstDeviation = Math.Max(worstDeviation, Math.Abs(deviation[c] - Math.Sqrt(exactVariance)));
             Assert.True(exactVariance >= EncryptedFinishing.RelativeFloor * finishing.VarianceBounds[c], "the cohort's variances lie in the square root's interval");
@@ -131,7 +134,7 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
         }
 
         var unused = new[] { mean, variance, deviation }.Max(d => d.Skip(features).Max(Math.Abs));
-        output.WriteLine($"N = {plan.Document.Parameters.PolyModulusDegree}, bits [{string.Join(", ", plan.Document.Parameters.CoeffModulusBits)}], depth {plan.Document.Precision.Depth}; errors (scaled units) mean {worstMean:E2}, variance {worstVariance:E2}, std {worstDeviation:E2} (vs the plain circuit {worstCircuit:E2}); plan's bound {bound:E2} (approximation {plan.Document.Precision.ApproximationMaxAbsError:E2}); unused ≤ {unused:E2}; std of mean radius {deviation[0] * plan.Scales[0]:F6} vs {Math.Sqrt(Cohort.Variance(0)):F6}");
+        output.WriteLine($"N = {plan.Document.Parameters.PolyModulusDegree}, bits [{string.Join(", ", plan.Document.Parameters.CoeffModulusBits)}], depth {plan.Document.Precision.Depth}; errors (scaled units) mean {worstMean:E2}, variance {worstVariance:E2}, std {worstDeviation:E2} (vs the plain circuit {worstCircuit:E2}); plan's bound {bound:E2} (approximation {plan.Document.Precision.ApproximationMaxAbsError:E2}); unused ≤ {unused:E2}; std of mean radius {deviation[0] * plan.Scales[0]:F6} vs {Math.Sqrt(BreastCancerCohort.Covariance(Rows, 0, 0)):F6}");
         Assert.True(worstMean <= bound, $"mean {worstMean}");
         Assert.True(worstVariance <= bound, $"variance {worstVariance}");
         Assert.True(worstDeviation <= bound, $"std {worstDeviation}");

@@ -42,26 +42,8 @@ internal static class OracleFixtures
 
     public static string SourceDirectory([CallerFilePath] string path = "") => System.IO.Path.GetDirectoryName(path)!;
 
-    public static string RunPython(string script, params string[] args)
-    {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} failed ({p.ExitCode}): {stdout}\n{stderr.Result}");
-        }
-
-        return stdout;
-    }
+    public static string RunPython(string script, params string[] args) =>
+        ExternalTools.RunChecked(ExternalTools.Python, [script, .. args], TimeSpan.FromMinutes(10));
 
     /// <summary>Runs a fixture script into a directory named after the script's content hash, once: test discovery
     /// and execution (separate processes) and later runs share it; a lock file serialises concurrent runs.</summary>

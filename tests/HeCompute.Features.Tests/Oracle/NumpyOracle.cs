@@ -25,8 +25,6 @@ internal sealed record DownsampleCase(
 /// </summary>
 internal static class NumpyOracle
 {
-    public const string Python = "/usr/bin/python3";
-
     private static readonly Lazy<Dictionary<string, Dictionary<string, double>>> LazyResults = new(Run, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static IReadOnlyList<RadiomicsCase> RadiomicsCases { get; } = OracleCases.Radiomics();
@@ -42,67 +40,28 @@ internal static class NumpyOracle
 
     private static Dictionary<string, Dictionary<string, double>> Run()
     {
-        if (!File.Exists(Python))
-        {
-            throw new InvalidOperationException(
-                $"{Python} is missing: the feature oracle needs Debian's python3 with python3-numpy (./test.sh installs them).");
-        }
-
         string script = Path.Combine(AppContext.BaseDirectory, "Oracle", "feature_oracle.py");
-        if (!File.Exists(script))
-        {
-            throw new InvalidOperationException($"The oracle script {script} was not copied to the test output.");
-        }
+        using var directory = new TempDirectory();
+        string dir = directory.Path;
+        WriteCases(dir);
+        var clock = Stopwatch.StartNew();
+        DebianPython.RunFile(script, "python3-numpy", [dir], TimeSpan.FromMinutes(2));
+        Seconds = clock.Elapsed.TotalSeconds;
 
-        string dir = Path.Combine(Path.GetTempPath(), "hecompute-features-oracle-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+        var results = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (JsonProperty c in doc.RootElement.EnumerateObject())
         {
-            WriteCases(dir);
-            var psi = new ProcessStartInfo(Python)
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (JsonProperty f in c.Value.EnumerateObject())
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            psi.ArgumentList.Add(script);
-            psi.ArgumentList.Add(dir);
-            var clock = Stopwatch.StartNew();
-            using Process process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {Python}.");
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("The numpy feature oracle did not finish within 2 minutes.");
+                values[f.Name] = f.Value.GetDouble();
             }
 
-            Seconds = clock.Elapsed.TotalSeconds;
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"The numpy feature oracle failed (exit {process.ExitCode}); is python3-numpy installed?\n{stderr.Result}\n{stdout.Result}");
-            }
-
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
-            var results = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-            foreach (JsonProperty c in doc.RootElement.EnumerateObject())
-            {
-                var values = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (JsonProperty f in c.Value.EnumerateObject())
-                {
-                    values[f.Name] = f.Value.GetDouble();
-                }
-
-                results[c.Name] = values;
-            }
-
-            return results;
+            results[c.Name] = values;
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+
+        return results;
     }
 
     private static void WriteCases(string dir)

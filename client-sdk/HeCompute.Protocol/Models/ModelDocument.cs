@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HeCompute.Protocol.Packing;
 
-namespace HeCompute.Analytics.Models;
+namespace HeCompute.Protocol.Models;
 
 /// <summary>
 /// HeCompute's own versioned JSON model format. A document names the model <see cref="Kind"/>, its input schema (ordered
@@ -75,6 +76,9 @@ public sealed record ModelDocument
 
     /// <summary>The document as JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>The document as a JSON element (the body of a model registration).</summary>
+    public JsonElement ToJsonElement() => JsonSerializer.SerializeToElement(this, Options);
 
     /// <summary>Checks the format tag, version, kind and every dimension.</summary>
     /// <exception cref="ModelFormatException">With the first problem found.</exception>
@@ -216,6 +220,19 @@ public sealed record InputSchema
 
     /// <summary>For a <c>cnn</c>: [channels, height, width]; the features are the pixels in C-H-W row-major order.</summary>
     public IReadOnlyList<int>? Shape { get; init; }
+
+    /// <summary>(x − mean) / scale for one raw record, as the client standardises it before encrypting (raw if none is declared).</summary>
+    /// <exception cref="ArgumentException">The record does not have one value per feature.</exception>
+    public double[] Standardize(IReadOnlyList<double> record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Count != Features.Count)
+        {
+            throw new ArgumentException($"The record has {record.Count} values; the schema lists {Features.Count} features.", nameof(record));
+        }
+
+        return PlanPacker.Standardize(record, Mean, Scale);
+    }
 }
 
 /// <summary>A model document that cannot be read or used.</summary>

@@ -1,4 +1,4 @@
-namespace HeCompute.Server.Tests.Infrastructure;
+namespace HeCompute.Testing;
 
 /// <summary>One server on its own temporary data directory, shared by a test class.</summary>
 public sealed class ServerFixture : IDisposable

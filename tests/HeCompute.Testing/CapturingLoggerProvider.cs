@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace HeCompute.Server.Tests.Infrastructure;
+namespace HeCompute.Testing;
 
 /// <summary>Keeps every formatted log message (and exception text) the server writes.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider

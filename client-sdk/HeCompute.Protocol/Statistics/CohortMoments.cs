@@ -1,8 +1,8 @@
-namespace HeCompute.Analytics.Statistics;
+namespace HeCompute.Protocol.Statistics;
 
 /// <summary>
-/// The client side of <see cref="CohortStatistics"/>: packing records (scaled by declared per-column scales) and the
-/// finishing functions on the decrypted moments, in double precision: count, sums, means, variances, standard
+/// The client side of the server's cohort statistics (records are packed by a <c>PlanPacker</c> as the dataset's plan
+/// says): the finishing functions on the decrypted moments, with the column scales multiplied back, in double precision: count, sums, means, variances, standard
 /// deviations, covariance and correlation matrices, histograms and group-by sums, counts and means.
 /// </summary>
 public sealed class CohortMoments
@@ -25,41 +25,25 @@ public sealed class CohortMoments
     /// <summary>Number of records: the sum of the constant column.</summary>
     public double Count => _sums[CountColumn];
 
-    /// <summary>Record slots for one ciphertext: row r, column c at slot r·w + c, divided by scales[c].</summary>
-    public static double[] Pack(CohortLayout layout, IReadOnlyList<double> scales, IReadOnlyList<IReadOnlyList<double>> rows)
+    /// <summary>
+    /// Reads the decrypted moments and undoes the column scales: <paramref name="decrypted"/>[0] holds the scaled Σx_c
+    /// (result <c>sums</c>) and <paramref name="decrypted"/>[1 + k] the scaled Σx_c·x_(c+k) at slot c (result
+    /// <c>products-k</c>, at least m − k slots); the columns are the m <paramref name="scales"/>, with the constant 1 at
+    /// <paramref name="countColumn"/>: features before it, indicators after it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The results do not match the columns.</exception>
+    public static CohortMoments FromDecrypted(IReadOnlyList<double> scales, IReadOnlyList<IReadOnlyList<double>> decrypted, int countColumn)
     {
-        ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(scales);
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count > layout.RecordsPerCiphertext)
-        {
-            throw new ArgumentException($"{rows.Count} records do not fit; a ciphertext holds {layout.RecordsPerCiphertext}.", nameof(rows));
-        }
-
-        var slots = new double[rows.Count * layout.Width];
-        for (var r = 0; r < rows.Count; r++)
-        {
-            if (rows[r].Count != layout.Columns)
-            {
-                throw new ArgumentException($"Row {r} has {rows[r].Count} columns; the layout has {layout.Columns}.", nameof(rows));
-            }
-
-            for (var c = 0; c < layout.Columns; c++)
-            {
-                slots[(r * layout.Width) + c] = rows[r][c] / scales[c];
-            }
-        }
-
-        return slots;
-    }
-
-    /// <summary>Reads the decrypted outputs of <see cref="CohortStatistics.Finish"/> and undoes the scales.</summary>
-    public static CohortMoments FromDecrypted(CohortLayout layout, IReadOnlyList<double> scales, IReadOnlyList<IReadOnlyList<double>> decrypted, int countColumn)
-    {
-        ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(scales);
         ArgumentNullException.ThrowIfNull(decrypted);
-        var m = layout.Columns;
+        var m = scales.Count;
+        ArgumentOutOfRangeException.ThrowIfNegative(countColumn);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(countColumn, m);
+        if (decrypted.Count < m + 1 || decrypted[0].Count < m)
+        {
+            throw new ArgumentException($"{m} columns need the sums ({m} slots) and {m} product results; got {decrypted.Count} results.", nameof(decrypted));
+        }
+
         var sums = new double[m];
         var cross = new double[m, m];
         for (var c = 0; c < m; c++)
@@ -69,6 +53,11 @@ public sealed class CohortMoments
 
         for (var k = 0; k < m; k++)
         {
+            if (decrypted[1 + k].Count < m - k)
+            {
+                throw new ArgumentException($"products-{k} has {decrypted[1 + k].Count} values; it needs {m - k}.", nameof(decrypted));
+            }
+
             for (var c = 0; c + k < m; c++)
             {
                 var value = decrypted[1 + k][c] * scales[c] * scales[c + k];
@@ -79,6 +68,15 @@ public sealed class CohortMoments
 
         return new CohortMoments(countColumn, sums, cross, []);
     }
+
+    /// <summary>Number of columns (features, the count, indicators).</summary>
+    public int Columns => _sums.Length;
+
+    /// <summary>Features: the columns before the count.</summary>
+    public int FeatureCount => CountColumn;
+
+    /// <summary>Indicator columns: the columns after the count.</summary>
+    public IReadOnlyList<int> Indicators => [.. Enumerable.Range(CountColumn + 1, Columns - CountColumn - 1)];
 
     /// <summary>Σ x_c.</summary>
     public double Sum(int column) => _sums[column];
@@ -96,11 +94,11 @@ public sealed class CohortMoments
     /// <summary>Variance of a column.</summary>
     public double Variance(int column, bool population = false) => Covariance(column, column, population);
 
-    /// <summary>Standard deviation of a column.</summary>
-    public double StandardDeviation(int column, bool population = false) => Math.Sqrt(Variance(column, population));
+    /// <summary>Standard deviation of a column (a variance that noise pushed below zero counts as zero).</summary>
+    public double StandardDeviation(int column, bool population = false) => Math.Sqrt(Math.Max(Variance(column, population), 0));
 
     /// <summary>Pearson correlation of columns a and b.</summary>
-    public double Correlation(int a, int b) => Covariance(a, b) / Math.Sqrt(Variance(a) * Variance(b));
+    public double Correlation(int a, int b) => Covariance(a, b) / (StandardDeviation(a) * StandardDeviation(b));
 
     /// <summary>Number of records whose 0/1 indicator column is 1 (a histogram bin or a group size).</summary>
     public double IndicatorCount(int indicator) => _sums[indicator];
@@ -108,11 +106,11 @@ public sealed class CohortMoments
     /// <summary>Σ x_c over the records of a group (indicator column g).</summary>
     public double GroupSum(int column, int indicator) => _cross[column, indicator];
 
-    /// <summary>Mean of column c over the records of a group.</summary>
-    public double GroupMean(int column, int indicator) => _cross[column, indicator] / _sums[indicator];
+    /// <summary>Mean of column c over the records of a group (NaN for an empty group).</summary>
+    public double GroupMean(int column, int indicator) => _sums[indicator] == 0 ? double.NaN : _cross[column, indicator] / _sums[indicator];
 
     /// <summary>
-    /// These moments with the decrypted outputs of <see cref="GroupStatistics.Finish"/> (one per indicator, slot c
+    /// These moments with the decrypted group sums of squares (result <c>group-squares-i</c>: one per indicator, slot c
     /// holding Σ I_g·x_c² in scaled units), which <see cref="GroupVariance"/> needs.
     /// </summary>
     public CohortMoments WithGroupSquares(IReadOnlyList<double> scales, IReadOnlyList<int> indicators, int features, IReadOnlyList<IReadOnlyList<double>> decrypted)
@@ -143,11 +141,14 @@ public sealed class CohortMoments
             ? value
             : throw new InvalidOperationException($"No group sum of squares for column {column} and indicator {indicator}: add them with WithGroupSquares.");
 
-    /// <summary>Variance of column c over the records of a group (n_g − 1 in the denominator unless <paramref name="population"/>).</summary>
+    /// <summary>
+    /// Variance of column c over the records of a group (n_g − 1 in the denominator unless <paramref name="population"/>;
+    /// NaN for a group too small to have one).
+    /// </summary>
     public double GroupVariance(int column, int indicator, bool population = false)
     {
         var count = _sums[indicator];
         var sum = _cross[column, indicator];
-        return (GroupSquareSum(column, indicator) - (sum * sum / count)) / (population ? count : count - 1);
+        return count < (population ? 1 : 2) ? double.NaN : (GroupSquareSum(column, indicator) - (sum * sum / count)) / (population ? count : count - 1);
     }
 }

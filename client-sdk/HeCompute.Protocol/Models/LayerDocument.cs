@@ -1,4 +1,4 @@
-namespace HeCompute.Analytics.Models;
+namespace HeCompute.Protocol.Models;
 
 /// <summary>
 /// One layer: <c>dense</c>, <c>activation</c>, or for a <c>cnn</c> the image layers <c>conv2d</c>, <c>avgpool</c> and

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace HeCompute.Server.Tests.Infrastructure;
+namespace HeCompute.Testing;
 
 /// <summary>A fresh directory under the system temp dir, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable

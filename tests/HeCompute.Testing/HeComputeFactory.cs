@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace HeCompute.Server.Tests.Infrastructure;
+namespace HeCompute.Testing;
 
 /// <summary>
 /// The server in memory on a given data directory, with a known admin key, upload limits of 32 MiB per part (a

@@ -1,4 +1,4 @@
-namespace HeCompute.Server.Tests.Infrastructure;
+namespace HeCompute.Testing;
 
 /// <summary>System time plus an offset the test can move forward (for expiry).</summary>
 public sealed class ShiftableTimeProvider : TimeProvider

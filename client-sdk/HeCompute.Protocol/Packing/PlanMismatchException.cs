@@ -1,4 +1,4 @@
-namespace HeCompute.Client.Keys;
+namespace HeCompute.Protocol.Packing;
 
 /// <summary>A plan is inconsistent with itself, with the encryption parameters it carries, or with the data given to it.</summary>
 public sealed class PlanMismatchException : Exception

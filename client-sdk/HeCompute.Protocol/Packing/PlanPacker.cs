@@ -1,27 +1,38 @@
-using HeCompute.Client.Keys;
 using HeCompute.Contracts;
 
-namespace HeCompute.Client.Packing;
+namespace HeCompute.Protocol.Packing;
 
 /// <summary>
 /// Records to slot values and result slots to outputs, exactly as a plan's <see cref="PlanInput"/> and
 /// <see cref="PlanOutput"/> say (see the remarks of <see cref="PlanDocument"/>): record r starts at slot
 /// r·stride; feature t, standardised as (x − mean[t]) / scale[t], sits at offset[t] + k·period for each of the
-/// copies k; output c of record r is slot r·stride + output offset[c].
+/// copies k; output c of record r is slot r·stride + output offset[c]. The SDK packs what it encrypts with it, and
+/// the server's analytics, its tests and the bench pack a compiled model's layout with it: there is one packing.
 /// </summary>
 public sealed class PlanPacker
 {
     private readonly PlanInput _input;
-    private readonly PlanOutput _output;
+    private readonly IReadOnlyList<int> _outputOffsets;
 
     /// <summary>A packer for <paramref name="input"/> and <paramref name="output"/> in ciphertexts of <paramref name="slotCount"/> slots.</summary>
-    /// <exception cref="PlanMismatchException">The layout does not fit the slots or overlaps itself.</exception>
+    /// <exception cref="PlanMismatchException">The layout does not fit the slots or overlaps itself, or the output names do not match its offsets.</exception>
     public PlanPacker(PlanInput input, PlanOutput output, int slotCount)
+        : this(input, (output ?? throw new ArgumentNullException(nameof(output))).Offsets, slotCount)
+    {
+        if (output.Names.Count != 0 && output.Names.Count != output.Offsets.Count)
+        {
+            throw new PlanMismatchException($"The plan names {output.Names.Count} outputs but places {output.Offsets.Count}.");
+        }
+    }
+
+    /// <summary>A packer for <paramref name="input"/> whose outputs sit at <paramref name="outputOffsets"/> within a record's slots.</summary>
+    /// <exception cref="PlanMismatchException">The layout does not fit the slots or overlaps itself.</exception>
+    public PlanPacker(PlanInput input, IReadOnlyList<int> outputOffsets, int slotCount)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(outputOffsets);
         _input = input;
-        _output = output;
+        _outputOffsets = outputOffsets;
         SlotCount = slotCount;
         Validate();
     }
@@ -42,7 +53,7 @@ public sealed class PlanPacker
     public int FeatureCount => _input.Features.Count;
 
     /// <summary>Outputs per record.</summary>
-    public int OutputCount => _output.Offsets.Count;
+    public int OutputCount => _outputOffsets.Count;
 
     /// <summary>
     /// The slot values of one ciphertext holding <paramref name="records"/> (raw feature values, in the plan's feature
@@ -66,14 +77,19 @@ public sealed class PlanPacker
                 throw new ArgumentException($"Record {r} has {record.Count} values; the plan has {FeatureCount} features ({string.Join(", ", _input.Features)}).", nameof(records));
             }
 
+            for (var t = 0; t < FeatureCount; t++)
+            {
+                CheckValue(t, record[t], r);
+            }
+
+            var values = Standardize(record, _input.Mean, _input.ScaleBy);
             var start = r * _input.RecordStride;
             for (var t = 0; t < FeatureCount; t++)
             {
-                var value = Standardize(t, record[t], r);
                 var offset = start + _input.FeatureOffsets[t];
                 for (var k = 0; k < _input.Copies; k++)
                 {
-                    slots[offset + (k * _input.ReplicationPeriod)] = value;
+                    slots[offset + (k * _input.ReplicationPeriod)] = values[t];
                 }
             }
         }
@@ -98,7 +114,7 @@ public sealed class PlanPacker
             var start = r * _input.RecordStride;
             for (var c = 0; c < outputs.Length; c++)
             {
-                outputs[c] = slots[start + _output.Offsets[c]];
+                outputs[c] = slots[start + _outputOffsets[c]];
             }
 
             result[r] = outputs;
@@ -107,7 +123,23 @@ public sealed class PlanPacker
         return result;
     }
 
-    private double Standardize(int feature, double value, int record)
+    /// <summary>
+    /// (x − mean[t]) / scale[t] for each feature t of <paramref name="record"/> (no mean: 0; no scale: 1): the
+    /// standardisation a plan's input and a model document's input schema declare.
+    /// </summary>
+    public static double[] Standardize(IReadOnlyList<double> record, IReadOnlyList<double>? mean, IReadOnlyList<double>? scale)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var result = new double[record.Count];
+        for (var t = 0; t < result.Length; t++)
+        {
+            result[t] = (record[t] - (mean?[t] ?? 0.0)) / (scale?[t] ?? 1.0);
+        }
+
+        return result;
+    }
+
+    private void CheckValue(int feature, double value, int record)
     {
         if (!double.IsFinite(value))
         {
@@ -123,10 +155,6 @@ public sealed class PlanPacker
         {
             throw new ArgumentException($"Record {record}, feature '{_input.Features[feature]}' = {value} is above its declared upper bound {upper[feature]}.");
         }
-
-        var mean = _input.Mean is { } m ? m[feature] : 0.0;
-        var scale = _input.ScaleBy is { } s ? s[feature] : 1.0;
-        return (value - mean) / scale;
     }
 
     private void Validate()
@@ -177,14 +205,9 @@ public sealed class PlanPacker
             }
         }
 
-        if (_output.Offsets.Count == 0 || _output.Offsets.Any(o => o < 0 || o >= _input.RecordStride))
+        if (_outputOffsets.Count == 0 || _outputOffsets.Any(o => o < 0 || o >= _input.RecordStride))
         {
             throw new PlanMismatchException($"The plan's output offsets must be within a record's {_input.RecordStride} slots.");
-        }
-
-        if (_output.Names.Count != 0 && _output.Names.Count != _output.Offsets.Count)
-        {
-            throw new PlanMismatchException($"The plan names {_output.Names.Count} outputs but places {_output.Offsets.Count}.");
         }
 
         void CheckLength(int? count, string name)

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Jobs;
 
-namespace HeCompute.Server.Tests.Infrastructure;
+namespace HeCompute.Testing;
 
 /// <summary>Input of the test jobs: run <see cref="Steps"/> steps of <see cref="DelayMs"/> each.</summary>
 public sealed record StepsInput(int Steps, int DelayMs, bool Fail = false);
@@ -11,7 +12,7 @@ public sealed record StepsInput(int Steps, int DelayMs, bool Fail = false);
 public sealed record StepsOutput(int StartedAtStep, int Attempt);
 
 /// <summary>The test jobs' body: checkpoints after every step, so a resumed run continues where the last stopped.</summary>
-internal static class StepsJob
+public static class StepsJob
 {
     public const string ResultName = "result.bin";
 
@@ -60,7 +61,7 @@ public sealed class OneShotStepsHandler : IJobHandler
 }
 
 /// <summary>A test job kind whose one step is a computation on the compute scheduler.</summary>
-public sealed class ComputeStepHandler(Compute.IComputeScheduler compute) : IJobHandler
+public sealed class ComputeStepHandler(IComputeScheduler compute) : IJobHandler
 {
     public static string Kind => "test-compute";
 
@@ -69,7 +70,7 @@ public sealed class ComputeStepHandler(Compute.IComputeScheduler compute) : IJob
     public async Task<JobOutput> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var attempt = await compute.RunAsync(new Compute.ComputeRequest(Kind), _ => context.Attempt, cancellationToken);
+        var attempt = await compute.RunAsync(new ComputeRequest(Kind), _ => context.Attempt, cancellationToken);
         return JobOutput.Of(new StepsOutput(0, attempt));
     }
 }
