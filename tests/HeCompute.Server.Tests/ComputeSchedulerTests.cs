@@ -219,6 +219,16 @@ public sealed class ComputeSchedulerTests
     }
 
     [Fact]
+    public async Task A_scheduler_disposed_before_the_host_stops_it_stops_quietly_and_refuses_work()
+    {
+        await using var harness = await Harness.StartAsync(workers: 1, threadsPerItem: 2, queueCapacity: 4);
+        harness.Scheduler.Dispose();
+        using var timeout = new CancellationTokenSource(Patience);
+        await harness.Scheduler.StopAsync(timeout.Token);
+        Assert.Throws<OperationCanceledException>(() => { _ = harness.Scheduler.RunAsync(new ComputeRequest("late"), _ => 0, CancellationToken.None); });
+    }
+
+    [Fact]
     public async Task Errors_of_the_work_reach_the_caller_unchanged()
     {
         await using var harness = await Harness.StartAsync(workers: 1, threadsPerItem: 1, queueCapacity: 4);
