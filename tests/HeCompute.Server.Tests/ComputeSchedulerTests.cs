@@ -237,6 +237,24 @@ public sealed class ComputeSchedulerTests
         Assert.Equal("bad key set", error.Message);
     }
 
+    [Fact]
+    public void The_default_budget_fits_the_processors_and_an_oversubscribing_one_is_refused_on_start()
+    {
+        var defaults = new ComputeOptions();
+        Assert.InRange(defaults.Workers * defaults.ThreadsPerItem, 1, Environment.ProcessorCount);
+        var validator = new HeComputeServerOptionsValidator();
+        Assert.True(validator.Validate(null, new HeComputeServerOptions()).Succeeded);
+
+        var oversubscribed = validator.Validate(null, new HeComputeServerOptions
+        {
+            Compute = new ComputeOptions { Workers = Environment.ProcessorCount, ThreadsPerItem = 2 },
+        });
+        Assert.True(oversubscribed.Failed);
+        Assert.Contains("Workers × ThreadsPerItem", oversubscribed.FailureMessage, StringComparison.Ordinal);
+        var empty = validator.Validate(null, new HeComputeServerOptions { Compute = new ComputeOptions { QueueCapacity = 0 } });
+        Assert.Contains("QueueCapacity", empty.FailureMessage, StringComparison.Ordinal);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         var current = Volatile.Read(ref target);
