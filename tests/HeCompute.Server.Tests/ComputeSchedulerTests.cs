@@ -219,12 +219,40 @@ public sealed class ComputeSchedulerTests
     }
 
     [Fact]
+    public async Task A_scheduler_disposed_before_the_host_stops_it_stops_quietly_and_refuses_work()
+    {
+        await using var harness = await Harness.StartAsync(workers: 1, threadsPerItem: 2, queueCapacity: 4);
+        harness.Scheduler.Dispose();
+        using var timeout = new CancellationTokenSource(Patience);
+        await harness.Scheduler.StopAsync(timeout.Token);
+        Assert.Throws<OperationCanceledException>(() => { _ = harness.Scheduler.RunAsync(new ComputeRequest("late"), _ => 0, CancellationToken.None); });
+    }
+
+    [Fact]
     public async Task Errors_of_the_work_reach_the_caller_unchanged()
     {
         await using var harness = await Harness.StartAsync(workers: 1, threadsPerItem: 1, queueCapacity: 4);
         var error = await Assert.ThrowsAsync<InvalidDataException>(
             () => harness.Scheduler.RunAsync<int>(new ComputeRequest("keyset-load"), _ => throw new InvalidDataException("bad key set"), CancellationToken.None));
         Assert.Equal("bad key set", error.Message);
+    }
+
+    [Fact]
+    public void The_default_budget_fits_the_processors_and_an_oversubscribing_one_is_refused_on_start()
+    {
+        var defaults = new ComputeOptions();
+        Assert.InRange(defaults.Workers * defaults.ThreadsPerItem, 1, Environment.ProcessorCount);
+        var validator = new HeComputeServerOptionsValidator();
+        Assert.True(validator.Validate(null, new HeComputeServerOptions()).Succeeded);
+
+        var oversubscribed = validator.Validate(null, new HeComputeServerOptions
+        {
+            Compute = new ComputeOptions { Workers = Environment.ProcessorCount, ThreadsPerItem = 2 },
+        });
+        Assert.True(oversubscribed.Failed);
+        Assert.Contains("Workers × ThreadsPerItem", oversubscribed.FailureMessage, StringComparison.Ordinal);
+        var empty = validator.Validate(null, new HeComputeServerOptions { Compute = new ComputeOptions { QueueCapacity = 0 } });
+        Assert.Contains("QueueCapacity", empty.FailureMessage, StringComparison.Ordinal);
     }
 
     private static void InterlockedMax(ref int target, int value)

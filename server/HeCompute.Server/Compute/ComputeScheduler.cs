@@ -136,9 +136,10 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
             return;
         }
 
+        // The stop source is cancelled, not disposed: it holds no timer, and a host may still call StopAsync (or a late
+        // request RunAsync) after disposing its services, which must then see a stopped scheduler, not a disposed one.
         _queue.Writer.TryComplete();
         _stopping.Cancel();
-        _stopping.Dispose();
     }
 
     private void Work(TaskCompletionSource done)
