@@ -26,7 +26,7 @@ public sealed class Encoder
     }
 
     /// <summary>Number of slots: N/2.</summary>
-    public ulong SlotCount => (ulong)_fft.SlotCount;
+    public int SlotCount => _fft.SlotCount;
 
     /// <summary>Encodes real values (zero-padded) at a level and scale.</summary>
     public void Encode(IEnumerable<double> values, ParmsId parmsId, double scale, Plaintext destination)

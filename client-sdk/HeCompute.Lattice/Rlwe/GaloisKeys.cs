@@ -4,9 +4,10 @@ namespace HeCompute.Lattice.Rlwe;
 
 /// <summary>
 /// Galois keys, SEAL's <c>GaloisKeys</c> wire object: for each Galois element g, the key that switches s(X^g) back to
-/// s. Stored in N entries indexed (g − 1) / 2, most of them empty.
+/// s. Stored in N entries indexed (g − 1) / 2, most of them empty. On its own it is an evaluation key set with no
+/// relinearization key.
 /// </summary>
-public sealed class GaloisKeys : KSwitchKeys
+public sealed class GaloisKeys : KSwitchKeys, IEvaluationKeySet
 {
     /// <summary>Creates empty keys.</summary>
     public GaloisKeys()
@@ -42,6 +43,12 @@ public sealed class GaloisKeys : KSwitchKeys
 
         return key is not null;
     }
+
+    /// <inheritdoc/>
+    SwitchingKey? IEvaluationKeySet.RelinearizationKey => null;
+
+    /// <inheritdoc/>
+    bool IEvaluationKeySet.TryGetGaloisKey(uint galoisElement, [NotNullWhen(true)] out SwitchingKey? key) => TryGetKey(galoisElement, out key);
 
     /// <summary>The Galois elements that have keys.</summary>
     public IEnumerable<uint> GaloisElements

@@ -61,7 +61,8 @@ public sealed record ParametersLiteral(int PolyModulusDegree, IReadOnlyList<ulon
     /// <summary>Reads CKKS parameters saved by SEAL or by <see cref="Save"/>, unchecked (validate with <see cref="Parameters.Create"/>).</summary>
     /// <param name="stream">The SEAL-format bytes.</param>
     /// <param name="security">The security level the literal will ask for (SEAL does not serialize it).</param>
-    /// <exception cref="SealFormatException">The bytes are not SEAL encryption parameters, or not CKKS ones.</exception>
+    /// <exception cref="SealFormatException">The bytes are not SEAL encryption parameters.</exception>
+    /// <exception cref="InvalidParametersException">They are SEAL parameters of another scheme (BFV, BGV or none).</exception>
     public static ParametersLiteral Load(Stream stream, SecurityLevel security = SecurityLevel.Tc128) => Load(stream, security, out _);
 
     /// <summary>As <see cref="Load(Stream, SecurityLevel)"/>, also returning the bytes read.</summary>
@@ -71,14 +72,17 @@ public sealed record ParametersLiteral(int PolyModulusDegree, IReadOnlyList<ulon
         bytesRead = (long)header.Size;
         var reader = new SealBodyReader(body);
         var scheme = reader.ReadByte();
+        if (scheme > 3)
+        {
+            throw new SealFormatException($"Unknown scheme {scheme}.", 0);
+        }
+
         if (scheme != CkksScheme)
         {
-            throw new SealFormatException(scheme switch
-            {
-                0 => "The parameters have no scheme; this engine implements CKKS only.",
-                1 or 3 => $"The parameters are for {(scheme == 1 ? "BFV" : "BGV")}; this engine implements CKKS only.",
-                _ => $"Unknown scheme {scheme}.",
-            }, 0);
+            // Well-formed SEAL parameters, just not ones this engine computes with: a parameter error, not a format error.
+            throw new InvalidParametersException(
+                ParameterError.InvalidScheme,
+                $"The parameters are for {(scheme switch { 0 => "no scheme", 1 => "BFV", _ => "BGV" })}; this engine implements CKKS only.");
         }
 
         var degree = reader.ReadUInt64();

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using HeCompute.Lattice.Hashing;
+using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.Lattice.Rlwe;
 
@@ -44,6 +45,20 @@ public readonly struct ParmsId : IEquatable<ParmsId>
         BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]),
         BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]),
         BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
+
+    /// <summary>
+    /// The parms_id a SEAL object's body starts with (ciphertexts, plaintexts and keys all do), read without loading the
+    /// object: how to tell "wrong parameters" from "malformed" when a load fails.
+    /// </summary>
+    /// <param name="sealObject">A serialized SEAL object.</param>
+    /// <param name="maxBytes">Largest object to decompress.</param>
+    /// <returns>The parms_id, or null if the body is shorter than one.</returns>
+    /// <exception cref="SealException">The envelope is malformed or larger than <paramref name="maxBytes"/>.</exception>
+    public static ParmsId? PeekSealObject(Stream sealObject, long maxBytes)
+    {
+        var body = SealSerialization.ReadBody(sealObject, maxBytes, out _);
+        return body.Length < ByteCount ? null : Read(body);
+    }
 
     /// <summary>Writes the 32 little-endian bytes.</summary>
     public void Write(Span<byte> destination)

@@ -1,7 +1,9 @@
 using System.Numerics;
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Polynomials;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Models;
 

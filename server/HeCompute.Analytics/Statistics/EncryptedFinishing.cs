@@ -1,6 +1,8 @@
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Polynomials;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Statistics;
 

@@ -2,7 +2,9 @@ using HeCompute.Analytics;
 using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Privacy;
 using HeCompute.Analytics.Statistics;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Jobs;
@@ -62,13 +64,13 @@ public sealed partial class StatisticsJobHandler(
             throw new JobFailedException(ex.Message, ex);
         }
 
-        var evaluation = new EvaluationContext(keys.Keys.Context, document.Parameters.Scale, keys.Keys.RelinKeys, keys.Keys.GaloisKeys);
+        var evaluation = new EvaluationContext(keys.Keys.Context, document.Parameters.Scale, keys.Keys.EvaluationKeys);
         var maxBytes = CiphertextInput.MaxBytes(document);
         var batches = (await metadata.Datasets.ListBatchesAsync(dataset.Id, cancellationToken).ConfigureAwait(false)).ToDictionary(b => b.Id, StringComparer.Ordinal);
         var interval = options.Value.Analytics.StatisticsCheckpointInterval;
 
         var indicators = plan.IndicatorColumns;
-        var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Context, plan.Layout, plan.FeatureCount, indicators, maxBytes, cancellationToken).ConfigureAwait(false);
+        var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Parameters, plan.Layout, plan.FeatureCount, indicators, maxBytes, cancellationToken).ConfigureAwait(false);
         var done = resumed?.Batches ?? 0;
         if (resumed is not null)
         {
@@ -92,7 +94,7 @@ public sealed partial class StatisticsJobHandler(
             (total, groups) = await Task.Run(
                 () =>
                 {
-                    using var ciphertext = CiphertextInput.Load(bytes, evaluation.Context, document, $"Batch {batch.Id}");
+                    using var ciphertext = CiphertextInput.Load(bytes, evaluation.Parameters, document, $"Batch {batch.Id}");
                     var aggregate = CohortStatistics.Accumulate(evaluation, plan.Layout, ciphertext);
                     // The group squares reuse this batch's own products, so they are taken before it joins the total.
                     var batchGroups = indicators.Count > 0 ? GroupStatistics.Accumulate(evaluation, ciphertext, aggregate, plan.FeatureCount, indicators) : null;

@@ -266,7 +266,7 @@ public static class ModelsApi
             }
 
             // Checked now, so a malformed input is refused with its problem instead of failing the job later.
-            CiphertextInput.Load(bytes, session.Context.Context, plan, $"Input {i}").Dispose();
+            CiphertextInput.Load(bytes, session.Context.Parameters, plan, $"Input {i}").Dispose();
         }
 
         var inputs = new Dictionary<string, StagedBlob>(StringComparer.Ordinal);

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 
 namespace HeCompute.Server.Errors;
@@ -27,15 +29,14 @@ public static class SealProblems
         return new ProblemException(StatusCodes.Status400BadRequest, type, title, detail, exception);
     }
 
-    /// <summary>The problem for a context whose parameters did not validate.</summary>
-    public static ProblemException FromContext(SEALContext context)
+    /// <summary>The problem for parameters that did not validate (<see cref="Parameters.Validate"/>).</summary>
+    public static ProblemException FromParameterError(ParameterError error, string message)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var insecure = context.ParameterErrorName() == nameof(ParameterError.InvalidParametersInsecure);
+        var insecure = error == ParameterError.InvalidParametersInsecure;
         return new ProblemException(
             StatusCodes.Status400BadRequest,
             insecure ? ProblemTypes.InsecureParameters : ProblemTypes.InvalidParameters,
             insecure ? "Encryption parameters are below the 128-bit security level" : "Encryption parameters are not valid",
-            context.ParameterErrorMessage());
+            message);
     }
 }

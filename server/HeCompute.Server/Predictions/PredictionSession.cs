@@ -1,7 +1,9 @@
 using HeCompute.Analytics;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Privacy;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Errors;
@@ -57,7 +59,7 @@ public sealed class PredictionSession
     /// <exception cref="ProblemException">The input is not a valid fresh ciphertext of the plan, or a key is missing.</exception>
     public byte[] Predict(ReadOnlyMemory<byte> input, int records, string what)
     {
-        using var ciphertext = CiphertextInput.Load(input, Context.Context, Plan, what);
+        using var ciphertext = CiphertextInput.Load(input, Context.Parameters, Plan, what);
         Ciphertext result;
         try
         {

@@ -32,7 +32,7 @@ public sealed class Predictor(KeySetService keySets, ModelService models)
             ?? throw new ProblemException(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found", "No key set with this id.");
         PlanKeyCheck.Require(plan, keys.Record, needPublicKey: model.NoiseFlooding);
         var compiled = await models.GetCompiledAsync(model, plan, cancellationToken).ConfigureAwait(false);
-        var context = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.RelinKeys, keys.Keys.GaloisKeys);
+        var context = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.EvaluationKeys);
         return model.NoiseFlooding
             ? new PredictionSession(plan, compiled, context, keys.Keys.PublicKey, model.FloodingStandardDeviation)
             : new PredictionSession(plan, compiled, context, null, 0);
