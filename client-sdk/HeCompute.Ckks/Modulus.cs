@@ -48,14 +48,12 @@ public sealed class Modulus : IEquatable<Modulus>, IComparable<Modulus>, IDispos
         ? throw new InvalidOperationException("Cannot reduce modulo zero.")
         : value % Value;
 
-    internal SmallModulus ToSmallModulus() => new(Value);
-
     /// <summary>Saves in SEAL's format (a header and the u64 value).</summary>
-    public long Save(Stream stream, CompressionMode? compression = null)
+    public long Save(Stream stream, ComprModeType? comprMode = null)
     {
         Span<byte> body = stackalloc byte[sizeof(ulong)];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(body, Value);
-        return SealSerialization.Save(stream, compression ?? SealSerialization.DefaultCompression, body);
+        return SealSerialization.Save(stream, comprMode.ToCore() ?? SealSerialization.DefaultCompression, body);
     }
 
     /// <summary>Loads a modulus saved by SEAL or by <see cref="Save"/>.</summary>
