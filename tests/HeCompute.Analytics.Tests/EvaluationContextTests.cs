@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Tests;
 
@@ -12,7 +14,7 @@ public sealed class EvaluationContextTests(ShallowCkks f) : IClassFixture<Shallo
         Assert.Equal(4096, c.SlotCount);
         Assert.Equal(f.Context.FirstParmsId, c.ParmsIdAt(2));
         Assert.Equal(f.Context.LastParmsId, c.ParmsIdAt(0));
-        var primes = f.Context.FirstContextData.Parms.CoeffModulus.Select(q => q.Value).ToArray();
+        var primes = f.Context.FirstLevel.Primes;
         Assert.Equal(primes[2], c.RescalePrime(2));
         Assert.Equal(primes[1], c.RescalePrime(1));
         Assert.Throws<ArgumentOutOfRangeException>(() => c.RescalePrime(0));

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using HeCompute.Analytics.Statistics;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.Statistics;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using HeCompute.Ckks.Hashing;
+using HeCompute.Lattice.Hashing;
 
 namespace HeCompute.Ckks.Tests.Hashing;
 

@@ -1,4 +1,4 @@
-using HeCompute.Ckks.Hashing;
+using HeCompute.Lattice.Hashing;
 
 namespace HeCompute.Ckks.Tests.Hashing;
 

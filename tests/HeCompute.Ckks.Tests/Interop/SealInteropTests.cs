@@ -1,3 +1,4 @@
+using HeCompute.Lattice.Serialization;
 using System.Text.Json;
 
 namespace HeCompute.Ckks.Tests.Interop;
@@ -21,17 +22,14 @@ public sealed class SealInteropTests : IDisposable
         return Enumerable.Range(0, count).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
     }
 
-    private SEALContext LoadSealContext(out EncryptionParameters parms)
+    private Parameters LoadSealContext(out ParametersLiteral parms)
     {
-        parms = new EncryptionParameters();
         using (var stream = File.OpenRead(PathOf("parms.bin")))
         {
-            parms.Load(stream);
+            parms = ParametersLiteral.Load(stream);
         }
 
-        var context = new SEALContext(parms);
-        Assert.True(context.ParametersSet(), context.ParameterErrorMessage());
-        return context;
+        return Parameters.Create(parms);
     }
 
     private static void LoadFile(string path, Func<Stream, long> load)
@@ -61,12 +59,12 @@ public sealed class SealInteropTests : IDisposable
         Assert.True(worst <= tolerance, $"largest error {worst:E3} exceeds {tolerance:E1}");
     }
 
-    private static double[] DecodeReal(SEALContext context, SecretKey secretKey, Ciphertext ct)
+    private static double[] DecodeReal(Parameters context, SecretKey secretKey, Ciphertext ct)
     {
         var plain = new Plaintext();
         new Decryptor(context, secretKey).Decrypt(ct, plain);
         var values = new List<double>();
-        new CKKSEncoder(context).Decode(plain, values);
+        new Encoder(context).Decode(plain, values);
         return [.. values];
     }
 
@@ -94,18 +92,17 @@ public sealed class SealInteropTests : IDisposable
     [InlineData(true, "zstd")]
     public void WeEncrypt_SealDecrypts(bool seededSymmetric, string compr)
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
-        parms.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40, 60]);
-        var context = new SEALContext(parms);
+        var parms = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 40, 60]));
+        var context = Parameters.Create(parms);
         var keygen = new KeyGenerator(context);
-        keygen.CreatePublicKey(out var publicKey);
-        var mode = compr == "zstd" ? ComprModeType.ZSTD : ComprModeType.None;
+        var publicKey = keygen.CreatePublicKey();
+        var mode = compr == "zstd" ? CompressionMode.Zstd : CompressionMode.None;
         SaveFile(PathOf("parms.bin"), s => parms.Save(s, mode));
         SaveFile(PathOf("secret.bin"), s => keygen.SecretKey.Save(s, mode));
         SaveFile(PathOf("public.bin"), s => publicKey.Save(s, mode));
 
         var values = Values(2, 4096);
-        var encoder = new CKKSEncoder(context);
+        var encoder = new Encoder(context);
         var plain = new Plaintext();
         encoder.Encode(values, Scale, plain);
         var encryptor = new Encryptor(context, publicKey, keygen.SecretKey);
@@ -156,7 +153,7 @@ public sealed class SealInteropTests : IDisposable
         evaluator.Multiply(ca, cb, product);
         evaluator.RelinearizeInplace(product, relinKeys);
         evaluator.RescaleToNextInplace(product);
-        SaveFile(PathOf("product.bin"), s => product.Save(s, ComprModeType.None));
+        SaveFile(PathOf("product.bin"), s => product.Save(s, CompressionMode.None));
         var expectedProduct = a.Zip(b, (x, y) => x * y).ToArray();
         AssertClose(expectedProduct, Real(NodeSeal.Run("decrypt", new { dir = _dir, @in = "product.bin" })), 1e-4);
 
@@ -164,7 +161,7 @@ public sealed class SealInteropTests : IDisposable
         {
             var rotated = new Ciphertext();
             evaluator.RotateVector(product, step, galoisKeys, rotated);
-            SaveFile(PathOf("rotated.bin"), s => rotated.Save(s, ComprModeType.ZSTD));
+            SaveFile(PathOf("rotated.bin"), s => rotated.Save(s, CompressionMode.Zstd));
             var expected = Enumerable.Range(0, 4096).Select(i => expectedProduct[(((i + step) % 4096) + 4096) % 4096]).ToArray();
             AssertClose(expected, Real(NodeSeal.Run("decrypt", new { dir = _dir, @in = "rotated.bin" })), 1e-4);
         }
@@ -175,7 +172,7 @@ public sealed class SealInteropTests : IDisposable
         var cc = new Ciphertext();
         LoadFile(PathOf("c.bin"), s => cc.Load(context, s));
         evaluator.ComplexConjugateInplace(cc, galoisKeys);
-        SaveFile(PathOf("conj.bin"), s => cc.Save(s, ComprModeType.ZLIB));
+        SaveFile(PathOf("conj.bin"), s => cc.Save(s, CompressionMode.Zlib));
         var conj = NodeSeal.Run("decrypt", new { dir = _dir, @in = "conj.bin" });
         AssertClose(a, Real(conj), 1e-4);
         AssertClose(imag.Select(x => -x).ToArray(), Imag(conj), 1e-4);
@@ -186,30 +183,29 @@ public sealed class SealInteropTests : IDisposable
     [InlineData(false)]
     public void OurEvaluationKeysDriveSealsEvaluator(bool seeded)
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
-        parms.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40, 60]);
-        var context = new SEALContext(parms);
+        var parms = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 40, 60]));
+        var context = Parameters.Create(parms);
         var keygen = new KeyGenerator(context);
-        keygen.CreatePublicKey(out var publicKey);
-        SaveFile(PathOf("parms.bin"), s => parms.Save(s, ComprModeType.None));
-        SaveFile(PathOf("secret.bin"), s => keygen.SecretKey.Save(s, ComprModeType.None));
+        var publicKey = keygen.CreatePublicKey();
+        SaveFile(PathOf("parms.bin"), s => parms.Save(s, CompressionMode.None));
+        SaveFile(PathOf("secret.bin"), s => keygen.SecretKey.Save(s, CompressionMode.None));
         int[] steps = [1, -2, 5];
         if (seeded)
         {
-            SaveFile(PathOf("relin.bin"), s => keygen.CreateRelinKeys().Save(s, ComprModeType.None));
-            SaveFile(PathOf("galois.bin"), s => keygen.CreateGaloisKeys(steps.Append(0)).Save(s, ComprModeType.ZSTD));
+            SaveFile(PathOf("relin.bin"), s => keygen.CreateSeededRelinKeys().Save(s, CompressionMode.None));
+            SaveFile(PathOf("galois.bin"), s => keygen.CreateSeededGaloisKeys(steps.Append(0)).Save(s, CompressionMode.Zstd));
         }
         else
         {
-            keygen.CreateRelinKeys(out var relin);
-            keygen.CreateGaloisKeys(steps.Append(0), out var galois);
-            SaveFile(PathOf("relin.bin"), s => relin.Save(s, ComprModeType.None));
-            SaveFile(PathOf("galois.bin"), s => galois.Save(s, ComprModeType.None));
+            var relin = keygen.CreateRelinKeys();
+            var galois = keygen.CreateGaloisKeys(steps.Append(0));
+            SaveFile(PathOf("relin.bin"), s => relin.Save(s, CompressionMode.None));
+            SaveFile(PathOf("galois.bin"), s => galois.Save(s, CompressionMode.None));
         }
 
         var a = Values(7, 4096);
         var b = Values(8, 4096);
-        var encoder = new CKKSEncoder(context);
+        var encoder = new Encoder(context);
         var encryptor = new Encryptor(context, publicKey);
         foreach (var (name, values) in new[] { ("a.bin", a), ("b.bin", b) })
         {
@@ -217,7 +213,7 @@ public sealed class SealInteropTests : IDisposable
             encoder.Encode(values, Scale, plain);
             var ct = new Ciphertext();
             encryptor.Encrypt(plain, ct);
-            SaveFile(PathOf(name), s => ct.Save(s, ComprModeType.None));
+            SaveFile(PathOf(name), s => ct.Save(s, CompressionMode.None));
         }
 
         foreach (var step in steps)
@@ -251,13 +247,12 @@ public sealed class SealInteropTests : IDisposable
     public void ParmsIdsAndPrimesEqualSeals(int n, int[] bits)
     {
         var seal = NodeSeal.Run("context", new { n, bits });
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = (ulong)n };
-        parms.CoeffModulus = CoeffModulus.Create((ulong)n, bits);
-        var primes = parms.CoeffModulus.Select(m => m.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var parms = new ParametersLiteral(n, CoeffModulus.Create(n, bits));
+        var primes = parms.CoefficientPrimes.Select(q => q.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(seal.GetProperty("primes").EnumerateArray().Select(e => e.GetString()!).ToArray(), primes);
-        var context = new SEALContext(parms);
+        var context = Parameters.Create(parms);
         var ours = new List<string>();
-        for (var level = context.KeyContextData; level is not null; level = level.NextContextData)
+        for (var level = context.KeyLevel; level is not null; level = level.Next)
         {
             ours.Add(level.ParmsId.ToString());
         }
@@ -279,7 +274,7 @@ public sealed class SealInteropTests : IDisposable
         NodeSeal.Run("roundtrip", new { dir = _dir, kind = "ciphertext", @in = "seeded.bin", @out = "seeded-seal.bin" });
 
         var context = LoadSealContext(out var parms);
-        AssertResaved(PathOf("parms.bin"), PathOf("parms.bin"), s => { var p = new EncryptionParameters(); p.Load(s); return p.Save; });
+        AssertResaved(PathOf("parms.bin"), PathOf("parms.bin"), s => ParametersLiteral.Load(s).Save);
         AssertResaved(PathOf("secret.bin"), PathOf("secret.bin"), s => { var k = new SecretKey(); k.Load(context, s); return k.Save; });
         AssertResaved(PathOf("public.bin"), PathOf("public.bin"), s => { var k = new PublicKey(); k.Load(context, s); return k.Save; });
         AssertResaved(PathOf("relin.bin"), PathOf("relin.bin"), s => { var k = new RelinKeys(); k.Load(context, s); return k.Save; });
@@ -302,16 +297,16 @@ public sealed class SealInteropTests : IDisposable
         AssertResaved(PathOf("galois.bin"), PathOf("galois-seal.bin"), s => { var k = new GaloisKeys(); k.Load(context, s); return k.Save; });
     }
 
-    private static void AssertResaved(string input, string expectedPath, Func<Stream, Func<Stream, ComprModeType?, long>> load)
+    private static void AssertResaved(string input, string expectedPath, Func<Stream, Func<Stream, CompressionMode?, long>> load)
     {
-        Func<Stream, ComprModeType?, long> save;
+        Func<Stream, CompressionMode?, long> save;
         using (var stream = File.OpenRead(input))
         {
             save = load(stream);
         }
 
         using var output = new MemoryStream();
-        save(output, ComprModeType.None);
+        save(output, CompressionMode.None);
         var expected = File.ReadAllBytes(expectedPath);
         Assert.True(expected.AsSpan().SequenceEqual(output.ToArray()), $"{Path.GetFileName(input)}: re-saved bytes differ from {Path.GetFileName(expectedPath)} ({output.Length} vs {expected.Length} bytes)");
     }
@@ -319,25 +314,24 @@ public sealed class SealInteropTests : IDisposable
     [Fact]
     public void SealRejectsNothingWeWriteInAnyCompressionMode()
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 4096 };
-        parms.CoeffModulus = CoeffModulus.Create(4096, [36, 36, 37]);
-        var context = new SEALContext(parms);
+        var parms = new ParametersLiteral(4096, CoeffModulus.Create(4096, [36, 36, 37]));
+        var context = Parameters.Create(parms);
         var keygen = new KeyGenerator(context);
-        keygen.CreatePublicKey(out var publicKey);
-        keygen.CreateRelinKeys(out var relinKeys);
-        keygen.CreateGaloisKeys([1], out var galoisKeys);
-        SaveFile(PathOf("parms.bin"), s => parms.Save(s, ComprModeType.None));
-        var encoder = new CKKSEncoder(context);
+        var publicKey = keygen.CreatePublicKey();
+        var relinKeys = keygen.CreateRelinKeys();
+        var galoisKeys = keygen.CreateGaloisKeys([1]);
+        SaveFile(PathOf("parms.bin"), s => parms.Save(s, CompressionMode.None));
+        var encoder = new Encoder(context);
         var plain = new Plaintext();
         encoder.Encode(new[] { 0.5, -0.25 }, 1 << 20, plain);
         var ct = new Ciphertext();
         new Encryptor(context, publicKey).Encrypt(plain, ct);
-        var objects = new (string Kind, Func<Stream, ComprModeType?, long> Save)[]
+        var objects = new (string Kind, Func<Stream, CompressionMode?, long> Save)[]
         {
             ("parms", parms.Save), ("secretkey", keygen.SecretKey.Save), ("publickey", publicKey.Save),
             ("relinkeys", relinKeys.Save), ("galoiskeys", galoisKeys.Save), ("ciphertext", ct.Save), ("plaintext", plain.Save),
         };
-        foreach (var mode in new[] { ComprModeType.None, ComprModeType.ZLIB, ComprModeType.ZSTD })
+        foreach (var mode in new[] { CompressionMode.None, CompressionMode.Zlib, CompressionMode.Zstd })
         {
             foreach (var (kind, save) in objects)
             {

@@ -1,4 +1,4 @@
-using HeCompute.Ckks.Ring;
+using HeCompute.Lattice.Ring;
 
 namespace HeCompute.Ckks.Tests.Ring;
 

@@ -1,5 +1,5 @@
 using System.Numerics;
-using HeCompute.Ckks.Ring;
+using HeCompute.Lattice.Ring;
 
 namespace HeCompute.Ckks.Tests.Ring;
 

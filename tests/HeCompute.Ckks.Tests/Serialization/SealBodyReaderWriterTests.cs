@@ -1,4 +1,4 @@
-using HeCompute.Ckks.Serialization;
+using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.Ckks.Tests.Serialization;
 
