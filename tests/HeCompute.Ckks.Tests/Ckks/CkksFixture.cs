@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 /// <summary>One context and key set shared by the engine tests: N = 8192, primes {60, 40, 40, 60}, scale 2^40.</summary>
 public sealed class CkksFixture : IDisposable

@@ -1,7 +1,7 @@
 using System.Numerics;
 using HeCompute.Lattice.Ring;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 public sealed class EncoderTests(CkksFixture fixture) : IClassFixture<CkksFixture>
 {

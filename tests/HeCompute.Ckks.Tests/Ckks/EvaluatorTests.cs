@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 /// <summary>Every evaluator operation against the same computation in double precision, with the precision asserted.</summary>
 public sealed class EvaluatorTests(CkksFixture f) : IClassFixture<CkksFixture>

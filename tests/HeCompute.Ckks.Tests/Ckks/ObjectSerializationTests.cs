@@ -1,6 +1,6 @@
 using HeCompute.Lattice.Serialization;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 /// <summary>Our own save → load round trips, seeded forms, and hostile bytes. SEAL's side is in the interop tests.</summary>
 public sealed class ObjectSerializationTests(CkksFixture f) : IClassFixture<CkksFixture>

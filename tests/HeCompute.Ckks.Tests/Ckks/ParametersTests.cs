@@ -1,4 +1,4 @@
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 public sealed class ParametersTests
 {

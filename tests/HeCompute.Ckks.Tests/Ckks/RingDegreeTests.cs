@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 /// <summary>Every supported ring degree, 1024 to 65536, encrypts, computes and decrypts at 128-bit security.</summary>
 public sealed class RingDegreeTests

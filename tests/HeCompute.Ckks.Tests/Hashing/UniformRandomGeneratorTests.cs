@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using HeCompute.Lattice.Hashing;
 
-namespace HeCompute.Ckks.Tests.Hashing;
+namespace HeCompute.Lattice.Tests.Hashing;
 
 /// <summary>
 /// Reference values come from SEAL 4.4.3's own blake2xb.c / fips202.c compiled unmodified and driven

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using HeCompute.Lattice.Hashing;
 
-namespace HeCompute.Ckks.Tests.Hashing;
+namespace HeCompute.Lattice.Tests.Hashing;
 
 /// <summary>
 /// Expected values: SEAL's sample_poly_uniform replayed over the SEAL-generated PRNG stream
