@@ -49,6 +49,34 @@ public sealed class Encryptor : IDisposable
         _core.Encrypt(Plaintext.Unwrap(plain, nameof(plain)), Ciphertext.Unwrap(destination, nameof(destination)));
     }
 
+    /// <summary>Encrypts with the public key, for saving (SEALNet's <c>Serializable</c> form; a public-key encryption has no seed, so it is saved whole).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="plain"/> is null.</exception>
+    /// <exception cref="MissingKeyException">The encryptor has no public key.</exception>
+    public Serializable<Ciphertext> Encrypt(Plaintext plain, MemoryPoolHandle? pool = null)
+    {
+        var destination = new Ciphertext(pool);
+        Encrypt(plain, destination);
+        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
+    }
+
+    /// <summary>Encrypts zero with the public key at the first data level, for saving.</summary>
+    /// <exception cref="MissingKeyException">The encryptor has no public key.</exception>
+    public Serializable<Ciphertext> EncryptZero(MemoryPoolHandle? pool = null)
+    {
+        var destination = new Ciphertext(pool);
+        EncryptZero(destination);
+        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
+    }
+
+    /// <summary>Encrypts zero with the public key at a level, for saving.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="parmsId"/> is null.</exception>
+    public Serializable<Ciphertext> EncryptZero(ParmsId parmsId, MemoryPoolHandle? pool = null)
+    {
+        var destination = new Ciphertext(pool);
+        EncryptZero(parmsId, destination);
+        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
+    }
+
     /// <summary>Encrypts zero with the public key at the first data level.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
     public void EncryptZero(Ciphertext destination, MemoryPoolHandle? pool = null)

@@ -20,6 +20,9 @@ public sealed class Serializable<T> : IDisposable
         where TCore : class =>
         new((stream, mode) => seeded.Save(stream, mode.ToCore()), mode => seeded.SaveSize(mode.ToCore()));
 
+    /// <summary>An object with no seeded form (a public-key encryption), saved whole as SEAL saves it.</summary>
+    internal static Serializable<T> Whole(Func<Stream, ComprModeType?, long> save, Func<ComprModeType?, long> saveSize) => new(save, saveSize);
+
     /// <summary>Saves the seeded form in SEAL's format.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     public long Save(Stream stream, ComprModeType? comprMode = null)

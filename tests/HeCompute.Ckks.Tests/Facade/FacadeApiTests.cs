@@ -203,6 +203,38 @@ public sealed partial class FacadeApiTests
     }
 
     [Fact]
+    public void SerializableEncryptionsSaveWholeCiphertextsThatDecrypt()
+    {
+        var context = Context(4096, [36, 36, 37]);
+        using var keygen = new KeyGenerator(context);
+        keygen.CreatePublicKey(out var publicKey);
+        var encoder = new CKKSEncoder(context);
+        var plain = new Plaintext();
+        encoder.Encode(new[] { 0.75, -0.5 }, Math.Pow(2, 30), plain);
+        var encryptor = new Encryptor(context, publicKey);
+        using var secretKey = keygen.SecretKey;
+        var decryptor = new Decryptor(context, secretKey);
+        foreach (var (serializable, expected) in new[] { (encryptor.Encrypt(plain), 0.75), (encryptor.EncryptZero(), 0.0), (encryptor.EncryptZero(context.LastParmsId), 0.0) })
+        {
+            using var stream = new MemoryStream();
+            var written = serializable.Save(stream, ComprModeType.None);
+            Assert.Equal(serializable.SaveSize(ComprModeType.None), written);
+            stream.Position = 0;
+            var ct = new Ciphertext();
+            ct.Load(context, stream);
+            Assert.Equal(2UL, ct.Size);
+
+            // An encryption of zero has scale 1, as in SEAL; read at the message's scale, its noise is negligible.
+            ct.Scale = Math.Pow(2, 30);
+            var decrypted = new Plaintext();
+            decryptor.Decrypt(ct, decrypted);
+            var values = new List<double>();
+            encoder.Decode(decrypted, values);
+            Assert.True(Math.Abs(values[0] - expected) < 1e-3, $"{values[0]} vs {expected}");
+        }
+    }
+
+    [Fact]
     public void SecretKeyDisposeWipesTheKey()
     {
         var context = Context(4096, [36, 36, 37]);
