@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HeCompute.Ckks;
 
 namespace HeCompute.Ckks.Tests.Facade;
@@ -10,7 +11,7 @@ public sealed class ReadmeExampleTests
     {
         var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
         parms.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40, 60]);
-        var context = new SEALContext(parms);                 // refuses anything below 128-bit security
+        var context = new SEALContext(parms);                 // ParametersSet is false below 128-bit security
         var keygen = new KeyGenerator(context);
         keygen.CreatePublicKey(out var publicKey);
         keygen.CreateRelinKeys(out var relinKeys);
@@ -33,5 +34,34 @@ public sealed class ReadmeExampleTests
         {
             Assert.True(Math.Abs(result[i] - expected[i]) < 1e-4, $"slot {i}: {result[i]} vs {expected[i]}");
         }
+    }
+
+    /// <summary>The README's SEALNet code block is, line for line, the program above.</summary>
+    [Fact]
+    public void ReadmeShowsThisProgram()
+    {
+        var source = File.ReadAllLines(SourcePath()).Select(line => line.Trim()).ToHashSet();
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        const string Marker = "runs it as written):";
+        var start = readme.IndexOf(Marker, StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README no longer introduces the SEALNet example");
+        var block = readme[(readme.IndexOf("```csharp", start, StringComparison.Ordinal) + "```csharp".Length)..];
+        block = block[..block.IndexOf("```", StringComparison.Ordinal)];
+        var lines = block.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).ToArray();
+        Assert.Contains("using HeCompute.Ckks;", lines);
+        Assert.All(lines, line => Assert.Contains(line, source));
+    }
+
+    private static string SourcePath([CallerFilePath] string path = "") => path;
+
+    private static string RepositoryRoot()
+    {
+        var directory = Path.GetDirectoryName(SourcePath());
+        while (directory is not null && !File.Exists(Path.Combine(directory, "HeCompute.sln")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("HeCompute.sln not found above the test source.");
     }
 }
