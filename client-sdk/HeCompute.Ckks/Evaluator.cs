@@ -86,6 +86,51 @@ public sealed class Evaluator : IDisposable
         _core.Square(C(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
     }
 
+    /// <summary>SEALNet's product of many ciphertexts, which SEAL offers for BFV and BGV only.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="encrypteds"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">Otherwise: SEAL refuses it for CKKS, whose products need a rescale after each multiplication.</exception>
+    public void MultiplyMany(IEnumerable<Ciphertext> encrypteds, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        ArgumentNullException.ThrowIfNull(encrypteds);
+        ArgumentNullException.ThrowIfNull(relinKeys);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!encrypteds.Any())
+        {
+            throw new ArgumentException("encrypteds must not be empty.", nameof(encrypteds));
+        }
+
+        throw new InvalidOperationException("MultiplyMany is for BFV and BGV; SEAL refuses it for CKKS (multiply, relinearize and rescale instead).");
+    }
+
+    /// <summary>SEALNet's power of a ciphertext: the identity for exponent 1; otherwise, like SEAL, refused for CKKS.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exponent"/> is 0.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="exponent"/> is above 1 (SEAL computes it with <see cref="MultiplyMany"/>).</exception>
+    public void ExponentiateInplace(Ciphertext encrypted, ulong exponent, RelinKeys relinKeys, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        C(encrypted, nameof(encrypted));
+        ArgumentNullException.ThrowIfNull(relinKeys);
+        if (exponent == 0)
+        {
+            throw new ArgumentException("exponent cannot be 0.", nameof(exponent));
+        }
+
+        if (exponent > 1)
+        {
+            throw new InvalidOperationException("Exponentiate is for BFV and BGV; SEAL refuses it for CKKS (square or multiply, relinearize and rescale instead).");
+        }
+    }
+
+    /// <summary>destination = encrypted^exponent, with <see cref="ExponentiateInplace"/>'s rules.</summary>
+    public void Exponentiate(Ciphertext encrypted, ulong exponent, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        ExponentiateInplace(encrypted, exponent, relinKeys, pool);
+        C(destination, nameof(destination)).Set(encrypted.Core);
+    }
+
     /// <summary>Brings a size-3 ciphertext back to size 2 with the relinearization key.</summary>
     /// <exception cref="MissingKeyException"><paramref name="relinKeys"/> has no key for s².</exception>
     public void RelinearizeInplace(Ciphertext encrypted, RelinKeys relinKeys, MemoryPoolHandle? pool = null)

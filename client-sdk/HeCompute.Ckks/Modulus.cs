@@ -28,6 +28,10 @@ public sealed class Modulus : IEquatable<Modulus>, IComparable<Modulus>, IDispos
         Value = value;
     }
 
+    /// <summary>Copies a modulus.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="copy"/> is null.</exception>
+    public Modulus(Modulus copy) => Value = (copy ?? throw new ArgumentNullException(nameof(copy))).Value;
+
     /// <summary>The value.</summary>
     public ulong Value { get; }
 

@@ -200,6 +200,21 @@ public sealed partial class FacadeApiTests
         Assert.Throws<MissingKeyException>(() => encryptor.EncryptSymmetric(plain, a));
         using var secretKey = keygen.SecretKey;
         Assert.Throws<ArgumentException>(() => new Decryptor(context, secretKey).InvariantNoiseBudget(a));
+
+        // SEAL's BFV/BGV-only members refuse CKKS as SEAL does; exponent 1 is the identity.
+        keygen.CreateRelinKeys(out var relinKeys);
+        Assert.Throws<InvalidOperationException>(() => evaluator.MultiplyMany([a, a], relinKeys, new Ciphertext()));
+        Assert.Throws<ArgumentException>(() => evaluator.MultiplyMany([], relinKeys, new Ciphertext()));
+        Assert.Throws<ArgumentException>(() => evaluator.ExponentiateInplace(a, 0, relinKeys));
+        Assert.Throws<InvalidOperationException>(() => evaluator.ExponentiateInplace(a, 3, relinKeys));
+        var power = new Ciphertext();
+        evaluator.Exponentiate(a, 1, relinKeys, power);
+        using var left = new MemoryStream();
+        using var right = new MemoryStream();
+        a.Save(left, ComprModeType.None);
+        power.Save(right, ComprModeType.None);
+        Assert.Equal(left.ToArray(), right.ToArray());
+        Assert.Equal(40, new Modulus(CoeffModulus.Create(8192, [40]).First()).BitCount);
     }
 
     [Fact]
