@@ -8,7 +8,7 @@ namespace HeCompute.Lattice.Ckks;
 
 /// <summary>
 /// Encodes vectors of up to N/2 real or complex numbers into CKKS plaintexts and back, in SEAL's slot order
-/// (SEALNet's <c>Encoder</c>): slot i is the evaluation at ζ^(3^i mod 2N), so rotations by Galois element 3^k
+/// (SEALNet's <c>CKKSEncoder</c>): slot i is the evaluation at ζ^(3^i mod 2N), so rotations by Galois element 3^k
 /// shift the slots by k.
 /// </summary>
 public sealed class Encoder

@@ -23,7 +23,7 @@ public sealed class Ciphertext : IDisposable
     {
     }
 
-    /// <summary>Creates an empty ciphertext at the parameters's first level .</summary>
+    /// <summary>Creates an empty ciphertext at the first level of the parameters.</summary>
     public Ciphertext(Parameters parameters) : this(parameters, (parameters ?? throw new ArgumentNullException(nameof(parameters))).FirstParmsId)
     {
     }
@@ -308,6 +308,6 @@ public sealed class Ciphertext : IDisposable
         return ct;
     }
 
-    /// <summary>Releases the storage (SEALNet code disposes ciphertexts with <c>using</c>).</summary>
+    /// <summary>Releases the storage.</summary>
     public void Dispose() => Release();
 }

@@ -39,7 +39,7 @@ public sealed class KeyGenerator : IDisposable
         ArgumentNullException.ThrowIfNull(secretKey);
         if (secretKey.ParmsId != parameters.KeyParmsId)
         {
-            throw new ParmsIdMismatchException("The secret key does not belong to these parameters's key level.");
+            throw new ParmsIdMismatchException("The secret key does not belong to the key level of these parameters.");
         }
 
         _parameters = parameters;

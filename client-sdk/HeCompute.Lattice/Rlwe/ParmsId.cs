@@ -28,9 +28,6 @@ public readonly struct ParmsId : IEquatable<ParmsId>
     /// <summary>The all-zero parms_id SEAL uses for "no parameters" (and for BFV plaintexts).</summary>
     public static ParmsId Zero => default;
 
-    /// <summary>The four 64-bit words, as SEALNet exposes them.</summary>
-    public ulong[] Block => [_w0, _w1, _w2, _w3];
-
     /// <summary>Computes SEAL's parms_id of the given parameter words.</summary>
     public static ParmsId Compute(ReadOnlySpan<ulong> parameterWords)
     {

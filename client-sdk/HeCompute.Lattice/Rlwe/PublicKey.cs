@@ -74,6 +74,6 @@ public sealed class PublicKey : IDisposable
         return ct;
     }
 
-    /// <summary>Releases the storage (SEALNet code disposes keys with <c>using</c>).</summary>
+    /// <summary>Releases the storage.</summary>
     public void Dispose() => Data.Release();
 }
