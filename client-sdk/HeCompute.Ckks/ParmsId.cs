@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 
 namespace HeCompute.Ckks;
@@ -24,7 +25,16 @@ public sealed class ParmsId : IEquatable<ParmsId>
     }
 
     /// <summary>Wraps a core parms_id (its words copied).</summary>
-    public ParmsId(Rlwe.ParmsId value) => value.Block.AsSpan().CopyTo(Block);
+    public ParmsId(Rlwe.ParmsId value)
+    {
+        // The core's wire form is the four words little-endian, in order: SEALNet's Block.
+        Span<byte> bytes = stackalloc byte[Rlwe.ParmsId.ByteCount];
+        value.Write(bytes);
+        for (var i = 0; i < WordCount; i++)
+        {
+            Block[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(8 * i)..]);
+        }
+    }
 
     /// <summary>The parms_id of no parameters (SEALNet's <c>ParmsId.Zero</c>; a new instance each time, so it cannot be altered).</summary>
     public static ParmsId Zero => new();
