@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using HeCompute.Ckks;
 
 namespace HeCompute.Ckks.Tests.Facade;
@@ -40,8 +39,10 @@ public sealed class ReadmeExampleTests
     [Fact]
     public void ReadmeShowsThisProgram()
     {
-        var source = File.ReadAllLines(SourcePath()).Select(line => line.Trim()).ToHashSet();
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var root = Interop.NodeSeal.RepoRoot;
+        var source = File.ReadAllLines(Path.Combine(root, "tests", "HeCompute.Ckks.Tests", "Facade", "ReadmeExampleTests.cs"))
+            .Select(line => line.Trim()).ToHashSet();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         const string Marker = "runs it as written):";
         var start = readme.IndexOf(Marker, StringComparison.Ordinal);
         Assert.True(start >= 0, "the README no longer introduces the SEALNet example");
@@ -50,18 +51,5 @@ public sealed class ReadmeExampleTests
         var lines = block.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).ToArray();
         Assert.Contains("using HeCompute.Ckks;", lines);
         Assert.All(lines, line => Assert.Contains(line, source));
-    }
-
-    private static string SourcePath([CallerFilePath] string path = "") => path;
-
-    private static string RepositoryRoot()
-    {
-        var directory = Path.GetDirectoryName(SourcePath());
-        while (directory is not null && !File.Exists(Path.Combine(directory, "HeCompute.sln")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("HeCompute.sln not found above the test source.");
     }
 }
