@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Bench;
 
@@ -21,7 +23,7 @@ public sealed class CkksFixture
     /// <summary>Seed of the message values (the engine's own randomness is not seeded).</summary>
     private const int MessageSeed = 20240;
 
-    private readonly CKKSEncoder _encoder;
+    private readonly Encoder _encoder;
     private readonly Encryptor _encryptor;
     private readonly Decryptor _decryptor;
     private readonly Evaluator _evaluator;
@@ -45,25 +47,17 @@ public sealed class CkksFixture
     {
         EngineThreads.Apply();
         N = n;
-        var parms = new EncryptionParameters(SchemeType.CKKS)
-        {
-            PolyModulusDegree = (ulong)n,
-            CoeffModulus = CoeffModulus.Create((ulong)n, PrimeBits(n)),
-        };
-        Context = new SEALContext(parms);
-        if (!Context.ParametersSet())
-        {
-            throw new InvalidOperationException($"N={n}: parameters rejected: {Context.ParameterErrorMessage()}");
-        }
+        var parms = new ParametersLiteral(n, CoeffModulus.Create(n, PrimeBits(n)));
+        Context = Parameters.Create(parms);
 
         _firstParmsId = Context.FirstParmsId;
         var keygen = new KeyGenerator(Context);
-        keygen.CreatePublicKey(out var publicKey);
-        keygen.CreateRelinKeys(out _relinKeys);
+        var publicKey = keygen.CreatePublicKey();
+        _relinKeys = keygen.CreateRelinKeys();
         // Step 0 is SEAL's name for complex conjugation (Galois element 2N − 1).
-        keygen.CreateGaloisKeys([1, 0], out _galoisKeys);
+        _galoisKeys = keygen.CreateGaloisKeys([1, 0]);
 
-        _encoder = new CKKSEncoder(Context);
+        _encoder = new Encoder(Context);
         _encryptor = new Encryptor(Context, publicKey, keygen.SecretKey);
         _decryptor = new Decryptor(Context, keygen.SecretKey);
         _evaluator = new Evaluator(Context);
@@ -102,7 +96,7 @@ public sealed class CkksFixture
     public int N { get; }
 
     /// <summary>The context (first data level has all primes but the special one).</summary>
-    public SEALContext Context { get; }
+    public Parameters Context { get; }
 
     /// <summary>Prime bit sizes of the anchors' parameter sets.</summary>
     public static int[] PrimeBits(int n) => n switch

@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Bench;
 

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using HeCompute.Analytics;
 using HeCompute.Analytics.Models;
-using HeCompute.Ckks;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
+using HeCompute.Lattice;
 using HeCompute.Protocol.Models;
 
 namespace HeCompute.Bench;
@@ -183,20 +186,20 @@ public sealed class ModelCase : IDisposable
         Labels = labels;
         PolyModulusDegree = n;
         PrimeBits = primeBits;
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = n, CoeffModulus = CoeffModulus.Create(n, primeBits) };
-        var context = new SEALContext(parms);
+        var parms = new ParametersLiteral((int)n, CoeffModulus.Create((int)n, primeBits));
+        var context = Parameters.Create(parms);
         _keygen = new KeyGenerator(context);
-        _keygen.CreateRelinKeys(out var relin);
+        var relin = _keygen.CreateRelinKeys();
         var steps = model.RequiredSteps.ToArray();
-        GaloisKeyBytes = steps.Length == 0 ? 0 : _keygen.CreateGaloisKeys(steps).SaveSize(ComprModeType.None);
-        RelinKeyBytes = model.UsesRelinearization ? _keygen.CreateRelinKeys().SaveSize(ComprModeType.None) : 0;
+        GaloisKeyBytes = steps.Length == 0 ? 0 : _keygen.CreateSeededGaloisKeys(steps).SaveSize(CompressionMode.None);
+        RelinKeyBytes = model.UsesRelinearization ? _keygen.CreateSeededRelinKeys().SaveSize(CompressionMode.None) : 0;
         GaloisKeys? galois = null;
         if (steps.Length > 0)
         {
-            _keygen.CreateGaloisKeys(steps, out galois);
+            galois = _keygen.CreateGaloisKeys(steps);
         }
 
-        Evaluation = new EvaluationContext(context, scale, relin, galois);
+        Evaluation = new EvaluationContext(context, scale, new EvaluationKeySet(relin, galois));
         _encryptor = new Encryptor(context, _keygen.SecretKey);
         _decryptor = new Decryptor(context, _keygen.SecretKey);
     }
@@ -234,10 +237,10 @@ public sealed class ModelCase : IDisposable
         var plain = Evaluation.EncodeVector(Model.Pack(records), Evaluation.TopLevel, Evaluation.DefaultScale);
         var seeded = _encryptor.EncryptSymmetric(plain);
         using var stream = new MemoryStream();
-        var bytes = seeded.Save(stream, ComprModeType.None);
+        var bytes = seeded.Save(stream, CompressionMode.None);
         stream.Position = 0;
         var ciphertext = new Ciphertext();
-        ciphertext.Load(Evaluation.Context, stream);
+        ciphertext.Load(Evaluation.Parameters, stream);
         return (ciphertext, bytes);
     }
 

@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using HeCompute.Analytics.Models;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.Bench;
 
@@ -65,7 +68,7 @@ public static class ModelReport
             evaluate.Start();
             var result = model.Evaluate(c.Evaluation, input, batch.Length);
             evaluate.Stop();
-            outBytes = result.SaveSize(ComprModeType.None);
+            outBytes = result.SaveSize(CompressionMode.None);
             var outputs = c.Decrypt(result, batch.Length);
             for (var b = 0; b < batch.Length; b++)
             {

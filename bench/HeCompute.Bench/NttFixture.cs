@@ -1,5 +1,7 @@
-using HeCompute.Ckks;
-using HeCompute.Ckks.Ring;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Ring;
 
 namespace HeCompute.Bench;
 
@@ -22,7 +24,7 @@ public sealed class NttFixture
     /// <summary>Builds the tables for ring degree <paramref name="n"/>.</summary>
     public NttFixture(int n)
     {
-        var prime = CoeffModulus.Create((ulong)n, [60]).Single().Value;
+        var prime = CoeffModulus.Create(n, [60]).Single();
         var modulus = new SmallModulus(prime);
         _tables = new NttTables(System.Numerics.BitOperations.Log2((uint)n), modulus);
         var random = new Random(n);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Client.Http;
 using HeCompute.Client.Keys;
 using HeCompute.Dicom;

@@ -1,10 +1,12 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics;
 
 /// <summary>
-/// Everything a homomorphic computation needs besides its operands: the CKKS context, an evaluator, an encoder, the
-/// evaluation keys and the default scale Δ. Every building block in <c>HeCompute.Analytics</c> takes one, so call sites
+/// Everything a homomorphic computation needs besides its operands: the CKKS parameters, an evaluator, an encoder, the
+/// evaluation keys, the default scale Δ and the computation's cancellation token. Every building block in <c>HeCompute.Analytics</c> takes one, so call sites
 /// stay short.
 /// </summary>
 /// <remarks>
@@ -19,9 +21,14 @@ namespace HeCompute.Analytics;
 /// so that the following rescale gives back the input scale exactly).
 /// </para>
 /// <para>
-/// <b>Keys.</b> <see cref="RelinKeys"/> and <see cref="GaloisKeys"/> may be null when a computation does not need them;
-/// a block that needs a missing key throws <see cref="MissingKeyException"/>. Each block with rotations publishes the
-/// exact rotation steps it uses (<c>RequiredSteps</c>), so only those Galois keys need to exist.
+/// <b>Keys.</b> <see cref="Keys"/> (an <see cref="IEvaluationKeySet"/>, so a host may load keys lazily) may be null, or
+/// lack a key, when a computation does not need it; a block that needs a missing key throws
+/// <see cref="MissingKeyException"/>. Each block with rotations publishes the exact rotation steps it uses
+/// (<c>RequiredSteps</c>), so only those Galois keys need to exist.
+/// </para>
+/// <para>
+/// <b>Cancellation.</b> Every key switch a block runs (rotation, relinearization) observes <see cref="CancellationToken"/>,
+/// so a cancelled computation stops within one key switch; <see cref="WithCancellation"/> binds a computation's token.
 /// </para>
 /// <para>The context holds no mutable state of its own; it can be shared by threads as far as the engine objects can.</para>
 /// </remarks>
@@ -31,62 +38,69 @@ public sealed class EvaluationContext
     private readonly ParmsId[] _parmsIds;
 
     /// <summary>Creates a context, with a new evaluator and encoder unless given.</summary>
-    /// <param name="context">The CKKS context (its parameters must be set).</param>
+    /// <param name="parameters">The CKKS parameters.</param>
     /// <param name="defaultScale">Δ: the scale fresh inputs are encoded at and blocks aim for.</param>
-    /// <param name="relinKeys">Relinearization keys, or null when no ciphertext–ciphertext product is evaluated.</param>
-    /// <param name="galoisKeys">Galois keys for the rotation steps used, or null when nothing rotates.</param>
+    /// <param name="keys">Evaluation keys (relinearization and the Galois keys of the rotation steps used), or null when nothing needs them.</param>
     /// <param name="evaluator">An evaluator to share, or null for a new one.</param>
     /// <param name="encoder">An encoder to share, or null for a new one.</param>
     public EvaluationContext(
-        SEALContext context,
+        Parameters parameters,
         double defaultScale,
-        RelinKeys? relinKeys = null,
-        GaloisKeys? galoisKeys = null,
+        IEvaluationKeySet? keys = null,
         Evaluator? evaluator = null,
-        CKKSEncoder? encoder = null)
+        Encoder? encoder = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!context.ParametersSet())
-        {
-            throw new ArgumentException($"The CKKS parameters are not valid: {context.ParameterErrorMessage()}", nameof(context));
-        }
-
+        ArgumentNullException.ThrowIfNull(parameters);
         if (!(defaultScale > 1) || !double.IsFinite(defaultScale))
         {
             throw new ArgumentOutOfRangeException(nameof(defaultScale), defaultScale, "The default scale must be a finite number above 1.");
         }
 
-        Context = context;
+        Parameters = parameters;
         DefaultScale = defaultScale;
-        RelinKeys = relinKeys;
-        GaloisKeys = galoisKeys;
-        Evaluator = evaluator ?? new Evaluator(context);
-        Encoder = encoder ?? new CKKSEncoder(context);
-        SlotCount = checked((int)Encoder.SlotCount);
-        TopLevel = checked((int)context.FirstContextData.ChainIndex);
+        Keys = keys;
+        Evaluator = evaluator ?? new Evaluator(parameters);
+        Encoder = encoder ?? new Encoder(parameters);
+        SlotCount = Encoder.SlotCount;
+        TopLevel = parameters.FirstLevel.ChainIndex;
         _primes = new ulong[TopLevel + 1];
         _parmsIds = new ParmsId[TopLevel + 1];
-        for (var level = context.FirstContextData; level is not null; level = level.NextContextData)
+        for (var level = parameters.FirstLevel; level is not null; level = level.Next)
         {
-            _primes[(int)level.ChainIndex] = level.Parms.CoeffModulus.Last().Value;
-            _parmsIds[(int)level.ChainIndex] = level.ParmsId;
+            _primes[level.ChainIndex] = level.Primes[^1];
+            _parmsIds[level.ChainIndex] = level.ParmsId;
         }
     }
 
-    /// <summary>The CKKS context.</summary>
-    public SEALContext Context { get; }
+    private EvaluationContext(EvaluationContext other, IEvaluationKeySet? keys, CancellationToken cancellationToken)
+    {
+        Parameters = other.Parameters;
+        DefaultScale = other.DefaultScale;
+        Keys = keys;
+        Evaluator = other.Evaluator;
+        Encoder = other.Encoder;
+        SlotCount = other.SlotCount;
+        TopLevel = other.TopLevel;
+        _primes = other._primes;
+        _parmsIds = other._parmsIds;
+        RotationObserver = other.RotationObserver;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The CKKS parameters.</summary>
+    public Parameters Parameters { get; }
 
     /// <summary>The evaluator every block uses.</summary>
     public Evaluator Evaluator { get; }
 
     /// <summary>The encoder every block uses.</summary>
-    public CKKSEncoder Encoder { get; }
+    public Encoder Encoder { get; }
 
-    /// <summary>Relinearization keys (null if none were given).</summary>
-    public RelinKeys? RelinKeys { get; }
+    /// <summary>The evaluation keys (null if none were given).</summary>
+    public IEvaluationKeySet? Keys { get; }
 
-    /// <summary>Galois keys (null if none were given).</summary>
-    public GaloisKeys? GaloisKeys { get; }
+    /// <summary>Observed by every key switch; cancelling it stops the computation within one key switch.</summary>
+    public CancellationToken CancellationToken { get; }
 
     /// <summary>Δ, the scale fresh inputs are encoded at and polynomial evaluations return at by default.</summary>
     public double DefaultScale { get; }
@@ -100,9 +114,11 @@ public sealed class EvaluationContext
     /// <summary>Called with every rotation step a block applies (tests use it to check the declared step lists).</summary>
     internal Action<int>? RotationObserver { get; set; }
 
-    /// <summary>A copy of this context with other Galois keys (same evaluator, encoder and relinearization keys).</summary>
-    public EvaluationContext WithGaloisKeys(GaloisKeys? galoisKeys) =>
-        new(Context, DefaultScale, RelinKeys, galoisKeys, Evaluator, Encoder) { RotationObserver = RotationObserver };
+    /// <summary>A copy of this context with other evaluation keys (same evaluator, encoder and cancellation token).</summary>
+    public EvaluationContext WithKeys(IEvaluationKeySet? keys) => new(this, keys, CancellationToken);
+
+    /// <summary>A copy of this context whose key switches observe <paramref name="cancellationToken"/>.</summary>
+    public EvaluationContext WithCancellation(CancellationToken cancellationToken) => new(this, Keys, cancellationToken);
 
     /// <summary>The level (chain index) of a ciphertext.</summary>
     public int LevelOf(Ciphertext ciphertext)
@@ -114,8 +130,8 @@ public sealed class EvaluationContext
     /// <summary>The level (chain index) of a parms_id.</summary>
     public int LevelOf(ParmsId parmsId)
     {
-        var data = Context.GetContextData(parmsId) ?? throw new ArgumentException($"parms_id {parmsId} is not a level of this context.", nameof(parmsId));
-        var level = (int)data.ChainIndex;
+        var data = Parameters.GetLevel(parmsId) ?? throw new ArgumentException($"parms_id {parmsId} is not a level of this context.", nameof(parmsId));
+        var level = data.ChainIndex;
         if (level > TopLevel)
         {
             throw new ArgumentException("The key level holds keys only; it is not a ciphertext level.", nameof(parmsId));
@@ -155,7 +171,7 @@ public sealed class EvaluationContext
     }
 
     /// <summary>Bit count of the product of the primes at a level (what a scale times a message must stay below).</summary>
-    public int ModulusBits(int level) => Context.GetContextData(ParmsIdAt(level))!.TotalCoeffModulusBitCount;
+    public int ModulusBits(int level) => Parameters.GetLevel(ParmsIdAt(level))!.TotalModulusBits;
 
     /// <summary>Encodes one real number into every slot (a constant polynomial) at a level and scale.</summary>
     public Plaintext EncodeConstant(double value, int level, double scale)
@@ -189,7 +205,7 @@ public sealed class EvaluationContext
 
         var result = new Ciphertext();
         RotationObserver?.Invoke(normalized);
-        Evaluator.RotateVector(ciphertext, normalized, RequireGaloisKeys(), result);
+        Evaluator.RotateVector(ciphertext, normalized, RequireGaloisKeys(), result, CancellationToken);
         return result;
     }
 
@@ -214,7 +230,7 @@ public sealed class EvaluationContext
         var results = new List<Ciphertext>(normalized.Length);
         if (normalized.Any(step => step != 0))
         {
-            Evaluator.RotateVectorHoisted(ciphertext, normalized, RequireGaloisKeys(), results);
+            Evaluator.RotateVectorHoisted(ciphertext, normalized, RequireGaloisKeys(), results, CancellationToken);
         }
         else
         {
@@ -227,13 +243,19 @@ public sealed class EvaluationContext
         return [.. results];
     }
 
-    /// <summary>The relinearization keys, or a <see cref="MissingKeyException"/> saying they are needed.</summary>
-    public RelinKeys RequireRelinKeys() =>
-        RelinKeys ?? throw new MissingKeyException("This computation multiplies ciphertexts: the evaluation context needs relinearization keys.");
+    /// <summary>Relinearizes a size-3 product in place (one key switch, observing <see cref="CancellationToken"/>).</summary>
+    /// <exception cref="MissingKeyException">The keys have no relinearization key.</exception>
+    public void RelinearizeInplace(Ciphertext product) => Evaluator.RelinearizeInplace(product, RequireRelinKeys(), CancellationToken);
 
-    /// <summary>The Galois keys, or a <see cref="MissingKeyException"/> saying they are needed.</summary>
-    public GaloisKeys RequireGaloisKeys() =>
-        GaloisKeys ?? throw new MissingKeyException("This computation rotates slots: the evaluation context needs Galois keys for its RequiredSteps.");
+    /// <summary>The keys, if they hold a relinearization key; otherwise a <see cref="MissingKeyException"/> saying it is needed.</summary>
+    public IEvaluationKeySet RequireRelinKeys() =>
+        Keys?.RelinearizationKey is not null
+            ? Keys
+            : throw new MissingKeyException("This computation multiplies ciphertexts: the evaluation context needs relinearization keys.");
+
+    /// <summary>The keys, or a <see cref="MissingKeyException"/> saying Galois keys are needed (a missing step is named by the evaluator).</summary>
+    public IEvaluationKeySet RequireGaloisKeys() =>
+        Keys ?? throw new MissingKeyException("This computation rotates slots: the evaluation context needs Galois keys for its RequiredSteps.");
 
     private void CheckLevel(int level)
     {

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Tests;
 
@@ -8,13 +10,12 @@ namespace HeCompute.Analytics.Tests;
 /// </summary>
 public abstract class CkksTestContext : IDisposable
 {
-    protected CkksTestContext(ulong polyModulusDegree, int[] primeBits, double scale)
+    protected CkksTestContext(int polyModulusDegree, int[] primeBits, double scale)
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = polyModulusDegree };
-        parms.CoeffModulus = CoeffModulus.Create(polyModulusDegree, primeBits);
-        Context = new SEALContext(parms);
+        var parms = new ParametersLiteral(polyModulusDegree, CoeffModulus.Create(polyModulusDegree, primeBits));
+        Context = Parameters.Create(parms);
         Keygen = new KeyGenerator(Context);
-        Keygen.CreateRelinKeys(out var relinKeys);
+        var relinKeys = Keygen.CreateRelinKeys();
         RelinKeys = relinKeys;
         var secretKey = Keygen.SecretKey;
         Encryptor = new Encryptor(Context, secretKey);
@@ -22,7 +23,7 @@ public abstract class CkksTestContext : IDisposable
         Evaluation = new EvaluationContext(Context, scale, RelinKeys);
     }
 
-    public SEALContext Context { get; }
+    public Parameters Context { get; }
 
     public KeyGenerator Keygen { get; }
 
@@ -42,8 +43,8 @@ public abstract class CkksTestContext : IDisposable
     /// <summary>An evaluation context whose Galois keys are exactly those for <paramref name="steps"/>.</summary>
     public EvaluationContext WithSteps(IEnumerable<int> steps)
     {
-        Keygen.CreateGaloisKeys(steps.ToArray(), out var galoisKeys);
-        return Evaluation.WithGaloisKeys(galoisKeys);
+        var galoisKeys = Keygen.CreateGaloisKeys(steps.ToArray());
+        return Evaluation.WithKeys(new EvaluationKeySet(RelinKeys, galoisKeys));
     }
 
     public Ciphertext Encrypt(ReadOnlySpan<double> values, double? scale = null, int? level = null)

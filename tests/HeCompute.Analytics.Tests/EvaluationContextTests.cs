@@ -1,4 +1,8 @@
-using HeCompute.Ckks;
+using System.Diagnostics.CodeAnalysis;
+using HeCompute.Analytics.LinearAlgebra;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Tests;
 
@@ -12,7 +16,7 @@ public sealed class EvaluationContextTests(ShallowCkks f) : IClassFixture<Shallo
         Assert.Equal(4096, c.SlotCount);
         Assert.Equal(f.Context.FirstParmsId, c.ParmsIdAt(2));
         Assert.Equal(f.Context.LastParmsId, c.ParmsIdAt(0));
-        var primes = f.Context.FirstContextData.Parms.CoeffModulus.Select(q => q.Value).ToArray();
+        var primes = f.Context.FirstLevel.Primes;
         Assert.Equal(primes[2], c.RescalePrime(2));
         Assert.Equal(primes[1], c.RescalePrime(1));
         Assert.Throws<ArgumentOutOfRangeException>(() => c.RescalePrime(0));
@@ -41,5 +45,45 @@ public sealed class EvaluationContextTests(ShallowCkks f) : IClassFixture<Shallo
         Assert.Contains("relinearization", relin.Message, StringComparison.Ordinal);
         var galois = Assert.Throws<MissingKeyException>(() => noKeys.Rotate(ct, 1));
         Assert.Contains("RequiredSteps", galois.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACancelledComputationStopsWithinOneKeySwitch()
+    {
+        var steps = SlotSum.RequiredSteps(f.Slots);
+        var galois = f.Keygen.CreateGaloisKeys(steps.ToArray());
+        var x = f.Random(3, f.Slots);
+
+        var uncancelled = new LookupCounter(new EvaluationKeySet(f.RelinKeys, galois), null);
+        SlotSum.Apply(f.Evaluation.WithKeys(uncancelled), f.Encrypt(x));
+        Assert.Equal(steps.Count, uncancelled.Lookups);
+
+        // Cancelled while the first rotation fetches its key: no key switch of the twelve runs.
+        using var cts = new CancellationTokenSource();
+        var cancelling = new LookupCounter(new EvaluationKeySet(f.RelinKeys, galois), cts);
+        var context = f.Evaluation.WithKeys(cancelling).WithCancellation(cts.Token);
+        Assert.Equal(cts.Token, context.CancellationToken);
+        Assert.Throws<OperationCanceledException>(() => SlotSum.Apply(context, f.Encrypt(x)));
+        Assert.Equal(1, cancelling.Lookups);
+
+        var product = f.Encrypt(x);
+        f.Evaluation.Evaluator.SquareInplace(product);
+        Assert.Throws<OperationCanceledException>(() => context.RelinearizeInplace(product));
+        Assert.Equal(3UL, product.Size);
+    }
+
+    /// <summary>Counts key lookups (one per key switch) and cancels a token at the first.</summary>
+    private sealed class LookupCounter(IEvaluationKeySet inner, CancellationTokenSource? cancel) : IEvaluationKeySet
+    {
+        public int Lookups { get; private set; }
+
+        public SwitchingKey? RelinearizationKey => inner.RelinearizationKey;
+
+        public bool TryGetGaloisKey(uint galoisElement, [NotNullWhen(true)] out SwitchingKey? key)
+        {
+            Lookups++;
+            cancel?.Cancel();
+            return inner.TryGetGaloisKey(galoisElement, out key);
+        }
     }
 }

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Client.Keys;
 using HeCompute.Contracts;
 using HeCompute.Protocol.Packing;
@@ -40,11 +42,11 @@ public sealed class KeyStoreTests
         }
 
         // The key set generated at save time is the one that decrypts: encrypt with the material's own secret key.
-        using var encryptor = new Encryptor(material.Context, material.SecretKey);
-        using var encoder = new CKKSEncoder(material.Context);
+        var encryptor = new Encryptor(material.Context, material.SecretKey);
+        var encoder = new Encoder(material.Context);
         using var plain = new Plaintext();
         encoder.Encode(values, material.Context.FirstParmsId, plan.Parameters.Scale, plain);
-        using var encrypted = encryptor.EncryptSymmetric(plain);
+        var encrypted = encryptor.EncryptSymmetric(plain);
         using var bytes = new MemoryStream();
         encrypted.Save(bytes);
         Assert.True(Math.Abs(keys.Decrypt(bytes.ToArray())[3] - values[3]) < 1e-6);
@@ -134,13 +136,12 @@ public sealed class KeyStoreTests
         var wrongId = plan with { Parameters = plan.Parameters with { ParmsId = new string('0', 64) } };
         Assert.Throws<PlanMismatchException>(() => PlanKeyMaterial.Generate(wrongId));
 
-        using var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 4096 };
-        parms.CoeffModulus = CoeffModulus.Create(4096, [60, 60, 60]);
+        var parms = new ParametersLiteral(4096, CoeffModulus.Create(4096, [60, 60, 60]));
         using var buffer = new MemoryStream();
         parms.Save(buffer);
         var insecure = plan with
         {
-            Parameters = new PlanParameters(4096, [60, 60, 60], [.. parms.CoeffModulus.Select(m => m.Value)], Math.Pow(2, 40), 128, parms.ParmsId.ToString(), Convert.ToBase64String(buffer.ToArray())),
+            Parameters = new PlanParameters(4096, [60, 60, 60], [.. parms.CoefficientPrimes], Math.Pow(2, 40), 128, parms.ParmsId.ToString(), Convert.ToBase64String(buffer.ToArray())),
             Keys = new PlanKeys(false, [], []),
         };
         var error = Assert.Throws<PlanMismatchException>(() => PlanKeyMaterial.Generate(insecure));

@@ -1,4 +1,7 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 using HeCompute.Contracts;
 
 namespace HeCompute.Client.Tests;
@@ -8,10 +11,9 @@ internal static class TestPlans
 {
     public const int N = 8192;
 
-    public static EncryptionParameters Parameters()
+    public static ParametersLiteral Parameters()
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = N };
-        parms.CoeffModulus = CoeffModulus.Create(N, [60, 40, 40, 60]);
+        var parms = new ParametersLiteral(N, CoeffModulus.Create(N, [60, 40, 40, 60]));
         return parms;
     }
 
@@ -30,14 +32,14 @@ internal static class TestPlans
 
     public static PlanDocument Model(int[] steps, PlanInput? input = null, PlanOutput? output = null, bool relin = true)
     {
-        using var parms = Parameters();
+        var parms = Parameters();
         using var buffer = new MemoryStream();
-        parms.Save(buffer, ComprModeType.None);
+        parms.Save(buffer, CompressionMode.None);
         return new PlanDocument
         {
             Subject = "model",
             ModelKind = "logistic-regression",
-            Parameters = new PlanParameters(N, [60, 40, 40, 60], [.. parms.CoeffModulus.Select(m => m.Value)], Math.Pow(2, 40), 128, parms.ParmsId.ToString(), Convert.ToBase64String(buffer.ToArray())),
+            Parameters = new PlanParameters(N, [60, 40, 40, 60], [.. parms.CoefficientPrimes], Math.Pow(2, 40), 128, parms.ParmsId.ToString(), Convert.ToBase64String(buffer.ToArray())),
             Keys = new PlanKeys(relin, steps, [.. steps.Select(Element)]),
             Input = input ?? new PlanInput(["a", "b", "c"], [1, 2, 3], [2, 4, 8], null, null, 1024, 4, [0, 1, 2], 0, 1),
             Output = output ?? new PlanOutput(["lesion"], [0], "logit", 1, Math.Pow(2, 40)),

@@ -1,4 +1,7 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.EndToEnd.Tests;
 
@@ -35,16 +38,12 @@ public sealed class CkksCommandTests : IDisposable
     [Fact]
     public async Task Inspect_reads_a_ciphertexts_level_and_scale_and_refuses_garbage()
     {
-        using var parms = new EncryptionParameters(SchemeType.CKKS)
-        {
-            PolyModulusDegree = 8192,
-            CoeffModulus = CoeffModulus.Create(8192, [50, 30, 30, 50]),
-        };
-        using var context = new SEALContext(parms);
+        var parms = new ParametersLiteral(8192, CoeffModulus.Create(8192, [50, 30, 30, 50]));
+        var context = Parameters.Create(parms);
         using var keygen = new KeyGenerator(context);
-        using var encoder = new CKKSEncoder(context);
-        using var encryptor = new Encryptor(context, keygen.SecretKey);
-        using var evaluator = new Evaluator(context);
+        var encoder = new Encoder(context);
+        var encryptor = new Encryptor(context, keygen.SecretKey);
+        var evaluator = new Evaluator(context);
         using var plain = new Plaintext();
         encoder.Encode(0.25, Math.Pow(2, 30), plain);
         using var ciphertext = new Ciphertext();
@@ -54,12 +53,12 @@ public sealed class CkksCommandTests : IDisposable
         var ciphertextPath = Path.Combine(_directory.Path, "ct.seal");
         await using (var stream = File.Create(parmsPath))
         {
-            parms.Save(stream, ComprModeType.ZSTD);
+            parms.Save(stream, CompressionMode.Zstd);
         }
 
         await using (var stream = File.Create(ciphertextPath))
         {
-            ciphertext.Save(stream, ComprModeType.ZLIB);
+            ciphertext.Save(stream, CompressionMode.Zlib);
         }
 
         var described = await _cli.JsonAsync(string.Empty, "ckks", "inspect", ciphertextPath, "--parms", parmsPath);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Options;
 using HeCompute.Server.Telemetry;
@@ -19,14 +21,12 @@ public sealed class ComputeSchedulerTests
     {
         await using var harness = await Harness.StartAsync(workers: 2, threadsPerItem: 2, queueCapacity: 64);
         // NTT-heavy work at N = 8192 with 3 limbs: above the engine's threshold for limb parallelism.
-        using var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
-        parms.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40, 60]);
-        using var context = new SEALContext(parms);
+        var context = Parameters.Create(new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 40, 60])));
         using var keygen = new KeyGenerator(context);
-        keygen.CreatePublicKey(out var publicKey);
-        keygen.CreateRelinKeys(out var relinKeys);
-        using var encoder = new CKKSEncoder(context);
-        using var encryptor = new Encryptor(context, publicKey);
+        var publicKey = keygen.CreatePublicKey();
+        var relinKeys = keygen.CreateRelinKeys();
+        var encoder = new Encoder(context);
+        var encryptor = new Encryptor(context, publicKey);
         using var plain = new Plaintext();
         encoder.Encode(Enumerable.Repeat(0.5, 16), Math.Pow(2, 40), plain);
         using var a = new Ciphertext();
@@ -47,7 +47,7 @@ public sealed class ComputeSchedulerTests
                 degrees.Add(EngineParallelism.MaxDegreeOfParallelism);
                 try
                 {
-                    using var evaluator = new Evaluator(context);
+                    var evaluator = new Evaluator(context);
                     using var product = new Ciphertext();
                     evaluator.Multiply(a, a, product);
                     evaluator.RelinearizeInplace(product, relinKeys);

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -113,7 +115,7 @@ public sealed class DatasetTests(ServerFixture fixture, ITestOutputHelper output
             {
                 using var stream = new MemoryStream(bytes);
                 ciphertext.Load(client.Context, stream);
-                Assert.Equal((ulong)plan.Output.Level, client.Context.GetContextData(ciphertext.ParmsId)!.ChainIndex);
+                Assert.Equal(plan.Output.Level, client.Context.GetLevel(ciphertext.ParmsId)!.ChainIndex);
             }
 
             decrypted[name] = client.Decrypt(bytes);

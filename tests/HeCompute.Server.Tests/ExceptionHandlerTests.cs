@@ -1,5 +1,7 @@
 using System.Text.Json;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 using HeCompute.Client.Exploration;
 using Spectre.Console;
 
@@ -164,7 +167,7 @@ internal static class CkksCommands
         var file = new Argument<FileInfo>("FILE") { Description = "A SEAL-format object (ciphertext, key, parameters)" };
         var parms = new Option<FileInfo?>("--parms") { Description = "The EncryptionParameters file, to read a ciphertext's level and scale" };
         var resave = new Option<FileInfo?>("--resave") { Description = "With --parms: write the loaded ciphertext back to this file in SEAL's format" };
-        var compression = new Option<ComprModeType>("--compression") { Description = "Compression of --resave: None, ZLIB or ZSTD (default ZSTD)", DefaultValueFactory = _ => ComprModeType.ZSTD };
+        var compression = new Option<CompressionMode>("--compression") { Description = "Compression of --resave: None, ZLIB or ZSTD (default ZSTD)", DefaultValueFactory = _ => CompressionMode.Zstd };
         var command = new Command("inspect", "Read a SEAL-format file's header (and a ciphertext's level and scale given its parameters)") { file, parms, resave, compression };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {

@@ -1,4 +1,7 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.Client.Exploration;
 
@@ -16,9 +19,9 @@ public static class CkksProbe
     public static SecurityBound Bound(int polyModulusDegree) => new(
         polyModulusDegree,
         polyModulusDegree / 2,
-        CoeffModulus.MaxBitCount((ulong)polyModulusDegree, SecLevelType.TC128),
-        CoeffModulus.MaxBitCount((ulong)polyModulusDegree, SecLevelType.TC192),
-        CoeffModulus.MaxBitCount((ulong)polyModulusDegree, SecLevelType.TC256));
+        CoeffModulus.MaxBitCount(polyModulusDegree, SecurityLevel.Tc128),
+        CoeffModulus.MaxBitCount(polyModulusDegree, SecurityLevel.Tc192),
+        CoeffModulus.MaxBitCount(polyModulusDegree, SecurityLevel.Tc256));
 
     /// <summary>
     /// The prime chain of a circuit of <paramref name="depth"/> multiplications at scale 2^<paramref name="scaleBits"/>:
@@ -47,14 +50,14 @@ public static class CkksProbe
     public static PrecisionMeasurement MeasurePrecision(int polyModulusDegree, int scaleBits, int depth, int seed = 1)
     {
         var chain = ChainFor(scaleBits, depth);
-        using var context = CreateContext(polyModulusDegree, chain);
+        var context = CreateContext(polyModulusDegree, chain);
         using var keygen = new KeyGenerator(context);
-        keygen.CreatePublicKey(out var publicKey);
-        keygen.CreateRelinKeys(out var relinKeys);
-        using var encoder = new CKKSEncoder(context);
-        using var encryptor = new Encryptor(context, publicKey);
-        using var decryptor = new Decryptor(context, keygen.SecretKey);
-        using var evaluator = new Evaluator(context);
+        var publicKey = keygen.CreatePublicKey();
+        var relinKeys = keygen.CreateRelinKeys();
+        var encoder = new Encoder(context);
+        var encryptor = new Encryptor(context, publicKey);
+        var decryptor = new Decryptor(context, keygen.SecretKey);
+        var evaluator = new Evaluator(context);
         var scale = Math.Pow(2, scaleBits);
         var slots = (int)encoder.SlotCount;
         var random = new Random(seed);
@@ -104,24 +107,24 @@ public static class CkksProbe
     public static SizeMeasurement MeasureSizes(int polyModulusDegree, int scaleBits, int depth)
     {
         var chain = ChainFor(scaleBits, depth);
-        using var context = CreateContext(polyModulusDegree, chain);
+        var context = CreateContext(polyModulusDegree, chain);
         using var keygen = new KeyGenerator(context);
-        keygen.CreatePublicKey(out var publicKey);
-        using var encoder = new CKKSEncoder(context);
-        using var encryptor = new Encryptor(context, publicKey);
+        var publicKey = keygen.CreatePublicKey();
+        var encoder = new Encoder(context);
+        var encryptor = new Encryptor(context, publicKey);
         encryptor.SetSecretKey(keygen.SecretKey);
-        using var evaluator = new Evaluator(context);
+        var evaluator = new Evaluator(context);
         using var plain = new Plaintext();
         encoder.Encode(0.5, Math.Pow(2, scaleBits), plain);
-        using var seeded = encryptor.EncryptSymmetric(plain);
+        var seeded = encryptor.EncryptSymmetric(plain);
         using var fresh = new Ciphertext();
         encryptor.Encrypt(plain, fresh);
         using var last = new Ciphertext(fresh);
         evaluator.ModSwitchToInplace(last, context.LastParmsId);
-        using var relin = keygen.CreateRelinKeys();
-        using var oneStep = keygen.CreateGaloisKeys(new[] { 1 });
-        using var all = keygen.CreateGaloisKeys();
-        var none = ComprModeType.None;
+        var relin = keygen.CreateSeededRelinKeys();
+        var oneStep = keygen.CreateSeededGaloisKeys(new[] { 1 });
+        var all = keygen.CreateSeededGaloisKeys(GaloisElements.Default(polyModulusDegree));
+        var none = CompressionMode.None;
         using var allBytes = new MemoryStream();
         all.Save(allBytes, none);
         allBytes.Position = 0;
@@ -141,22 +144,15 @@ public static class CkksProbe
             (int)allLoaded.Size);
     }
 
-    private static SEALContext CreateContext(int polyModulusDegree, int[] chain)
+    private static Parameters CreateContext(int polyModulusDegree, int[] chain)
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS)
+        var literal = new ParametersLiteral(polyModulusDegree, CoeffModulus.Create(polyModulusDegree, chain), SecurityLevel.Tc128);
+        if (Parameters.Validate(literal, out var message) != ParameterError.Success)
         {
-            PolyModulusDegree = (ulong)polyModulusDegree,
-            CoeffModulus = CoeffModulus.Create((ulong)polyModulusDegree, chain),
-        };
-        var context = new SEALContext(parms, true, SecLevelType.TC128);
-        if (!context.ParametersSet())
-        {
-            var message = context.ParameterErrorMessage();
-            context.Dispose();
             throw new ArgumentException($"N = {polyModulusDegree} with primes of {string.Join('+', chain)} = {chain.Sum()} bits: {message}");
         }
 
-        return context;
+        return Parameters.Create(literal);
     }
 
     private static double[] RandomValues(Random random, int count)

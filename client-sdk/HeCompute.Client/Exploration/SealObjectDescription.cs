@@ -1,5 +1,7 @@
-using HeCompute.Ckks;
-using HeCompute.Ckks.Serialization;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.Client.Exploration;
 
@@ -28,28 +30,29 @@ public static class SealObjectDescription
     /// <summary>A ciphertext's ring, level and scale, loaded (and validated) against its SEAL-format parameters.</summary>
     /// <exception cref="SealException">The parameters are invalid or insecure, or the ciphertext does not load against them.</exception>
     public static CiphertextDescription DescribeCiphertext(byte[] ciphertext, byte[] parameters) =>
-        DescribeCiphertext(ciphertext, parameters, null, ComprModeType.None);
+        DescribeCiphertext(ciphertext, parameters, null, CompressionMode.None);
 
     /// <summary>
     /// As <see cref="DescribeCiphertext(byte[], byte[])"/>, and writes the loaded ciphertext back in SEAL's format with
     /// <paramref name="compression"/> to <paramref name="resaved"/> (when given): a SEAL application reads it again.
     /// </summary>
-    public static CiphertextDescription DescribeCiphertext(byte[] ciphertext, byte[] parameters, Stream? resaved, ComprModeType compression)
+    public static CiphertextDescription DescribeCiphertext(byte[] ciphertext, byte[] parameters, Stream? resaved, CompressionMode compression)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
         ArgumentNullException.ThrowIfNull(parameters);
         var header = Describe(ciphertext);
-        using var parms = new EncryptionParameters();
+        ParametersLiteral literal;
         using (var stream = new MemoryStream(parameters, writable: false))
         {
-            parms.Load(stream);
+            literal = ParametersLiteral.Load(stream, SecurityLevel.Tc128);
         }
 
-        using var context = new SEALContext(parms, true, SecLevelType.TC128);
-        if (!context.ParametersSet())
+        if (Parameters.Validate(literal, out var reason) != ParameterError.Success)
         {
-            throw new ArgumentException($"The parameters are not usable at 128-bit security: {context.ParameterErrorMessage()}");
+            throw new ArgumentException($"The parameters are not usable at 128-bit security: {reason}");
         }
+
+        var context = Parameters.Create(literal);
 
         using var loaded = new Ciphertext();
         using (var stream = new MemoryStream(ciphertext, writable: false))
@@ -58,19 +61,19 @@ public static class SealObjectDescription
         }
 
         resaved?.Write(SaveBytes(loaded, compression));
-        var data = context.GetContextData(loaded.ParmsId)!;
+        var data = context.GetLevel(loaded.ParmsId)!;
         return new CiphertextDescription(
             header,
             (int)loaded.PolyModulusDegree,
             (int)loaded.Size,
             (int)data.ChainIndex,
             (int)loaded.CoeffModulusSize,
-            data.TotalCoeffModulusBitCount,
+            data.TotalModulusBits,
             Math.Log2(loaded.Scale),
             loaded.ParmsId.ToString());
     }
 
-    private static byte[] SaveBytes(Ciphertext ciphertext, ComprModeType compression)
+    private static byte[] SaveBytes(Ciphertext ciphertext, CompressionMode compression)
     {
         using var buffer = new MemoryStream();
         ciphertext.Save(buffer, compression);

@@ -1,4 +1,7 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 using HeCompute.Contracts;
 
 namespace HeCompute.Client.Keys;
@@ -10,19 +13,17 @@ namespace HeCompute.Client.Keys;
 /// </summary>
 public sealed class ClientKeySet : ISlotEncryptor
 {
-    private readonly EncryptionParameters _parms;
     private readonly SecretKey _secretKey;
-    private readonly CKKSEncoder _encoder;
+    private readonly Encoder _encoder;
     private readonly Encryptor _encryptor;
     private readonly Decryptor _decryptor;
 
-    internal ClientKeySet(StoredKeySet stored, SEALContext context, EncryptionParameters parms, SecretKey secretKey)
+    internal ClientKeySet(StoredKeySet stored, Parameters context, SecretKey secretKey)
     {
         Stored = stored;
         Context = context;
-        _parms = parms;
         _secretKey = secretKey;
-        _encoder = new CKKSEncoder(context);
+        _encoder = new Encoder(context);
         _encryptor = new Encryptor(context, secretKey);
         _decryptor = new Decryptor(context, secretKey);
     }
@@ -34,7 +35,7 @@ public sealed class ClientKeySet : ISlotEncryptor
     public PlanDocument Plan => Stored.Plan;
 
     /// <summary>The context of the plan's parameters.</summary>
-    public SEALContext Context { get; }
+    public Parameters Context { get; }
 
     /// <inheritdoc/>
     public string Description => $"key set {Stored.Id}";
@@ -55,9 +56,9 @@ public sealed class ClientKeySet : ISlotEncryptor
 
         using var plain = new Plaintext();
         _encoder.Encode(slots, Context.FirstParmsId, Plan.Parameters.Scale, plain);
-        using var encrypted = _encryptor.EncryptSymmetric(plain);
+        var encrypted = _encryptor.EncryptSymmetric(plain);
         using var stream = new MemoryStream();
-        encrypted.Save(stream, ComprModeType.None);
+        encrypted.Save(stream, CompressionMode.None);
         return stream.ToArray();
     }
 
@@ -85,16 +86,11 @@ public sealed class ClientKeySet : ISlotEncryptor
     /// unrelinearized product) over every prime of the first level, plus headers. A larger body is refused.
     /// </summary>
     private long MaxCiphertextBytes =>
-        (3L * (long)Context.FirstContextData.Parms.PolyModulusDegree * Context.FirstContextData.Parms.CoeffModulus.Count() * sizeof(ulong)) + 4096;
+        (3L * Context.PolyModulusDegree * Context.FirstLevel.PrimeCount * sizeof(ulong)) + 4096;
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        _decryptor.Dispose();
-        _encryptor.Dispose();
-        _encoder.Dispose();
         _secretKey.Dispose();
-        Context.Dispose();
-        _parms.Dispose();
     }
 }

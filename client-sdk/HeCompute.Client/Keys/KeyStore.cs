@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Client.Http;
 using HeCompute.Contracts;
 
@@ -199,7 +201,7 @@ public sealed class KeyStore
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(passphrase);
         var file = await ReadBoundedAsync(Path.Combine(Directory, stored.Id, SecretKeyFile), cancellationToken).ConfigureAwait(false);
-        var context = PlanContext.Create(stored.Plan, out var parms);
+        var context = PlanContext.Create(stored.Plan);
         try
         {
             if (context.KeyParmsId.ToString() != stored.ParmsId)
@@ -224,12 +226,10 @@ public sealed class KeyStore
                 CryptographicOperations.ZeroMemory(secret);
             }
 
-            return new ClientKeySet(stored, context, parms, secretKey);
+            return new ClientKeySet(stored, context, secretKey);
         }
         catch
         {
-            context.Dispose();
-            parms.Dispose();
             throw;
         }
     }

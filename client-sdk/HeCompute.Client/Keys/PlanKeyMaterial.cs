@@ -1,4 +1,7 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 using HeCompute.Contracts;
 using HeCompute.Protocol.Packing;
 
@@ -12,13 +15,11 @@ namespace HeCompute.Client.Keys;
 /// </summary>
 public sealed class PlanKeyMaterial : IDisposable
 {
-    private readonly EncryptionParameters _parms;
 
-    private PlanKeyMaterial(PlanDocument plan, SEALContext context, EncryptionParameters parms, SecretKey secretKey, byte[] parmsBytes, byte[] publicKey, byte[]? relinKeys, byte[]? galoisKeys)
+    private PlanKeyMaterial(PlanDocument plan, Parameters context, SecretKey secretKey, byte[] parmsBytes, byte[] publicKey, byte[]? relinKeys, byte[]? galoisKeys)
     {
         Plan = plan;
         Context = context;
-        _parms = parms;
         SecretKey = secretKey;
         ParmsBytes = parmsBytes;
         PublicKeyBytes = publicKey;
@@ -30,7 +31,7 @@ public sealed class PlanKeyMaterial : IDisposable
     public PlanDocument Plan { get; }
 
     /// <summary>The context of the plan's parameters.</summary>
-    public SEALContext Context { get; }
+    public Parameters Context { get; }
 
     /// <summary>The encryption parameters (SEAL format).</summary>
     public byte[] ParmsBytes { get; }
@@ -53,40 +54,38 @@ public sealed class PlanKeyMaterial : IDisposable
     /// <exception cref="PlanMismatchException">The plan's parameters or keys are inconsistent or insecure.</exception>
     public static PlanKeyMaterial Generate(PlanDocument plan, CancellationToken cancellationToken = default)
     {
-        var context = PlanContext.Create(plan, out var parms);
+        var context = PlanContext.Create(plan);
         try
         {
             var elements = CheckedGaloisElements(plan);
             using var generator = new KeyGenerator(context);
             cancellationToken.ThrowIfCancellationRequested();
-            generator.CreatePublicKey(out var publicKey);
+            var publicKey = generator.CreatePublicKey();
             using (publicKey)
             {
-                var publicKeyBytes = Serialize(s => publicKey.Save(s, ComprModeType.None));
+                var publicKeyBytes = Serialize(s => publicKey.Save(s, CompressionMode.None));
                 cancellationToken.ThrowIfCancellationRequested();
                 byte[]? relin = null;
                 if (plan.Keys.RelinearizationKeys)
                 {
-                    using var relinKeys = generator.CreateRelinKeys();
-                    relin = Serialize(s => relinKeys.Save(s, ComprModeType.None));
+                    var relinKeys = generator.CreateSeededRelinKeys();
+                    relin = Serialize(s => relinKeys.Save(s, CompressionMode.None));
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
                 byte[]? galois = null;
                 if (elements.Length > 0)
                 {
-                    using var galoisKeys = generator.CreateGaloisKeys(elements);
-                    galois = Serialize(s => galoisKeys.Save(s, ComprModeType.None));
+                    var galoisKeys = generator.CreateSeededGaloisKeys(elements);
+                    galois = Serialize(s => galoisKeys.Save(s, CompressionMode.None));
                 }
 
-                var parmsBytes = Serialize(s => parms.Save(s, ComprModeType.None));
-                return new PlanKeyMaterial(plan, context, parms, generator.SecretKey, parmsBytes, publicKeyBytes, relin, galois);
+                var parmsBytes = Serialize(s => context.Save(s, CompressionMode.None));
+                return new PlanKeyMaterial(plan, context, generator.SecretKey, parmsBytes, publicKeyBytes, relin, galois);
             }
         }
         catch
         {
-            context.Dispose();
-            parms.Dispose();
             throw;
         }
     }
@@ -95,9 +94,9 @@ public sealed class PlanKeyMaterial : IDisposable
     internal byte[] ExportSecretKey()
     {
         // Written into an exact-size array (not a growing MemoryStream) so no stray copy of the key is left behind.
-        var buffer = new byte[SecretKey.SaveSize(ComprModeType.None)];
+        var buffer = new byte[SecretKey.SaveSize(CompressionMode.None)];
         using var stream = new MemoryStream(buffer, writable: true);
-        var written = SecretKey.Save(stream, ComprModeType.None);
+        var written = SecretKey.Save(stream, CompressionMode.None);
         if (written != buffer.Length)
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer);
@@ -148,8 +147,6 @@ public sealed class PlanKeyMaterial : IDisposable
     public void Dispose()
     {
         SecretKey.Dispose();
-        Context.Dispose();
-        _parms.Dispose();
     }
 
     private static ulong PowMod(ulong b, ulong e, ulong m)

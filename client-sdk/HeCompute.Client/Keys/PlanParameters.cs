@@ -1,10 +1,12 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Protocol.Packing;
 
 namespace HeCompute.Client.Keys;
 
-/// <summary>Turns a plan's parameters into a validated <see cref="SEALContext"/>.</summary>
+/// <summary>Turns a plan's parameters into a validated <see cref="Parameters"/>.</summary>
 public static class PlanContext
 {
     /// <summary>
@@ -12,7 +14,7 @@ public static class PlanContext
     /// (N, primes, parms_id) and reach 128-bit security, and returns the context.
     /// </summary>
     /// <exception cref="PlanMismatchException">The parameters are malformed, inconsistent or insecure.</exception>
-    public static SEALContext Create(PlanDocument plan, out EncryptionParameters parms)
+    public static Parameters Create(PlanDocument plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.Format != PlanDocument.FormatName || plan.Version != PlanDocument.CurrentVersion)
@@ -31,53 +33,35 @@ public static class PlanContext
             throw new PlanMismatchException("The plan's seal_parameters are not base64.", e);
         }
 
-        parms = new EncryptionParameters();
+        ParametersLiteral literal;
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            parms.Load(stream);
+            literal = ParametersLiteral.Load(stream, SecurityLevel.Tc128);
         }
         catch (Exception e) when (e is SealException or IOException or InvalidDataException or ArgumentException)
         {
-            parms.Dispose();
-            throw new PlanMismatchException($"The plan's seal_parameters are not SEAL encryption parameters: {e.Message}", e);
+            throw new PlanMismatchException($"The plan's seal_parameters are not SEAL CKKS encryption parameters: {e.Message}", e);
         }
 
-        try
+        Check(plan, literal);
+        if (Parameters.Validate(literal, out var reason) != ParameterError.Success)
         {
-            Check(plan, parms);
-            var context = new SEALContext(parms, expandModChain: true, SecLevelType.TC128);
-            if (!context.ParametersSet())
-            {
-                var reason = context.ParameterErrorMessage();
-                context.Dispose();
-                throw new PlanMismatchException($"The plan's parameters are refused at 128-bit security: {reason}");
-            }
+            throw new PlanMismatchException($"The plan's parameters are refused at 128-bit security: {reason}");
+        }
 
-            return context;
-        }
-        catch
-        {
-            parms.Dispose();
-            throw;
-        }
+        return Parameters.Create(literal);
     }
 
-    private static void Check(PlanDocument plan, EncryptionParameters parms)
+    private static void Check(PlanDocument plan, ParametersLiteral parms)
     {
         var p = plan.Parameters;
-        if (parms.Scheme != SchemeType.CKKS)
-        {
-            throw new PlanMismatchException($"The plan's parameters are for scheme {parms.Scheme}, not CKKS.");
-        }
-
-        if (parms.PolyModulusDegree != (ulong)p.PolyModulusDegree)
+        if (parms.PolyModulusDegree != p.PolyModulusDegree)
         {
             throw new PlanMismatchException($"The plan says N = {p.PolyModulusDegree} but its SEAL parameters have N = {parms.PolyModulusDegree}.");
         }
 
-        var primes = parms.CoeffModulus.Select(m => m.Value).ToArray();
-        if (!primes.SequenceEqual(p.CoeffModulus))
+        if (!parms.CoefficientPrimes.SequenceEqual(p.CoeffModulus))
         {
             throw new PlanMismatchException("The plan's coeff_modulus differs from the primes in its SEAL parameters.");
         }

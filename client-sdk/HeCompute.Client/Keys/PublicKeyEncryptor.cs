@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 using HeCompute.Contracts;
 using HeCompute.Protocol.Packing;
 
@@ -16,20 +19,18 @@ namespace HeCompute.Client.Keys;
 /// </remarks>
 public sealed class PublicKeyEncryptor : ISlotEncryptor
 {
-    private readonly EncryptionParameters _parms;
-    private readonly SEALContext _context;
+    private readonly Parameters _context;
     private readonly PublicKey _publicKey;
-    private readonly CKKSEncoder _encoder;
+    private readonly Encoder _encoder;
     private readonly Encryptor _encryptor;
 
-    private PublicKeyEncryptor(PlanDocument plan, EncryptionParameters parms, SEALContext context, PublicKey publicKey, string sha256)
+    private PublicKeyEncryptor(PlanDocument plan, Parameters context, PublicKey publicKey, string sha256)
     {
         Plan = plan;
-        _parms = parms;
         _context = context;
         _publicKey = publicKey;
         PublicKeySha256 = sha256;
-        _encoder = new CKKSEncoder(context);
+        _encoder = new Encoder(context);
         _encryptor = new Encryptor(context, publicKey);
     }
 
@@ -63,26 +64,22 @@ public sealed class PublicKeyEncryptor : ISlotEncryptor
             throw new PlanMismatchException($"The public key served has SHA-256 {sha256}, not the owner's {expectedSha256}: refusing to encrypt under it.");
         }
 
-        var context = PlanContext.Create(plan, out var parms);
+        var context = PlanContext.Create(plan);
         var key = new PublicKey();
         try
         {
             using var stream = new MemoryStream(publicKey, writable: false);
             key.Load(context, stream);
-            return new PublicKeyEncryptor(plan, parms, context, key, sha256);
+            return new PublicKeyEncryptor(plan, context, key, sha256);
         }
         catch (SealException e)
         {
             key.Dispose();
-            context.Dispose();
-            parms.Dispose();
             throw new PlanMismatchException($"The dataset's public key is not a public key for its plan's parameters: {e.Message}", e);
         }
         catch
         {
             key.Dispose();
-            context.Dispose();
-            parms.Dispose();
             throw;
         }
     }
@@ -103,18 +100,14 @@ public sealed class PublicKeyEncryptor : ISlotEncryptor
         using var encrypted = new Ciphertext();
         _encryptor.Encrypt(plain, encrypted);
         using var stream = new MemoryStream();
-        encrypted.Save(stream, ComprModeType.None);
+        encrypted.Save(stream, CompressionMode.None);
         return stream.ToArray();
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        _encryptor.Dispose();
-        _encoder.Dispose();
         _publicKey.Dispose();
-        _context.Dispose();
-        _parms.Dispose();
     }
 
     private static string Fingerprint(string hex)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.LinearAlgebra;
 
@@ -24,7 +26,7 @@ namespace HeCompute.Analytics.LinearAlgebra;
 public sealed class DiagonalMatrix
 {
     private readonly SortedDictionary<int, double[]> _diagonals = [];
-    private readonly ConcurrentDictionary<(SEALContext Context, int Level, double Scale), Plaintext?[][]> _encoded = new();
+    private readonly ConcurrentDictionary<(Parameters Context, int Level, double Scale), Plaintext?[][]> _encoded = new();
     private readonly bool _wrapCopy;
 
     /// <summary>Extracts and pre-rotates the diagonals of <paramref name="matrix"/> (rows × columns as the layout says).</summary>
@@ -308,7 +310,7 @@ public sealed class DiagonalMatrix
     }
 
     private Plaintext?[][] Encoded(EvaluationContext context, int level, double plainScale) =>
-        _encoded.GetOrAdd((context.Context, level, plainScale), key =>
+        _encoded.GetOrAdd((context.Parameters, level, plainScale), key =>
         {
             var g = Layout.BabySteps;
             var table = new Plaintext?[Layout.GiantSteps][];

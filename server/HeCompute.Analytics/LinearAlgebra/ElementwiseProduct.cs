@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.LinearAlgebra;
 
@@ -35,7 +37,7 @@ public static class ElementwiseProduct
             context.Evaluator.Multiply(left, right, result);
         }
 
-        context.Evaluator.RelinearizeInplace(result, context.RequireRelinKeys());
+        context.RelinearizeInplace(result);
         context.Evaluator.RescaleToNextInplace(result);
         return result;
     }

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice;
 using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Models;

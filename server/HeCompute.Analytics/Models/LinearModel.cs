@@ -1,6 +1,8 @@
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Analytics.Polynomials;
-using HeCompute.Ckks;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice;
 using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Models;

@@ -1,5 +1,7 @@
 using HeCompute.Analytics.Models;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 
 namespace HeCompute.Analytics.Planning;
@@ -7,7 +9,7 @@ namespace HeCompute.Analytics.Planning;
 /// <summary>The plan of a model's encrypted inference: the document clients read, and what the server evaluates with.</summary>
 public sealed class ModelPlan
 {
-    internal ModelPlan(PlanDocument document, EncryptionParameters parameters, double scale, IEncryptedModel model, double circuitNoiseBound, double floodingStandardDeviation)
+    internal ModelPlan(PlanDocument document, Parameters parameters, double scale, IEncryptedModel model, double circuitNoiseBound, double floodingStandardDeviation)
     {
         Document = document;
         Parameters = parameters;
@@ -21,7 +23,7 @@ public sealed class ModelPlan
     public PlanDocument Document { get; }
 
     /// <summary>The encryption parameters.</summary>
-    public EncryptionParameters Parameters { get; }
+    public Parameters Parameters { get; }
 
     /// <summary>Δ: the scale inputs are encoded at and outputs come back at.</summary>
     public double Scale { get; }

@@ -1,5 +1,6 @@
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Privacy;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Planning;
@@ -80,7 +81,7 @@ public static class ModelPlanner
 
         throw !compiled && fit is not null
             ? new ModelFormatException($"The model fits no slot count up to {MaxPolyModulusDegree / 2}: {fit.Message}", fit)
-            : new ModelFormatException($"The model is too deep for N = {MaxPolyModulusDegree} at 128-bit security (at most {Ckks.CoeffModulus.MaxBitCount(MaxPolyModulusDegree)} modulus bits) with {options.PrecisionBits} bits of precision.");
+            : new ModelFormatException($"The model is too deep for N = {MaxPolyModulusDegree} at 128-bit security (at most {CoeffModulus.MaxBitCount(MaxPolyModulusDegree)} modulus bits) with {options.PrecisionBits} bits of precision.");
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Planning;
 
@@ -11,7 +13,7 @@ namespace HeCompute.Analytics.Planning;
 /// <param name="DataLevels">Levels the chain offers (= <paramref name="Depth"/> with the fewest primes).</param>
 /// <param name="NoiseBound">The circuit's CKKS error bound on an output, in message units.</param>
 internal sealed record ParameterChoice(
-    EncryptionParameters Parameters,
+    Parameters Parameters,
     EvaluationContext Evaluation,
     IReadOnlyList<int> PrimeBits,
     int ScaleBits,
@@ -20,7 +22,7 @@ internal sealed record ParameterChoice(
     double NoiseBound)
 {
     /// <summary>N.</summary>
-    public int PolyModulusDegree => (int)Parameters.PolyModulusDegree;
+    public int PolyModulusDegree => Parameters.PolyModulusDegree;
 
     /// <summary>Δ.</summary>
     public double Scale => Math.Pow(2, ScaleBits);

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Planning;
 
@@ -25,7 +27,7 @@ internal static class ParameterSearch
     /// <exception cref="PlanningLimitException">The target needs a scale or an output modulus beyond SEAL's primes.</exception>
     public static ParameterChoice? TryRing(int n, CircuitRequirements circuit)
     {
-        var maxBits = CoeffModulus.MaxBitCount((ulong)n, SecLevelType.TC128);
+        var maxBits = CoeffModulus.MaxBitCount(n, SecurityLevel.Tc128);
         var allowed = Math.Pow(2, -(circuit.TargetBits + circuit.ExtraScaleBits));
         var depth = 1;
 
@@ -106,19 +108,19 @@ internal static class ParameterSearch
                 return (false, null);
             }
 
-            var parameters = Create(n, bits);
-            if (parameters is null)
+            var literal = Create(n, bits);
+            if (literal is null)
             {
                 return (true, null);
             }
 
-            var context = new SEALContext(parameters);
-            if (!context.ParametersSet())
+            if (Parameters.Validate(literal, out _) != ParameterError.Success)
             {
                 return (false, null);
             }
 
-            var evaluation = new EvaluationContext(context, Math.Pow(2, scaleBits));
+            var parameters = Parameters.Create(literal);
+            var evaluation = new EvaluationContext(parameters, Math.Pow(2, scaleBits));
             var needed = circuit.DepthOf(evaluation);
             if (needed <= depth)
             {
@@ -135,18 +137,15 @@ internal static class ParameterSearch
         new($"{circuit.TargetBits} bits of precision{(circuit.ExtraScaleBits > 0 ? $" plus {circuit.ExtraScaleBits} bits for noise flooding" : "")} need a scale above 2^{MaxBits} at N = {n}{(double.IsNaN(noise) ? "" : $" (error bound {noise:E2} at 2^{MaxBits})")}; SEAL's primes have at most {MaxBits} bits. Ask for fewer bits.");
 
     /// <summary>The parameters for these bit sizes, or null when there are not enough primes of a size for this N.</summary>
-    private static EncryptionParameters? Create(int n, int[] bits)
+    private static ParametersLiteral? Create(int n, int[] bits)
     {
-        IEnumerable<Modulus> primes;
         try
         {
-            primes = CoeffModulus.Create((ulong)n, bits);
+            return new ParametersLiteral(n, CoeffModulus.Create(n, bits));
         }
         catch (ArgumentException)
         {
             return null;
         }
-
-        return new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = (ulong)n, CoeffModulus = primes };
     }
 }

@@ -1,4 +1,7 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 using HeCompute.Contracts;
 
 namespace HeCompute.Analytics.Planning;
@@ -20,14 +23,14 @@ internal static class PlanDocuments
     public static PlanParameters Parameters(ParameterChoice choice)
     {
         using var stream = new MemoryStream();
-        choice.Parameters.Save(stream, ComprModeType.None);
+        choice.Parameters.Save(stream, CompressionMode.None);
         return new PlanParameters(
             choice.PolyModulusDegree,
             [.. choice.PrimeBits],
-            [.. choice.Parameters.CoeffModulus.Select(q => q.Value)],
+            [.. choice.Parameters.Literal.CoefficientPrimes],
             choice.Scale,
             128,
-            choice.Parameters.ParmsId.ToString(),
+            choice.Parameters.KeyParmsId.ToString(),
             Convert.ToBase64String(stream.ToArray()));
     }
 

@@ -1,5 +1,7 @@
 using HeCompute.Analytics.Statistics;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 
 namespace HeCompute.Analytics.Planning;
@@ -9,7 +11,7 @@ public sealed class StatisticsPlan
 {
     internal StatisticsPlan(
         PlanDocument document,
-        EncryptionParameters parameters,
+        Parameters parameters,
         double scale,
         CohortLayout layout,
         IReadOnlyList<string> columns,
@@ -35,7 +37,7 @@ public sealed class StatisticsPlan
     public PlanDocument Document { get; }
 
     /// <summary>The encryption parameters.</summary>
-    public EncryptionParameters Parameters { get; }
+    public Parameters Parameters { get; }
 
     /// <summary>Δ.</summary>
     public double Scale { get; }

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Polynomials;
 
@@ -25,7 +27,7 @@ internal sealed class CiphertextArithmetic(EvaluationContext context) : ILeveled
             Context.Evaluator.Multiply(a, b, result);
         }
 
-        Context.Evaluator.RelinearizeInplace(result, Context.RequireRelinKeys());
+        Context.RelinearizeInplace(result);
         return result;
     }
 

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Security.Cryptography;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Privacy;
 
@@ -73,7 +75,7 @@ public static class NoiseFlooding
             throw new ArgumentOutOfRangeException(nameof(standardDeviation), standardDeviation, "The flooding standard deviation is a finite positive number.");
         }
 
-        if (publicKey.ParmsId != context.Context.KeyParmsId)
+        if (publicKey.ParmsId != context.Parameters.KeyParmsId)
         {
             throw new ArgumentException("The public key does not belong to these parameters.", nameof(publicKey));
         }
@@ -86,7 +88,7 @@ public static class NoiseFlooding
         context.Encoder.Encode(noise, parmsId, result.Scale, plain);
 
         var zero = new Ciphertext();
-        new Encryptor(context.Context, publicKey).EncryptZero(parmsId, zero);
+        new Encryptor(context.Parameters, publicKey).EncryptZero(parmsId, zero);
         zero.Scale = result.Scale;
 
         var flooded = new Ciphertext();

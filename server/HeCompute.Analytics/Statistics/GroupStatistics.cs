@@ -1,5 +1,7 @@
 using HeCompute.Analytics.LinearAlgebra;
-using HeCompute.Ckks;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice;
 using HeCompute.Protocol.Statistics;
 
 namespace HeCompute.Analytics.Statistics;

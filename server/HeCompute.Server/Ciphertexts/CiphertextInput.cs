@@ -1,5 +1,6 @@
-using HeCompute.Ckks;
-using HeCompute.Ckks.Serialization;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Errors;
 using HeCompute.Server.KeySets;
@@ -20,7 +21,7 @@ public static class CiphertextInput
 
     /// <summary>Loads and checks one input ciphertext.</summary>
     /// <exception cref="DomainException">Malformed, a secret key, at another level or parameters, or at another scale.</exception>
-    public static Ciphertext Load(ReadOnlyMemory<byte> bytes, SEALContext context, PlanDocument plan, string what)
+    public static Ciphertext Load(ReadOnlyMemory<byte> bytes, Parameters context, PlanDocument plan, string what)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
@@ -48,12 +49,12 @@ public static class CiphertextInput
 
         if (ciphertext.ParmsId != context.FirstParmsId)
         {
-            var level = context.GetContextData(ciphertext.ParmsId)?.ChainIndex;
+            var level = context.GetLevel(ciphertext.ParmsId)?.ChainIndex;
             ciphertext.Dispose();
             throw DomainErrors.ParmsMismatch(
                 "Object belongs to another level",
                 $"{what} is at level {level} (parms_id {ciphertext.ParmsId}); the plan takes fresh encryptions at the top level " +
-                $"{context.FirstContextData.ChainIndex} (parms_id {context.FirstParmsId}).");
+                $"{context.FirstLevel.ChainIndex} (parms_id {context.FirstParmsId}).");
         }
 
         if (ciphertext.Size != 2)
@@ -80,19 +81,13 @@ public static class CiphertextInput
     /// The parms_id a well-formed SEAL object's body starts with (every ciphertext's does), when it is none of the
     /// context's levels: the engine reports that as a format error, but to a client it means "wrong parameters".
     /// </summary>
-    private static ParmsId? ForeignParmsId(ReadOnlyMemory<byte> bytes, SEALContext context, long maxBytes)
+    private static ParmsId? ForeignParmsId(ReadOnlyMemory<byte> bytes, Parameters context, long maxBytes)
     {
         try
         {
             using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-            var body = SealSerialization.ReadBody(stream, maxBytes, out _);
-            if (body.Length < ParmsId.ByteCount)
-            {
-                return null;
-            }
-
-            var parmsId = ParmsId.Read(body);
-            return context.GetContextData(parmsId) is null ? parmsId : null;
+            var parmsId = ParmsId.PeekSealObject(stream, maxBytes);
+            return parmsId is { } id && context.GetLevel(id) is null ? id : null;
         }
         catch (SealException)
         {

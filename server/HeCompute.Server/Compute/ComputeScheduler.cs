@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Server.Options;
 using HeCompute.Server.Telemetry;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,9 @@
 using System.Globalization;
 using HeCompute.Analytics.Statistics;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 using HeCompute.Server.Jobs;
 
 namespace HeCompute.Server.Datasets;
@@ -55,7 +58,7 @@ public static class StatisticsCheckpoint
     /// </summary>
     /// <exception cref="JobFailedException">The checkpoint is unreadable or does not fit the dataset's parameters.</exception>
     public static async Task<(int Batches, long Records, EncryptedAggregate Aggregate, GroupAggregate? Groups)?> LoadAsync(
-        JobContext context, SEALContext sealContext, CohortLayout layout, int features, IReadOnlyList<int> indicators, long maxBytes, CancellationToken cancellationToken)
+        JobContext context, Parameters sealContext, CohortLayout layout, int features, IReadOnlyList<int> indicators, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(layout);
@@ -103,12 +106,12 @@ public static class StatisticsCheckpoint
     {
         var stream = new MemoryStream();
         // Ciphertexts are incompressible noise to a general-purpose compressor: store them as they are.
-        ciphertext.Save(stream, ComprModeType.None);
+        ciphertext.Save(stream, CompressionMode.None);
         stream.Position = 0;
         return stream;
     }
 
-    private static async Task<Ciphertext> LoadCiphertextAsync(JobContext context, SEALContext sealContext, string name, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<Ciphertext> LoadCiphertextAsync(JobContext context, Parameters sealContext, string name, long maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var stream = await context.OpenCheckpointBlobAsync(name, cancellationToken).ConfigureAwait(false);

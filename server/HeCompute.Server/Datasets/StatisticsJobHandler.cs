@@ -2,7 +2,9 @@ using HeCompute.Analytics;
 using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Privacy;
 using HeCompute.Analytics.Statistics;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Compute;
@@ -65,13 +67,13 @@ public sealed partial class StatisticsJobHandler(
             throw new JobFailedException(ex.Message, ex);
         }
 
-        var evaluation = new EvaluationContext(keys.Keys.Context, document.Parameters.Scale, keys.Keys.RelinKeys, keys.Keys.GaloisKeys);
+        var evaluation = new EvaluationContext(keys.Keys.Context, document.Parameters.Scale, keys.Keys.EvaluationKeys);
         var maxBytes = CiphertextInput.MaxBytes(document);
         var batches = (await metadata.Datasets.ListBatchesAsync(dataset.Id, cancellationToken).ConfigureAwait(false)).ToDictionary(b => b.Id, StringComparer.Ordinal);
         var interval = options.Value.Analytics.StatisticsCheckpointInterval;
 
         var indicators = plan.IndicatorColumns;
-        var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Context, plan.Layout, plan.FeatureCount, indicators, maxBytes, cancellationToken).ConfigureAwait(false);
+        var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Parameters, plan.Layout, plan.FeatureCount, indicators, maxBytes, cancellationToken).ConfigureAwait(false);
         var done = resumed?.Batches ?? 0;
         if (resumed is not null)
         {
@@ -94,25 +96,27 @@ public sealed partial class StatisticsJobHandler(
             var (previous, previousGroups) = (total, groups);
             (total, groups) = await compute.RunAsync(
                 new ComputeRequest("statistics"),
-                _ =>
+                ct =>
                 {
-                    using var ciphertext = CiphertextInput.Load(bytes, evaluation.Context, document, $"Batch {batch.Id}");
-                    var aggregate = CohortStatistics.Accumulate(evaluation, plan.Layout, ciphertext);
+                    // The work's token reaches every key switch, so a cancelled or stopped job stops computing.
+                    var run = evaluation.WithCancellation(ct);
+                    using var ciphertext = CiphertextInput.Load(bytes, run.Parameters, document, $"Batch {batch.Id}");
+                    var aggregate = CohortStatistics.Accumulate(run, plan.Layout, ciphertext);
                     // The group squares reuse this batch's own products, so they are taken before it joins the total.
-                    var batchGroups = indicators.Count > 0 ? GroupStatistics.Accumulate(evaluation, ciphertext, aggregate, plan.FeatureCount, indicators) : null;
+                    var batchGroups = indicators.Count > 0 ? GroupStatistics.Accumulate(run, ciphertext, aggregate, plan.FeatureCount, indicators) : null;
                     if (previous is null)
                     {
                         return (aggregate, batchGroups);
                     }
 
                     // Addition order does not change CKKS noise (errors add either way), so a running total is as good as a tree.
-                    var sum = previous.Add(evaluation, aggregate);
+                    var sum = previous.Add(run, aggregate);
                     Dispose(aggregate);
                     Dispose(previous);
                     var groupSum = batchGroups;
                     if (previousGroups is not null && batchGroups is not null)
                     {
-                        groupSum = previousGroups.Add(evaluation, batchGroups);
+                        groupSum = previousGroups.Add(run, batchGroups);
                         Dispose(batchGroups);
                         Dispose(previousGroups);
                     }
@@ -136,7 +140,7 @@ public sealed partial class StatisticsJobHandler(
         }
 
         var results = await compute.RunAsync(
-            new ComputeRequest("statistics"), _ => Finish(evaluation, plan, total, groups, records, input, keys.Keys.PublicKey), cancellationToken).ConfigureAwait(false);
+            new ComputeRequest("statistics"), ct => Finish(evaluation.WithCancellation(ct), plan, total, groups, records, input, keys.Keys.PublicKey), cancellationToken).ConfigureAwait(false);
         Dispose(total);
         Dispose(groups);
         metrics.RecordHomomorphicOperations("statistics-finish");

@@ -1,4 +1,5 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Server.Errors;
 
@@ -24,10 +25,7 @@ public static class EngineErrors
         };
     }
 
-    /// <summary>The domain error for a context whose parameters did not validate.</summary>
-    public static DomainException FromContext(SEALContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return DomainErrors.Parameters(context.ParameterErrorName() == nameof(ParameterError.InvalidParametersInsecure), context.ParameterErrorMessage());
-    }
+    /// <summary>The domain error for parameters that did not validate (<see cref="Parameters.Validate"/>).</summary>
+    public static DomainException FromParameterError(ParameterError error, string message) =>
+        DomainErrors.Parameters(error == ParameterError.InvalidParametersInsecure, message);
 }

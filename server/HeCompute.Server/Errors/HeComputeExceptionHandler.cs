@@ -1,5 +1,10 @@
 using System.Globalization;
+using HeCompute.Contracts;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice;
 using HeCompute.Server.Compute;
+using HeCompute.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 

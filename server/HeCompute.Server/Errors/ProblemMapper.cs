@@ -46,7 +46,7 @@ public static class ProblemMapper
     public static ProblemDetails? TryMap(Exception exception) => exception switch
     {
         DomainException domain => ToProblemDetails(domain),
-        Ckks.SealException seal => ToProblemDetails(EngineErrors.From(seal)),
+        Lattice.SealException seal => ToProblemDetails(EngineErrors.From(seal)),
         ComputeQueueFullException busy => ToProblemDetails(DomainErrors.ComputeBusy(busy.Message, busy)),
         ComputeDeadlineExceededException late => new ProblemDetails
         {

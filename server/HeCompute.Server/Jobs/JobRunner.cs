@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;

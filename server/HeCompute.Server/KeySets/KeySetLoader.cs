@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Errors;
 
@@ -21,12 +23,12 @@ public static class KeySetLoader
             throw DomainErrors.Invalid($"The '{KeySetParts.Parms}' part (SEAL EncryptionParameters) is required.");
         }
 
-        EncryptionParameters parms;
+        ParametersLiteral parms;
         using (var stream = openParms())
         {
             try
             {
-                parms = EncryptionParameters.ReadFrom(stream, out _);
+                parms = ParametersLiteral.Load(stream, SecurityLevel.Tc128);
             }
             catch (SealException ex)
             {
@@ -34,26 +36,13 @@ public static class KeySetLoader
             }
         }
 
-        if (parms.Scheme != SchemeType.CKKS)
+        var error = Parameters.Validate(parms, out var reason);
+        if (error != ParameterError.Success)
         {
-            throw DomainErrors.Parameters(insecure: false, $"The server computes on CKKS only; the parameters are for scheme {parms.Scheme}.");
+            throw EngineErrors.FromParameterError(error, reason);
         }
 
-        SEALContext context;
-        try
-        {
-            context = new SEALContext(parms);
-        }
-        catch (SealException ex)
-        {
-            throw EngineErrors.From(ex, $"Part '{KeySetParts.Parms}'");
-        }
-
-        if (!context.ParametersSet())
-        {
-            throw EngineErrors.FromContext(context);
-        }
-
+        var context = Parameters.Create(parms);
         var publicKey = LoadPart(parts, KeySetParts.PublicKey, context, stream =>
         {
             var key = new PublicKey();
@@ -79,14 +68,14 @@ public static class KeySetLoader
                 $"A key set needs at least one of '{KeySetParts.PublicKey}', '{KeySetParts.RelinKeys}', '{KeySetParts.GaloisKeys}'.");
         }
 
-        return new LoadedKeySet(parms, context, publicKey, relinKeys, galoisKeys, ApproximateBytes(parms, publicKey, relinKeys, galoisKeys));
+        return new LoadedKeySet(context, publicKey, relinKeys, galoisKeys, ApproximateBytes(parms, publicKey, relinKeys, galoisKeys));
     }
 
     /// <summary>Bit sizes of the coefficient primes, special prime last.</summary>
-    public static IReadOnlyList<int> CoeffModulusBits(EncryptionParameters parms) =>
-        (parms ?? throw new ArgumentNullException(nameof(parms))).CoeffModulus.Select(m => m.BitCount).ToArray();
+    public static IReadOnlyList<int> CoeffModulusBits(ParametersLiteral parms) =>
+        (parms ?? throw new ArgumentNullException(nameof(parms))).CoefficientPrimes.Select(q => 64 - System.Numerics.BitOperations.LeadingZeroCount(q)).ToArray();
 
-    private static T? LoadPart<T>(IReadOnlyDictionary<string, Func<Stream>> parts, string part, SEALContext context, Func<Stream, T> load)
+    private static T? LoadPart<T>(IReadOnlyDictionary<string, Func<Stream>> parts, string part, Parameters context, Func<Stream, T> load)
         where T : class
     {
         if (!parts.TryGetValue(part, out var open))
@@ -106,10 +95,10 @@ public static class KeySetLoader
         }
     }
 
-    private static long ApproximateBytes(EncryptionParameters parms, PublicKey? publicKey, RelinKeys? relinKeys, GaloisKeys? galoisKeys)
+    private static long ApproximateBytes(ParametersLiteral parms, PublicKey? publicKey, RelinKeys? relinKeys, GaloisKeys? galoisKeys)
     {
         var n = (long)parms.PolyModulusDegree;
-        var primes = (long)parms.CoeffModulus.Count();
+        var primes = (long)parms.CoefficientPrimes.Count;
         var onePair = 2 * n * primes * sizeof(ulong);
         var decomposition = Math.Max(1, primes - 1);
         var keys = (publicKey is null ? 0 : 1)

@@ -36,7 +36,7 @@ public sealed partial class KeySetService(
             tenantId,
             upload.Name,
             keys.Parameters.ParmsId.ToString(),
-            keys.Parameters.PolyModulusDegree,
+            (ulong)keys.Parameters.PolyModulusDegree,
             KeySetLoader.CoeffModulusBits(keys.Parameters),
             keys.GaloisElements,
             keys.PublicKey is not null,

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Server.KeySets;
 
@@ -9,21 +11,24 @@ namespace HeCompute.Server.KeySets;
 public sealed class LoadedKeySet
 {
     internal LoadedKeySet(
-        EncryptionParameters parameters, SEALContext context, PublicKey? publicKey, RelinKeys? relinKeys, GaloisKeys? galoisKeys, long approximateBytes)
+        Parameters context, PublicKey? publicKey, RelinKeys? relinKeys, GaloisKeys? galoisKeys, long approximateBytes)
     {
-        Parameters = parameters;
         Context = context;
+        EvaluationKeys = new EvaluationKeySet(relinKeys, galoisKeys);
         PublicKey = publicKey;
         RelinKeys = relinKeys;
         GaloisKeys = galoisKeys;
         ApproximateBytes = approximateBytes;
     }
 
-    /// <summary>The encryption parameters.</summary>
-    public EncryptionParameters Parameters { get; }
+    /// <summary>The encryption parameters as uploaded (unchecked form of <see cref="Context"/>).</summary>
+    public ParametersLiteral Parameters => Context.Literal;
 
-    /// <summary>The validated context (at least 128-bit security).</summary>
-    public SEALContext Context { get; }
+    /// <summary>The validated parameters (at least 128-bit security).</summary>
+    public Parameters Context { get; }
+
+    /// <summary>The relinearization and Galois keys, as the evaluator asks for them.</summary>
+    public IEvaluationKeySet EvaluationKeys { get; }
 
     /// <summary>The public key, if uploaded.</summary>
     public PublicKey? PublicKey { get; }

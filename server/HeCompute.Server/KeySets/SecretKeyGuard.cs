@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Server.Errors;
 
 namespace HeCompute.Server.KeySets;
@@ -30,7 +32,7 @@ public static class SecretKeyGuard
     /// <param name="what">Names the object in the detail, e.g. "Part 'relin_keys'".</param>
     /// <param name="expected">What it should have been, e.g. "a ciphertext".</param>
     /// <exception cref="DomainException"><see cref="DomainErrorKind.SecretKeyRefused"/>.</exception>
-    public static void RefuseSecretKey(Func<Stream> open, SEALContext context, string what, string expected)
+    public static void RefuseSecretKey(Func<Stream> open, Parameters context, string what, string expected)
     {
         ArgumentNullException.ThrowIfNull(open);
         ArgumentNullException.ThrowIfNull(context);

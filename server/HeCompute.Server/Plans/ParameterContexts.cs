@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Caching;
 
@@ -12,10 +14,10 @@ namespace HeCompute.Server.Plans;
 public sealed class ParameterContexts
 {
     private const int Capacity = 32;
-    private readonly LoadingCache<string, SEALContext> _cache = new(Capacity, _ => 1, StringComparer.OrdinalIgnoreCase);
+    private readonly LoadingCache<string, Parameters> _cache = new(Capacity, _ => 1, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The context of <paramref name="parameters"/>.</summary>
-    public Task<SEALContext> GetAsync(PlanParameters parameters, CancellationToken cancellationToken)
+    public Task<Parameters> GetAsync(PlanParameters parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         return _cache.GetOrLoadAsync(parameters.ParmsId, _ => Task.FromResult(Create(parameters)), cancellationToken);
@@ -23,21 +25,21 @@ public sealed class ParameterContexts
 
     /// <summary>Deserializes the plan's SEAL parameters and builds their context (the heavy work of a miss).</summary>
     /// <exception cref="InvalidDataException">The stored parameters are not the valid CKKS parameters the plan names.</exception>
-    private static SEALContext Create(PlanParameters parameters)
+    private static Parameters Create(PlanParameters parameters)
     {
-        EncryptionParameters parms;
+        ParametersLiteral literal;
         using (var stream = new MemoryStream(Convert.FromBase64String(parameters.SealParameters), writable: false))
         {
-            parms = EncryptionParameters.ReadFrom(stream, out _);
+            literal = ParametersLiteral.Load(stream, SecurityLevel.Tc128);
         }
 
-        var context = new SEALContext(parms);
-        if (!context.ParametersSet() || !string.Equals(parms.ParmsId.ToString(), parameters.ParmsId, StringComparison.OrdinalIgnoreCase))
+        if (Parameters.Validate(literal, out _) != ParameterError.Success
+            || !string.Equals(literal.ParmsId.ToString(), parameters.ParmsId, StringComparison.OrdinalIgnoreCase))
         {
-            context.Dispose();
             throw new InvalidDataException($"A stored plan's parameters do not build a valid context with parms_id {parameters.ParmsId}.");
         }
 
+        var context = Parameters.Create(literal);
         return context;
     }
 }

@@ -48,7 +48,7 @@ public sealed class PredictionService(
             ?? throw new NotFoundException("key set");
         PlanKeyCheck.Require(plan, keys.Record, needPublicKey: model.NoiseFlooding);
         var compiled = await models.GetCompiledAsync(model, plan, cancellationToken).ConfigureAwait(false);
-        var context = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.RelinKeys, keys.Keys.GaloisKeys);
+        var context = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.EvaluationKeys);
         return model.NoiseFlooding
             ? new PredictionSession(plan, compiled, context, keys.Keys.PublicKey, model.FloodingStandardDeviation)
             : new PredictionSession(plan, compiled, context, null, 0);
@@ -167,7 +167,7 @@ public sealed class PredictionService(
                 new ComputeRequest("ciphertext-load"),
                 _ =>
                 {
-                    CiphertextInput.Load(bytes, session.Context.Context, session.Plan, what).Dispose();
+                    CiphertextInput.Load(bytes, session.Context.Parameters, session.Plan, what).Dispose();
                     return true;
                 },
                 cancellationToken).ConfigureAwait(false);

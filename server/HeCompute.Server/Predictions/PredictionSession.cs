@@ -1,7 +1,9 @@
 using HeCompute.Analytics;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Privacy;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Errors;
@@ -56,16 +58,17 @@ public sealed class PredictionSession
     /// <exception cref="DomainException">The input is not a valid fresh ciphertext of the plan, or a key is missing.</exception>
     public byte[] Predict(ReadOnlyMemory<byte> input, int records, string what, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        using var ciphertext = CiphertextInput.Load(input, Context.Context, Plan, what);
+        using var ciphertext = CiphertextInput.Load(input, Context.Parameters, Plan, what);
+        // The token reaches every key switch of the circuit: a cancelled or timed-out prediction stops within one.
+        var context = Context.WithCancellation(cancellationToken);
         Ciphertext result;
         try
         {
-            result = Model.Evaluate(Context, ciphertext, records);
+            result = Model.Evaluate(context, ciphertext, records);
             if (_floodingKey is not null)
             {
                 using var exact = result;
-                result = NoiseFlooding.Apply(Context, _floodingKey, exact, _floodingStandardDeviation);
+                result = NoiseFlooding.Apply(context, _floodingKey, exact, _floodingStandardDeviation);
             }
         }
         catch (SealException ex)

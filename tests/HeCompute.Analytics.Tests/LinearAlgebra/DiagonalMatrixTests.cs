@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using HeCompute.Analytics.LinearAlgebra;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using Xunit.Abstractions;
 
 namespace HeCompute.Analytics.Tests.LinearAlgebra;

@@ -1,5 +1,7 @@
 using HeCompute.Analytics.LinearAlgebra;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Tests.LinearAlgebra;
 

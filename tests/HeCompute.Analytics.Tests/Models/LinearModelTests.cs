@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using HeCompute.Analytics.Models;
-using HeCompute.Ckks;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice;
 using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
 

@@ -25,7 +25,7 @@ public sealed class CnnPlanTests(ITestOutputHelper output)
             .Select(_ => (IReadOnlyList<double>)[.. Enumerable.Range(0, 784).Select(_ => random.NextDouble())])
             .ToArray();
         var used = new SortedSet<int>();
-        var evaluation = client.Evaluation.WithGaloisKeys(client.Evaluation.GaloisKeys);
+        var evaluation = client.Evaluation.WithKeys(client.Evaluation.Keys);
         evaluation.RotationObserver = step => used.Add(step);
         var result = model.Evaluate(evaluation, client.Encrypt(model.Pack(images)), images.Length);
         var outputs = model.Unpack(client.Decrypt(result), images.Length);

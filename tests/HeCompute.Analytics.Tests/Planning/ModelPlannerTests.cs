@@ -2,7 +2,10 @@ using System.Text.Json;
 using HeCompute.Analytics.Models;
 using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Tests.Models;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
 using HeCompute.Contracts;
 using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
@@ -36,16 +39,15 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         var p = plan.Document.Parameters;
         output.WriteLine($"{name}: N = {p.PolyModulusDegree}, bits [{string.Join(", ", p.CoeffModulusBits)}], depth {plan.Document.Precision.Depth}, steps [{string.Join(", ", plan.Document.Keys.GaloisSteps)}], expected error {plan.Document.Precision.ExpectedMaxAbsError:E2}, keys {plan.Document.Sizes.GaloisKeysBytes} B vs all {plan.Document.Sizes.AllGaloisKeysBytes} B");
 
-        var context = new SEALContext(plan.Parameters, true, SecLevelType.TC128);
-        Assert.True(context.ParametersSet(), context.ParameterErrorMessage());
+        var context = plan.Parameters;
         Assert.Equal(plan.Document.Precision.Depth + 2, p.CoeffModulus.Count);
-        Assert.Equal(plan.Document.Precision.Depth, (int)context.FirstContextData.ChainIndex);
+        Assert.Equal(plan.Document.Precision.Depth, context.FirstLevel.ChainIndex);
         Assert.Equal(0, plan.Document.Precision.LevelsLeft);
         Assert.Equal(plan.Document.Precision.Depth, plan.Model.Depth(new EvaluationContext(context, plan.Scale)));
-        Assert.True(p.CoeffModulusBits.Sum() <= CoeffModulus.MaxBitCount((ulong)p.PolyModulusDegree));
-        Assert.Equal(p.CoeffModulus, plan.Parameters.CoeffModulus.Select(q => q.Value));
-        Assert.Equal(p.CoeffModulus, CoeffModulus.Create((ulong)p.PolyModulusDegree, p.CoeffModulusBits).Select(q => q.Value));
-        Assert.Equal(plan.Parameters.ParmsId.ToString(), p.ParmsId);
+        Assert.True(p.CoeffModulusBits.Sum() <= CoeffModulus.MaxBitCount(p.PolyModulusDegree));
+        Assert.Equal(p.CoeffModulus, plan.Parameters.Literal.CoefficientPrimes);
+        Assert.Equal(p.CoeffModulus, CoeffModulus.Create(p.PolyModulusDegree, p.CoeffModulusBits));
+        Assert.Equal(plan.Parameters.KeyParmsId.ToString(), p.ParmsId);
         Assert.Equal(Math.Pow(2, p.CoeffModulusBits[1]), p.Scale);
 
         // The CKKS part of the bound meets the target; the scale is the smallest that does (one bit less would not).
@@ -55,7 +57,7 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
 
         // The half ring degree cannot hold these primes (or the packing) at 128-bit security.
         var half = p.PolyModulusDegree / 2;
-        Assert.True(p.CoeffModulusBits.Sum() > CoeffModulus.MaxBitCount((ulong)half) || plan.Model.RecordStride > half / 2 && plan.Model.RecordsPerCiphertext == 1);
+        Assert.True(p.CoeffModulusBits.Sum() > CoeffModulus.MaxBitCount(half) || plan.Model.RecordStride > half / 2 && plan.Model.RecordsPerCiphertext == 1);
     }
 
     [Fact]
@@ -69,11 +71,11 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         {
             var n = plan.Document.Parameters.PolyModulusDegree;
             var bits = plan.Document.Parameters.CoeffModulusBits.Sum();
-            Assert.True(bits <= CoeffModulus.MaxBitCount((ulong)n));
+            Assert.True(bits <= CoeffModulus.MaxBitCount(n));
             if (n > shallow.Document.Parameters.PolyModulusDegree)
             {
                 // Same N as the shallow model unless its own primes exceed the shallow model's ring's bound.
-                Assert.True(bits > CoeffModulus.MaxBitCount((ulong)shallow.Document.Parameters.PolyModulusDegree), $"N = {n} with {bits} bits");
+                Assert.True(bits > CoeffModulus.MaxBitCount(shallow.Document.Parameters.PolyModulusDegree), $"N = {n} with {bits} bits");
             }
         }
 
@@ -92,11 +94,11 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         var plan = ModelPlanner.Plan(f.Document(name), new PlanOptions(precisionBits));
         var keys = plan.Document.Keys;
         using var client = new PlannedKeys(plan.Parameters, plan.Scale, keys.RelinearizationKeys, keys.GaloisElements);
-        Assert.Equal(keys.GaloisElements.Order(), (client.Evaluation.GaloisKeys?.GaloisElements ?? []).Order());
+        Assert.Equal(keys.GaloisElements.Order(), (((EvaluationKeySet?)client.Evaluation.Keys)?.GaloisKeys?.GaloisElements ?? []).Order());
         var model = plan.Model;
         var records = f.Sklearn.TestRecords(name == "logistic-probability" ? "logistic" : name).Take(model.RecordsPerCiphertext).ToArray();
         var used = new SortedSet<int>();
-        var evaluation = client.Evaluation.WithGaloisKeys(client.Evaluation.GaloisKeys);
+        var evaluation = client.Evaluation.WithKeys(client.Evaluation.Keys);
         evaluation.RotationObserver = step => used.Add(step);
         var worst = 0.0;
         var batches = model.RecordsPerCiphertext == 1 ? records.Take(2).Select(r => new[] { r }).ToArray() : [records];
@@ -142,8 +144,8 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         var plan = ModelPlanner.Plan(f.Document("logistic"), new PlanOptions());
         var bits = plan.Document.Parameters.CoeffModulusBits.ToList();
         bits.RemoveAt(1);
-        var n = (ulong)plan.Document.Parameters.PolyModulusDegree;
-        var fewer = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = n, CoeffModulus = CoeffModulus.Create(n, bits) };
+        var n = plan.Document.Parameters.PolyModulusDegree;
+        var fewer = new ParametersLiteral(n, CoeffModulus.Create(n, bits));
         using var client = new PlannedKeys(fewer, plan.Scale, false, []);
         var records = f.Sklearn.TestRecords("logistic").Take(4).ToArray();
         var input = client.Encrypt(plan.Model.Pack(records));
@@ -161,34 +163,25 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         output.WriteLine($"N = {plan.Document.Parameters.PolyModulusDegree}, bits [{string.Join(", ", plan.Document.Parameters.CoeffModulusBits)}]: {JsonSerializer.Serialize(sizes)}");
         using var client = new PlannedKeys(plan.Parameters, plan.Scale, false, []);
         var slots = plan.Model.Pack(f.Sklearn.TestRecords("logistic").Take(3).ToArray());
-        using (var seeded = client.Encryptor.EncryptSymmetric(client.Evaluation.EncodeVector(slots, client.Evaluation.TopLevel, plan.Scale)))
-        {
-            Assert.Equal(sizes.InputCiphertextBytes, seeded.SaveSize(ComprModeType.None));
-            Assert.Equal(sizes.InputCiphertextBytes, Saved(seeded.Save));
-        }
+        var seeded = client.Encryptor.EncryptSymmetric(client.Evaluation.EncodeVector(slots, client.Evaluation.TopLevel, plan.Scale));
+        Assert.Equal(sizes.InputCiphertextBytes, seeded.SaveSize(CompressionMode.None));
+        Assert.Equal(sizes.InputCiphertextBytes, Saved(seeded.Save));
 
         var output0 = new Ciphertext();
         client.Evaluation.Evaluator.ModSwitchTo(client.Encrypt(slots), client.Evaluation.ParmsIdAt(plan.Document.Output.Level), output0);
-        Assert.Equal(sizes.OutputCiphertextBytes, output0.SaveSize(ComprModeType.None));
-        Assert.Equal(sizes.PublicKeyBytes, client.PublicKey.SaveSize(ComprModeType.None));
+        Assert.Equal(sizes.OutputCiphertextBytes, output0.SaveSize(CompressionMode.None));
+        Assert.Equal(sizes.PublicKeyBytes, client.PublicKey.SaveSize(CompressionMode.None));
         Assert.Equal(sizes.PublicKeyBytes, Saved(client.PublicKey.Save));
-        using (var relin = client.Keygen.CreateRelinKeys())
-        {
-            Assert.Equal(SealSizes.RelinKeys(plan.Document.Parameters.PolyModulusDegree, plan.Document.Parameters.CoeffModulus.Count), relin.SaveSize(ComprModeType.None));
-            Assert.Equal(relin.SaveSize(ComprModeType.None), Saved(relin.Save));
-        }
+        var relin = client.Keygen.CreateSeededRelinKeys();
+        Assert.Equal(SealSizes.RelinKeys(plan.Document.Parameters.PolyModulusDegree, plan.Document.Parameters.CoeffModulus.Count), relin.SaveSize(CompressionMode.None));
+        Assert.Equal(relin.SaveSize(CompressionMode.None), Saved(relin.Save));
 
         Assert.Equal(0, sizes.RelinKeysBytes);
-        using (var galois = client.Keygen.CreateGaloisKeys(keys.GaloisElements))
-        {
-            Assert.Equal(sizes.GaloisKeysBytes, galois.SaveSize(ComprModeType.None));
-            Assert.Equal(sizes.GaloisKeysBytes, Saved(galois.Save));
-        }
-
-        using (var all = client.Keygen.CreateGaloisKeys())
-        {
-            Assert.Equal(sizes.AllGaloisKeysBytes, all.SaveSize(ComprModeType.None));
-        }
+        var galois = client.Keygen.CreateSeededGaloisKeys(keys.GaloisElements);
+        Assert.Equal(sizes.GaloisKeysBytes, galois.SaveSize(CompressionMode.None));
+        Assert.Equal(sizes.GaloisKeysBytes, Saved(galois.Save));
+        var all = client.Keygen.CreateSeededGaloisKeys(GaloisElements.Default(plan.Document.Parameters.PolyModulusDegree));
+        Assert.Equal(sizes.AllGaloisKeysBytes, all.SaveSize(CompressionMode.None));
 
         Assert.True(sizes.GaloisKeysBytes < sizes.AllGaloisKeysBytes);
     }
@@ -201,7 +194,7 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         {
             var plan = ModelPlanner.Plan(f.Document(name), new PlanOptions(bits));
             using var client = new PlannedKeys(plan.Parameters, plan.Scale, false, []);
-            client.Keygen.CreateGaloisKeys(plan.Document.Keys.GaloisSteps.ToArray(), out var fromSteps);
+            var fromSteps = client.Keygen.CreateGaloisKeys(plan.Document.Keys.GaloisSteps.ToArray());
             Assert.Equal(fromSteps.GaloisElements.Order(), plan.Document.Keys.GaloisElements.Order());
             Assert.Equal(plan.Document.Keys.GaloisSteps.Count, plan.Document.Keys.GaloisElements.Count);
         }
@@ -222,9 +215,8 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         Assert.Equal("hecompute-plan", back.Format);
         Assert.Equal(plan.Document.Keys.GaloisSteps, back.Keys.GaloisSteps);
         Assert.Equal(plan.Document.Parameters.CoeffModulus, back.Parameters.CoeffModulus);
-        var parameters = new EncryptionParameters();
-        parameters.Load(new MemoryStream(Convert.FromBase64String(back.Parameters.SealParameters)));
-        Assert.Equal(plan.Parameters, parameters);
+        var parameters = ParametersLiteral.Load(new MemoryStream(Convert.FromBase64String(back.Parameters.SealParameters)));
+        Assert.Equal(plan.Parameters.Literal, parameters);
         Assert.Equal(["class_0", "class_1", "class_2"], back.Output.Names);
         Assert.Equal("logits", back.Output.Meaning);
     }
@@ -256,10 +248,10 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         Assert.Contains("too deep", error.Message, StringComparison.Ordinal);
     }
 
-    private static long Saved(Func<Stream, ComprModeType?, long> save)
+    private static long Saved(Func<Stream, CompressionMode?, long> save)
     {
         using var stream = new MemoryStream();
-        var written = save(stream, ComprModeType.None);
+        var written = save(stream, CompressionMode.None);
         Assert.Equal(stream.Length, written);
         return written;
     }

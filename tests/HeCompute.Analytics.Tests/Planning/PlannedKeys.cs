@@ -1,5 +1,7 @@
 using HeCompute.Analytics.Planning;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Analytics.Tests.Planning;
 
@@ -9,31 +11,36 @@ namespace HeCompute.Analytics.Tests.Planning;
 /// </summary>
 public sealed class PlannedKeys : IDisposable
 {
-    public PlannedKeys(EncryptionParameters parameters, double scale, bool relinearization, IReadOnlyList<uint> galoisElements)
+    public PlannedKeys(ParametersLiteral parameters, double scale, bool relinearization, IReadOnlyList<uint> galoisElements)
+        : this(Parameters.Create(parameters), scale, relinearization, galoisElements)
     {
-        Context = new SEALContext(parameters);
+    }
+
+    public PlannedKeys(Parameters parameters, double scale, bool relinearization, IReadOnlyList<uint> galoisElements)
+    {
+        Context = parameters;
         Keygen = new KeyGenerator(Context);
-        Keygen.CreatePublicKey(out var publicKey);
+        var publicKey = Keygen.CreatePublicKey();
         PublicKey = publicKey;
         RelinKeys? relinKeys = null;
         if (relinearization)
         {
-            Keygen.CreateRelinKeys(out relinKeys);
+            relinKeys = Keygen.CreateRelinKeys();
         }
 
         GaloisKeys? galoisKeys = null;
         if (galoisElements.Count > 0)
         {
-            Keygen.CreateGaloisKeys(galoisElements, out galoisKeys);
+            galoisKeys = Keygen.CreateGaloisKeys(galoisElements);
         }
 
         var secretKey = Keygen.SecretKey;
         Encryptor = new Encryptor(Context, publicKey, secretKey);
         Decryptor = new Decryptor(Context, secretKey);
-        Evaluation = new EvaluationContext(Context, scale, relinKeys, galoisKeys);
+        Evaluation = new EvaluationContext(Context, scale, new EvaluationKeySet(relinKeys, galoisKeys));
     }
 
-    public SEALContext Context { get; }
+    public Parameters Context { get; }
 
     public KeyGenerator Keygen { get; }
 

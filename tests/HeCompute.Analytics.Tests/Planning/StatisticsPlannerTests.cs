@@ -2,7 +2,9 @@ using System.Text.Json;
 using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Privacy;
 using HeCompute.Analytics.Statistics;
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 using Xunit.Abstractions;
 
@@ -34,8 +36,8 @@ public sealed class StatisticsPlannerTests(ITestOutputHelper output)
         // Sums of up to 5000 records at a 49-bit scale need a 63-bit output modulus: two primes, one level left.
         Assert.Equal(depth + 2 + document.Precision.LevelsLeft, document.Parameters.CoeffModulus.Count);
         Assert.Equal(document.Precision.LevelsLeft, document.Output.Level);
-        Assert.True(new SEALContext(plan.Parameters).ParametersSet());
-        Assert.True(document.Parameters.CoeffModulusBits.Sum() <= CoeffModulus.MaxBitCount((ulong)document.Parameters.PolyModulusDegree));
+        Assert.Equal(ParameterError.Success, Parameters.Validate(plan.Parameters.Literal, out _));
+        Assert.True(document.Parameters.CoeffModulusBits.Sum() <= CoeffModulus.MaxBitCount(document.Parameters.PolyModulusDegree));
 
         string[] columns = categories ? [.. Features, "count", "female", "male"] : [.. Features, "count"];
         Assert.Equal(columns, plan.Columns);

@@ -4,7 +4,9 @@ using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Privacy;
 using HeCompute.Analytics.Tests.Models;
 using HeCompute.Analytics.Tests.Planning;
-using HeCompute.Ckks;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice;
 using HeCompute.Protocol.Models;
 using Xunit.Abstractions;
 
@@ -20,7 +22,7 @@ public sealed class NoiseFloodingTests(PlannerFixture f, ITestOutputHelper outpu
     [Fact]
     public void FloodedErrorHasTheStatedStandardDeviation()
     {
-        var parameters = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192, CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40, 60]) };
+        var parameters = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 40, 60]));
         using var client = new PlannedKeys(parameters, Math.Pow(2, 40), relinearization: false, []);
         var values = Enumerable.Range(0, client.Evaluation.SlotCount).Select(i => Math.Sin(i)).ToArray();
         var result = client.Encrypt(values);
@@ -85,9 +87,9 @@ public sealed class NoiseFloodingTests(PlannerFixture f, ITestOutputHelper outpu
     [Fact]
     public void BadArgumentsAreRefused()
     {
-        var parameters = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 4096, CoeffModulus = CoeffModulus.Create(4096, [40, 30, 30]) };
+        var parameters = new ParametersLiteral(4096, CoeffModulus.Create(4096, [40, 30, 30]));
         using var client = new PlannedKeys(parameters, Math.Pow(2, 30), relinearization: false, []);
-        var other = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 4096, CoeffModulus = CoeffModulus.Create(4096, [40, 30, 31]) };
+        var other = new ParametersLiteral(4096, CoeffModulus.Create(4096, [40, 30, 31]));
         using var stranger = new PlannedKeys(other, Math.Pow(2, 30), relinearization: false, []);
         var result = client.Encrypt([1.0]);
         Assert.Throws<ArgumentOutOfRangeException>(() => NoiseFlooding.Apply(client.Evaluation, client.PublicKey, result, 0));

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using HeCompute.Analytics.Statistics;
-using HeCompute.Ckks;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice;
 using HeCompute.Protocol.Packing;
 using HeCompute.Protocol.Statistics;
 using Xunit.Abstractions;

@@ -1,7 +1,10 @@
 using HeCompute.Analytics.Planning;
 using HeCompute.Analytics.Statistics;
 using HeCompute.Analytics.Tests.Planning;
-using HeCompute.Ckks;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Serialization;
+using HeCompute.Lattice;
 using HeCompute.Protocol.Packing;
 using HeCompute.Protocol.Statistics;
 using Xunit.Abstractions;
@@ -27,7 +30,7 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
         Assert.Equal(GroupStatistics.Depth, plan.Document.Precision.Depth);
         var keys = plan.Document.Keys;
         using var client = new PlannedKeys(plan.Parameters, plan.Scale, keys.RelinearizationKeys, keys.GaloisElements);
-        var context = client.Evaluation.WithGaloisKeys(client.Evaluation.GaloisKeys);
+        var context = client.Evaluation.WithKeys(client.Evaluation.Keys);
         var used = new SortedSet<int>();
         context.RotationObserver = step => used.Add(step);
         var layout = plan.Layout;
@@ -46,12 +49,12 @@ public sealed class StatisticsFinishingTests(ITestOutputHelper output)
             groups = groups is null ? batchGroups : groups.Add(context, batchGroups);
         }
 
-        Assert.Equal(plan.Document.Sizes.InputCiphertextBytes, client.Encrypt(new double[layout.Width]).SaveSize(ComprModeType.None));
+        Assert.Equal(plan.Document.Sizes.InputCiphertextBytes, client.Encrypt(new double[layout.Width]).SaveSize(CompressionMode.None));
         var finished = CohortStatistics.Finish(context, total!).Select(ct => plan.ToOutputLevel(context, ct)).ToArray();
         var groupFinished = GroupStatistics.Finish(context, groups!).Select(ct => plan.ToOutputLevel(context, ct)).ToArray();
         Assert.Equal(keys.GaloisSteps, used);
         Assert.All(finished.Concat(groupFinished), ct => Assert.Equal(plan.Document.Output.Level, context.LevelOf(ct)));
-        Assert.Equal(plan.Document.Sizes.OutputCiphertextBytes, finished[0].SaveSize(ComprModeType.None));
+        Assert.Equal(plan.Document.Sizes.OutputCiphertextBytes, finished[0].SaveSize(CompressionMode.None));
 
         var decrypted = finished.Select(ct => (IReadOnlyList<double>)client.Decrypt(ct)).ToArray();
         var decryptedGroups = groupFinished.Select(ct => (IReadOnlyList<double>)client.Decrypt(ct)).ToArray();

@@ -1,23 +1,22 @@
 using System.Numerics;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 /// <summary>One context and key set shared by the engine tests: N = 8192, primes {60, 40, 40, 60}, scale 2^40.</summary>
 public sealed class CkksFixture : IDisposable
 {
     public CkksFixture()
     {
-        Parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
-        Parms.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40, 60]);
-        Context = new SEALContext(Parms);
+        Parms = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 40, 60]));
+        Context = Parameters.Create(Parms);
         Keygen = new KeyGenerator(Context);
-        Keygen.CreatePublicKey(out var publicKey);
+        var publicKey = Keygen.CreatePublicKey();
         PublicKey = publicKey;
-        Keygen.CreateRelinKeys(out var relinKeys);
+        var relinKeys = Keygen.CreateRelinKeys();
         RelinKeys = relinKeys;
-        Keygen.CreateGaloisKeys([1, 2, 5, -1, -3, 100, 0], out var galoisKeys);
+        var galoisKeys = Keygen.CreateGaloisKeys([1, 2, 5, -1, -3, 100, 0]);
         GaloisKeys = galoisKeys;
-        Encoder = new CKKSEncoder(Context);
+        Encoder = new Encoder(Context);
         Encryptor = new Encryptor(Context, PublicKey, Keygen.SecretKey);
         Decryptor = new Decryptor(Context, Keygen.SecretKey);
         Evaluator = new Evaluator(Context);
@@ -25,13 +24,13 @@ public sealed class CkksFixture : IDisposable
 
     public const double Scale = 1099511627776.0; // 2^40
 
-    public EncryptionParameters Parms { get; }
-    public SEALContext Context { get; }
+    public ParametersLiteral Parms { get; }
+    public Parameters Context { get; }
     public KeyGenerator Keygen { get; }
     public PublicKey PublicKey { get; }
     public RelinKeys RelinKeys { get; }
     public GaloisKeys GaloisKeys { get; }
-    public CKKSEncoder Encoder { get; }
+    public Encoder Encoder { get; }
     public Encryptor Encryptor { get; }
     public Decryptor Decryptor { get; }
     public Evaluator Evaluator { get; }

@@ -1,7 +1,7 @@
 using System.Numerics;
-using HeCompute.Ckks.Ring;
+using HeCompute.Lattice.Ring;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 public sealed class EncoderTests(CkksFixture fixture) : IClassFixture<CkksFixture>
 {
@@ -53,17 +53,16 @@ public sealed class EncoderTests(CkksFixture fixture) : IClassFixture<CkksFixtur
     [Fact]
     public void SlotIIsTheEvaluationAtZetaToThePowerThreeToTheI()
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 1024 };
-        parms.CoeffModulus = CoeffModulus.Create(1024, [27]);
-        var context = new SEALContext(parms);
-        var encoder = new CKKSEncoder(context);
+        var parms = new ParametersLiteral(1024, CoeffModulus.Create(1024, [27]));
+        var context = Parameters.Create(parms);
+        var encoder = new Encoder(context);
         var random = new Random(7);
         var values = Enumerable.Range(0, 512).Select(_ => new Complex(random.NextDouble() - 0.5, random.NextDouble() - 0.5)).ToArray();
         const double scale = 1 << 16;
         var plain = new Plaintext();
         encoder.Encode(values, scale, plain);
 
-        var level = context.FirstContextData;
+        var level = context.FirstLevel;
         var q = level.Moduli[0];
         var coefficients = plain.Data.ToArray();
         level.Ntt[0].Inverse(coefficients);
@@ -109,7 +108,7 @@ public sealed class EncoderTests(CkksFixture fixture) : IClassFixture<CkksFixtur
     [Fact]
     public void ConstantsOfTheRingLayerAreTheOnesTheContextUses()
     {
-        var level = fixture.Context.FirstContextData;
+        var level = fixture.Context.FirstLevel;
         foreach (var modulus in level.Moduli)
         {
             Assert.Equal(1UL, modulus.Value % 16384);

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 /// <summary>Every evaluator operation against the same computation in double precision, with the precision asserted.</summary>
 public sealed class EvaluatorTests(CkksFixture f) : IClassFixture<CkksFixture>
@@ -73,7 +73,7 @@ public sealed class EvaluatorTests(CkksFixture f) : IClassFixture<CkksFixture>
         f.Evaluator.RelinearizeInplace(product, f.RelinKeys);
         Assert.Equal(2UL, product.Size);
         f.Evaluator.RescaleToNextInplace(product);
-        Assert.Equal(f.Context.FirstContextData.NextContextData!.ParmsId, product.ParmsId);
+        Assert.Equal(f.Context.FirstLevel.Next!.ParmsId, product.ParmsId);
         var precision = CkksFixture.PrecisionBits(Zip(a, b, (x, y) => x * y), f.Decrypt(product));
         Assert.True(precision >= 20, $"precision {precision:F1} bits");
     }
@@ -168,7 +168,7 @@ public sealed class EvaluatorTests(CkksFixture f) : IClassFixture<CkksFixture>
         var plain = new Plaintext();
         f.Encoder.Encode(a, CkksFixture.Scale, plain);
         f.Evaluator.ModSwitchToNextInplace(plain);
-        Assert.Equal(f.Context.FirstContextData.NextContextData!.ParmsId, plain.ParmsId);
+        Assert.Equal(f.Context.FirstLevel.Next!.ParmsId, plain.ParmsId);
         var decoded = new List<Complex>();
         f.Encoder.Decode(plain, decoded);
         CkksFixture.AssertPrecision(a, decoded, 20);

@@ -1,4 +1,4 @@
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 public sealed class ParametersTests
 {
@@ -8,78 +8,113 @@ public sealed class ParametersTests
     [InlineData(16384, new[] { 60, 60, 60, 60, 60, 60, 60, 60 }, 438)]
     public void ParametersAbove128BitsAreRefusedWithTheLimitNamed(int n, int[] bits, int bound)
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = (ulong)n };
-        parms.CoeffModulus = CoeffModulus.Create((ulong)n, bits);
-        var context = new SEALContext(parms);
-        Assert.Equal(bits.Sum() <= bound, context.ParametersSet());
-        if (!context.ParametersSet())
+        var parms = new ParametersLiteral(n, CoeffModulus.Create(n, bits));
+        var secure = bits.Sum() <= bound;
+        Assert.Equal(secure ? ParameterError.Success : ParameterError.InvalidParametersInsecure, Parameters.Validate(parms, out var message));
+        if (!secure)
         {
-            Assert.Equal(ParameterError.InvalidParametersInsecure, context.KeyContextData.Qualifiers.ParameterError);
-            Assert.Contains($"at most {bound} bits", context.ParameterErrorMessage());
-            var error = Assert.Throws<InvalidParametersException>(() => new KeyGenerator(context));
+            Assert.Contains($"at most {bound} bits", message);
+            var error = Assert.Throws<InvalidParametersException>(() => Parameters.Create(parms));
+            Assert.Equal(ParameterError.InvalidParametersInsecure, error.Error);
             Assert.Contains(bound.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
-            Assert.True(new SEALContext(parms, true, SecLevelType.None).ParametersSet());
+            Assert.Equal(SecurityLevel.None, Parameters.Create(parms with { Security = SecurityLevel.None }).Security);
         }
+        else
+        {
+            Assert.Equal("valid", message);
+            Assert.Equal(n, Parameters.Create(parms).PolyModulusDegree);
+        }
+    }
+
+    [Fact]
+    public void HigherSecurityLevelsHaveLowerBounds()
+    {
+        var parms = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 40, 60]));
+        Assert.Equal(ParameterError.Success, Parameters.Validate(parms, out _));
+        Assert.Equal(ParameterError.InvalidParametersInsecure, Parameters.Validate(parms with { Security = SecurityLevel.Tc192 }, out var message));
+        Assert.Contains("at most 152 bits", message);
     }
 
     [Fact]
     public void ChainDropsOnePrimeAtATimeWithChainIndices()
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
-        parms.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40, 60]);
-        var context = new SEALContext(parms);
-        Assert.True(context.ParametersSet());
-        Assert.Equal(3UL, context.KeyContextData.ChainIndex);
-        Assert.Equal(2UL, context.FirstContextData.ChainIndex);
-        Assert.Equal(0UL, context.LastContextData.ChainIndex);
+        var parms = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 40, 60]));
+        var context = Parameters.Create(parms);
+        Assert.Equal(3, context.KeyLevel.ChainIndex);
+        Assert.Equal(2, context.FirstLevel.ChainIndex);
+        Assert.Equal(0, context.LastLevel.ChainIndex);
         Assert.Equal(parms.ParmsId, context.KeyParmsId);
-        var level = context.KeyContextData;
+        Assert.Null(context.KeyLevel.Previous);
+        var level = context.KeyLevel;
         for (var primes = 4; primes >= 1; primes--)
         {
             Assert.NotNull(level);
-            Assert.Equal(primes, level!.Parms.CoeffModulus.Count());
-            Assert.Same(level, context.GetContextData(level.ParmsId));
-            level = level.NextContextData;
+            Assert.Equal(primes, level!.PrimeCount);
+            Assert.Equal(parms.CoefficientPrimes.Take(primes), level.Primes);
+            Assert.Same(level, context.GetLevel(level.ParmsId));
+            level = level.Next;
         }
 
         Assert.Null(level);
-        Assert.True(context.UsingKeyswitching);
+        Assert.True(context.SupportsKeySwitching);
+        Assert.Null(context.GetLevel(ParmsId.Zero));
+    }
+
+    [Fact]
+    public void TheLiteralIsCopiedSoParametersStayImmutable()
+    {
+        var primes = CoeffModulus.Create(8192, [60, 40, 40, 60]);
+        var context = Parameters.Create(new ParametersLiteral(8192, primes));
+        var keyParmsId = context.KeyParmsId;
+        primes[1] = primes[2];
+        Assert.Equal(keyParmsId, context.KeyParmsId);
+        Assert.Equal(keyParmsId, context.Literal.ParmsId);
     }
 
     [Fact]
     public void CreatePicksDistinctPrimesCongruentToOneModuloTwoN()
     {
-        var primes = CoeffModulus.Create(16384, [60, 40, 40, 40, 40, 40, 40, 60]).Select(m => m.Value).ToArray();
+        var primes = CoeffModulus.Create(16384, [60, 40, 40, 40, 40, 40, 40, 60]);
         Assert.Equal(primes.Length, primes.Distinct().Count());
         Assert.All(primes, p => Assert.Equal(1UL, p % 32768));
-        Assert.Equal(60, new Modulus(primes[0]).BitCount);
+        Assert.Equal(60, 64 - System.Numerics.BitOperations.LeadingZeroCount(primes[0]));
         // SEAL hands out the smaller of two equal-size primes first.
         Assert.True(primes[0] < primes[^1]);
     }
 
     [Fact]
-    public void InvalidParametersGiveTheirReason()
+    public void InvalidLiteralsAreRefusedWithTheirReason()
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
-        parms.CoeffModulus = [new Modulus(1UL << 40)];
-        Assert.Equal(ParameterError.InvalidCoeffModulusNonPrime, new SEALContext(parms).KeyContextData.Qualifiers.ParameterError);
-        parms.CoeffModulus = [CoeffModulus.Create(4096, [40, 40, 40, 40]).First(m => m.Value % 16384 != 1)];
-        Assert.Equal(ParameterError.InvalidCoeffModulusNoNtt, new SEALContext(parms).KeyContextData.Qualifiers.ParameterError);
-        var bfv = new EncryptionParameters(SchemeType.BFV) { PolyModulusDegree = 4096 };
-        Assert.Equal(ParameterError.InvalidScheme, new SEALContext(bfv).KeyContextData.Qualifiers.ParameterError);
+        AssertRefused(ParameterError.InvalidCoeffModulusNonPrime, new ParametersLiteral(8192, [1UL << 40]), "not prime");
+        var noNtt = CoeffModulus.Create(4096, [40, 40, 40, 40]).First(q => q % 16384 != 1);
+        AssertRefused(ParameterError.InvalidCoeffModulusNoNtt, new ParametersLiteral(8192, [noNtt]), "no NTT");
+        AssertRefused(ParameterError.InvalidCoeffModulusSize, new ParametersLiteral(8192, []), "1 to 64 primes");
+        var prime = CoeffModulus.Create(8192, [40])[0];
+        AssertRefused(ParameterError.FailedCreatingRnsBase, new ParametersLiteral(8192, [prime, prime]), "distinct");
+        AssertRefused(ParameterError.InvalidCoeffModulusBitCount, new ParametersLiteral(8192, [(1UL << 61) - 1]), "2 to 60 bits");
+        AssertRefused(ParameterError.InvalidPolyModulusDegree, new ParametersLiteral(512, [prime]), "outside");
+        AssertRefused(ParameterError.InvalidPolyModulusDegreeNonPowerOfTwo, new ParametersLiteral(6144, [prime]), "power of two");
         Assert.Throws<ArgumentException>(() => CoeffModulus.Create(8192, [61]));
-        Assert.Throws<InvalidOperationException>(() => new EncryptionParameters(SchemeType.CKKS).PlainModulus = new Modulus(257));
     }
 
     [Fact]
     public void ParmsIdChangesWithEveryParameter()
     {
-        var a = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
-        a.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 60]);
-        var b = new EncryptionParameters(a);
+        var a = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 60]));
+        var b = a with { CoefficientPrimes = [.. a.CoefficientPrimes] };
+        Assert.Equal(a, b);
         Assert.Equal(a.ParmsId, b.ParmsId);
-        b.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40]);
-        Assert.NotEqual(a.ParmsId, b.ParmsId);
+        Assert.NotEqual(a.ParmsId, (a with { CoefficientPrimes = CoeffModulus.Create(8192, [60, 40, 40]) }).ParmsId);
+        Assert.NotEqual(a.ParmsId, new ParametersLiteral(16384, a.CoefficientPrimes).ParmsId);
         Assert.Equal(a.ParmsId, ParmsId.Parse(a.ParmsId.ToString()));
+    }
+
+    private static void AssertRefused(ParameterError expected, ParametersLiteral literal, string reason)
+    {
+        Assert.Equal(expected, Parameters.Validate(literal, out var message));
+        Assert.Contains(reason, message, StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidParametersException>(() => Parameters.Create(literal));
+        Assert.Equal(expected, error.Error);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace HeCompute.Ckks.Tests.Ckks;
+namespace HeCompute.Lattice.Tests.Ckks;
 
 /// <summary>Every supported ring degree, 1024 to 65536, encrypts, computes and decrypts at 128-bit security.</summary>
 public sealed class RingDegreeTests
@@ -19,13 +19,11 @@ public sealed class RingDegreeTests
     [MemberData(nameof(Degrees))]
     public void EncryptComputeDecrypt(int n, int[] bits, double scale, double tolerance)
     {
-        var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = (ulong)n };
-        parms.CoeffModulus = CoeffModulus.Create((ulong)n, bits);
-        using var context = new SEALContext(parms);
-        Assert.True(context.ParametersSet(), context.ParameterErrorMessage());
+        var parms = new ParametersLiteral(n, CoeffModulus.Create(n, bits));
+        var context = Parameters.Create(parms);
         using var keygen = new KeyGenerator(context);
-        keygen.CreatePublicKey(out var publicKey);
-        var encoder = new CKKSEncoder(context);
+        var publicKey = keygen.CreatePublicKey();
+        var encoder = new Encoder(context);
         var random = new Random(n);
         var values = Enumerable.Range(0, n / 2).Select(_ => new Complex(random.NextDouble() - 0.5, random.NextDouble() - 0.5)).ToArray();
         var plain = new Plaintext();
@@ -34,13 +32,13 @@ public sealed class RingDegreeTests
         new Encryptor(context, publicKey).Encrypt(plain, ct);
         var evaluator = new Evaluator(context);
         var expected = values;
-        if (context.UsingKeyswitching)
+        if (context.SupportsKeySwitching)
         {
-            keygen.CreateRelinKeys(out var relinKeys);
-            keygen.CreateGaloisKeys([1], out var galoisKeys);
+            var relinKeys = keygen.CreateRelinKeys();
+            var galoisKeys = keygen.CreateGaloisKeys([1]);
             evaluator.RotateVectorInplace(ct, 1, galoisKeys);
             expected = Enumerable.Range(0, values.Length).Select(i => values[(i + 1) % values.Length]).ToArray();
-            if (context.FirstContextData.NextContextData is not null)
+            if (context.FirstLevel.Next is not null)
             {
                 evaluator.SquareInplace(ct);
                 evaluator.RelinearizeInplace(ct, relinKeys);

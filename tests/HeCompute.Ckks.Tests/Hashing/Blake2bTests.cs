@@ -1,6 +1,6 @@
-using HeCompute.Ckks.Hashing;
+using HeCompute.Lattice.Hashing;
 
-namespace HeCompute.Ckks.Tests.Hashing;
+namespace HeCompute.Lattice.Tests.Hashing;
 
 public class Blake2bTests
 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using HeCompute.Ckks.Hashing;
+using HeCompute.Lattice.Hashing;
 
-namespace HeCompute.Ckks.Tests.Hashing;
+namespace HeCompute.Lattice.Tests.Hashing;
 
 /// <summary>
 /// The vector kernels of <see cref="Blake2xbPrng"/> against its scalar path, which is

@@ -1,7 +1,7 @@
 using System.Numerics;
-using HeCompute.Ckks.Ring;
+using HeCompute.Lattice.Ring;
 
-namespace HeCompute.Ckks.Tests.Ring;
+namespace HeCompute.Lattice.Tests.Ring;
 
 public class ModArithTests
 {

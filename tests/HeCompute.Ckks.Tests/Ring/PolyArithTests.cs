@@ -1,6 +1,6 @@
-using HeCompute.Ckks.Ring;
+using HeCompute.Lattice.Ring;
 
-namespace HeCompute.Ckks.Tests.Ring;
+namespace HeCompute.Lattice.Tests.Ring;
 
 public class PolyArithTests
 {

@@ -1,7 +1,7 @@
 using System.Numerics;
-using HeCompute.Ckks.Ring;
+using HeCompute.Lattice.Ring;
 
-namespace HeCompute.Ckks.Tests.Ring;
+namespace HeCompute.Lattice.Tests.Ring;
 
 /// <summary>The AVX-512 and AVX2 kernels must agree bit for bit with the scalar reference.</summary>
 public class PolyArithVectorTests

@@ -1,6 +1,6 @@
-using HeCompute.Ckks.Serialization;
+using HeCompute.Lattice.Serialization;
 
-namespace HeCompute.Ckks.Tests.Serialization;
+namespace HeCompute.Lattice.Tests.Serialization;
 
 public class SealBodyReaderWriterTests
 {

@@ -1,6 +1,6 @@
-using HeCompute.Ckks.Serialization;
+using HeCompute.Lattice.Serialization;
 
-namespace HeCompute.Ckks.Tests.Serialization;
+namespace HeCompute.Lattice.Tests.Serialization;
 
 public class SealHeaderTests
 {
@@ -8,14 +8,14 @@ public class SealHeaderTests
     public void WritesSealLayout()
     {
         var bytes = new byte[SealHeader.ByteCount];
-        SealHeader.Create(ComprModeType.ZSTD, 0x0102030405060708).Write(bytes);
+        SealHeader.Create(CompressionMode.Zstd, 0x0102030405060708).Write(bytes);
         Assert.Equal("5ea11004010200000807060504030201", Convert.ToHexStringLower(bytes));
     }
 
     [Fact]
     public void RoundTrips()
     {
-        var header = new SealHeader(SealHeader.SealMagic, 16, 4, 4, ComprModeType.ZLIB, 12345);
+        var header = new SealHeader(SealHeader.SealMagic, 16, 4, 4, CompressionMode.Zlib, 12345);
         var bytes = new byte[SealHeader.ByteCount];
         header.Write(bytes);
         Assert.Equal(header, SealHeader.Read(bytes));
@@ -46,7 +46,7 @@ public class SealHeaderTests
     [InlineData(5, 0, false)]
     public void VersionRules(byte major, byte minor, bool accepted)
     {
-        var header = new SealHeader(SealHeader.SealMagic, 16, major, minor, ComprModeType.None, 16);
+        var header = new SealHeader(SealHeader.SealMagic, 16, major, minor, CompressionMode.None, 16);
         Assert.Equal(accepted, header.IsCompatibleVersion);
         Assert.Equal(accepted, header.IsValid);
         if (accepted)
@@ -62,15 +62,15 @@ public class SealHeaderTests
     [Fact]
     public void ValidateRejectsEachBadField()
     {
-        SealHeader good = SealHeader.Create(ComprModeType.None, 20);
+        SealHeader good = SealHeader.Create(CompressionMode.None, 20);
         good.Validate(20);
 
         Assert.False((good with { Magic = 0xA15F }).IsValid);
         Assert.Equal(0, Assert.Throws<SealFormatException>(() => (good with { Magic = 0xA15F }).Validate(20)).Offset);
         Assert.False((good with { HeaderSize = 15 }).IsValid);
         Assert.Equal(2, Assert.Throws<SealFormatException>(() => (good with { HeaderSize = 15 }).Validate(20)).Offset);
-        Assert.False((good with { ComprMode = (ComprModeType)3 }).IsValid);
-        Assert.Throws<SealCompressionException>(() => (good with { ComprMode = (ComprModeType)3 }).Validate(20));
+        Assert.False((good with { ComprMode = (CompressionMode)3 }).IsValid);
+        Assert.Throws<SealCompressionException>(() => (good with { ComprMode = (CompressionMode)3 }).Validate(20));
         Assert.Equal(8, Assert.Throws<SealFormatException>(() => (good with { Size = 15 }).Validate(20)).Offset);
         Assert.Equal(8, Assert.Throws<SealFormatException>(() => good.Validate(19)).Offset);
     }

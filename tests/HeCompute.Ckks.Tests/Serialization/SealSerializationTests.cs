@@ -1,6 +1,6 @@
-using HeCompute.Ckks.Serialization;
+using HeCompute.Lattice.Serialization;
 
-namespace HeCompute.Ckks.Tests.Serialization;
+namespace HeCompute.Lattice.Tests.Serialization;
 
 public class SealSerializationTests
 {
@@ -27,7 +27,7 @@ public class SealSerializationTests
     private static byte[] FixtureBody() =>
         Enumerable.Range(0, 300).Select(i => (byte)(i % 3 != 0 ? (i * i * 7 + 3) & 0xff : 0)).ToArray();
 
-    private static byte[] Envelope(ComprModeType mode, byte[] payload, byte minor = 1)
+    private static byte[] Envelope(CompressionMode mode, byte[] payload, byte minor = 1)
     {
         var bytes = new byte[SealHeader.ByteCount + payload.Length];
         new SealHeader(SealHeader.SealMagic, 16, 4, minor, mode, (ulong)bytes.Length).Write(bytes);
@@ -35,7 +35,7 @@ public class SealSerializationTests
         return bytes;
     }
 
-    private static byte[] Save(ComprModeType mode, byte[] body)
+    private static byte[] Save(CompressionMode mode, byte[] body)
     {
         using var stream = new MemoryStream();
         long written = SealSerialization.Save(stream, mode, body);
@@ -62,11 +62,11 @@ public class SealSerializationTests
         return body;
     }
 
-    public static TheoryData<ComprModeType> Modes => [ComprModeType.None, ComprModeType.ZLIB, ComprModeType.ZSTD];
+    public static TheoryData<CompressionMode> Modes => [CompressionMode.None, CompressionMode.Zlib, CompressionMode.Zstd];
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public void RoundTrips(ComprModeType mode)
+    public void RoundTrips(CompressionMode mode)
     {
         foreach (int length in new[] { 0, 1, 300, 100_000 })
         {
@@ -84,7 +84,7 @@ public class SealSerializationTests
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public void IncompressibleDataStaysWithinSaveSize(ComprModeType mode)
+    public void IncompressibleDataStaysWithinSaveSize(CompressionMode mode)
     {
         foreach (int length in new[] { 1, 1000, 131_072, 1 << 20 })
         {
@@ -99,27 +99,27 @@ public class SealSerializationTests
     [Fact]
     public void NoneIsHeaderThenBody()
     {
-        byte[] saved = Save(ComprModeType.None, [1, 2, 3]);
+        byte[] saved = Save(CompressionMode.None, [1, 2, 3]);
         Assert.Equal("5ea11004010000001300000000000000010203", Convert.ToHexStringLower(saved));
     }
 
     [Fact]
     public void SaveSizeMatchesSealFormulas()
     {
-        Assert.Equal(16 + 1000, SealSerialization.SaveSize(1000, ComprModeType.None));
-        Assert.Equal(16 + 1000 + 0 + 0 + 0 + 17, SealSerialization.SaveSize(1000, ComprModeType.ZLIB));
+        Assert.Equal(16 + 1000, SealSerialization.SaveSize(1000, CompressionMode.None));
+        Assert.Equal(16 + 1000 + 0 + 0 + 0 + 17, SealSerialization.SaveSize(1000, CompressionMode.Zlib));
         long n = 1L << 26;
-        Assert.Equal(16 + n + (n >> 12) + (n >> 14) + (n >> 25) + 17, SealSerialization.SaveSize(n, ComprModeType.ZLIB));
-        Assert.Equal(16 + 1000 + 3 + ((131072 - 1000) >> 11), SealSerialization.SaveSize(1000, ComprModeType.ZSTD));
-        Assert.Equal(16 + 131072 + 512, SealSerialization.SaveSize(131072, ComprModeType.ZSTD));
-        Assert.Throws<SealCompressionException>(() => SealSerialization.SaveSize(10, (ComprModeType)9));
-        Assert.Throws<OverflowException>(() => SealSerialization.SaveSize(long.MaxValue, ComprModeType.ZLIB));
+        Assert.Equal(16 + n + (n >> 12) + (n >> 14) + (n >> 25) + 17, SealSerialization.SaveSize(n, CompressionMode.Zlib));
+        Assert.Equal(16 + 1000 + 3 + ((131072 - 1000) >> 11), SealSerialization.SaveSize(1000, CompressionMode.Zstd));
+        Assert.Equal(16 + 131072 + 512, SealSerialization.SaveSize(131072, CompressionMode.Zstd));
+        Assert.Throws<SealCompressionException>(() => SealSerialization.SaveSize(10, (CompressionMode)9));
+        Assert.Throws<OverflowException>(() => SealSerialization.SaveSize(long.MaxValue, CompressionMode.Zlib));
     }
 
     [Fact]
     public void ReadsReferenceZlibStream()
     {
-        byte[] body = Read(Envelope(ComprModeType.ZLIB, Convert.FromHexString(ZlibReference)), 1000, out _);
+        byte[] body = Read(Envelope(CompressionMode.Zlib, Convert.FromHexString(ZlibReference)), 1000, out _);
         Assert.Equal(FixtureBody(), body);
     }
 
@@ -128,14 +128,14 @@ public class SealSerializationTests
     [InlineData(ZstdReferenceWithChecksum)]
     public void ReadsReferenceZstdFrames(string frame)
     {
-        byte[] body = Read(Envelope(ComprModeType.ZSTD, Convert.FromHexString(frame)), 1000, out _);
+        byte[] body = Read(Envelope(CompressionMode.Zstd, Convert.FromHexString(frame)), 1000, out _);
         Assert.Equal(FixtureBody(), body);
     }
 
     [Fact]
     public void ZstdFramesDeclareContentSizeWithoutChecksum()
     {
-        byte[] saved = Save(ComprModeType.ZSTD, FixtureBody());
+        byte[] saved = Save(CompressionMode.Zstd, FixtureBody());
         Assert.Equal("28b52ffd", Convert.ToHexStringLower(saved.AsSpan(16, 4)));
         byte descriptor = saved[20];
         Assert.NotEqual(0, descriptor >> 6 | (descriptor >> 5 & 1));
@@ -146,7 +146,7 @@ public class SealSerializationTests
     public void ZstdWindowStaysWithinSeal443DecoderLimit()
     {
         // SEAL 4.3.3+ decodes with ZSTD_d_windowLogMax = 23; large bodies must not get a bigger window.
-        byte[] saved = Save(ComprModeType.ZSTD, new byte[24 << 20]);
+        byte[] saved = Save(CompressionMode.Zstd, new byte[24 << 20]);
         byte descriptor = saved[20];
         Assert.Equal(0, descriptor & 0x20);
         byte windowDescriptor = saved[21];
@@ -164,27 +164,27 @@ public class SealSerializationTests
         }
 
         Assert.Equal(24, 10 + (frame[5] >> 3));
-        Assert.Throws<SealCompressionException>(() => Read(Envelope(ComprModeType.ZSTD, frame), 32 << 20, out _));
+        Assert.Throws<SealCompressionException>(() => Read(Envelope(CompressionMode.Zstd, frame), 32 << 20, out _));
     }
 
     [Fact]
     public void SaveWithWriterEqualsSaveWithSpan()
     {
         using var stream = new MemoryStream();
-        long written = SealSerialization.Save(stream, ComprModeType.None, w =>
+        long written = SealSerialization.Save(stream, CompressionMode.None, w =>
         {
             w.WriteUInt64(7);
             w.WriteByte(1);
         });
-        Assert.Equal(Save(ComprModeType.None, [7, 0, 0, 0, 0, 0, 0, 0, 1]), stream.ToArray());
+        Assert.Equal(Save(CompressionMode.None, [7, 0, 0, 0, 0, 0, 0, 0, 1]), stream.ToArray());
         Assert.Equal(25, written);
     }
 
     [Fact]
     public void ConsumesExactlyTheDeclaredSize()
     {
-        byte[] first = Save(ComprModeType.ZSTD, CompressibleBody(5000));
-        byte[] second = Save(ComprModeType.ZLIB, CompressibleBody(77));
+        byte[] first = Save(CompressionMode.Zstd, CompressibleBody(5000));
+        byte[] second = Save(CompressionMode.Zlib, CompressibleBody(77));
         using var stream = new MemoryStream([.. first, .. second]);
         Assert.Equal(CompressibleBody(5000), SealSerialization.ReadBody(stream, 1 << 20, out _));
         Assert.Equal(first.Length, stream.Position);
@@ -193,7 +193,7 @@ public class SealSerializationTests
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public void RejectsTruncatedStream(ComprModeType mode)
+    public void RejectsTruncatedStream(CompressionMode mode)
     {
         byte[] saved = Save(mode, CompressibleBody(3000));
         foreach (int cut in new[] { 0, 5, 15, 16, saved.Length / 2, saved.Length - 1 })
@@ -206,9 +206,9 @@ public class SealSerializationTests
     }
 
     [Theory]
-    [InlineData(ComprModeType.ZLIB)]
-    [InlineData(ComprModeType.ZSTD)]
-    public void RejectsTruncatedCompressedPayloadEvenWhenSizeAgrees(ComprModeType mode)
+    [InlineData(CompressionMode.Zlib)]
+    [InlineData(CompressionMode.Zstd)]
+    public void RejectsTruncatedCompressedPayloadEvenWhenSizeAgrees(CompressionMode mode)
     {
         byte[] saved = Save(mode, CompressibleBody(3000));
         byte[] payload = saved[16..];
@@ -219,9 +219,9 @@ public class SealSerializationTests
     }
 
     [Theory]
-    [InlineData(ComprModeType.ZLIB)]
-    [InlineData(ComprModeType.ZSTD)]
-    public void RejectsDataAfterTheCompressedStream(ComprModeType mode)
+    [InlineData(CompressionMode.Zlib)]
+    [InlineData(CompressionMode.Zstd)]
+    public void RejectsDataAfterTheCompressedStream(CompressionMode mode)
     {
         byte[] payload = Save(mode, CompressibleBody(3000))[16..];
         Assert.Throws<SealCompressionException>(() => Read(Envelope(mode, [.. payload, 0, 0, 0, 0, 0]), 1 << 20, out _));
@@ -232,12 +232,12 @@ public class SealSerializationTests
     {
         // Adler-32 covers the whole body; only flips in the final byte's unused padding bits are harmless.
         byte[] body = CompressibleBody(3000);
-        byte[] payload = Save(ComprModeType.ZLIB, body)[16..];
+        byte[] payload = Save(CompressionMode.Zlib, body)[16..];
         for (int i = 0; i < payload.Length; i++)
         {
             byte[] corrupt = (byte[])payload.Clone();
             corrupt[i] ^= 0x5A;
-            var data = Envelope(ComprModeType.ZLIB, corrupt);
+            var data = Envelope(CompressionMode.Zlib, corrupt);
             byte[]? loaded = null;
             var e = Record.Exception(() => loaded = Read(data, 1 << 20, out _));
             Assert.True(e is SealCompressionException or SealFormatException || (e is null && body.SequenceEqual(loaded!)), $"byte {i}: {e?.GetType()}");
@@ -249,13 +249,13 @@ public class SealSerializationTests
     {
         // SEAL writes no frame checksum, so a flipped literal byte can decode "successfully";
         // object loaders catch that. The envelope must never fail with anything but engine errors.
-        byte[] payload = Save(ComprModeType.ZSTD, CompressibleBody(3000))[16..];
+        byte[] payload = Save(CompressionMode.Zstd, CompressibleBody(3000))[16..];
         int detected = 0;
         for (int i = 0; i < payload.Length; i++)
         {
             byte[] corrupt = (byte[])payload.Clone();
             corrupt[i] ^= 0x5A;
-            var data = Envelope(ComprModeType.ZSTD, corrupt);
+            var data = Envelope(CompressionMode.Zstd, corrupt);
             var e = Record.Exception(() => Read(data, 1 << 20, out _));
             Assert.True(e is null or SealCompressionException or SealFormatException, $"byte {i}: {e?.GetType()}");
             detected += e is null ? 0 : 1;
@@ -265,9 +265,9 @@ public class SealSerializationTests
     }
 
     [Theory]
-    [InlineData(ComprModeType.ZLIB)]
-    [InlineData(ComprModeType.ZSTD)]
-    public void RejectsDecompressionBomb(ComprModeType mode)
+    [InlineData(CompressionMode.Zlib)]
+    [InlineData(CompressionMode.Zstd)]
+    public void RejectsDecompressionBomb(CompressionMode mode)
     {
         byte[] saved = Save(mode, new byte[10_000_000]);
         Assert.True(saved.Length < 20_000);
@@ -279,10 +279,10 @@ public class SealSerializationTests
     [Fact]
     public void RejectsHugeDeclaredSizeBeforeAllocating()
     {
-        byte[] data = Envelope(ComprModeType.None, [1, 2, 3]);
-        new SealHeader(SealHeader.SealMagic, 16, 4, 1, ComprModeType.None, ulong.MaxValue).Write(data);
+        byte[] data = Envelope(CompressionMode.None, [1, 2, 3]);
+        new SealHeader(SealHeader.SealMagic, 16, 4, 1, CompressionMode.None, ulong.MaxValue).Write(data);
         Assert.Throws<SealFormatException>(() => Read(data, long.MaxValue, out _));
-        new SealHeader(SealHeader.SealMagic, 16, 4, 1, ComprModeType.None, 1UL << 40).Write(data);
+        new SealHeader(SealHeader.SealMagic, 16, 4, 1, CompressionMode.None, 1UL << 40).Write(data);
         Assert.Throws<SealFormatException>(() => Read(data, 1 << 20, out _));
         Assert.Throws<SealFormatException>(() => Read(data, long.MaxValue, out _));
         using var nonSeekable = new NonSeekableStream(data);
@@ -292,8 +292,8 @@ public class SealSerializationTests
     [Fact]
     public void RejectsSizeBelowHeader()
     {
-        byte[] data = Envelope(ComprModeType.None, []);
-        new SealHeader(SealHeader.SealMagic, 16, 4, 1, ComprModeType.None, 15).Write(data);
+        byte[] data = Envelope(CompressionMode.None, []);
+        new SealHeader(SealHeader.SealMagic, 16, 4, 1, CompressionMode.None, 15).Write(data);
         Assert.Throws<SealFormatException>(() => Read(data, 1000, out _));
     }
 
@@ -303,14 +303,14 @@ public class SealSerializationTests
     [InlineData(0xFF)]
     public void RejectsUnknownCompressionByte(byte mode)
     {
-        Assert.Throws<SealCompressionException>(() => Read(Envelope((ComprModeType)mode, [0]), 1000, out _));
-        Assert.Throws<SealCompressionException>(() => Save((ComprModeType)mode, [0]));
+        Assert.Throws<SealCompressionException>(() => Read(Envelope((CompressionMode)mode, [0]), 1000, out _));
+        Assert.Throws<SealCompressionException>(() => Save((CompressionMode)mode, [0]));
     }
 
     [Fact]
     public void RejectsBadMagicHeaderSizeReservedAndVersion()
     {
-        byte[] good = Save(ComprModeType.None, [9, 9]);
+        byte[] good = Save(CompressionMode.None, [9, 9]);
         Read(good, 1000, out _);
 
         byte[] badMagic = (byte[])good.Clone();
@@ -343,7 +343,7 @@ public class SealSerializationTests
     [Fact]
     public void DefaultModeIsZstd()
     {
-        Assert.Equal(ComprModeType.ZSTD, SealSerialization.ComprModeDefault);
+        Assert.Equal(CompressionMode.Zstd, SealSerialization.DefaultCompression);
     }
 
     private sealed class NonSeekableStream(byte[] data) : Stream

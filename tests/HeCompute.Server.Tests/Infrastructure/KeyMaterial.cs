@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 
 namespace HeCompute.Server.Tests.Infrastructure;
 
@@ -12,32 +14,30 @@ public sealed class KeyMaterial
 
     private KeyMaterial()
     {
-        using var parms = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 8192 };
-        parms.CoeffModulus = CoeffModulus.Create(8192, [60, 40, 40, 60]);
+        var parms = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 40, 60]));
         ParmsId = parms.ParmsId.ToString();
         Parms = Save(s => parms.Save(s));
-        using var context = new SEALContext(parms);
+        var context = Parameters.Create(parms);
         using var keygen = new KeyGenerator(context);
-        keygen.CreatePublicKey(out var publicKey);
-        keygen.CreateRelinKeys(out var relinKeys);
-        keygen.CreateGaloisKeys(new[] { 1, 2, -1 }, out var galoisKeys);
+        var publicKey = keygen.CreatePublicKey();
+        var relinKeys = keygen.CreateRelinKeys();
+        var galoisKeys = keygen.CreateGaloisKeys(new[] { 1, 2, -1 });
         PublicKeyFull = Save(s => publicKey.Save(s));
         RelinKeysFull = Save(s => relinKeys.Save(s));
         GaloisKeysFull = Save(s => galoisKeys.Save(s));
         GaloisElements = [.. galoisKeys.GaloisElements.Order()];
-        PublicKeySeeded = Save(s => keygen.CreatePublicKey().Save(s));
-        RelinKeysSeeded = Save(s => keygen.CreateRelinKeys().Save(s));
-        GaloisKeysSeeded = Save(s => keygen.CreateGaloisKeys(new[] { 1, 2, -1 }).Save(s));
+        PublicKeySeeded = Save(s => keygen.CreateSeededPublicKey().Save(s));
+        RelinKeysSeeded = Save(s => keygen.CreateSeededRelinKeys().Save(s));
+        GaloisKeysSeeded = Save(s => keygen.CreateSeededGaloisKeys(new[] { 1, 2, -1 }).Save(s));
         using var secret = keygen.SecretKey;
         SecretKey = Save(s => secret.Save(s));
 
         // Below the 128-bit floor (N = 4096 allows 109 bits): generated with the research-only opt-out.
-        using var weak = new EncryptionParameters(SchemeType.CKKS) { PolyModulusDegree = 4096 };
-        weak.CoeffModulus = CoeffModulus.Create(4096, [50, 50, 50]);
+        var weak = new ParametersLiteral(4096, CoeffModulus.Create(4096, [50, 50, 50]));
         InsecureParms = Save(s => weak.Save(s));
-        using var weakContext = new SEALContext(weak, true, SecLevelType.None);
+        var weakContext = Parameters.Create(weak with { Security = SecurityLevel.None });
         using var weakKeygen = new KeyGenerator(weakContext);
-        weakKeygen.CreatePublicKey(out var weakPublic);
+        var weakPublic = weakKeygen.CreatePublicKey();
         InsecurePublicKey = Save(s => weakPublic.Save(s));
     }
 

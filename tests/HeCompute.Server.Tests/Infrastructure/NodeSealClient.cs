@@ -42,7 +42,7 @@ public sealed class NodeSealClient : IDisposable
     /// Loads the plan's <c>seal_parameters</c> with SEAL and saves them as this client's <c>parms.bin</c> (with
     /// <paramref name="compression"/>), then has SEAL generate a secret key, a public key, relinearization keys if the
     /// plan lists them, and Galois keys for exactly the plan's steps; <paramref name="seeded"/> saves the keys in SEAL's
-    /// seeded (<c>Serializable</c>) form. Returns the oracle's keygen result (files, sizes, Galois elements).
+    /// seeded (<c>Seeded</c>) form. Returns the oracle's keygen result (files, sizes, Galois elements).
     /// </summary>
     public async Task<JsonElement> GenerateKeysAsync(bool seeded, string compression)
     {

@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 
 namespace HeCompute.Server.Tests.Infrastructure;
@@ -16,37 +18,37 @@ public sealed class PlanClient : IDisposable
         Plan = plan;
         using (var stream = new MemoryStream(Convert.FromBase64String(plan.Parameters.SealParameters)))
         {
-            Parameters = EncryptionParameters.ReadFrom(stream, out _);
+            Parameters = ParametersLiteral.Load(stream);
         }
 
-        Context = new SEALContext(Parameters);
+        Context = HeCompute.Lattice.Rlwe.Parameters.Create(Parameters);
         _keygen = new KeyGenerator(Context);
-        _keygen.CreatePublicKey(out var publicKey);
+        var publicKey = _keygen.CreatePublicKey();
         PublicKey = publicKey;
-        Encoder = new CKKSEncoder(Context);
+        Encoder = new Encoder(Context);
         Decryptor = new Decryptor(Context, _keygen.SecretKey);
         ParmsBytes = Save(s => Parameters.Save(s));
         PublicKeyBytes = Save(s => PublicKey.Save(s));
         if (plan.Keys.RelinearizationKeys)
         {
-            RelinKeysBytes = Save(s => _keygen.CreateRelinKeys().Save(s));
+            RelinKeysBytes = Save(s => _keygen.CreateSeededRelinKeys().Save(s));
         }
 
         if (plan.Keys.GaloisSteps.Count > 0)
         {
-            GaloisKeysBytes = Save(s => _keygen.CreateGaloisKeys([.. plan.Keys.GaloisSteps]).Save(s));
+            GaloisKeysBytes = Save(s => _keygen.CreateSeededGaloisKeys([.. plan.Keys.GaloisSteps]).Save(s));
         }
     }
 
     public PlanDocument Plan { get; }
 
-    public EncryptionParameters Parameters { get; }
+    public ParametersLiteral Parameters { get; }
 
-    public SEALContext Context { get; }
+    public Parameters Context { get; }
 
     public PublicKey PublicKey { get; }
 
-    public CKKSEncoder Encoder { get; }
+    public Encoder Encoder { get; }
 
     public Decryptor Decryptor { get; }
 
@@ -82,7 +84,7 @@ public sealed class PlanClient : IDisposable
     {
         using var plain = new Plaintext();
         Encoder.Encode(slots, Plan.Parameters.Scale, plain);
-        using var encryptor = new Encryptor(Context, publicKey ?? PublicKey);
+        var encryptor = new Encryptor(Context, publicKey ?? PublicKey);
         using var ciphertext = new Ciphertext();
         encryptor.Encrypt(plain, ciphertext);
         return Save(s => ciphertext.Save(s));
@@ -115,10 +117,7 @@ public sealed class PlanClient : IDisposable
 
     public void Dispose()
     {
-        Decryptor.Dispose();
         _keygen.Dispose();
-        Context.Dispose();
-        Parameters.Dispose();
     }
 
     internal static byte[] Save(Action<Stream> save)

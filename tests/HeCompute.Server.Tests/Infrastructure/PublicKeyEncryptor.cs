@@ -1,4 +1,6 @@
-using HeCompute.Ckks;
+using HeCompute.Lattice;
+using HeCompute.Lattice.Ckks;
+using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
 
 namespace HeCompute.Server.Tests.Infrastructure;
@@ -9,27 +11,27 @@ namespace HeCompute.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class PublicKeyEncryptor : IDisposable
 {
-    private readonly EncryptionParameters _parameters;
-    private readonly SEALContext _context;
+    private readonly ParametersLiteral _parameters;
+    private readonly Parameters _context;
     private readonly PublicKey _publicKey;
-    private readonly CKKSEncoder _encoder;
+    private readonly Encoder _encoder;
     private readonly double _scale;
 
     public PublicKeyEncryptor(PlanDocument plan, byte[] publicKey)
     {
         using (var stream = new MemoryStream(Convert.FromBase64String(plan.Parameters.SealParameters)))
         {
-            _parameters = EncryptionParameters.ReadFrom(stream, out _);
+            _parameters = ParametersLiteral.Load(stream);
         }
 
-        _context = new SEALContext(_parameters);
+        _context = Parameters.Create(_parameters);
         _publicKey = new PublicKey();
         using (var stream = new MemoryStream(publicKey))
         {
             _publicKey.Load(_context, stream);
         }
 
-        _encoder = new CKKSEncoder(_context);
+        _encoder = new Encoder(_context);
         _scale = plan.Parameters.Scale;
     }
 
@@ -37,7 +39,7 @@ public sealed class PublicKeyEncryptor : IDisposable
     {
         using var plain = new Plaintext();
         _encoder.Encode(slots, _scale, plain);
-        using var encryptor = new Encryptor(_context, _publicKey);
+        var encryptor = new Encryptor(_context, _publicKey);
         using var ciphertext = new Ciphertext();
         encryptor.Encrypt(plain, ciphertext);
         return PlanClient.Save(s => ciphertext.Save(s));
@@ -45,9 +47,6 @@ public sealed class PublicKeyEncryptor : IDisposable
 
     public void Dispose()
     {
-        _encoder.Dispose();
         _publicKey.Dispose();
-        _context.Dispose();
-        _parameters.Dispose();
     }
 }

@@ -1,0 +1,129 @@
+using System.Numerics;
+using HeCompute.Lattice;
+
+namespace HeCompute.Ckks;
+
+/// <summary>
+/// SEALNet's <c>CKKSEncoder</c> over the core's <see cref="CkksCore.Encoder"/>: encodes up to N/2 real or complex
+/// numbers into a plaintext at a level and scale, in SEAL's slot order, and decodes them back.
+/// </summary>
+public sealed class CKKSEncoder : IDisposable
+{
+    private readonly CkksCore.Encoder _core;
+
+    /// <summary>Creates an encoder.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
+    public CKKSEncoder(SEALContext context) => _core = new CkksCore.Encoder(SEALContext.Require(context, nameof(context)));
+
+    /// <summary>Number of slots: N/2.</summary>
+    public ulong SlotCount => (ulong)_core.SlotCount;
+
+    /// <summary>Encodes real values (zero-padded to the slot count) at a level and scale.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">More values than slots.</exception>
+    /// <exception cref="ScaleMismatchException">The scale does not fit the modulus at the level.</exception>
+    public void Encode(IEnumerable<double> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        ArgumentNullException.ThrowIfNull(values);
+        _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes real values at the first data level.</summary>
+    public void Encode(IEnumerable<double> values, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        ArgumentNullException.ThrowIfNull(values);
+        _core.Encode(values, scale, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes complex values (zero-padded to the slot count) at a level and scale.</summary>
+    public void Encode(IEnumerable<Complex> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        ArgumentNullException.ThrowIfNull(values);
+        _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes complex values at the first data level.</summary>
+    public void Encode(IEnumerable<Complex> values, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        ArgumentNullException.ThrowIfNull(values);
+        _core.Encode(values, scale, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes real values from a span without copying them (an extension over SEALNet).</summary>
+    public void Encode(ReadOnlySpan<double> values, ParmsId parmsId, double scale, Plaintext destination) =>
+        _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+
+    /// <summary>Encodes one real value into every slot.</summary>
+    public void Encode(double value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes one real value into every slot at the first data level.</summary>
+    public void Encode(double value, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Encode(value, scale, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes one complex value into every slot.</summary>
+    public void Encode(Complex value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes one complex value into every slot at the first data level.</summary>
+    public void Encode(Complex value, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Encode(value, scale, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes an integer into every slot with scale 1.</summary>
+    public void Encode(long value, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encodes an integer into every slot with scale 1 at the first data level.</summary>
+    public void Encode(long value, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Encode(value, Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Decodes into real values (the real parts of the slots); the collection is cleared first.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public void Decode(Plaintext plain, ICollection<double> destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        ArgumentNullException.ThrowIfNull(destination);
+        _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination);
+    }
+
+    /// <summary>Decodes into complex values; the collection is cleared first.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public void Decode(Plaintext plain, ICollection<Complex> destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        ArgumentNullException.ThrowIfNull(destination);
+        _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination);
+    }
+
+    /// <summary>Decodes the real parts (and, if <paramref name="imaginary"/> is not empty, the imaginary parts) of every slot (an extension over SEALNet).</summary>
+    public void Decode(Plaintext plain, Span<double> real, Span<double> imaginary) =>
+        _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), real, imaginary);
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,143 @@
+using HeCompute.Lattice;
+using HeCompute.Lattice.Serialization;
+
+namespace HeCompute.Ckks;
+
+/// <summary>
+/// SEALNet's <c>Ciphertext</c>, a handle on a core <see cref="Rlwe.Ciphertext"/>: <see cref="Size"/> RNS polynomials
+/// in NTT form at the level named by <see cref="ParmsId"/>.
+/// </summary>
+public sealed class Ciphertext : IDisposable
+{
+    /// <summary>Smallest size of a non-empty ciphertext.</summary>
+    public const int SizeMin = Rlwe.Ciphertext.SizeMin;
+
+    /// <summary>Largest size SEAL allows.</summary>
+    public const int SizeMax = Rlwe.Ciphertext.SizeMax;
+
+    /// <summary>Creates an empty ciphertext.</summary>
+    public Ciphertext(MemoryPoolHandle? pool = null) : this(new Rlwe.Ciphertext()) => _ = pool;
+
+    /// <summary>Creates an empty ciphertext at the context's first data level.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
+    public Ciphertext(SEALContext context, MemoryPoolHandle? pool = null)
+        : this(new Rlwe.Ciphertext(SEALContext.Require(context, nameof(context)))) => _ = pool;
+
+    /// <summary>Creates an empty ciphertext at a level of the context.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ParmsIdMismatchException"><paramref name="parmsId"/> is not a level of the context.</exception>
+    public Ciphertext(SEALContext context, ParmsId parmsId, MemoryPoolHandle? pool = null)
+        : this(new Rlwe.Ciphertext(SEALContext.Require(context, nameof(context)), ParmsId.Require(parmsId, nameof(parmsId)))) => _ = pool;
+
+    /// <summary>Copies a ciphertext.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="copy"/> is null.</exception>
+    public Ciphertext(Ciphertext copy) : this(new Rlwe.Ciphertext(Unwrap(copy, nameof(copy))))
+    {
+    }
+
+    /// <summary>Wraps a core ciphertext (no copy: both handles see the same polynomials).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="core"/> is null.</exception>
+    public Ciphertext(Rlwe.Ciphertext core)
+    {
+        ArgumentNullException.ThrowIfNull(core);
+        Core = core;
+    }
+
+    /// <summary>The core ciphertext this handle wraps, for code that mixes this layer with the core.</summary>
+    public Rlwe.Ciphertext Core { get; }
+
+    /// <summary>Number of polynomials (2 when fresh, 3 after a multiplication before relinearization).</summary>
+    public ulong Size => Core.Size;
+
+    /// <summary>Ring degree N.</summary>
+    public ulong PolyModulusDegree => Core.PolyModulusDegree;
+
+    /// <summary>Number of primes at this ciphertext's level.</summary>
+    public ulong CoeffModulusSize => Core.CoeffModulusSize;
+
+    /// <summary>The level (a copy, as in SEALNet).</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public ParmsId ParmsId
+    {
+        get => new(Core.ParmsId);
+        set => Core.ParmsId = ParmsId.Require(value, nameof(value));
+    }
+
+    /// <summary>The CKKS scale of the encrypted message.</summary>
+    public double Scale
+    {
+        get => Core.Scale;
+        set => Core.Scale = value;
+    }
+
+    /// <summary>Whether the data is in NTT form (always true for CKKS ciphertexts).</summary>
+    public bool IsNTTForm
+    {
+        get => Core.IsNTTForm;
+        set => Core.IsNTTForm = value;
+    }
+
+    /// <summary>BGV's correction factor; 1 for CKKS, kept for the wire format.</summary>
+    public ulong CorrectionFactor
+    {
+        get => Core.CorrectionFactor;
+        set => Core.CorrectionFactor = value;
+    }
+
+    /// <summary>Whether every coefficient of c1..c(size-1) is zero: such a ciphertext would reveal its message.</summary>
+    public bool IsTransparent => Core.IsTransparent;
+
+    /// <summary>Coefficient access by flat index (((poly × primes) + prime) × N + coefficient).</summary>
+    public ulong this[ulong coeffIndex]
+    {
+        get => Core[coeffIndex];
+        set => Core[coeffIndex] = value;
+    }
+
+    /// <summary>Resizes to <paramref name="size"/> polynomials at the level <paramref name="parmsId"/>; new polynomials are zero.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public void Resize(SEALContext context, ParmsId parmsId, ulong size) =>
+        Core.Resize(SEALContext.Require(context, nameof(context)), ParmsId.Require(parmsId, nameof(parmsId)), size);
+
+    /// <summary>Resizes to <paramref name="size"/> polynomials at its current level.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public void Resize(SEALContext context, ulong size) => Core.Resize(SEALContext.Require(context, nameof(context)), size);
+
+    /// <summary>Releases the storage.</summary>
+    public void Release() => Core.Release();
+
+    /// <summary>Size in bytes that <see cref="Save"/> writes (exact without compression, an upper bound with it).</summary>
+    public long SaveSize(ComprModeType? comprMode = null) => Core.SaveSize(comprMode.ToCore());
+
+    /// <summary>Saves in SEAL's format.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    public long Save(Stream stream, ComprModeType? comprMode = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Core.Save(stream, comprMode.ToCore());
+    }
+
+    /// <summary>Loads a ciphertext saved by SEAL or by <see cref="Save"/> (also SEAL's seeded form), checking it against the context.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="SealFormatException">The bytes are malformed, too large, or not valid for the context.</exception>
+    public long Load(SEALContext context, Stream stream) => Load(context, stream, SerializationLimits.Default.MaxObjectBytes);
+
+    /// <summary>As <see cref="Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
+    public long Load(SEALContext context, Stream stream, long maxBytes)
+    {
+        var parameters = SEALContext.Require(context, nameof(context));
+        ArgumentNullException.ThrowIfNull(stream);
+        return Core.Load(parameters, stream, maxBytes);
+    }
+
+    /// <summary>Releases the storage (SEALNet code disposes ciphertexts with <c>using</c>).</summary>
+    public void Dispose() => Core.Dispose();
+
+    /// <summary>The core ciphertext of an argument, refusing null as SEALNet does.</summary>
+    internal static Rlwe.Ciphertext Unwrap(Ciphertext? encrypted, string name)
+    {
+        ArgumentNullException.ThrowIfNull(encrypted, name);
+        return encrypted.Core;
+    }
+}

@@ -1,0 +1,118 @@
+using HeCompute.Lattice;
+
+namespace HeCompute.Ckks;
+
+/// <summary>
+/// SEALNet's <c>Encryptor</c> over the core's <see cref="Rlwe.Encryptor"/>: encrypts with the public key, or with the
+/// secret key, whose seeded form is half the size on the wire.
+/// </summary>
+public sealed class Encryptor : IDisposable
+{
+    private readonly Rlwe.Encryptor _core;
+
+    /// <summary>Creates an encryptor with a public key.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ParmsIdMismatchException">The key is not a key of the context.</exception>
+    public Encryptor(SEALContext context, PublicKey publicKey)
+        : this(context, publicKey ?? throw new ArgumentNullException(nameof(publicKey)), null)
+    {
+    }
+
+    /// <summary>Creates an encryptor with a secret key (symmetric encryption only).</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ParmsIdMismatchException">The key is not a key of the context.</exception>
+    public Encryptor(SEALContext context, SecretKey secretKey)
+        : this(context, null, secretKey ?? throw new ArgumentNullException(nameof(secretKey)))
+    {
+    }
+
+    /// <summary>Creates an encryptor with both keys.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="ParmsIdMismatchException">A key is not a key of the context.</exception>
+    public Encryptor(SEALContext context, PublicKey? publicKey, SecretKey? secretKey) =>
+        _core = new Rlwe.Encryptor(SEALContext.Require(context, nameof(context)), publicKey?.Core, secretKey?.Core);
+
+    /// <summary>Sets the public key.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="publicKey"/> is null.</exception>
+    public void SetPublicKey(PublicKey publicKey) => _core.SetPublicKey(PublicKey.Unwrap(publicKey, nameof(publicKey)));
+
+    /// <summary>Sets the secret key.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="secretKey"/> is null.</exception>
+    public void SetSecretKey(SecretKey secretKey) => _core.SetSecretKey(SecretKey.Unwrap(secretKey, nameof(secretKey)));
+
+    /// <summary>Encrypts with the public key.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="plain"/> or <paramref name="destination"/> is null.</exception>
+    /// <exception cref="MissingKeyException">The encryptor has no public key.</exception>
+    public void Encrypt(Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Encrypt(Plaintext.Unwrap(plain, nameof(plain)), Ciphertext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encrypts with the public key, for saving (SEALNet's <c>Serializable</c> form; a public-key encryption has no seed, so it is saved whole).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="plain"/> is null.</exception>
+    /// <exception cref="MissingKeyException">The encryptor has no public key.</exception>
+    public Serializable<Ciphertext> Encrypt(Plaintext plain, MemoryPoolHandle? pool = null)
+    {
+        var destination = new Ciphertext(pool);
+        Encrypt(plain, destination);
+        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
+    }
+
+    /// <summary>Encrypts zero with the public key at the first data level, for saving.</summary>
+    /// <exception cref="MissingKeyException">The encryptor has no public key.</exception>
+    public Serializable<Ciphertext> EncryptZero(MemoryPoolHandle? pool = null)
+    {
+        var destination = new Ciphertext(pool);
+        EncryptZero(destination);
+        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
+    }
+
+    /// <summary>Encrypts zero with the public key at a level, for saving.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="parmsId"/> is null.</exception>
+    public Serializable<Ciphertext> EncryptZero(ParmsId parmsId, MemoryPoolHandle? pool = null)
+    {
+        var destination = new Ciphertext(pool);
+        EncryptZero(parmsId, destination);
+        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
+    }
+
+    /// <summary>Encrypts zero with the public key at the first data level.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    public void EncryptZero(Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.EncryptZero(Ciphertext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encrypts zero with the public key at a level.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="parmsId"/> or <paramref name="destination"/> is null.</exception>
+    public void EncryptZero(ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.EncryptZero(ParmsId.Require(parmsId, nameof(parmsId)), Ciphertext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encrypts with the secret key.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="plain"/> or <paramref name="destination"/> is null.</exception>
+    /// <exception cref="MissingKeyException">The encryptor has no secret key.</exception>
+    public void EncryptSymmetric(Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.EncryptSymmetric(Plaintext.Unwrap(plain, nameof(plain)), Ciphertext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Encrypts with the secret key in SEAL's seeded form, for saving (half the size).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="plain"/> is null.</exception>
+    /// <exception cref="MissingKeyException">The encryptor has no secret key.</exception>
+    public Serializable<Ciphertext> EncryptSymmetric(Plaintext plain, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        return Serializable<Ciphertext>.Of(_core.EncryptSymmetric(Plaintext.Unwrap(plain, nameof(plain))));
+    }
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
+    }
+}

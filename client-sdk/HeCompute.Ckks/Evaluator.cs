@@ -1,0 +1,388 @@
+using HeCompute.Lattice;
+
+namespace HeCompute.Ckks;
+
+/// <summary>
+/// SEALNet's <c>Evaluator</c> over the core's <see cref="CkksCore.Evaluator"/>, with SEAL's rules: operands share a
+/// level and, for additions, a scale; rescaling divides by the last prime. The core's
+/// <see cref="ParmsIdMismatchException"/>, <see cref="ScaleMismatchException"/>, <see cref="InvalidOperandException"/>
+/// and <see cref="MissingKeyException"/> pass through (all are <see cref="SealException"/>s).
+/// </summary>
+/// <remarks>
+/// The <see cref="MemoryPoolHandle"/> arguments exist so SEALNet code compiles; the engine allocates from shared pools.
+/// <see cref="RotateVectorHoisted"/> is an extension over SEALNet.
+/// </remarks>
+public sealed class Evaluator : IDisposable
+{
+    private readonly SEALContext _context;
+    private readonly CkksCore.Evaluator _core;
+
+    /// <summary>Creates an evaluator.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
+    public Evaluator(SEALContext context)
+    {
+        _core = new CkksCore.Evaluator(SEALContext.Require(context, nameof(context)));
+        _context = context;
+    }
+
+    /// <summary>encrypted = −encrypted.</summary>
+    public void NegateInplace(Ciphertext encrypted) => _core.NegateInplace(C(encrypted, nameof(encrypted)));
+
+    /// <summary>destination = −encrypted.</summary>
+    public void Negate(Ciphertext encrypted, Ciphertext destination) =>
+        _core.Negate(C(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
+
+    /// <summary>encrypted1 += encrypted2.</summary>
+    public void AddInplace(Ciphertext encrypted1, Ciphertext encrypted2) =>
+        _core.AddInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)));
+
+    /// <summary>destination = encrypted1 + encrypted2.</summary>
+    public void Add(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination) =>
+        _core.Add(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination)));
+
+    /// <summary>destination = the sum of all operands.</summary>
+    /// <exception cref="ArgumentException">No operands, or one is null.</exception>
+    public void AddMany(IEnumerable<Ciphertext> encrypteds, Ciphertext destination)
+    {
+        ArgumentNullException.ThrowIfNull(encrypteds);
+        var operands = encrypteds.Select(ct => ct?.Core ?? throw new ArgumentException("An operand is null.", nameof(encrypteds))).ToArray();
+        _core.AddMany(operands, C(destination, nameof(destination)));
+    }
+
+    /// <summary>encrypted1 −= encrypted2.</summary>
+    public void SubInplace(Ciphertext encrypted1, Ciphertext encrypted2) =>
+        _core.SubInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)));
+
+    /// <summary>destination = encrypted1 − encrypted2.</summary>
+    public void Sub(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination) =>
+        _core.Sub(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination)));
+
+    /// <summary>encrypted1 ×= encrypted2 (size grows; relinearize after).</summary>
+    public void MultiplyInplace(Ciphertext encrypted1, Ciphertext encrypted2, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.MultiplyInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)));
+    }
+
+    /// <summary>destination = encrypted1 × encrypted2.</summary>
+    public void Multiply(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Multiply(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>encrypted = encrypted².</summary>
+    public void SquareInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.SquareInplace(C(encrypted, nameof(encrypted)));
+    }
+
+    /// <summary>destination = encrypted².</summary>
+    public void Square(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Square(C(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>SEALNet's product of many ciphertexts, which SEAL offers for BFV and BGV only.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="encrypteds"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">Otherwise: SEAL refuses it for CKKS, whose products need a rescale after each multiplication.</exception>
+    public void MultiplyMany(IEnumerable<Ciphertext> encrypteds, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        ArgumentNullException.ThrowIfNull(encrypteds);
+        ArgumentNullException.ThrowIfNull(relinKeys);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!encrypteds.Any())
+        {
+            throw new ArgumentException("encrypteds must not be empty.", nameof(encrypteds));
+        }
+
+        throw new InvalidOperationException("MultiplyMany is for BFV and BGV; SEAL refuses it for CKKS (multiply, relinearize and rescale instead).");
+    }
+
+    /// <summary>SEALNet's power of a ciphertext: the identity for exponent 1; otherwise, like SEAL, refused for CKKS.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="exponent"/> is 0.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="exponent"/> is above 1 (SEAL computes it with <see cref="MultiplyMany"/>).</exception>
+    public void ExponentiateInplace(Ciphertext encrypted, ulong exponent, RelinKeys relinKeys, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        C(encrypted, nameof(encrypted));
+        ArgumentNullException.ThrowIfNull(relinKeys);
+        if (exponent == 0)
+        {
+            throw new ArgumentException("exponent cannot be 0.", nameof(exponent));
+        }
+
+        if (exponent > 1)
+        {
+            throw new InvalidOperationException("Exponentiate is for BFV and BGV; SEAL refuses it for CKKS (square or multiply, relinearize and rescale instead).");
+        }
+    }
+
+    /// <summary>destination = encrypted^exponent, with <see cref="ExponentiateInplace"/>'s rules.</summary>
+    public void Exponentiate(Ciphertext encrypted, ulong exponent, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        ExponentiateInplace(encrypted, exponent, relinKeys, pool);
+        C(destination, nameof(destination)).Set(encrypted.Core);
+    }
+
+    /// <summary>Brings a size-3 ciphertext back to size 2 with the relinearization key.</summary>
+    /// <exception cref="MissingKeyException"><paramref name="relinKeys"/> has no key for s².</exception>
+    public void RelinearizeInplace(Ciphertext encrypted, RelinKeys relinKeys, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.RelinearizeInplace(C(encrypted, nameof(encrypted)), Keys(relinKeys, nameof(relinKeys)));
+    }
+
+    /// <summary>destination = encrypted relinearized.</summary>
+    public void Relinearize(Ciphertext encrypted, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.Relinearize(C(encrypted, nameof(encrypted)), Keys(relinKeys, nameof(relinKeys)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>Switches to the next level without dividing (the scale stays).</summary>
+    /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
+    public void ModSwitchToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ModSwitchToNextInplace(Next(encrypted, nameof(encrypted)));
+    }
+
+    /// <summary>destination = encrypted at the next level.</summary>
+    public void ModSwitchToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ModSwitchToNext(Next(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>Switches down to the level <paramref name="parmsId"/>.</summary>
+    public void ModSwitchToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ModSwitchToInplace(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)));
+    }
+
+    /// <summary>destination = encrypted at the level <paramref name="parmsId"/>.</summary>
+    public void ModSwitchTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ModSwitchTo(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>Switches a plaintext to the next level.</summary>
+    /// <exception cref="ArgumentException">The plaintext is at the end of the chain.</exception>
+    public void ModSwitchToNextInplace(Plaintext plain, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ModSwitchToNextInplace(Next(plain, nameof(plain)));
+    }
+
+    /// <summary>destination = plain at the next level.</summary>
+    public void ModSwitchToNext(Plaintext plain, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ModSwitchToNext(Next(plain, nameof(plain)), Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Switches a plaintext down to the level <paramref name="parmsId"/>.</summary>
+    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ModSwitchToInplace(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)));
+    }
+
+    /// <summary>destination = plain at the level <paramref name="parmsId"/>.</summary>
+    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ModSwitchTo(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination)));
+    }
+
+    /// <summary>Divides by the last prime and moves to the next level (the scale is divided by that prime).</summary>
+    /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
+    public void RescaleToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.RescaleToNextInplace(Next(encrypted, nameof(encrypted)));
+    }
+
+    /// <summary>destination = encrypted rescaled to the next level.</summary>
+    public void RescaleToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.RescaleToNext(Next(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>Rescales down to the level <paramref name="parmsId"/>.</summary>
+    public void RescaleToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.RescaleToInplace(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)));
+    }
+
+    /// <summary>destination = encrypted rescaled to the level <paramref name="parmsId"/>.</summary>
+    public void RescaleTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.RescaleTo(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>encrypted += plain.</summary>
+    public void AddPlainInplace(Ciphertext encrypted, Plaintext plain) =>
+        _core.AddPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)));
+
+    /// <summary>destination = encrypted + plain.</summary>
+    public void AddPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination) =>
+        _core.AddPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination)));
+
+    /// <summary>encrypted −= plain.</summary>
+    public void SubPlainInplace(Ciphertext encrypted, Plaintext plain) =>
+        _core.SubPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)));
+
+    /// <summary>destination = encrypted − plain.</summary>
+    public void SubPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination) =>
+        _core.SubPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination)));
+
+    /// <summary>encrypted ×= plain.</summary>
+    public void MultiplyPlainInplace(Ciphertext encrypted, Plaintext plain, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.MultiplyPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)));
+    }
+
+    /// <summary>destination = encrypted × plain.</summary>
+    public void MultiplyPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.MultiplyPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>Applies the automorphism X → X^galoisElt and switches the key back.</summary>
+    /// <exception cref="MissingKeyException"><paramref name="galoisKeys"/> has no key for the element.</exception>
+    public void ApplyGaloisInplace(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ApplyGaloisInplace(C(encrypted, nameof(encrypted)), galoisElt, Keys(galoisKeys, nameof(galoisKeys)));
+    }
+
+    /// <summary>destination = encrypted under the automorphism X → X^galoisElt.</summary>
+    public void ApplyGalois(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ApplyGalois(C(encrypted, nameof(encrypted)), galoisElt, Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>Rotates the slots left by <paramref name="steps"/> (right if negative).</summary>
+    /// <exception cref="MissingKeyException"><paramref name="galoisKeys"/> has no key for the step.</exception>
+    public void RotateVectorInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.RotateVectorInplace(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)));
+    }
+
+    /// <summary>destination = encrypted rotated left by <paramref name="steps"/>.</summary>
+    public void RotateVector(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.RotateVector(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>Conjugates every slot.</summary>
+    public void ComplexConjugateInplace(Ciphertext encrypted, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ComplexConjugateInplace(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys)));
+    }
+
+    /// <summary>destination = encrypted with every slot conjugated.</summary>
+    public void ComplexConjugate(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        _ = pool;
+        _core.ComplexConjugate(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
+    }
+
+    /// <summary>
+    /// Rotates by every step in <paramref name="steps"/> sharing one decomposition of c1 (hoisting; an extension over
+    /// SEALNet). destinations[i] receives the rotation by steps[i]; missing list entries are added.
+    /// </summary>
+    /// <exception cref="MissingKeyException"><paramref name="galoisKeys"/> lacks the key of a step (checked before any work).</exception>
+    public void RotateVectorHoisted(Ciphertext encrypted, IReadOnlyList<int> steps, GaloisKeys galoisKeys, IList<Ciphertext> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        var outputs = new List<Rlwe.Ciphertext>(destinations.Count);
+        foreach (var destination in destinations)
+        {
+            outputs.Add(C(destination, nameof(destinations)));
+        }
+
+        var given = outputs.Count;
+        _core.RotateVectorHoisted(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)), outputs);
+        for (var i = given; i < outputs.Count; i++)
+        {
+            destinations.Add(new Ciphertext(outputs[i]));
+        }
+    }
+
+    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
+    public void Dispose()
+    {
+    }
+
+    private static Rlwe.Ciphertext C(Ciphertext encrypted, string name) => Ciphertext.Unwrap(encrypted, name);
+
+    private static Rlwe.RelinKeys Keys(RelinKeys keys, string name)
+    {
+        ArgumentNullException.ThrowIfNull(keys, name);
+        return keys.Core;
+    }
+
+    private static Rlwe.GaloisKeys Keys(GaloisKeys keys, string name)
+    {
+        ArgumentNullException.ThrowIfNull(keys, name);
+        return keys.Core;
+    }
+
+    /// <summary>
+    /// An operand about to move one level down: refused at the end of this context's chain, which ends early when the
+    /// context was built without <c>expandModChain</c> (the core's chain is always complete).
+    /// </summary>
+    private Rlwe.Ciphertext Next(Ciphertext encrypted, string name)
+    {
+        var core = C(encrypted, name);
+        ThrowIfLast(core.ParmsId, name);
+        return core;
+    }
+
+    private Rlwe.Plaintext Next(Plaintext plain, string name)
+    {
+        var core = Plaintext.Unwrap(plain, name);
+        ThrowIfLast(core.ParmsId, name);
+        return core;
+    }
+
+    private void ThrowIfLast(Rlwe.ParmsId parmsId, string name)
+    {
+        if (_context.GetContextData(parmsId) is { NextContextData: null })
+        {
+            throw new ArgumentException("End of the modulus switching chain reached.", name);
+        }
+    }
+
+    /// <summary>A target level, refused when the core has it but this context's (shortened) chain does not.</summary>
+    private Rlwe.ParmsId Target(ParmsId parmsId, string name)
+    {
+        var target = ParmsId.Require(parmsId, name);
+        if (_context.GetContextData(target) is null && _context.Parameters.GetLevel(target) is not null)
+        {
+            throw new ArgumentException("The level is not in this context's modulus switching chain (it was built without expandModChain).", name);
+        }
+
+        return target;
+    }
+}

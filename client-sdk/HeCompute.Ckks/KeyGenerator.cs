@@ -1,0 +1,94 @@
+using HeCompute.Lattice;
+
+namespace HeCompute.Ckks;
+
+/// <summary>
+/// SEALNet's <c>KeyGenerator</c> over the core's <see cref="Rlwe.KeyGenerator"/>: the secret key and, from it, public,
+/// relinearization and Galois keys. The <see cref="Serializable{T}"/> forms are SEAL's seeded forms, half the size on
+/// the wire. Disposing the generator overwrites its copy of the secret key.
+/// </summary>
+public sealed class KeyGenerator : IDisposable
+{
+    private readonly Rlwe.KeyGenerator _core;
+    private readonly int _polyModulusDegree;
+
+    /// <summary>Creates a generator with a fresh secret key.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
+    public KeyGenerator(SEALContext context)
+    {
+        var parameters = SEALContext.Require(context, nameof(context));
+        _core = new Rlwe.KeyGenerator(parameters);
+        _polyModulusDegree = parameters.PolyModulusDegree;
+    }
+
+    /// <summary>Creates a generator for an existing secret key.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ParmsIdMismatchException">The key is not a key of the context.</exception>
+    public KeyGenerator(SEALContext context, SecretKey secretKey)
+    {
+        var parameters = SEALContext.Require(context, nameof(context));
+        _core = new Rlwe.KeyGenerator(parameters, SecretKey.Unwrap(secretKey, nameof(secretKey)));
+        _polyModulusDegree = parameters.PolyModulusDegree;
+    }
+
+    /// <summary>A copy of the secret key; dispose it when done.</summary>
+    public SecretKey SecretKey => new(_core.SecretKey);
+
+    /// <summary>Creates a public key.</summary>
+    public void CreatePublicKey(out PublicKey destination) => destination = new PublicKey(_core.CreatePublicKey());
+
+    /// <summary>Creates a public key in SEAL's seeded form, for saving.</summary>
+    public Serializable<PublicKey> CreatePublicKey() => Serializable<PublicKey>.Of(_core.CreateSeededPublicKey());
+
+    /// <summary>Creates relinearization keys.</summary>
+    /// <exception cref="InvalidOperationException">The parameters have no special prime (see <see cref="SEALContext.UsingKeyswitching"/>).</exception>
+    public void CreateRelinKeys(out RelinKeys destination) => destination = new RelinKeys(_core.CreateRelinKeys());
+
+    /// <summary>Creates relinearization keys in SEAL's seeded form, for saving.</summary>
+    /// <exception cref="InvalidOperationException">The parameters have no special prime.</exception>
+    public Serializable<RelinKeys> CreateRelinKeys() => Serializable<RelinKeys>.Of(_core.CreateSeededRelinKeys());
+
+    /// <summary>Creates Galois keys for the given Galois elements.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="galoisElts"/> is null.</exception>
+    /// <exception cref="ArgumentException">An element is even or not below 2N.</exception>
+    public void CreateGaloisKeys(IEnumerable<uint> galoisElts, out GaloisKeys destination)
+    {
+        ArgumentNullException.ThrowIfNull(galoisElts);
+        destination = new GaloisKeys(_core.CreateGaloisKeys(galoisElts));
+    }
+
+    /// <summary>Creates Galois keys for the given Galois elements in SEAL's seeded form, for saving.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="galoisElts"/> is null.</exception>
+    public Serializable<GaloisKeys> CreateGaloisKeys(IEnumerable<uint> galoisElts)
+    {
+        ArgumentNullException.ThrowIfNull(galoisElts);
+        return Serializable<GaloisKeys>.Of(_core.CreateSeededGaloisKeys(galoisElts));
+    }
+
+    /// <summary>Creates Galois keys for the given rotation steps (0 = conjugation).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="steps"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A step is at least N/2 in magnitude.</exception>
+    public void CreateGaloisKeys(IEnumerable<int> steps, out GaloisKeys destination)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        destination = new GaloisKeys(_core.CreateGaloisKeys(steps));
+    }
+
+    /// <summary>Creates Galois keys for the given rotation steps in SEAL's seeded form, for saving.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="steps"/> is null.</exception>
+    public Serializable<GaloisKeys> CreateGaloisKeys(IEnumerable<int> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return Serializable<GaloisKeys>.Of(_core.CreateSeededGaloisKeys(steps));
+    }
+
+    /// <summary>Creates SEAL's default Galois keys: conjugation and rotations by ±2^i.</summary>
+    public void CreateGaloisKeys(out GaloisKeys destination) => CreateGaloisKeys(Rlwe.GaloisElements.Default(_polyModulusDegree), out destination);
+
+    /// <summary>Creates SEAL's default Galois keys in SEAL's seeded form, for saving.</summary>
+    public Serializable<GaloisKeys> CreateGaloisKeys() => CreateGaloisKeys(Rlwe.GaloisElements.Default(_polyModulusDegree));
+
+    /// <summary>Overwrites the generator's copy of the secret key.</summary>
+    public void Dispose() => _core.Dispose();
+}

@@ -1,0 +1,54 @@
+using HeCompute.Lattice.Serialization;
+
+namespace HeCompute.Lattice.Rlwe;
+
+/// <summary>
+/// The secret key s: a ternary polynomial in NTT form at the key level (SEALNet's <c>SecretKey</c>). Dispose it to
+/// overwrite it in memory; it never leaves the client process unencrypted.
+/// </summary>
+public sealed class SecretKey : IDisposable
+{
+    /// <summary>Creates an empty secret key (to load into).</summary>
+    public SecretKey() => Data = new Plaintext();
+
+    /// <summary>Copies a secret key.</summary>
+    public SecretKey(SecretKey copy)
+    {
+        ArgumentNullException.ThrowIfNull(copy);
+        Data = new Plaintext(copy.Data);
+    }
+
+    internal SecretKey(Plaintext data) => Data = data;
+
+    /// <summary>The key as a plaintext (NTT form, key level).</summary>
+    public Plaintext Data { get; private set; }
+
+    /// <summary>The level of the key (the key level).</summary>
+    public ParmsId ParmsId => Data.ParmsId;
+
+    /// <summary>Size in bytes that <see cref="Save"/> writes.</summary>
+    public long SaveSize(CompressionMode? compression = null) => Data.SaveSize(compression);
+
+    /// <summary>Saves in SEAL's format. Only ever to storage the key holder controls.</summary>
+    public long Save(Stream stream, CompressionMode? compression = null) => Data.Save(stream, compression);
+
+    /// <summary>Loads a secret key saved by SEAL or by <see cref="Save"/>.</summary>
+    public long Load(Parameters parameters, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var loaded = new Plaintext();
+        var size = loaded.Load(parameters, stream, parameters.KeyLevel.N * (long)parameters.KeyLevel.CoeffModulusSize * 8 * 2 + 1024);
+        if (loaded.ParmsId != parameters.KeyParmsId)
+        {
+            loaded.Dispose();
+            throw new SealFormatException($"A secret key is at the key level {parameters.KeyParmsId}, not {loaded.ParmsId}.", 0);
+        }
+
+        Data.Dispose();
+        Data = loaded;
+        return size;
+    }
+
+    /// <summary>Overwrites the key material with zeros.</summary>
+    public void Dispose() => Data.Dispose();
+}
