@@ -43,6 +43,8 @@ internal static class ZlibCodec
             throw new SealCompressionException("zlib stream truncated");
         }
 
+        ValidateHeader(payload[0], payload[1]);
+
         // SEAL bodies compress by small factors, so twice the input rarely needs regrowth.
         var output = new CappedBuffer((payload.Length * 2L) + 4096, maxBodyBytes + 1);
         try
@@ -57,6 +59,11 @@ internal static class ZlibCodec
         }
         catch (InvalidDataException e)
         {
+            throw new SealCompressionException("corrupt zlib stream", e);
+        }
+        catch (IOException e)
+        {
+            // The native inflater reports some states (ZLibException) as I/O errors rather than bad data.
             throw new SealCompressionException("corrupt zlib stream", e);
         }
 
@@ -76,5 +83,34 @@ internal static class ZlibCodec
         }
 
         return output.Detach();
+    }
+
+    // RFC 1950 §2.2. The inflater would judge these bytes too, but reports a preset dictionary as
+    // an I/O error; checking here gives every bad header the same specific, documented error.
+    private static void ValidateHeader(byte cmf, byte flg)
+    {
+        const int Deflate = 8;
+        const int MaxWindowInfo = 7;
+        const int PresetDictionary = 0x20;
+        if ((cmf & 0x0F) != Deflate)
+        {
+            throw new SealCompressionException($"zlib header names compression method {cmf & 0x0F}, not deflate (8)");
+        }
+
+        if (cmf >> 4 > MaxWindowInfo)
+        {
+            throw new SealCompressionException($"zlib header declares a window of 2^{(cmf >> 4) + 8} bytes, above the 2^15 deflate allows");
+        }
+
+        if (((cmf << 8) | flg) % 31 != 0)
+        {
+            throw new SealCompressionException("zlib header check bits are wrong");
+        }
+
+        if ((flg & PresetDictionary) != 0)
+        {
+            // SEAL never writes one and a SEAL body has no way to name which dictionary it would be.
+            throw new SealCompressionException("zlib stream requires a preset dictionary, which SEAL bodies never use");
+        }
     }
 }
