@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace HeCompute.Protocol.Models;
 
 /// <summary>
@@ -8,6 +10,9 @@ public sealed record LayerDocument
 {
     /// <summary>Largest tensor (in values) a layer may produce or a kernel may hold, so a document cannot ask for unbounded memory.</summary>
     public const int MaxTensorElements = 1 << 16;
+
+    /// <summary>Largest smooth-relu sharpness: beyond it x·σ(k·x) is a ReLU kink no Chebyshev degree here approximates.</summary>
+    public const double MaxSharpness = 1000;
 
     /// <summary>One of <see cref="LayerTypes"/>.</summary>
     public required string Type { get; init; }
@@ -48,6 +53,7 @@ public sealed record LayerDocument
     /// <summary>Checks the layer against its input shape ([n] flat, or [c, h, w]) and returns its output shape.</summary>
     internal IReadOnlyList<int> Validate(int index, IReadOnlyList<int> input)
     {
+        CheckNumbers(index);
         switch (Type)
         {
             case LayerTypes.Dense:
@@ -70,6 +76,36 @@ public sealed record LayerDocument
     internal static (int Vertical, int Horizontal) Pair(IReadOnlyList<int>? values, (int, int) fallback) =>
         values is null ? fallback : (values[0], values[1]);
 
+    // Every real-valued field, whatever the layer type reads, so no document that parses holds a number it cannot write back.
+    private void CheckNumbers(int index)
+    {
+        var prefix = $"layers[{index}]";
+        if (Weights is not null)
+        {
+            for (var r = 0; r < Weights.Count; r++)
+            {
+                FieldChecks.Reals(Weights[r], $"{prefix}.weights[{r}]");
+            }
+        }
+
+        FieldChecks.Reals(Bias, $"{prefix}.bias");
+        FieldChecks.Reals(Kernel, $"{prefix}.kernel");
+        if (Lower is { } lower)
+        {
+            FieldChecks.Real(lower, $"{prefix}.lower");
+        }
+
+        if (Upper is { } upper)
+        {
+            FieldChecks.Real(upper, $"{prefix}.upper");
+        }
+
+        if (Sharpness is { } k && !(k > 0 && k <= MaxSharpness))
+        {
+            throw new ModelFormatException($"{prefix}.sharpness is {k.ToString("R", CultureInfo.InvariantCulture)}; it must be in (0, {MaxSharpness}].");
+        }
+    }
+
     private int Flat(int index, IReadOnlyList<int> input) =>
         input.Count == 1 ? input[0] : throw new ModelFormatException($"Layer {index} ({Type}) needs a flat input; it gets [{string.Join(", ", input)}] (add a flatten layer).");
 
@@ -88,15 +124,16 @@ public sealed record LayerDocument
             throw new ModelFormatException($"Layer {index} (dense): {Weights.Count} × {inputWidth} weights exceed the limit of {MaxTensorElements * 16}.");
         }
 
-        foreach (var row in Weights)
+        for (var r = 0; r < Weights.Count; r++)
         {
-            if (row is null || row.Count != inputWidth || row.Any(v => !double.IsFinite(v)))
+            if (Weights[r] is not { } row || row.Count != inputWidth)
             {
                 throw new ModelFormatException($"Layer {index} (dense): every weight row needs {inputWidth} finite values.");
             }
+
         }
 
-        if (Bias is not null && (Bias.Count != Weights.Count || Bias.Any(v => !double.IsFinite(v))))
+        if (Bias is not null && Bias.Count != Weights.Count)
         {
             throw new ModelFormatException($"Layer {index} (dense): bias needs {Weights.Count} finite values.");
         }
@@ -111,7 +148,7 @@ public sealed record LayerDocument
             throw new ModelFormatException($"Layer {index}: unsupported activation '{Function}' (sigmoid, smooth-relu, square).");
         }
 
-        if (Function != "square" && (Lower is not { } lo || Upper is not { } hi || !(lo < hi) || !double.IsFinite(lo) || !double.IsFinite(hi)))
+        if (Function != "square" && (Lower is not { } lo || Upper is not { } hi || !(lo < hi)))
         {
             throw new ModelFormatException($"Layer {index} ({Function}) needs a declared finite interval lower < upper.");
         }
@@ -124,9 +161,10 @@ public sealed record LayerDocument
 
     private IReadOnlyList<int> ValidateConvolution(int index, (int C, int H, int W) input)
     {
-        if (KernelShape is not { Count: 4 } shape || shape.Any(n => n < 1))
+        // Each entry is capped before the product, so the product cannot wrap around to something small.
+        if (KernelShape is not { Count: 4 } shape || shape.Any(n => n < 1 || n > MaxTensorElements))
         {
-            throw new ModelFormatException($"Layer {index} (conv2d): kernelShape must be [output channels, input channels, height, width], all positive.");
+            throw new ModelFormatException($"Layer {index} (conv2d): kernelShape must be [output channels, input channels, height, width], each in 1 … {MaxTensorElements}.");
         }
 
         var (outC, inC, kh, kw) = (shape[0], shape[1], shape[2], shape[3]);
@@ -141,12 +179,12 @@ public sealed record LayerDocument
             throw new ModelFormatException($"Layer {index} (conv2d): {count} kernel values exceed the limit of {MaxTensorElements}.");
         }
 
-        if (Kernel is null || Kernel.Count != count || Kernel.Any(v => !double.IsFinite(v)))
+        if (Kernel is null || Kernel.Count != count)
         {
             throw new ModelFormatException($"Layer {index} (conv2d): kernel needs {count} finite values (row-major over kernelShape).");
         }
 
-        if (Bias is not null && (Bias.Count != outC || Bias.Any(v => !double.IsFinite(v))))
+        if (Bias is not null && Bias.Count != outC)
         {
             throw new ModelFormatException($"Layer {index} (conv2d): bias needs {outC} finite values.");
         }

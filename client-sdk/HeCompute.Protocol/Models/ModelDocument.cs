@@ -25,6 +25,12 @@ public sealed record ModelDocument
     /// <summary>The only version this code reads.</summary>
     public const int CurrentVersion = 1;
 
+    /// <summary>
+    /// Largest magnitude of any real-valued field. Far above any weight or feature a 60-bit CKKS prime can carry, yet
+    /// small enough that the planner's products of weights, bounds and widths stay finite.
+    /// </summary>
+    public const double MaxMagnitude = 1e12;
+
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -104,9 +110,10 @@ public sealed record ModelDocument
         CheckLength(Input.Upper, features, "input.upper");
         CheckLength(Input.Mean, features, "input.mean");
         CheckLength(Input.Scale, features, "input.scale");
-        if (Input.Scale is { } scale && scale.Any(s => !(s > 0) || !double.IsFinite(s)))
+        // Dividing by a scale below 1/MaxMagnitude could take a bounded feature past MaxMagnitude.
+        if (Input.Scale is { } scale && scale.Any(s => !(s >= 1 / MaxMagnitude)))
         {
-            throw new ModelFormatException("input.scale must be finite and positive.");
+            throw new ModelFormatException($"input.scale must be finite and at least {1 / MaxMagnitude:G}.");
         }
 
         if (Layers is not { Count: > 0 })
@@ -117,7 +124,7 @@ public sealed record ModelDocument
         IReadOnlyList<int> shape = [features];
         if (Input.Shape is { } declared)
         {
-            if (declared.Count != 3 || declared.Any(n => n < 1) || declared.Aggregate(1L, (p, n) => p * n) != features)
+            if (declared.Count != 3 || declared.Any(n => n < 1 || n > LayerDocument.MaxTensorElements) || declared.Aggregate(1L, (p, n) => p * n) != features)
             {
                 throw new ModelFormatException($"input.shape must be [channels, height, width] with a product equal to the {features} features.");
             }
@@ -171,10 +178,7 @@ public sealed record ModelDocument
             throw new ModelFormatException($"{name} has {values.Count} entries for {count} features.");
         }
 
-        if (values is not null && values.Any(v => !double.IsFinite(v)))
-        {
-            throw new ModelFormatException($"{name} has a value that is not finite.");
-        }
+        FieldChecks.Reals(values, name);
     }
 }
 
