@@ -297,12 +297,18 @@ internal sealed class JpegDecoder : IDecodedPlanes
                 total += b;
             }
 
-            if (total > 256 || p + 17 + total > s.Length)
+            // An 8-bit symbol alphabet has 256 values (T.81 B.2.4.2); a table cannot list more.
+            if (total > 256)
+            {
+                throw new DicomCodecException($"JPEG DHT table {(tc == 0 ? "DC" : "AC")}{th} declares {total} codes; at most 256 are possible.");
+            }
+
+            if (p + 17 + total > s.Length)
             {
                 throw new DicomCodecException("JPEG DHT segment is truncated.");
             }
 
-            var table = new HuffmanTable(counts, s.Slice(p + 17, total));
+            var table = new HuffmanTable(counts, s.Slice(p + 17, total), tc == 0 ? "DC" : "AC", th);
             (tc == 0 ? _dcTables : _acTables)[th] = table;
             p += 17 + total;
         }
@@ -747,7 +753,7 @@ internal sealed class JpegDecoder : IDecodedPlanes
         private readonly byte[] _lookupLength = new byte[1 << LookupBits];
         private readonly byte[] _lookupValue = new byte[1 << LookupBits];
 
-        public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
+        public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values, string kind, int id)
         {
             _values = values.ToArray();
             int code = 0;
@@ -755,6 +761,15 @@ internal sealed class JpegDecoder : IDecodedPlanes
             for (int length = 1; length <= 16; length++)
             {
                 int n = counts[length - 1];
+
+                // Checked before the codes are laid out: more codes than the length's code space would
+                // write past the lookup table (T.81 C.2: canonical codes of each length must fit in it).
+                if (code + n > (1 << length))
+                {
+                    throw new DicomCodecException(
+                        $"JPEG DHT table {kind}{id} over-subscribes the code space: {n} codes of length {length}, but only {(1 << length) - code} remain.");
+                }
+
                 _valueOffset[length] = k - code;
                 if (n > 0)
                 {
@@ -779,11 +794,6 @@ internal sealed class JpegDecoder : IDecodedPlanes
                 else
                 {
                     _maxCode[length] = -1;
-                }
-
-                if (code > (1 << length))
-                {
-                    throw new DicomCodecException("JPEG Huffman table is over-subscribed.");
                 }
 
                 code <<= 1;
