@@ -35,6 +35,12 @@ public static class ProblemTypes
     /// <summary>The server's compute queue is full; retry after the <c>Retry-After</c> header's seconds.</summary>
     public const string ComputeBusy = Base + "compute-busy";
 
+    /// <summary>503: the server's storage cannot be written (read-only, permissions, I/O error).</summary>
+    public const string StorageUnavailable = Base + "storage-unavailable";
+
+    /// <summary>507: the server's storage is full.</summary>
+    public const string StorageFull = Base + "storage-full";
+
     /// <summary>The request is malformed in a way not covered by a more specific type.</summary>
     public const string BadRequest = Base + "bad-request";
 

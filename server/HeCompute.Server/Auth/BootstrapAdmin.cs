@@ -7,15 +7,19 @@ namespace HeCompute.Server.Auth;
 
 /// <summary>
 /// Makes sure an admin can log in: installs <c>HeCompute:BootstrapAdminKey</c> when configured; otherwise, when no
-/// admin key exists, generates one and prints it once to the console (never to the logs).
+/// admin key exists, generates one and writes it to <see cref="KeyFileName"/> in the data directory (0600), printing
+/// and logging only that file's path: the console is the log under systemd, and the key never reaches either.
 /// </summary>
 public sealed partial class BootstrapAdmin(
-    IMetadataStore metadata, IOptions<HeComputeServerOptions> options, TimeProvider time, ILogger<BootstrapAdmin> logger) : IHostedService
+    IMetadataStore metadata, StoragePaths paths, IOptions<HeComputeServerOptions> options, TimeProvider time, ILogger<BootstrapAdmin> logger) : IHostedService
 {
     /// <summary>The tenant that holds the administrators' keys.</summary>
     public const string SystemTenantId = "system";
 
-    /// <summary>Where the one-time key is printed (the console; tests may replace it).</summary>
+    /// <summary>The file in the data directory that receives a generated admin key.</summary>
+    public const string KeyFileName = "admin-key";
+
+    /// <summary>Where the key file's path is announced (the console; tests may replace it).</summary>
     public static TextWriter Console { get; set; } = System.Console.Out;
 
     /// <inheritdoc/>
@@ -47,16 +51,18 @@ public sealed partial class BootstrapAdmin(
         await metadata.ApiKeys.UpsertAsync(
             new ApiKeyRecord(id, SystemTenantId, "bootstrap admin (generated)", [Roles.Admin], ApiKeyToken.Hash(secret), now, null),
             cancellationToken).ConfigureAwait(false);
-        LogGenerated(logger, id);
+        var keyFile = Path.Combine(paths.DataDirectory, KeyFileName);
+        PrivateFiles.WriteSecret(keyFile, secret + "\n");
+        LogGenerated(logger, id, keyFile);
         await Console.WriteLineAsync(
             $"""
 
             ================================================================================
-             HeCompute: first start. An admin API key was created; it is shown only now:
-
-               {secret}
-
-             Use it as 'Authorization: Bearer <key>' to create tenants and keys.
+             HeCompute: first start. An admin API key was created and written to
+               {keyFile}
+             (mode 0600). Use it as 'Authorization: Bearer <key>', e.g.
+               export HECOMPUTE_API_KEY="$(cat '{keyFile}')"
+             then create tenants and keys, and delete the file once the key is stored safely.
             ================================================================================
 
             """).ConfigureAwait(false);
@@ -69,6 +75,6 @@ public sealed partial class BootstrapAdmin(
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin key {KeyId} installed from configuration")]
     private static partial void LogConfigured(ILogger logger, string keyId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No admin key existed: generated admin key {KeyId} and printed it to the console once")]
-    private static partial void LogGenerated(ILogger logger, string keyId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No admin key existed: generated admin key {KeyId} and wrote it to {KeyFile} (0600)")]
+    private static partial void LogGenerated(ILogger logger, string keyId, string keyFile);
 }

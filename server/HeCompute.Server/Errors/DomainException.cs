@@ -53,6 +53,12 @@ public enum DomainErrorKind
 
     /// <summary>An evaluation key the computation needs is missing.</summary>
     MissingKey,
+
+    /// <summary>The server's storage cannot be written now (read-only, permissions, I/O error): retry once an operator fixed it.</summary>
+    StorageUnavailable,
+
+    /// <summary>The server's storage has no room left.</summary>
+    StorageFull,
 }
 
 /// <summary>A refusal raised by an application service: a <see cref="DomainErrorKind"/>, a stable title and the detail of this occurrence.</summary>
@@ -143,6 +149,11 @@ public static class DomainErrors
 
     /// <summary>A missing evaluation key.</summary>
     public static DomainException MissingKey(string detail, Exception? inner = null) => new(DomainErrorKind.MissingKey, "A required evaluation key is missing", detail, inner);
+
+    /// <summary>Storage that cannot be written (<paramref name="full"/>: because it has no room left).</summary>
+    public static DomainException Storage(bool full, string detail, Exception? inner = null) => full
+        ? new(DomainErrorKind.StorageFull, "The server's storage is full", detail, inner)
+        : new(DomainErrorKind.StorageUnavailable, "The server's storage is unavailable", detail, inner);
 
     /// <summary>Parameters that are not valid (or, when <paramref name="insecure"/>, below the security level).</summary>
     public static DomainException Parameters(bool insecure, string detail, Exception? inner = null) => insecure

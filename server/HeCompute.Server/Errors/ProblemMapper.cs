@@ -31,6 +31,8 @@ public static class ProblemMapper
         DomainErrorKind.ParmsMismatch => (StatusCodes.Status400BadRequest, ProblemTypes.ParmsMismatch),
         DomainErrorKind.InvalidOperand => (StatusCodes.Status400BadRequest, ProblemTypes.InvalidOperand),
         DomainErrorKind.MissingKey => (StatusCodes.Status400BadRequest, ProblemTypes.MissingKey),
+        DomainErrorKind.StorageUnavailable => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.StorageUnavailable),
+        DomainErrorKind.StorageFull => (StatusCodes.Status507InsufficientStorage, ProblemTypes.StorageFull),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A domain error kind without a problem type."),
     };
 
@@ -65,7 +67,7 @@ public static class ProblemMapper
             Title = bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "Unsupported media type" : "Bad request",
             Detail = bad.Message,
         },
-        _ => null,
+        _ => StorageFaults.Classify(exception) is { } storage ? ToProblemDetails(storage) : null,
     };
 
     /// <summary>The problem details of an unexpected error: nothing about it is disclosed.</summary>

@@ -20,8 +20,10 @@ public sealed class FileSystemBlobStore : IBlobStore
         ArgumentNullException.ThrowIfNull(paths);
         _objects = Path.Combine(paths.BlobDirectory, "sha256");
         _temp = Path.Combine(paths.BlobDirectory, "tmp");
-        Directory.CreateDirectory(_objects);
-        Directory.CreateDirectory(_temp);
+        PrivateFiles.CreateDirectory(paths.DataDirectory);
+        PrivateFiles.CreateDirectory(paths.BlobDirectory);
+        PrivateFiles.CreateDirectory(_objects);
+        PrivateFiles.CreateDirectory(_temp);
         foreach (var stale in Directory.EnumerateFiles(_temp))
         {
             File.Delete(stale);
@@ -39,7 +41,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long length = 0;
-            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            await using (var file = new FileStream(tempPath, PrivateFiles.CreateOptions(FileMode.CreateNew, BufferSize, FileOptions.Asynchronous)))
             {
                 int read;
                 while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
@@ -81,7 +83,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
 
         var final = PathOf(staged.Sha256);
-        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(final)!);
         if (File.Exists(final))
         {
             File.Delete(staged.TempPath);

@@ -8,11 +8,25 @@ public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
 
-    /// <summary>Points at the configured database file, creating its directory.</summary>
+    /// <summary>Points at the configured database file, creating it and its directories private (0600, 0700).</summary>
     public SqliteDatabase(StoragePaths paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        Directory.CreateDirectory(Path.GetDirectoryName(paths.DatabasePath)!);
+        PrivateFiles.CreateDirectory(paths.DataDirectory);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(paths.DatabasePath)!);
+
+        // SQLite creates its WAL and shared-memory files with the database file's mode, so a database created
+        // 0600 here (SQLite takes an empty file as a new database) keeps all three private.
+        if (!File.Exists(paths.DatabasePath))
+        {
+            using var created = new FileStream(paths.DatabasePath, PrivateFiles.CreateOptions(FileMode.OpenOrCreate, 1, FileOptions.None));
+        }
+
+        foreach (var file in new[] { paths.DatabasePath, paths.DatabasePath + "-wal", paths.DatabasePath + "-shm" })
+        {
+            PrivateFiles.Tighten(file);
+        }
+
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = paths.DatabasePath,
