@@ -26,6 +26,7 @@ builder.Services.AddHeComputeTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseRouting();
 app.UseMiddleware<AuditMiddleware>();
 app.UseExceptionHandler();

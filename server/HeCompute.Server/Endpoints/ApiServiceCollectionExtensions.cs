@@ -22,8 +22,11 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<TenantDataEraser>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HeComputeServerOptions>>(
             (kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.Limits.MaxRequestBodyBytes);
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, context, _) =>
         {
+            // The default entry echoes the request's Host header, which any client can forge.
+            var publicUrl = context.ApplicationServices.GetRequiredService<IOptions<HeComputeServerOptions>>().Value.PublicBaseUrl;
+            document.Servers = publicUrl is null ? [] : [new OpenApiServer { Url = publicUrl.TrimEnd('/') }];
             document.Info.Title = "HeCompute API";
             document.Info.Description =
                 "Encrypted inference and cohort statistics on CKKS ciphertexts. The server never holds a secret key. " +
@@ -39,6 +42,11 @@ public static class ApiServiceCollectionExtensions
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
             return Task.CompletedTask;
         }));
+        services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = true;
+        });
         return services;
     }
 }

@@ -29,7 +29,13 @@ public sealed class HeComputeServerOptions
 
     /// <summary>
     /// An admin API key to install on start (at least 32 characters). When absent and no admin key exists, the first
-    /// start generates one and prints it once to the console.
+    /// start generates one and writes it to a 0600 file in the data directory.
     /// </summary>
     public string? BootstrapAdminKey { get; set; }
+
+    /// <summary>
+    /// The absolute http(s) URL clients reach the server at, published as the OpenAPI <c>servers</c> entry. When absent
+    /// the document lists no server (clients use the address they fetched it from); a request's <c>Host</c> header is never used.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 }

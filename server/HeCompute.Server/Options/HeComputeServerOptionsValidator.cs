@@ -90,6 +90,12 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
             errors.Add("HeCompute:BootstrapAdminKey must be at least 32 characters without whitespace.");
         }
 
+        if (options.PublicBaseUrl is { } publicUrl
+            && (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("https" or "http") || parsed.Query.Length > 0 || parsed.Fragment.Length > 0))
+        {
+            errors.Add("HeCompute:PublicBaseUrl must be an absolute http or https URL without query or fragment.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
