@@ -31,6 +31,8 @@ public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<Serv
         { DomainErrorKind.ParmsMismatch, 400, ProblemTypes.ParmsMismatch },
         { DomainErrorKind.InvalidOperand, 400, ProblemTypes.InvalidOperand },
         { DomainErrorKind.MissingKey, 400, ProblemTypes.MissingKey },
+        { DomainErrorKind.StorageUnavailable, 503, ProblemTypes.StorageUnavailable },
+        { DomainErrorKind.StorageFull, 507, ProblemTypes.StorageFull },
     };
 
     private HeComputeFactory Factory => fixture.Factory;
