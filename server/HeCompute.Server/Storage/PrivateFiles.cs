@@ -23,7 +23,7 @@ public static class PrivateFiles
         }
 
         Directory.CreateDirectory(path, DirectoryMode);
-        File.SetUnixFileMode(path, DirectoryMode);
+        Restrict(path, DirectoryMode);
     }
 
     /// <summary>Creates <paramref name="path"/> 0700 if missing, leaving an existing directory as it is (for hot paths).</summary>
@@ -44,7 +44,27 @@ public static class PrivateFiles
     {
         if (!OperatingSystem.IsWindows() && File.Exists(path))
         {
-            File.SetUnixFileMode(path, FileMode);
+            Restrict(path, FileMode);
+        }
+    }
+
+    // Changes the mode only when it is wider than wanted; fails closed, with the fix, when this user may not change it.
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void Restrict(string path, UnixFileMode mode)
+    {
+        if (File.GetUnixFileMode(path) == mode)
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new InvalidOperationException(
+                $"'{path}' is accessible to other users and this user may not restrict it; run: chmod {(mode == DirectoryMode ? "700" : "600")} '{path}'", e);
         }
     }
 
