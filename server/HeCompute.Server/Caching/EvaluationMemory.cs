@@ -35,19 +35,19 @@ public sealed class EvaluationMemory(IOptions<HeComputeServerOptions> options)
     /// <summary>Forgets every model's plaintexts.</summary>
     public void EvictAllPlaintexts() => Entries.RemoveWhere(key => key is PlaintextEntry);
 
-    /// <summary>The keys of a model's cached plaintexts (tests check what is shared).</summary>
-    internal IReadOnlyList<EncodedPlaintextKey> PlaintextKeys(string modelId)
+    /// <summary>A model's cached plaintexts (tests check what is shared).</summary>
+    internal IReadOnlyList<(EncodedPlaintextKey Key, EncodedPlaintexts Plaintexts)> PlaintextsHeld(string modelId)
     {
-        var keys = new List<EncodedPlaintextKey>();
-        foreach (var key in Entries.Keys())
+        var held = new List<(EncodedPlaintextKey, EncodedPlaintexts)>();
+        foreach (var (key, value) in Entries.Snapshot())
         {
             if (key is PlaintextEntry entry && entry.ModelId == modelId)
             {
-                keys.Add(entry.Key);
+                held.Add((entry.Key, (EncodedPlaintexts)value));
             }
         }
 
-        return keys;
+        return held;
     }
 
     private static long Weigh(object value) => value switch

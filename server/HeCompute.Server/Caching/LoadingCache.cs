@@ -57,18 +57,18 @@ public sealed class LoadingCache<TKey, TValue>
         }
     }
 
-    /// <summary>The keys held, most recently used first (a snapshot).</summary>
-    public IReadOnlyList<TKey> Keys()
+    /// <summary>The entries held, most recently used first (a snapshot).</summary>
+    public IReadOnlyList<KeyValuePair<TKey, TValue>> Snapshot()
     {
         lock (_lock)
         {
-            var keys = new List<TKey>(_index.Count);
+            var entries = new List<KeyValuePair<TKey, TValue>>(_index.Count);
             foreach (var entry in _lru)
             {
-                keys.Add(entry.Key);
+                entries.Add(new(entry.Key, entry.Value));
             }
 
-            return keys;
+            return entries;
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class EvaluationKeyCache(
     private readonly LoadingCache<object, object> _cache = memory.Entries;
 
     /// <summary>Key sets currently held.</summary>
-    public int Count => _cache.Keys().Count(key => key is EvaluationMemory.KeySetEntry);
+    public int Count => _cache.Snapshot().Count(entry => entry.Key is EvaluationMemory.KeySetEntry);
 
     /// <inheritdoc/>
     public async Task<LoadedKeySet> GetAsync(KeySetRecord keySet, CancellationToken cancellationToken)

@@ -136,7 +136,7 @@ public sealed class PredictionService(
     }
 
     /// <summary>Runs the session on one input on the compute scheduler, giving up (and discarding the result) after the time budget.</summary>
-    private async Task<byte[]> EvaluateWithinBudgetAsync(PredictionSession session, byte[] input, int count, string modelId, CancellationToken cancellationToken)
+    internal async Task<byte[]> EvaluateWithinBudgetAsync(PredictionSession session, byte[] input, int count, string modelId, CancellationToken cancellationToken)
     {
         var budget = options.Value.Analytics.PredictTimeBudget;
         try
