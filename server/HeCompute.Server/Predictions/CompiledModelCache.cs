@@ -18,7 +18,15 @@ public sealed class CompiledModelCache(IOptions<HeComputeServerOptions> options,
 
     /// <summary>The cached compiled model, or the one <paramref name="compile"/> builds (once for concurrent callers).</summary>
     public Task<IEncryptedModel> GetOrCompileAsync(string modelId, Func<Task<IEncryptedModel>> compile, CancellationToken cancellationToken) =>
-        _cache.GetOrLoadAsync(modelId, _ => compile(), cancellationToken);
+        _cache.GetOrLoadAsync(
+            modelId,
+            _ =>
+            {
+                // A compilation after an eviction makes new blocks: the plaintexts of the old ones would only wait for the LRU.
+                memory.EvictPlaintexts(modelId);
+                return compile();
+            },
+            cancellationToken);
 
     /// <summary>Adds or replaces a compiled model.</summary>
     public void Put(string modelId, IEncryptedModel model)
