@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text;
+using HeCompute.Client.Http;
 using HeCompute.Contracts;
 using Spectre.Console;
 
@@ -7,31 +9,49 @@ namespace HeCompute.Cli.Commands;
 /// <summary><c>audit export [--verify]</c>.</summary>
 internal static class AuditCommands
 {
+    private const string CanonicalFormat = "jsonl";
+
     public static Command Create()
     {
         var audit = new Command("audit", "The hash-chained audit log (roles auditor, admin)");
         var output = new Option<FileInfo?>("--out") { Description = "Write the export (JSON lines) to this file" };
-        var verify = new Option<bool>("--verify") { Description = "Recompute the hash chains offline (exit code 3 if broken)" };
+        var verify = new Option<bool>("--verify")
+        {
+            Description = "Check the hash chains and that the export ends exactly at the server's signed head: count, last seq and last hash (exit code 3 if not)",
+        };
         var tenant = new Option<string?>("--tenant") { Description = "Tenant to export (admin only; default: own / all)" };
         var after = new Option<long?>("--after-seq") { Description = "Only entries after this sequence number (implies a partial chain start)" };
-        var export = new Command("export", "Export the audit log, optionally verifying it offline") { output, verify, tenant, after };
+        var pageSize = new Option<int>("--page-size")
+        {
+            Description = "Entries per request; every page is fetched",
+            DefaultValueFactory = _ => HeComputeClient.DefaultAuditPageSize,
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = $"'{CanonicalFormat}': the entries as the server signs them; '{AuditSiem.FormatName}': one ECS-style event per line for a SIEM (fields in the server README)",
+            DefaultValueFactory = _ => CanonicalFormat,
+        };
+        format.AcceptOnlyFromAmong(CanonicalFormat, AuditSiem.FormatName);
+        var pin = new Option<string?>("--head-key")
+        {
+            Description = "Fingerprint (hex SHA-256) the server's audit head key must have (printed by a first --verify)",
+        };
+        var export = new Command("export", "Export the whole audit log, page by page, optionally verifying it against the server's signed head")
+        {
+            output, verify, tenant, after, pageSize, format, pin,
+        };
         CliRunner.SetAction(export, async (context, parse, cancellationToken) =>
         {
-            var afterSeq = parse.GetValue(after);
-            var lines = await context.Client().ExportAuditAsync(afterSeq, null, parse.GetValue(tenant), cancellationToken);
-            var entries = lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+            var result = await context.Client().ExportCompleteAuditAsync(
+                parse.GetValue(tenant), parse.GetValue(after), parse.GetValue(pageSize), parse.GetValue(pin), cancellationToken);
+            var lines = parse.GetValue(format) == AuditSiem.FormatName ? ToSiem(result.Entries) : result.JsonLines;
+            var entries = result.Entries.Count;
             if (parse.GetValue(output) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, lines, cancellationToken);
             }
 
-            AuditVerificationResponse? verification = null;
-            if (parse.GetValue(verify))
-            {
-                using var reader = new StringReader(lines);
-                verification = AuditChain.VerifyJsonLines(reader, allowPartialStart: afterSeq is not null);
-            }
-
+            var verification = parse.GetValue(verify) ? result.Verification : null;
             if (!context.Output.Json && parse.GetValue(output) is null)
             {
                 Console.Out.Write(lines);
@@ -47,13 +67,25 @@ internal static class AuditCommands
                 if (verification is not null)
                 {
                     CliOutput.Error.MarkupLine(verification.Valid
-                        ? $"[green]verified[/]: {verification.Entries} entries, {verification.Chains} chain(s) intact"
-                        : $"[red]broken[/] at entry {verification.FirstInvalidSeq}: {Markup.Escape(verification.Reason ?? "")}");
+                        ? $"[green]verified[/]: {verification.Chain.Entries} entries, {verification.Chain.Chains} chain(s) intact, complete up to the server's head " +
+                            $"(entry {verification.Head.LastSeq}, signed by key {verification.Head.KeyFingerprint})"
+                        : $"[red]not verified[/]: {Markup.Escape(verification.Reason ?? "")}");
                 }
             });
             return verification is { Valid: false } ? 3 : 0;
         });
         audit.Add(export);
         return audit;
+    }
+
+    private static string ToSiem(IReadOnlyList<AuditEntry> entries)
+    {
+        var builder = new StringBuilder();
+        foreach (var entry in entries)
+        {
+            builder.Append(AuditSiem.ToJsonLine(entry)).Append('\n');
+        }
+
+        return builder.ToString();
     }
 }
