@@ -101,6 +101,19 @@ public sealed class AuditExportTests(ServerFixture server) : IClassFixture<Serve
         var exported = AuditChain.ReadJsonLines(new StringReader(await File.ReadAllTextAsync(file))).ToList();
         Assert.Equal(entries, exported.Count);
 
+        // The saved pair verifies offline; with its last line cut, or a middle line removed, it does not.
+        var offline = await cli.JsonAsync(auditor, "audit", "verify", file);
+        Assert.True(offline.GetProperty("verification").GetProperty("valid").GetBoolean(), offline.ToString());
+        var saved = await File.ReadAllLinesAsync(file);
+        await File.WriteAllLinesAsync(file + ".cut", saved[..^1]);
+        await File.WriteAllLinesAsync(file + ".gap", [.. saved[..100], .. saved[101..]]);
+        foreach (var broken in new[] { file + ".cut", file + ".gap" })
+        {
+            var (code, stdout, stderr) = await cli.RunAsync(auditor, "audit", "verify", broken, "--head", file + ".head.json");
+            Assert.True(code == 3, $"exit {code}\n{stdout}\n{stderr}");
+            Assert.Contains("not verified", stderr, StringComparison.Ordinal);
+        }
+
         var siemFile = Path.Combine(_work.Path, "audit-siem.jsonl");
         await cli.JsonAsync(auditor, "audit", "export", "--format", "siem", "--out", siemFile);
         var lines = (await File.ReadAllLinesAsync(siemFile)).Where(l => l.Length > 0).ToList();

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text;
+using System.Text.Json;
 using HeCompute.Client.Http;
 using HeCompute.Contracts;
 using Spectre.Console;
 
 namespace HeCompute.Cli.Commands;
 
-/// <summary><c>audit export [--verify]</c>.</summary>
+/// <summary><c>audit export [--verify]</c> and <c>audit verify FILE</c> (offline, against the saved head).</summary>
 internal static class AuditCommands
 {
     private const string CanonicalFormat = "jsonl";
@@ -32,10 +33,7 @@ internal static class AuditCommands
             DefaultValueFactory = _ => CanonicalFormat,
         };
         format.AcceptOnlyFromAmong(CanonicalFormat, AuditSiem.FormatName);
-        var pin = new Option<string?>("--head-key")
-        {
-            Description = "Fingerprint (hex SHA-256) the server's audit head key must have (printed by a first --verify)",
-        };
+        var pin = HeadKeyOption();
         var export = new Command("export", "Export the whole audit log, page by page, optionally verifying it against the server's signed head")
         {
             output, verify, tenant, after, pageSize, format, pin,
@@ -44,11 +42,17 @@ internal static class AuditCommands
         {
             var result = await context.Client().ExportCompleteAuditAsync(
                 parse.GetValue(tenant), parse.GetValue(after), parse.GetValue(pageSize), parse.GetValue(pin), cancellationToken);
-            var lines = parse.GetValue(format) == AuditSiem.FormatName ? ToSiem(result.Entries) : result.JsonLines;
+            var siem = parse.GetValue(format) == AuditSiem.FormatName;
+            var lines = siem ? ToSiem(result.Entries) : result.JsonLines;
             var entries = result.Entries.Count;
             if (parse.GetValue(output) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, lines, cancellationToken);
+                // The signed head beside a canonical export, so the pair can be checked again later without the server.
+                if (!siem)
+                {
+                    await File.WriteAllTextAsync(HeadPath(file), JsonSerializer.Serialize(result.Verification.Head, HeComputeJson.Options), cancellationToken);
+                }
             }
 
             var verification = parse.GetValue(verify) ? result.Verification : null;
@@ -75,8 +79,62 @@ internal static class AuditCommands
             return verification is { Valid: false } ? 3 : 0;
         });
         audit.Add(export);
+        audit.Add(CreateVerify());
         return audit;
     }
+
+    /// <summary><c>audit verify FILE [--head HEAD]</c>: a saved canonical export against its saved signed head.</summary>
+    private static Command CreateVerify()
+    {
+        var pin = HeadKeyOption();
+        var file = new Argument<FileInfo>("file") { Description = "A canonical export written by 'audit export --out'" };
+        var headFile = new Option<FileInfo?>("--head") { Description = "The signed head saved with it (default: FILE.head.json)" };
+        var verify = new Command("verify", "Check a saved export offline: its hash chains, the head's signature, and that it ends exactly at the head (exit code 3 if not)")
+        {
+            file, headFile, pin,
+        };
+        CliRunner.SetAction(verify, async (context, parse, cancellationToken) =>
+        {
+            var export = parse.GetValue(file)!;
+            var headPath = parse.GetValue(headFile)?.FullName ?? HeadPath(export);
+            if (!File.Exists(export.FullName) || !File.Exists(headPath))
+            {
+                throw new CliException($"Need both the export ({export.FullName}) and its head ({headPath}).");
+            }
+
+            List<AuditEntry> entries;
+            AuditHeadResponse head;
+            try
+            {
+                using (var reader = File.OpenText(export.FullName))
+                {
+                    entries = [.. AuditChain.ReadJsonLines(reader)];
+                }
+
+                head = JsonSerializer.Deserialize<AuditHeadResponse>(await File.ReadAllTextAsync(headPath, cancellationToken), HeComputeJson.Options)
+                    ?? throw new CliException($"{headPath} is empty.");
+            }
+            catch (JsonException e)
+            {
+                throw new CliException($"Not an audit export and head: {e.Message}");
+            }
+
+            var verification = AuditHeads.Verify(entries, head, parse.GetValue(pin));
+            context.Output.Result(new { Entries = entries.Count, File = export.FullName, Verification = verification }, console =>
+                CliOutput.Error.MarkupLine(verification.Valid
+                    ? $"[green]verified[/]: {entries.Count} entries, complete up to the signed head (entry {head.LastSeq}, key {head.KeyFingerprint})"
+                    : $"[red]not verified[/]: {Markup.Escape(verification.Reason ?? "")}"));
+            return verification.Valid ? 0 : 3;
+        });
+        return verify;
+    }
+
+    private static Option<string?> HeadKeyOption() => new("--head-key")
+    {
+        Description = "Fingerprint (hex SHA-256) the server's audit head key must have (printed by a first --verify)",
+    };
+
+    private static string HeadPath(FileInfo export) => export.FullName + ".head.json";
 
     private static string ToSiem(IReadOnlyList<AuditEntry> entries)
     {
