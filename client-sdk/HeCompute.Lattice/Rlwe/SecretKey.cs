@@ -6,7 +6,7 @@ namespace HeCompute.Lattice.Rlwe;
 /// The secret key s: a ternary polynomial in NTT form at the key level (SEALNet's <c>SecretKey</c>). Dispose it to
 /// overwrite it in memory; it never leaves the client process unencrypted.
 /// </summary>
-public sealed class SecretKey : IDisposable
+public sealed class SecretKey : ISealObject
 {
     /// <summary>Creates an empty secret key (to load into).</summary>
     public SecretKey() => Data = new Plaintext();

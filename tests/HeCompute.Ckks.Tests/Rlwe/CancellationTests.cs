@@ -1,3 +1,4 @@
+using HeCompute.Lattice.Testing;
 using HeCompute.Lattice.Tests.Ckks;
 
 namespace HeCompute.Lattice.Tests.Rlwe;
