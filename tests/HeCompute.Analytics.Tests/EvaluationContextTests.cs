@@ -64,7 +64,7 @@ public sealed class EvaluationContextTests(ShallowCkks f) : IClassFixture<Shallo
         var context = f.Evaluation.WithKeys(cancelling).WithCancellation(cts.Token);
         Assert.Equal(cts.Token, context.CancellationToken);
         Assert.Throws<OperationCanceledException>(() => SlotSum.Apply(context, f.Encrypt(x)));
-        Assert.Equal(1, cancelling.GaloisLookups.Count);
+        Assert.Single(cancelling.GaloisLookups);
 
         var product = f.Encrypt(x);
         f.Evaluation.Evaluator.SquareInplace(product);
