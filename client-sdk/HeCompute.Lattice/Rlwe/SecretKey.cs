@@ -49,6 +49,17 @@ public sealed class SecretKey : ISealObject
         return size;
     }
 
+    /// <summary>A secret key argument, refused when null or not at the key level of <paramref name="parameters"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="secretKey"/> is null.</exception>
+    /// <exception cref="ParmsIdMismatchException">The key belongs to other parameters.</exception>
+    internal static SecretKey RequireOf(Parameters parameters, SecretKey? secretKey, string name)
+    {
+        ArgumentNullException.ThrowIfNull(secretKey, name);
+        return secretKey.ParmsId == parameters.KeyParmsId
+            ? secretKey
+            : throw new ParmsIdMismatchException("The secret key is not a key of these parameters.");
+    }
+
     /// <summary>Overwrites the key material with zeros.</summary>
     public void Dispose() => Data.Dispose();
 }
