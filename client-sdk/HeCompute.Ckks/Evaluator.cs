@@ -272,26 +272,16 @@ public sealed class Evaluator : IDisposable
     /// An operand about to move one level down: refused at the end of this context's chain, which ends early when the
     /// context was built without <c>expandModChain</c> (the core's chain is always complete).
     /// </summary>
-    private Rlwe.Ciphertext Next(Ciphertext encrypted, string name)
+    private TCore Next<TCore>(SealObject<TCore> operand, string name)
+        where TCore : class, Rlwe.ISealObject
     {
-        var core = C(encrypted, name);
-        ThrowIfLast(core.ParmsId, name);
-        return core;
-    }
-
-    private Rlwe.Plaintext Next(Plaintext plain, string name)
-    {
-        var core = Plaintext.Unwrap(plain, name);
-        ThrowIfLast(core.ParmsId, name);
-        return core;
-    }
-
-    private void ThrowIfLast(Rlwe.ParmsId parmsId, string name)
-    {
-        if (_context.GetContextData(parmsId) is { NextContextData: null })
+        var core = SealObject<TCore>.Unwrap(operand, name);
+        if (_context.GetContextData(core.ParmsId) is { NextContextData: null })
         {
             throw new ArgumentException("End of the modulus switching chain reached.", name);
         }
+
+        return core;
     }
 
     /// <summary>A target level, refused when the core has it but this context's (shortened) chain does not.</summary>

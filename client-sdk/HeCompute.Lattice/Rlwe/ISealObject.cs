@@ -15,9 +15,12 @@ public interface ISealSaveable
     long SaveSize(CompressionMode? compression = null);
 }
 
-/// <summary>An object of this layer that is also read back from SEAL's format, checked against the parameters, and owns storage.</summary>
+/// <summary>An object of this layer: at a level, read back from SEAL's format checked against the parameters, and owning storage.</summary>
 public interface ISealObject : ISealSaveable, IDisposable
 {
+    /// <summary>The level the object is at (the key level for keys).</summary>
+    ParmsId ParmsId { get; }
+
     /// <summary>Loads what SEAL or <see cref="ISealSaveable.Save"/> wrote, checking it against <paramref name="parameters"/>.</summary>
     long Load(Parameters parameters, Stream stream);
 }

@@ -1,4 +1,3 @@
-using HeCompute.Lattice.Testing;
 using HeCompute.Lattice.Tests.Ckks;
 
 namespace HeCompute.Lattice.Tests.Rlwe;
