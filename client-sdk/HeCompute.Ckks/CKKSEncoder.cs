@@ -11,10 +11,17 @@ public sealed class CKKSEncoder : IDisposable
 {
     private readonly CkksCore.Encoder _core;
 
+    // The level the overloads without a parms id encode at: they are those overloads at this level.
+    private readonly ParmsId _firstParmsId;
+
     /// <summary>Creates an encoder.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
     /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
-    public CKKSEncoder(SEALContext context) => _core = new CkksCore.Encoder(SEALContext.Require(context, nameof(context)));
+    public CKKSEncoder(SEALContext context)
+    {
+        _core = new CkksCore.Encoder(SEALContext.Require(context, nameof(context)));
+        _firstParmsId = context.FirstParmsId;
+    }
 
     /// <summary>Number of slots: N/2.</summary>
     public ulong SlotCount => (ulong)_core.SlotCount;
@@ -25,86 +32,56 @@ public sealed class CKKSEncoder : IDisposable
     /// <exception cref="ScaleMismatchException">The scale does not fit the modulus at the level.</exception>
     public void Encode(IEnumerable<double> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
-        _ = pool;
         ArgumentNullException.ThrowIfNull(values);
         _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
     }
 
     /// <summary>Encodes real values at the first data level.</summary>
-    public void Encode(IEnumerable<double> values, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
-        ArgumentNullException.ThrowIfNull(values);
-        _core.Encode(values, scale, Plaintext.Unwrap(destination, nameof(destination)));
-    }
+    public void Encode(IEnumerable<double> values, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
+        Encode(values, _firstParmsId, scale, destination);
 
     /// <summary>Encodes complex values (zero-padded to the slot count) at a level and scale.</summary>
     public void Encode(IEnumerable<Complex> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
-        _ = pool;
         ArgumentNullException.ThrowIfNull(values);
         _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
     }
 
     /// <summary>Encodes complex values at the first data level.</summary>
-    public void Encode(IEnumerable<Complex> values, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
-        ArgumentNullException.ThrowIfNull(values);
-        _core.Encode(values, scale, Plaintext.Unwrap(destination, nameof(destination)));
-    }
+    public void Encode(IEnumerable<Complex> values, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
+        Encode(values, _firstParmsId, scale, destination);
 
     /// <summary>Encodes real values from a span without copying them (an extension over SEALNet).</summary>
     public void Encode(ReadOnlySpan<double> values, ParmsId parmsId, double scale, Plaintext destination) =>
         _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
 
     /// <summary>Encodes one real value into every slot.</summary>
-    public void Encode(double value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void Encode(double value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
         _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Encodes one real value into every slot at the first data level.</summary>
-    public void Encode(double value, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
-        _core.Encode(value, scale, Plaintext.Unwrap(destination, nameof(destination)));
-    }
+    public void Encode(double value, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
+        Encode(value, _firstParmsId, scale, destination);
 
     /// <summary>Encodes one complex value into every slot.</summary>
-    public void Encode(Complex value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void Encode(Complex value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
         _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Encodes one complex value into every slot at the first data level.</summary>
-    public void Encode(Complex value, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
-        _core.Encode(value, scale, Plaintext.Unwrap(destination, nameof(destination)));
-    }
+    public void Encode(Complex value, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
+        Encode(value, _firstParmsId, scale, destination);
 
     /// <summary>Encodes an integer into every slot with scale 1.</summary>
-    public void Encode(long value, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void Encode(long value, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null) =>
         _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Encodes an integer into every slot with scale 1 at the first data level.</summary>
-    public void Encode(long value, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
-        _core.Encode(value, Plaintext.Unwrap(destination, nameof(destination)));
-    }
+    public void Encode(long value, Plaintext destination, MemoryPoolHandle? pool = null) => Encode(value, _firstParmsId, destination);
 
     /// <summary>Decodes into real values (the real parts of the slots); the collection is cleared first.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public void Decode(Plaintext plain, ICollection<double> destination, MemoryPoolHandle? pool = null)
     {
-        _ = pool;
         ArgumentNullException.ThrowIfNull(destination);
         _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination);
     }
@@ -113,7 +90,6 @@ public sealed class CKKSEncoder : IDisposable
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public void Decode(Plaintext plain, ICollection<Complex> destination, MemoryPoolHandle? pool = null)
     {
-        _ = pool;
         ArgumentNullException.ThrowIfNull(destination);
         _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination);
     }

@@ -1,5 +1,4 @@
 using HeCompute.Lattice;
-using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.Ckks;
 
@@ -7,7 +6,7 @@ namespace HeCompute.Ckks;
 /// SEALNet's <c>Ciphertext</c>, a handle on a core <see cref="Rlwe.Ciphertext"/>: <see cref="Size"/> RNS polynomials
 /// in NTT form at the level named by <see cref="ParmsId"/>.
 /// </summary>
-public sealed class Ciphertext : IDisposable
+public sealed class Ciphertext : SealObject<Rlwe.Ciphertext>
 {
     /// <summary>Smallest size of a non-empty ciphertext.</summary>
     public const int SizeMin = Rlwe.Ciphertext.SizeMin;
@@ -38,14 +37,12 @@ public sealed class Ciphertext : IDisposable
 
     /// <summary>Wraps a core ciphertext (no copy: both handles see the same polynomials).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="core"/> is null.</exception>
-    public Ciphertext(Rlwe.Ciphertext core)
+    public Ciphertext(Rlwe.Ciphertext core) : base(core)
     {
-        ArgumentNullException.ThrowIfNull(core);
-        Core = core;
     }
 
     /// <summary>The core ciphertext this handle wraps, for code that mixes this layer with the core.</summary>
-    public Rlwe.Ciphertext Core { get; }
+    public Rlwe.Ciphertext Core => Wrapped;
 
     /// <summary>Number of polynomials (2 when fresh, 3 after a multiplication before relinearization).</summary>
     public ulong Size => Core.Size;
@@ -107,37 +104,8 @@ public sealed class Ciphertext : IDisposable
     /// <summary>Releases the storage.</summary>
     public void Release() => Core.Release();
 
-    /// <summary>Size in bytes that <see cref="Save"/> writes (exact without compression, an upper bound with it).</summary>
-    public long SaveSize(ComprModeType? comprMode = null) => Core.SaveSize(comprMode.ToCore());
-
-    /// <summary>Saves in SEAL's format.</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-    public long Save(Stream stream, ComprModeType? comprMode = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        return Core.Save(stream, comprMode.ToCore());
-    }
-
-    /// <summary>Loads a ciphertext saved by SEAL or by <see cref="Save"/> (also SEAL's seeded form), checking it against the context.</summary>
+    /// <summary>As <see cref="SealObject{TCore}.Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="SealFormatException">The bytes are malformed, too large, or not valid for the context.</exception>
-    public long Load(SEALContext context, Stream stream) => Load(context, stream, SerializationLimits.Default.MaxObjectBytes);
-
-    /// <summary>As <see cref="Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
-    public long Load(SEALContext context, Stream stream, long maxBytes)
-    {
-        var parameters = SEALContext.Require(context, nameof(context));
-        ArgumentNullException.ThrowIfNull(stream);
-        return Core.Load(parameters, stream, maxBytes);
-    }
-
-    /// <summary>Releases the storage (SEALNet code disposes ciphertexts with <c>using</c>).</summary>
-    public void Dispose() => Core.Dispose();
-
-    /// <summary>The core ciphertext of an argument, refusing null as SEALNet does.</summary>
-    internal static Rlwe.Ciphertext Unwrap(Ciphertext? encrypted, string name)
-    {
-        ArgumentNullException.ThrowIfNull(encrypted, name);
-        return encrypted.Core;
-    }
+    public long Load(SEALContext context, Stream stream, long maxBytes) => Core.Load(LoadParameters(context, stream), stream, maxBytes);
 }

@@ -43,72 +43,53 @@ public sealed class Encryptor : IDisposable
     /// <summary>Encrypts with the public key.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="plain"/> or <paramref name="destination"/> is null.</exception>
     /// <exception cref="MissingKeyException">The encryptor has no public key.</exception>
-    public void Encrypt(Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void Encrypt(Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.Encrypt(Plaintext.Unwrap(plain, nameof(plain)), Ciphertext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Encrypts with the public key, for saving (SEALNet's <c>Serializable</c> form; a public-key encryption has no seed, so it is saved whole).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="plain"/> is null.</exception>
     /// <exception cref="MissingKeyException">The encryptor has no public key.</exception>
-    public Serializable<Ciphertext> Encrypt(Plaintext plain, MemoryPoolHandle? pool = null)
-    {
-        var destination = new Ciphertext(pool);
-        Encrypt(plain, destination);
-        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
-    }
+    public Serializable<Ciphertext> Encrypt(Plaintext plain, MemoryPoolHandle? pool = null) =>
+        Whole(destination => Encrypt(plain, destination));
 
     /// <summary>Encrypts zero with the public key at the first data level, for saving.</summary>
     /// <exception cref="MissingKeyException">The encryptor has no public key.</exception>
-    public Serializable<Ciphertext> EncryptZero(MemoryPoolHandle? pool = null)
-    {
-        var destination = new Ciphertext(pool);
-        EncryptZero(destination);
-        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
-    }
+    public Serializable<Ciphertext> EncryptZero(MemoryPoolHandle? pool = null) =>
+        Whole(destination => EncryptZero(destination));
 
     /// <summary>Encrypts zero with the public key at a level, for saving.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="parmsId"/> is null.</exception>
-    public Serializable<Ciphertext> EncryptZero(ParmsId parmsId, MemoryPoolHandle? pool = null)
-    {
-        var destination = new Ciphertext(pool);
-        EncryptZero(parmsId, destination);
-        return Serializable<Ciphertext>.Whole(destination.Save, destination.SaveSize);
-    }
+    public Serializable<Ciphertext> EncryptZero(ParmsId parmsId, MemoryPoolHandle? pool = null) =>
+        Whole(destination => EncryptZero(parmsId, destination));
 
     /// <summary>Encrypts zero with the public key at the first data level.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
-    public void EncryptZero(Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void EncryptZero(Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.EncryptZero(Ciphertext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Encrypts zero with the public key at a level.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="parmsId"/> or <paramref name="destination"/> is null.</exception>
-    public void EncryptZero(ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void EncryptZero(ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.EncryptZero(ParmsId.Require(parmsId, nameof(parmsId)), Ciphertext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Encrypts with the secret key.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="plain"/> or <paramref name="destination"/> is null.</exception>
     /// <exception cref="MissingKeyException">The encryptor has no secret key.</exception>
-    public void EncryptSymmetric(Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void EncryptSymmetric(Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.EncryptSymmetric(Plaintext.Unwrap(plain, nameof(plain)), Ciphertext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Encrypts with the secret key in SEAL's seeded form, for saving (half the size).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="plain"/> is null.</exception>
     /// <exception cref="MissingKeyException">The encryptor has no secret key.</exception>
-    public Serializable<Ciphertext> EncryptSymmetric(Plaintext plain, MemoryPoolHandle? pool = null)
+    public Serializable<Ciphertext> EncryptSymmetric(Plaintext plain, MemoryPoolHandle? pool = null) =>
+        new(_core.EncryptSymmetric(Plaintext.Unwrap(plain, nameof(plain))));
+
+    /// <summary>A public-key encryption for saving: it has no seed, so SEAL saves it whole.</summary>
+    private static Serializable<Ciphertext> Whole(Action<Ciphertext> encrypt)
     {
-        _ = pool;
-        return Serializable<Ciphertext>.Of(_core.EncryptSymmetric(Plaintext.Unwrap(plain, nameof(plain))));
+        var destination = new Ciphertext();
+        encrypt(destination);
+        return new Serializable<Ciphertext>(destination.Core);
     }
 
     /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>

@@ -59,32 +59,20 @@ public sealed class Evaluator : IDisposable
         _core.Sub(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination)));
 
     /// <summary>encrypted1 ×= encrypted2 (size grows; relinearize after).</summary>
-    public void MultiplyInplace(Ciphertext encrypted1, Ciphertext encrypted2, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void MultiplyInplace(Ciphertext encrypted1, Ciphertext encrypted2, MemoryPoolHandle? pool = null) =>
         _core.MultiplyInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)));
-    }
 
     /// <summary>destination = encrypted1 × encrypted2.</summary>
-    public void Multiply(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void Multiply(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.Multiply(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination)));
-    }
 
     /// <summary>encrypted = encrypted².</summary>
-    public void SquareInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void SquareInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) =>
         _core.SquareInplace(C(encrypted, nameof(encrypted)));
-    }
 
     /// <summary>destination = encrypted².</summary>
-    public void Square(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void Square(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.Square(C(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
-    }
 
     /// <summary>SEALNet's product of many ciphertexts, which SEAL offers for BFV and BGV only.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -92,7 +80,6 @@ public sealed class Evaluator : IDisposable
     /// <exception cref="InvalidOperationException">Otherwise: SEAL refuses it for CKKS, whose products need a rescale after each multiplication.</exception>
     public void MultiplyMany(IEnumerable<Ciphertext> encrypteds, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
     {
-        _ = pool;
         ArgumentNullException.ThrowIfNull(encrypteds);
         ArgumentNullException.ThrowIfNull(relinKeys);
         ArgumentNullException.ThrowIfNull(destination);
@@ -110,7 +97,6 @@ public sealed class Evaluator : IDisposable
     /// <exception cref="InvalidOperationException"><paramref name="exponent"/> is above 1 (SEAL computes it with <see cref="MultiplyMany"/>).</exception>
     public void ExponentiateInplace(Ciphertext encrypted, ulong exponent, RelinKeys relinKeys, MemoryPoolHandle? pool = null)
     {
-        _ = pool;
         C(encrypted, nameof(encrypted));
         ArgumentNullException.ThrowIfNull(relinKeys);
         if (exponent == 0)
@@ -133,105 +119,63 @@ public sealed class Evaluator : IDisposable
 
     /// <summary>Brings a size-3 ciphertext back to size 2 with the relinearization key.</summary>
     /// <exception cref="MissingKeyException"><paramref name="relinKeys"/> has no key for s².</exception>
-    public void RelinearizeInplace(Ciphertext encrypted, RelinKeys relinKeys, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void RelinearizeInplace(Ciphertext encrypted, RelinKeys relinKeys, MemoryPoolHandle? pool = null) =>
         _core.RelinearizeInplace(C(encrypted, nameof(encrypted)), Keys(relinKeys, nameof(relinKeys)));
-    }
 
     /// <summary>destination = encrypted relinearized.</summary>
-    public void Relinearize(Ciphertext encrypted, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void Relinearize(Ciphertext encrypted, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.Relinearize(C(encrypted, nameof(encrypted)), Keys(relinKeys, nameof(relinKeys)), C(destination, nameof(destination)));
-    }
 
     /// <summary>Switches to the next level without dividing (the scale stays).</summary>
     /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
-    public void ModSwitchToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ModSwitchToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) =>
         _core.ModSwitchToNextInplace(Next(encrypted, nameof(encrypted)));
-    }
 
     /// <summary>destination = encrypted at the next level.</summary>
-    public void ModSwitchToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ModSwitchToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.ModSwitchToNext(Next(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
-    }
 
     /// <summary>Switches down to the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ModSwitchToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null) =>
         _core.ModSwitchToInplace(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)));
-    }
 
     /// <summary>destination = encrypted at the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ModSwitchTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.ModSwitchTo(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)), C(destination, nameof(destination)));
-    }
 
     /// <summary>Switches a plaintext to the next level.</summary>
     /// <exception cref="ArgumentException">The plaintext is at the end of the chain.</exception>
-    public void ModSwitchToNextInplace(Plaintext plain, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ModSwitchToNextInplace(Plaintext plain, MemoryPoolHandle? pool = null) =>
         _core.ModSwitchToNextInplace(Next(plain, nameof(plain)));
-    }
 
     /// <summary>destination = plain at the next level.</summary>
-    public void ModSwitchToNext(Plaintext plain, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ModSwitchToNext(Plaintext plain, Plaintext destination, MemoryPoolHandle? pool = null) =>
         _core.ModSwitchToNext(Next(plain, nameof(plain)), Plaintext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Switches a plaintext down to the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId, MemoryPoolHandle? pool = null) =>
         _core.ModSwitchToInplace(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)));
-    }
 
     /// <summary>destination = plain at the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null) =>
         _core.ModSwitchTo(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination)));
-    }
 
     /// <summary>Divides by the last prime and moves to the next level (the scale is divided by that prime).</summary>
     /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
-    public void RescaleToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void RescaleToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) =>
         _core.RescaleToNextInplace(Next(encrypted, nameof(encrypted)));
-    }
 
     /// <summary>destination = encrypted rescaled to the next level.</summary>
-    public void RescaleToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void RescaleToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.RescaleToNext(Next(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
-    }
 
     /// <summary>Rescales down to the level <paramref name="parmsId"/>.</summary>
-    public void RescaleToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void RescaleToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null) =>
         _core.RescaleToInplace(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)));
-    }
 
     /// <summary>destination = encrypted rescaled to the level <paramref name="parmsId"/>.</summary>
-    public void RescaleTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void RescaleTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.RescaleTo(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)), C(destination, nameof(destination)));
-    }
 
     /// <summary>encrypted += plain.</summary>
     public void AddPlainInplace(Ciphertext encrypted, Plaintext plain) =>
@@ -250,62 +194,38 @@ public sealed class Evaluator : IDisposable
         _core.SubPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination)));
 
     /// <summary>encrypted ×= plain.</summary>
-    public void MultiplyPlainInplace(Ciphertext encrypted, Plaintext plain, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void MultiplyPlainInplace(Ciphertext encrypted, Plaintext plain, MemoryPoolHandle? pool = null) =>
         _core.MultiplyPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)));
-    }
 
     /// <summary>destination = encrypted × plain.</summary>
-    public void MultiplyPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void MultiplyPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.MultiplyPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination)));
-    }
 
     /// <summary>Applies the automorphism X → X^galoisElt and switches the key back.</summary>
     /// <exception cref="MissingKeyException"><paramref name="galoisKeys"/> has no key for the element.</exception>
-    public void ApplyGaloisInplace(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ApplyGaloisInplace(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
         _core.ApplyGaloisInplace(C(encrypted, nameof(encrypted)), galoisElt, Keys(galoisKeys, nameof(galoisKeys)));
-    }
 
     /// <summary>destination = encrypted under the automorphism X → X^galoisElt.</summary>
-    public void ApplyGalois(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ApplyGalois(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.ApplyGalois(C(encrypted, nameof(encrypted)), galoisElt, Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
-    }
 
     /// <summary>Rotates the slots left by <paramref name="steps"/> (right if negative).</summary>
     /// <exception cref="MissingKeyException"><paramref name="galoisKeys"/> has no key for the step.</exception>
-    public void RotateVectorInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void RotateVectorInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
         _core.RotateVectorInplace(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)));
-    }
 
     /// <summary>destination = encrypted rotated left by <paramref name="steps"/>.</summary>
-    public void RotateVector(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void RotateVector(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.RotateVector(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
-    }
 
     /// <summary>Conjugates every slot.</summary>
-    public void ComplexConjugateInplace(Ciphertext encrypted, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ComplexConjugateInplace(Ciphertext encrypted, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
         _core.ComplexConjugateInplace(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys)));
-    }
 
     /// <summary>destination = encrypted with every slot conjugated.</summary>
-    public void ComplexConjugate(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
-    {
-        _ = pool;
+    public void ComplexConjugate(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.ComplexConjugate(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
-    }
 
     /// <summary>
     /// Rotates by every step in <paramref name="steps"/> sharing one decomposition of c1 (hoisting; an extension over
@@ -352,26 +272,16 @@ public sealed class Evaluator : IDisposable
     /// An operand about to move one level down: refused at the end of this context's chain, which ends early when the
     /// context was built without <c>expandModChain</c> (the core's chain is always complete).
     /// </summary>
-    private Rlwe.Ciphertext Next(Ciphertext encrypted, string name)
+    private TCore Next<TCore>(SealObject<TCore> operand, string name)
+        where TCore : class, Rlwe.ISealObject
     {
-        var core = C(encrypted, name);
-        ThrowIfLast(core.ParmsId, name);
-        return core;
-    }
-
-    private Rlwe.Plaintext Next(Plaintext plain, string name)
-    {
-        var core = Plaintext.Unwrap(plain, name);
-        ThrowIfLast(core.ParmsId, name);
-        return core;
-    }
-
-    private void ThrowIfLast(Rlwe.ParmsId parmsId, string name)
-    {
-        if (_context.GetContextData(parmsId) is { NextContextData: null })
+        var core = SealObject<TCore>.Unwrap(operand, name);
+        if (_context.GetContextData(core.ParmsId) is { NextContextData: null })
         {
             throw new ArgumentException("End of the modulus switching chain reached.", name);
         }
+
+        return core;
     }
 
     /// <summary>A target level, refused when the core has it but this context's (shortened) chain does not.</summary>

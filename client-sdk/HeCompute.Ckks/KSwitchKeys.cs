@@ -1,10 +1,9 @@
 using HeCompute.Lattice;
-using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.Ckks;
 
 /// <summary>SEALNet's <c>KSwitchKeys</c>, a handle on core <see cref="Rlwe.KSwitchKeys"/>: a list of key-switching keys, each a list of public keys.</summary>
-public class KSwitchKeys : IDisposable
+public class KSwitchKeys : SealObject<Rlwe.KSwitchKeys>
 {
     /// <summary>Creates empty keys.</summary>
     public KSwitchKeys() : this(new Rlwe.KSwitchKeys())
@@ -13,20 +12,18 @@ public class KSwitchKeys : IDisposable
 
     /// <summary>Copies keys.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="copy"/> is null.</exception>
-    public KSwitchKeys(KSwitchKeys copy) : this(new Rlwe.KSwitchKeys((copy ?? throw new ArgumentNullException(nameof(copy))).CoreKeys))
+    public KSwitchKeys(KSwitchKeys copy) : this(new Rlwe.KSwitchKeys(Unwrap(copy, nameof(copy))))
     {
     }
 
     /// <summary>Wraps core keys (no copy).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="core"/> is null.</exception>
-    public KSwitchKeys(Rlwe.KSwitchKeys core)
+    public KSwitchKeys(Rlwe.KSwitchKeys core) : base(core)
     {
-        ArgumentNullException.ThrowIfNull(core);
-        CoreKeys = core;
     }
 
     /// <summary>The core keys this handle wraps.</summary>
-    public Rlwe.KSwitchKeys CoreKeys { get; }
+    public Rlwe.KSwitchKeys CoreKeys => Wrapped;
 
     /// <summary>Number of non-empty keys.</summary>
     public ulong Size => (ulong)CoreKeys.Size;
@@ -45,45 +42,10 @@ public class KSwitchKeys : IDisposable
     /// <summary>The parts of one key as handles on the core's public keys.</summary>
     internal static IEnumerable<PublicKey> Parts(Rlwe.SwitchingKey key) => key.Keys.Select(part => new PublicKey(part)).ToArray();
 
-    /// <summary>Size in bytes that <see cref="Save"/> writes (exact without compression, an upper bound with it).</summary>
-    public long SaveSize(ComprModeType? comprMode = null) => CoreKeys.SaveSize(comprMode.ToCore());
-
-    /// <summary>Saves in SEAL's format.</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-    public long Save(Stream stream, ComprModeType? comprMode = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        return CoreKeys.Save(stream, comprMode.ToCore());
-    }
-
-    /// <summary>Loads keys saved by SEAL or by <see cref="Save"/> (also SEAL's seeded form), checking them against the context.</summary>
+    /// <summary>As <see cref="SealObject{TCore}.Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="SealFormatException">The bytes are malformed, too large, or not keys of the context.</exception>
-    public long Load(SEALContext context, Stream stream) => Load(context, stream, SerializationLimits.Default.MaxObjectBytes);
-
-    /// <summary>As <see cref="Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
-    public long Load(SEALContext context, Stream stream, long maxBytes)
-    {
-        var parameters = SEALContext.Require(context, nameof(context));
-        ArgumentNullException.ThrowIfNull(stream);
-        return CoreKeys.Load(parameters, stream, maxBytes);
-    }
-
-    /// <summary>Releases the storage.</summary>
-    public void Dispose()
-    {
-        Dispose(disposing: true);
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Releases the core keys.</summary>
-    protected virtual void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            CoreKeys.Dispose();
-        }
-    }
+    public long Load(SEALContext context, Stream stream, long maxBytes) => CoreKeys.Load(LoadParameters(context, stream), stream, maxBytes);
 }
 
 /// <summary>SEALNet's <c>RelinKeys</c>, a handle on core <see cref="Rlwe.RelinKeys"/>; key 0 switches s² to s.</summary>

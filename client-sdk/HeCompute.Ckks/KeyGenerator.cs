@@ -39,7 +39,7 @@ public sealed class KeyGenerator : IDisposable
     public void CreatePublicKey(out PublicKey destination) => destination = new PublicKey(_core.CreatePublicKey());
 
     /// <summary>Creates a public key in SEAL's seeded form, for saving.</summary>
-    public Serializable<PublicKey> CreatePublicKey() => Serializable<PublicKey>.Of(_core.CreateSeededPublicKey());
+    public Serializable<PublicKey> CreatePublicKey() => new(_core.CreateSeededPublicKey());
 
     /// <summary>Creates relinearization keys.</summary>
     /// <exception cref="InvalidOperationException">The parameters have no special prime (see <see cref="SEALContext.UsingKeyswitching"/>).</exception>
@@ -47,41 +47,26 @@ public sealed class KeyGenerator : IDisposable
 
     /// <summary>Creates relinearization keys in SEAL's seeded form, for saving.</summary>
     /// <exception cref="InvalidOperationException">The parameters have no special prime.</exception>
-    public Serializable<RelinKeys> CreateRelinKeys() => Serializable<RelinKeys>.Of(_core.CreateSeededRelinKeys());
+    public Serializable<RelinKeys> CreateRelinKeys() => new(_core.CreateSeededRelinKeys());
 
     /// <summary>Creates Galois keys for the given Galois elements.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="galoisElts"/> is null.</exception>
     /// <exception cref="ArgumentException">An element is even or not below 2N.</exception>
-    public void CreateGaloisKeys(IEnumerable<uint> galoisElts, out GaloisKeys destination)
-    {
-        ArgumentNullException.ThrowIfNull(galoisElts);
-        destination = new GaloisKeys(_core.CreateGaloisKeys(galoisElts));
-    }
+    public void CreateGaloisKeys(IEnumerable<uint> galoisElts, out GaloisKeys destination) =>
+        destination = new GaloisKeys(_core.CreateGaloisKeys(Required(galoisElts)));
 
     /// <summary>Creates Galois keys for the given Galois elements in SEAL's seeded form, for saving.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="galoisElts"/> is null.</exception>
-    public Serializable<GaloisKeys> CreateGaloisKeys(IEnumerable<uint> galoisElts)
-    {
-        ArgumentNullException.ThrowIfNull(galoisElts);
-        return Serializable<GaloisKeys>.Of(_core.CreateSeededGaloisKeys(galoisElts));
-    }
+    public Serializable<GaloisKeys> CreateGaloisKeys(IEnumerable<uint> galoisElts) => new(_core.CreateSeededGaloisKeys(Required(galoisElts)));
 
     /// <summary>Creates Galois keys for the given rotation steps (0 = conjugation).</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="steps"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="steps"/> is null (the core refuses it under the same name).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A step is at least N/2 in magnitude.</exception>
-    public void CreateGaloisKeys(IEnumerable<int> steps, out GaloisKeys destination)
-    {
-        ArgumentNullException.ThrowIfNull(steps);
-        destination = new GaloisKeys(_core.CreateGaloisKeys(steps));
-    }
+    public void CreateGaloisKeys(IEnumerable<int> steps, out GaloisKeys destination) => destination = new GaloisKeys(_core.CreateGaloisKeys(steps));
 
     /// <summary>Creates Galois keys for the given rotation steps in SEAL's seeded form, for saving.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="steps"/> is null.</exception>
-    public Serializable<GaloisKeys> CreateGaloisKeys(IEnumerable<int> steps)
-    {
-        ArgumentNullException.ThrowIfNull(steps);
-        return Serializable<GaloisKeys>.Of(_core.CreateSeededGaloisKeys(steps));
-    }
+    public Serializable<GaloisKeys> CreateGaloisKeys(IEnumerable<int> steps) => new(_core.CreateSeededGaloisKeys(steps));
 
     /// <summary>Creates SEAL's default Galois keys: conjugation and rotations by ±2^i.</summary>
     public void CreateGaloisKeys(out GaloisKeys destination) => CreateGaloisKeys(Rlwe.GaloisElements.Default(_polyModulusDegree), out destination);
@@ -91,4 +76,11 @@ public sealed class KeyGenerator : IDisposable
 
     /// <summary>Overwrites the generator's copy of the secret key.</summary>
     public void Dispose() => _core.Dispose();
+
+    /// <summary>The elements, refused when null under SEALNet's argument name (the core names it otherwise).</summary>
+    private static IEnumerable<uint> Required(IEnumerable<uint> galoisElts)
+    {
+        ArgumentNullException.ThrowIfNull(galoisElts);
+        return galoisElts;
+    }
 }

@@ -1,5 +1,4 @@
 using HeCompute.Lattice;
-using HeCompute.Lattice.Serialization;
 
 namespace HeCompute.Ckks;
 
@@ -7,7 +6,7 @@ namespace HeCompute.Ckks;
 /// SEALNet's <c>Plaintext</c>, a handle on a core <see cref="Rlwe.Plaintext"/>: a CKKS plaintext is one RNS polynomial
 /// in NTT form at some level, <see cref="CoeffCount"/> = N × (primes at that level).
 /// </summary>
-public sealed class Plaintext : IDisposable
+public sealed class Plaintext : SealObject<Rlwe.Plaintext>
 {
     /// <summary>Creates an empty plaintext.</summary>
     public Plaintext(MemoryPoolHandle? pool = null) : this(new Rlwe.Plaintext()) => _ = pool;
@@ -23,14 +22,12 @@ public sealed class Plaintext : IDisposable
 
     /// <summary>Wraps a core plaintext (no copy: both handles see the same coefficients).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="core"/> is null.</exception>
-    public Plaintext(Rlwe.Plaintext core)
+    public Plaintext(Rlwe.Plaintext core) : base(core)
     {
-        ArgumentNullException.ThrowIfNull(core);
-        Core = core;
     }
 
     /// <summary>The core plaintext this handle wraps, for code that mixes this layer with the core.</summary>
-    public Rlwe.Plaintext Core { get; }
+    public Rlwe.Plaintext Core => Wrapped;
 
     /// <summary>Number of coefficients.</summary>
     public ulong CoeffCount => Core.CoeffCount;
@@ -72,37 +69,8 @@ public sealed class Plaintext : IDisposable
     /// <summary>Clears the coefficients and releases the storage.</summary>
     public void Release() => Core.Release();
 
-    /// <summary>Size in bytes that <see cref="Save"/> writes (exact without compression, an upper bound with it).</summary>
-    public long SaveSize(ComprModeType? comprMode = null) => Core.SaveSize(comprMode.ToCore());
-
-    /// <summary>Saves in SEAL's format.</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-    public long Save(Stream stream, ComprModeType? comprMode = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        return Core.Save(stream, comprMode.ToCore());
-    }
-
-    /// <summary>Loads a plaintext saved by SEAL or by <see cref="Save"/>, checking it against the context.</summary>
+    /// <summary>As <see cref="SealObject{TCore}.Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="SealFormatException">The bytes are malformed, too large, or not valid for the context.</exception>
-    public long Load(SEALContext context, Stream stream) => Load(context, stream, SerializationLimits.Default.MaxObjectBytes);
-
-    /// <summary>As <see cref="Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
-    public long Load(SEALContext context, Stream stream, long maxBytes)
-    {
-        var parameters = SEALContext.Require(context, nameof(context));
-        ArgumentNullException.ThrowIfNull(stream);
-        return Core.Load(parameters, stream, maxBytes);
-    }
-
-    /// <summary>Overwrites the coefficients with zeros.</summary>
-    public void Dispose() => Core.Dispose();
-
-    /// <summary>The core plaintext of an argument, refusing null as SEALNet does.</summary>
-    internal static Rlwe.Plaintext Unwrap(Plaintext? plain, string name)
-    {
-        ArgumentNullException.ThrowIfNull(plain, name);
-        return plain.Core;
-    }
+    public long Load(SEALContext context, Stream stream, long maxBytes) => Core.Load(LoadParameters(context, stream), stream, maxBytes);
 }

@@ -7,32 +7,21 @@ namespace HeCompute.Ckks;
 public sealed class Serializable<T> : IDisposable
     where T : class
 {
-    private readonly Func<Stream, ComprModeType?, long> _save;
-    private readonly Func<ComprModeType?, long> _saveSize;
+    private readonly Rlwe.ISealSaveable _core;
 
-    private Serializable(Func<Stream, ComprModeType?, long> save, Func<ComprModeType?, long> saveSize)
-    {
-        _save = save;
-        _saveSize = saveSize;
-    }
-
-    internal static Serializable<T> Of<TCore>(Rlwe.Seeded<TCore> seeded)
-        where TCore : class =>
-        new((stream, mode) => seeded.Save(stream, mode.ToCore()), mode => seeded.SaveSize(mode.ToCore()));
-
-    /// <summary>An object with no seeded form (a public-key encryption), saved whole as SEAL saves it.</summary>
-    internal static Serializable<T> Whole(Func<Stream, ComprModeType?, long> save, Func<ComprModeType?, long> saveSize) => new(save, saveSize);
+    /// <summary>Saves <paramref name="core"/>: a seeded form, or an object with none (a public-key encryption), saved whole as SEAL saves it.</summary>
+    internal Serializable(Rlwe.ISealSaveable core) => _core = core;
 
     /// <summary>Saves the seeded form in SEAL's format.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     public long Save(Stream stream, ComprModeType? comprMode = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return _save(stream, comprMode);
+        return _core.Save(stream, comprMode.ToCore());
     }
 
     /// <summary>Size in bytes that <see cref="Save"/> writes (exact without compression, an upper bound with it).</summary>
-    public long SaveSize(ComprModeType? comprMode = null) => _saveSize(comprMode);
+    public long SaveSize(ComprModeType? comprMode = null) => _core.SaveSize(comprMode.ToCore());
 
     /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
     public void Dispose()

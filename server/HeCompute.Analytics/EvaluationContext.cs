@@ -30,7 +30,12 @@ namespace HeCompute.Analytics;
 /// <b>Cancellation.</b> Every key switch a block runs (rotation, relinearization) observes <see cref="CancellationToken"/>,
 /// so a cancelled computation stops within one key switch; <see cref="WithCancellation"/> binds a computation's token.
 /// </para>
-/// <para>The context holds no mutable state of its own; it can be shared by threads as far as the engine objects can.</para>
+/// <para>
+/// <b>Encoded plaintexts.</b> Blocks that reuse plaintexts (a matrix's diagonals) keep them in <see cref="Plaintexts"/>:
+/// a host's cache under its memory budget, or by default one that lives with the context (and its copies), so a caller
+/// that keeps a context encodes each matrix once and one that drops it frees what was encoded.
+/// </para>
+/// <para>The context holds no mutable state of its own besides that cache; it can be shared by threads as far as the engine objects can.</para>
 /// </remarks>
 public sealed class EvaluationContext
 {
@@ -43,12 +48,17 @@ public sealed class EvaluationContext
     /// <param name="keys">Evaluation keys (relinearization and the Galois keys of the rotation steps used), or null when nothing needs them.</param>
     /// <param name="evaluator">An evaluator to share, or null for a new one.</param>
     /// <param name="encoder">An encoder to share, or null for a new one.</param>
+    /// <param name="plaintexts">
+    /// Where blocks keep the plaintexts they encode once (a host's budgeted cache), or null for one that lives with this
+    /// context and its copies.
+    /// </param>
     public EvaluationContext(
         Parameters parameters,
         double defaultScale,
         IEvaluationKeySet? keys = null,
         Evaluator? evaluator = null,
-        Encoder? encoder = null)
+        Encoder? encoder = null,
+        IPlaintextCache? plaintexts = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(defaultScale > 1) || !double.IsFinite(defaultScale))
@@ -61,6 +71,7 @@ public sealed class EvaluationContext
         Keys = keys;
         Evaluator = evaluator ?? new Evaluator(parameters);
         Encoder = encoder ?? new Encoder(parameters);
+        Plaintexts = plaintexts ?? new ContextPlaintextCache();
         SlotCount = Encoder.SlotCount;
         TopLevel = parameters.FirstLevel.ChainIndex;
         _primes = new ulong[TopLevel + 1];
@@ -79,6 +90,7 @@ public sealed class EvaluationContext
         Keys = keys;
         Evaluator = other.Evaluator;
         Encoder = other.Encoder;
+        Plaintexts = other.Plaintexts;
         SlotCount = other.SlotCount;
         TopLevel = other.TopLevel;
         _primes = other._primes;
@@ -95,6 +107,9 @@ public sealed class EvaluationContext
 
     /// <summary>The encoder every block uses.</summary>
     public Encoder Encoder { get; }
+
+    /// <summary>Where blocks keep plaintexts they encode once and reuse (shared by this context's copies).</summary>
+    public IPlaintextCache Plaintexts { get; }
 
     /// <summary>The evaluation keys (null if none were given).</summary>
     public IEvaluationKeySet? Keys { get; }
@@ -114,7 +129,7 @@ public sealed class EvaluationContext
     /// <summary>Called with every rotation step a block applies (tests use it to check the declared step lists).</summary>
     internal Action<int>? RotationObserver { get; set; }
 
-    /// <summary>A copy of this context with other evaluation keys (same evaluator, encoder and cancellation token).</summary>
+    /// <summary>A copy of this context with other evaluation keys (same evaluator, encoder, plaintext cache and cancellation token).</summary>
     public EvaluationContext WithKeys(IEvaluationKeySet? keys) => new(this, keys, CancellationToken);
 
     /// <summary>A copy of this context whose key switches observe <paramref name="cancellationToken"/>.</summary>

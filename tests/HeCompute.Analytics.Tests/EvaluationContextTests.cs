@@ -1,8 +1,8 @@
-using System.Diagnostics.CodeAnalysis;
 using HeCompute.Analytics.LinearAlgebra;
 using HeCompute.Lattice;
 using HeCompute.Lattice.Ckks;
 using HeCompute.Lattice.Rlwe;
+using HeCompute.Lattice.Testing;
 
 namespace HeCompute.Analytics.Tests;
 
@@ -54,36 +54,21 @@ public sealed class EvaluationContextTests(ShallowCkks f) : IClassFixture<Shallo
         var galois = f.Keygen.CreateGaloisKeys(steps.ToArray());
         var x = f.Random(3, f.Slots);
 
-        var uncancelled = new LookupCounter(new EvaluationKeySet(f.RelinKeys, galois), null);
+        var uncancelled = new CountingKeySet(new EvaluationKeySet(f.RelinKeys, galois));
         SlotSum.Apply(f.Evaluation.WithKeys(uncancelled), f.Encrypt(x));
-        Assert.Equal(steps.Count, uncancelled.Lookups);
+        Assert.Equal(steps.Count, uncancelled.GaloisLookups.Count);
 
         // Cancelled while the first rotation fetches its key: no key switch of the twelve runs.
         using var cts = new CancellationTokenSource();
-        var cancelling = new LookupCounter(new EvaluationKeySet(f.RelinKeys, galois), cts);
+        var cancelling = new CountingKeySet(new EvaluationKeySet(f.RelinKeys, galois), cts, afterLookups: 1);
         var context = f.Evaluation.WithKeys(cancelling).WithCancellation(cts.Token);
         Assert.Equal(cts.Token, context.CancellationToken);
         Assert.Throws<OperationCanceledException>(() => SlotSum.Apply(context, f.Encrypt(x)));
-        Assert.Equal(1, cancelling.Lookups);
+        Assert.Single(cancelling.GaloisLookups);
 
         var product = f.Encrypt(x);
         f.Evaluation.Evaluator.SquareInplace(product);
         Assert.Throws<OperationCanceledException>(() => context.RelinearizeInplace(product));
         Assert.Equal(3UL, product.Size);
-    }
-
-    /// <summary>Counts key lookups (one per key switch) and cancels a token at the first.</summary>
-    private sealed class LookupCounter(IEvaluationKeySet inner, CancellationTokenSource? cancel) : IEvaluationKeySet
-    {
-        public int Lookups { get; private set; }
-
-        public SwitchingKey? RelinearizationKey => inner.RelinearizationKey;
-
-        public bool TryGetGaloisKey(uint galoisElement, [NotNullWhen(true)] out SwitchingKey? key)
-        {
-            Lookups++;
-            cancel?.Cancel();
-            return inner.TryGetGaloisKey(galoisElement, out key);
-        }
     }
 }

@@ -93,6 +93,78 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public async Task The_signed_head_matches_the_export_and_survives_a_restart()
+    {
+        using var directory = new TempDirectory();
+        string fingerprint;
+        using (var factory = new HeComputeFactory(directory.Path))
+        {
+            using var a = await factory.NewTenantAsync(Roles.Hospital, Roles.Auditor);
+            using var b = await factory.NewTenantAsync(Roles.Hospital);
+            for (var i = 0; i < 4; i++)
+            {
+                using (await a.Http.GetAsync("/v1/keysets"))
+                using (await b.Http.GetAsync("/v1/keysets"))
+                {
+                }
+            }
+
+            var head = await (await a.Http.GetAsync("/v1/audit/head")).ReadAsync<AuditHeadResponse>();
+            Assert.Equal(a.TenantId, head.TenantId);
+            Assert.False(head.AllTenants);
+            Assert.True(AuditHeads.SignatureValid(head));
+            Assert.Equal(4, head.Entries);
+            // The export to the head holds exactly what it counts, though the head call itself was logged since.
+            var export = AuditChain.ReadJsonLines(new StringReader(await a.Http.GetStringAsync($"/v1/audit?until_seq={head.LastSeq}"))).ToList();
+            var verified = AuditHeads.Verify(export, head);
+            Assert.True(verified.Valid, verified.Reason);
+            var later = AuditChain.ReadJsonLines(new StringReader(await a.Http.GetStringAsync("/v1/audit"))).ToList();
+            Assert.Contains(later, e => e.Action == "audit.head" && e.Seq > head.LastSeq);
+            Assert.False(AuditHeads.Verify(later, head).Valid);
+
+            // Page by page, and from a starting seq.
+            var firstPage = AuditChain.ReadJsonLines(new StringReader(await a.Http.GetStringAsync($"/v1/audit?until_seq={head.LastSeq}&limit=2"))).ToList();
+            Assert.Equal(export.Take(2).Select(e => e.Seq), firstPage.Select(e => e.Seq));
+            var tailHead = await (await a.Http.GetAsync($"/v1/audit/head?after_seq={firstPage[^1].Seq}")).ReadAsync<AuditHeadResponse>();
+            var tail = AuditChain.ReadJsonLines(new StringReader(await a.Http.GetStringAsync($"/v1/audit?after_seq={firstPage[^1].Seq}&until_seq={tailHead.LastSeq}"))).ToList();
+            Assert.True(AuditHeads.Verify(tail, tailHead).Valid, AuditHeads.Verify(tail, tailHead).Reason);
+
+            // An admin's head of every tenant names each chain's last hash.
+            using var admin = factory.Admin();
+            var all = await (await admin.GetAsync("/v1/audit/head")).ReadAsync<AuditHeadResponse>();
+            Assert.True(all.AllTenants);
+            Assert.Contains(a.TenantId, all.Heads.Keys);
+            Assert.Contains(b.TenantId, all.Heads.Keys);
+            var everything = AuditChain.ReadJsonLines(new StringReader(await admin.GetStringAsync($"/v1/audit?until_seq={all.LastSeq}"))).ToList();
+            Assert.True(AuditHeads.Verify(everything, all).Valid, AuditHeads.Verify(everything, all).Reason);
+            // Dropping one tenant's last entry leaves every chain intact but misses that chain's head.
+            var lastOfB = everything.Last(e => e.TenantId == b.TenantId);
+            var cut = AuditHeads.Verify([.. everything.Where(e => e != lastOfB)], all);
+            Assert.False(cut.Valid);
+
+            foreach (var bad in new[] { "limit=0", "limit=100001", "after_seq=-1" })
+            {
+                using var response = await a.Http.GetAsync("/v1/audit?" + bad);
+                await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+            }
+
+            fingerprint = head.KeyFingerprint;
+            var keyFile = Path.Combine(directory.Path, HeCompute.Server.Audit.AuditHeadSigner.KeyFileName);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+            }
+        }
+
+        using (var restarted = new HeComputeFactory(directory.Path))
+        using (var admin = restarted.Admin())
+        {
+            var head = await (await admin.GetAsync("/v1/audit/head")).ReadAsync<AuditHeadResponse>();
+            Assert.Equal(fingerprint, head.KeyFingerprint);
+        }
+    }
+
+    [Fact]
     public async Task The_log_is_append_only_and_a_tampered_row_is_detected()
     {
         using var directory = new TempDirectory();

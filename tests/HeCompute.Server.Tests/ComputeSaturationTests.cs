@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using HeCompute.Analytics.Models;
-using HeCompute.Protocol.Models;
-using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Tests.Infrastructure;
@@ -31,8 +27,9 @@ public sealed class ComputeSaturationTests(ITestOutputHelper output)
         factory.StartServer();
         var uri = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         var scheduler = factory.Services.GetRequiredService<ComputeScheduler>();
-        using var http = await TenantAsync(uri);
-        var (url, input) = await PrepareAsync(http);
+        using var http = await Api.TenantClientAsync(uri, "busy hospital", Roles.Hospital, Roles.ModelAdmin);
+        using var prediction = await BreastCancerPrediction.PrepareAsync(http);
+        var (url, input) = (prediction.Url, prediction.Input);
 
         using var probe = new HttpClient { BaseAddress = uri };
         (await probe.GetAsync("/health/live")).Dispose();
@@ -99,11 +96,11 @@ public sealed class ComputeSaturationTests(ITestOutputHelper output)
         using var directory = new TempDirectory();
         using var factory = new HeComputeFactory(directory.Path, new Dictionary<string, string?> { ["HeCompute:Analytics:PredictTimeBudget"] = "00:00:00.001" });
         using var tenant = await factory.NewTenantAsync(Roles.ModelAdmin, Roles.Hospital);
-        var (url, input) = await PrepareAsync(tenant.Http);
+        using var prediction = await BreastCancerPrediction.PrepareAsync(tenant.Http);
 
-        using var body = new ByteArrayContent(input);
+        using var body = new ByteArrayContent(prediction.Input);
         body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var response = await tenant.Http.PostAsync(url, body);
+        using var response = await tenant.Http.PostAsync(prediction.Url, body);
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, ProblemTypes.TimeBudgetExceeded);
         Assert.Contains("predict-jobs", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
@@ -143,30 +140,5 @@ public sealed class ComputeSaturationTests(ITestOutputHelper output)
         var done = await Api.WaitForJobAsync(tenant.Http, job.Id, j => j.State is JobState.Succeeded or JobState.Failed);
         Assert.Equal(JobState.Succeeded, done.State);
         Assert.True(done.Attempts >= 2, $"attempts {done.Attempts}");
-    }
-
-    private static async Task<HttpClient> TenantAsync(Uri uri)
-    {
-        using var admin = new HttpClient { BaseAddress = uri };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HeComputeFactory.AdminKey);
-        var tenant = await (await admin.PostAsJsonAsync("/v1/admin/tenants", new CreateTenantRequest("busy hospital"), HeComputeJson.Options)).ReadAsync<TenantResponse>();
-        var key = await (await admin.PostAsJsonAsync($"/v1/admin/tenants/{tenant.Id}/keys", new CreateApiKeyRequest("k", [Roles.Hospital, Roles.ModelAdmin]), HeComputeJson.Options))
-            .ReadAsync<CreatedApiKeyResponse>();
-        var http = new HttpClient { BaseAddress = uri };
-        http.DefaultRequestHeaders.Add("X-Api-Key", key.Secret);
-        return http;
-    }
-
-    /// <summary>Registers the breast-cancer model, uploads a key set for it; the predict URL and one encrypted input.</summary>
-    private static async Task<(string Url, byte[] Input)> PrepareAsync(HttpClient http)
-    {
-        var model = await ModelTests.RegisterAsync(http, shared: false);
-        using var client = new PlanClient(model.Plan);
-        using var keyForm = client.KeySetForm();
-        var keySet = await Api.UploadAsync(http, keyForm);
-        var oracle = BreastCancerModel.Shared;
-        var compiled = ModelPlanner.Compile(ModelDocument.Parse(oracle.ModelJson), model.Plan.Parameters.PolyModulusDegree / 2);
-        var records = oracle.Records[..5];
-        return ($"/v1/models/{model.Id}/predict?keyset_id={keySet.Id}&records={records.Length}", client.Encrypt(compiled.Pack(records)));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using HeCompute.Contracts;
+using HeCompute.Server.Caching;
 using HeCompute.Server.KeySets;
 using HeCompute.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,7 +119,7 @@ public sealed class HostTests(ServerFixture fixture) : IClassFixture<ServerFixtu
 
         var cache = factory.Services.GetRequiredService<EvaluationKeyCache>();
         Assert.Equal(2, cache.Count);
-        Assert.True(cache.CurrentBytes <= 8L << 20);
+        Assert.True(factory.Services.GetRequiredService<EvaluationMemory>().CurrentBytes <= 8L << 20);
 
         // The evicted first key set loads again from its blobs.
         var service = factory.Services.GetRequiredService<KeySetService>();

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using HeCompute.Analytics.Models;
-using HeCompute.Analytics.Planning;
 using HeCompute.Contracts;
-using HeCompute.Protocol.Models;
 using HeCompute.Server.Tests.Infrastructure;
 
 namespace HeCompute.Server.Tests;
@@ -27,31 +24,19 @@ public sealed class KestrelTests
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
 
-        using var admin = new HttpClient { BaseAddress = uri };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HeComputeFactory.AdminKey);
-        var tenant = await (await admin.PostAsJsonAsync("/v1/admin/tenants", new CreateTenantRequest("tcp hospital"), HeComputeJson.Options)).ReadAsync<TenantResponse>();
-        var key = await (await admin.PostAsJsonAsync($"/v1/admin/tenants/{tenant.Id}/keys", new CreateApiKeyRequest("k", [Roles.Hospital, Roles.ModelAdmin, Roles.Auditor]), HeComputeJson.Options))
-            .ReadAsync<CreatedApiKeyResponse>();
-        using var http = new HttpClient { BaseAddress = uri };
-        http.DefaultRequestHeaders.Add("X-Api-Key", key.Secret);
-
-        var model = await ModelTests.RegisterAsync(http, shared: false);
-        using var client = new PlanClient(model.Plan);
-        using var keyForm = client.KeySetForm();
-        var keySet = await Api.UploadAsync(http, keyForm);
-        var oracle = BreastCancerModel.Shared;
-        var compiled = ModelPlanner.Compile(ModelDocument.Parse(oracle.ModelJson), model.Plan.Parameters.PolyModulusDegree / 2);
-        var records = oracle.Records[..5];
-        using var body = new ByteArrayContent(client.Encrypt(compiled.Pack(records)));
+        using var http = await Api.TenantClientAsync(uri, "tcp hospital", Roles.Hospital, Roles.ModelAdmin, Roles.Auditor);
+        using var prediction = await BreastCancerPrediction.PrepareAsync(http);
+        using var body = new ByteArrayContent(prediction.Input);
         body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var predicted = await http.PostAsync($"/v1/models/{model.Id}/predict?keyset_id={keySet.Id}&records={records.Length}", body);
+        using var predicted = await http.PostAsync(prediction.Url, body);
         Assert.True(predicted.StatusCode == HttpStatusCode.OK, await predicted.Content.ReadAsStringAsync());
         var result = await predicted.Content.ReadAsByteArrayAsync();
         Assert.Equal(Api.Sha256Hex(result), predicted.Headers.GetValues(PredictProtocol.ResultSha256Header).Single());
-        var logits = compiled.Unpack(client.Decrypt(result), records.Length);
-        for (var r = 0; r < records.Length; r++)
+        var logits = prediction.Compiled.Unpack(prediction.Client.Decrypt(result), prediction.Records.Length);
+        var oracle = BreastCancerModel.Shared;
+        for (var r = 0; r < prediction.Records.Length; r++)
         {
-            Assert.True(Math.Abs(logits[r][0] - oracle.Logits[r]) <= model.Plan.Precision.ExpectedMaxAbsError, $"record {r}: {logits[r][0]} vs {oracle.Logits[r]}");
+            Assert.True(Math.Abs(logits[r][0] - oracle.Logits[r]) <= prediction.Model.Plan.Precision.ExpectedMaxAbsError, $"record {r}: {logits[r][0]} vs {oracle.Logits[r]}");
         }
 
         // Errors come back as problem details over the wire as well, and the calls are in the audit log.

@@ -197,7 +197,8 @@ public sealed class ModelTests(ServerFixture fixture) : IClassFixture<ServerFixt
             await Api.AssertProblemAsync(gone, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         }
 
-        var erasure = await (await owner.Http.DeleteAsync("/v1/tenant/data")).ReadAsync<TenantErasureResponse>();
+        using var tenantAdmin = await Factory.NewKeyAsync(owner.TenantId, Roles.TenantAdmin);
+        var erasure = await (await tenantAdmin.Http.DeleteAsync("/v1/tenant/data?confirm=" + owner.TenantId)).ReadAsync<TenantErasureResponse>();
         Assert.Equal(1, erasure.Models);
         Assert.DoesNotContain((await (await stranger.Http.GetAsync("/v1/models")).ReadAsync<ModelListResponse>()).Items, m => m.Id == sharedModel.Id);
     }

@@ -49,8 +49,14 @@ public sealed class TenantIsolationTests(ServerFixture fixture) : IClassFixture<
 
         Assert.Empty((await (await b.Http.GetAsync("/v1/keysets")).ReadAsync<KeySetListResponse>()).Items);
         Assert.Empty((await (await b.Http.GetAsync("/v1/jobs")).ReadAsync<JobListResponse>()).Items);
-        // B's auditor export holds B's own calls only, even when it asks for A's tenant.
-        var audit = AuditChain.ReadJsonLines(new StringReader(await b.Http.GetStringAsync("/v1/audit?tenant_id=" + a.TenantId))).ToList();
+        // B's auditor asking for A's tenant is refused like any foreign id, not silently narrowed to B's own calls.
+        foreach (var path in new[] { "/v1/audit", "/v1/audit/head", "/v1/audit/verify" })
+        {
+            using var refused = await b.Http.GetAsync(path + "?tenant_id=" + a.TenantId);
+            await Api.AssertProblemAsync(refused, HttpStatusCode.NotFound, ProblemTypes.NotFound);
+        }
+
+        var audit = AuditChain.ReadJsonLines(new StringReader(await b.Http.GetStringAsync("/v1/audit?tenant_id=" + b.TenantId))).ToList();
         Assert.NotEmpty(audit);
         Assert.All(audit, e => Assert.Equal(b.TenantId, e.TenantId));
         Assert.DoesNotContain(audit, e => e.Action == "keysets.create");
@@ -73,7 +79,8 @@ public sealed class TenantIsolationTests(ServerFixture fixture) : IClassFixture<
         var job = await Factory.Services.GetRequiredService<JobQueue>().EnqueueAsync(a.TenantId, ResumableStepsHandler.Kind, new StepsInput(1, 1), CancellationToken.None);
         var done = await Api.WaitForJobAsync(a.Http, job.Id, j => j.State == JobState.Succeeded);
 
-        using var response = await a.Http.DeleteAsync("/v1/tenant/data");
+        using var owner = await Factory.NewKeyAsync(a.TenantId, Roles.TenantAdmin);
+        using var response = await owner.Http.DeleteAsync("/v1/tenant/data?confirm=" + a.TenantId);
         var erasure = await response.ReadAsync<TenantErasureResponse>();
         Assert.Equal(1, erasure.KeySets);
         Assert.Equal(1, erasure.Jobs);

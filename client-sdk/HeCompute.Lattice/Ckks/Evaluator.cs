@@ -35,8 +35,7 @@ public sealed partial class Evaluator
             throw new InvalidOperandException($"{name} is not in NTT form; encode it with Encoder.");
         }
 
-        var level = _parameters.GetLevel(plain.ParmsId)
-            ?? throw new ParmsIdMismatchException($"{name} has parms_id {plain.ParmsId}, which is not a level of these parameters.");
+        var level = _parameters.RequireLevel(plain.ParmsId, name);
         if (plain.CoeffCount != (ulong)(level.N * level.CoeffModulusSize))
         {
             throw new InvalidOperandException($"{name} has {plain.CoeffCount} coefficients; its level needs {level.N * level.CoeffModulusSize}.");

@@ -8,7 +8,7 @@ namespace HeCompute.Lattice.Rlwe;
 /// <see cref="ParmsId"/>, stored as one contiguous array indexed ((poly × primes) + prime) × N + coefficient — SEAL's
 /// layout, so serialization is a straight copy.
 /// </summary>
-public sealed class Ciphertext : IDisposable
+public sealed class Ciphertext : ISealObject
 {
     /// <summary>Smallest size of a non-empty ciphertext.</summary>
     public const int SizeMin = 2;

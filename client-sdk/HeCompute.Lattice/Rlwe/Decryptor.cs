@@ -12,14 +12,8 @@ public sealed class Decryptor
     public Decryptor(Parameters parameters, SecretKey secretKey)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(secretKey);
-        if (secretKey.ParmsId != parameters.KeyParmsId)
-        {
-            throw new ParmsIdMismatchException("The secret key is not a key of these parameters.");
-        }
-
+        _secretKey = SecretKey.RequireOf(parameters, secretKey, nameof(secretKey));
         _parameters = parameters;
-        _secretKey = secretKey;
     }
 
     /// <summary>Decrypts to an NTT-form plaintext at the ciphertext's level: c0 + c1·s + c2·s² + ….</summary>

@@ -54,13 +54,7 @@ public sealed class Encryptor
     /// <summary>Sets the secret key.</summary>
     public void SetSecretKey(SecretKey secretKey)
     {
-        ArgumentNullException.ThrowIfNull(secretKey);
-        if (secretKey.ParmsId != _parameters.KeyParmsId)
-        {
-            throw new ParmsIdMismatchException("The secret key is not a key of these parameters.");
-        }
-
-        _secretKey = secretKey;
+        _secretKey = SecretKey.RequireOf(_parameters, secretKey, nameof(secretKey));
     }
 
     /// <summary>Encrypts with the public key.</summary>

@@ -6,7 +6,7 @@ namespace HeCompute.Lattice.Rlwe;
 /// Key-switching keys, SEAL's <c>KSwitchKeys</c> wire object: a list of entries, each one <see cref="SwitchingKey"/>
 /// (empty for an absent key).
 /// </summary>
-public class KSwitchKeys : IDisposable
+public class KSwitchKeys : ISealObject
 {
     private List<SwitchingKey> _keys = [];
 

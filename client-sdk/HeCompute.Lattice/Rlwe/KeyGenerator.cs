@@ -36,14 +36,8 @@ public sealed class KeyGenerator : IDisposable
     public KeyGenerator(Parameters parameters, SecretKey secretKey)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(secretKey);
-        if (secretKey.ParmsId != parameters.KeyParmsId)
-        {
-            throw new ParmsIdMismatchException("The secret key does not belong to the key level of these parameters.");
-        }
-
+        _secretKey = new SecretKey(SecretKey.RequireOf(parameters, secretKey, nameof(secretKey)));
         _parameters = parameters;
-        _secretKey = new SecretKey(secretKey);
     }
 
     /// <summary>A copy of the secret key; dispose it when done.</summary>

@@ -118,8 +118,7 @@ public sealed class Parameters
     /// <summary>Checks a ciphertext's metadata against the parameters; returns its level.</summary>
     internal Level ValidateCiphertext(Ciphertext ct, string name)
     {
-        var level = GetLevel(ct.ParmsId)
-            ?? throw new ParmsIdMismatchException($"{name} has parms_id {ct.ParmsId}, which is not a level of these ");
+        var level = RequireLevel(ct.ParmsId, name);
         if (level == KeyLevel && KeyLevel != FirstLevel)
         {
             throw new ParmsIdMismatchException($"{name} is at the key level, which holds keys only.");

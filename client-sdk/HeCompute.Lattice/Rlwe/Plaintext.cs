@@ -6,7 +6,7 @@ namespace HeCompute.Lattice.Rlwe;
 /// An encoded message (SEALNet's <c>Plaintext</c>). A CKKS plaintext is one RNS polynomial in NTT form at some level:
 /// <see cref="CoeffCount"/> = N × (primes at that level), words ordered prime-major.
 /// </summary>
-public sealed class Plaintext : IDisposable
+public sealed class Plaintext : ISealObject
 {
     private ulong[] _data;
 

@@ -6,7 +6,7 @@ namespace HeCompute.Lattice.Rlwe;
 /// A public key: an encryption of zero under the secret key, a size-2 ciphertext at the key level (SEALNet's
 /// <c>PublicKey</c>). Each key-switching key is made of these.
 /// </summary>
-public sealed class PublicKey : IDisposable
+public sealed class PublicKey : ISealObject
 {
     /// <summary>Creates an empty public key (to load into).</summary>
     public PublicKey() => Data = new Ciphertext();

@@ -6,7 +6,7 @@ namespace HeCompute.Lattice.Rlwe;
 /// The secret key s: a ternary polynomial in NTT form at the key level (SEALNet's <c>SecretKey</c>). Dispose it to
 /// overwrite it in memory; it never leaves the client process unencrypted.
 /// </summary>
-public sealed class SecretKey : IDisposable
+public sealed class SecretKey : ISealObject
 {
     /// <summary>Creates an empty secret key (to load into).</summary>
     public SecretKey() => Data = new Plaintext();
@@ -47,6 +47,17 @@ public sealed class SecretKey : IDisposable
         Data.Dispose();
         Data = loaded;
         return size;
+    }
+
+    /// <summary>A secret key argument, refused when null or not at the key level of <paramref name="parameters"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="secretKey"/> is null.</exception>
+    /// <exception cref="ParmsIdMismatchException">The key belongs to other parameters.</exception>
+    internal static SecretKey RequireOf(Parameters parameters, SecretKey? secretKey, string name)
+    {
+        ArgumentNullException.ThrowIfNull(secretKey, name);
+        return secretKey.ParmsId == parameters.KeyParmsId
+            ? secretKey
+            : throw new ParmsIdMismatchException("The secret key is not a key of these parameters.");
     }
 
     /// <summary>Overwrites the key material with zeros.</summary>

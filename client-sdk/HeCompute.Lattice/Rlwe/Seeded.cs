@@ -6,7 +6,7 @@ namespace HeCompute.Lattice.Rlwe;
 /// An object that can only be saved (SEALNet's <c>Serializable&lt;T&gt;</c>): keys and symmetric ciphertexts in SEAL's
 /// seeded form, where each uniformly random polynomial is replaced by the 64-byte seed it expands from — half the size.
 /// </summary>
-public sealed class Seeded<T>
+public sealed class Seeded<T> : ISealSaveable
     where T : class
 {
     private readonly Func<Stream, CompressionMode?, long> _save;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HeCompute.Lattice;
 using HeCompute.Lattice.Ckks;
 using HeCompute.Lattice.Rlwe;
@@ -20,13 +19,13 @@ namespace HeCompute.Analytics.LinearAlgebra;
 /// <para>
 /// Levels and scale: one level. The diagonals are encoded at outputScale·q_ℓ/s_x, so the rescaled result has exactly
 /// the requested scale (the input's by default). The giant rotations act before the rescale, where their key-switching
-/// noise is divided by q_ℓ. Encoded diagonals are cached per context, level and plaintext scale.
+/// noise is divided by q_ℓ. Encoded diagonals are kept in the context's <see cref="EvaluationContext.Plaintexts"/>, per
+/// parameter set, level and plaintext scale: they depend on no key, so every key set of one parameter set shares them.
 /// </para>
 /// </remarks>
 public sealed class DiagonalMatrix
 {
     private readonly SortedDictionary<int, double[]> _diagonals = [];
-    private readonly ConcurrentDictionary<(Parameters Context, int Level, double Scale), Plaintext?[][]> _encoded = new();
     private readonly bool _wrapCopy;
 
     /// <summary>Extracts and pre-rotates the diagonals of <paramref name="matrix"/> (rows × columns as the layout says).</summary>
@@ -191,7 +190,7 @@ public sealed class DiagonalMatrix
             Ciphertext? partial = null;
             for (var b = 0; b < BabyStepsUsed.Length; b++)
             {
-                var plain = plains[giant][BabyStepsUsed[b]];
+                var plain = plains[(giant * Layout.BabySteps) + BabyStepsUsed[b]];
                 if (plain is null)
                 {
                     continue;
@@ -258,9 +257,6 @@ public sealed class DiagonalMatrix
         Encoded(context, level, CiphertextOps.PlainScaleFor(context, level, inputScale, outputScale ?? inputScale));
     }
 
-    /// <summary>Drops the cached encoded diagonals.</summary>
-    public void ClearCache() => _encoded.Clear();
-
     private static IEnumerable<(int Row, int Column, double Value)> DenseEntries(double[,] matrix, MatrixVectorLayout layout)
     {
         ArgumentNullException.ThrowIfNull(matrix);
@@ -309,21 +305,16 @@ public sealed class DiagonalMatrix
         return entries;
     }
 
-    private Plaintext?[][] Encoded(EvaluationContext context, int level, double plainScale) =>
-        _encoded.GetOrAdd((context.Parameters, level, plainScale), key =>
+    /// <summary>The diagonals encoded at a level and plaintext scale, diagonal k at index k (null where it is zero).</summary>
+    private EncodedPlaintexts Encoded(EvaluationContext context, int level, double plainScale) =>
+        context.Plaintexts.GetOrAdd(new EncodedPlaintextKey(this, context.Parameters.KeyParmsId, level, plainScale), key =>
         {
-            var g = Layout.BabySteps;
-            var table = new Plaintext?[Layout.GiantSteps][];
-            for (var i = 0; i < table.Length; i++)
-            {
-                table[i] = new Plaintext?[g];
-            }
-
+            var table = new Plaintext?[Layout.GiantSteps * Layout.BabySteps];
             foreach (var (k, values) in _diagonals)
             {
-                table[k / g][k % g] = context.EncodeVector(values, key.Level, key.Scale);
+                table[k] = context.EncodeVector(values, key.Level, key.Scale);
             }
 
-            return table;
+            return new EncodedPlaintexts(table);
         });
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using HeCompute.Contracts;
 
 namespace HeCompute.Server.Auth;
 
@@ -21,4 +22,26 @@ public static class HeComputeClaims
 
     /// <summary>The caller's tenant id, or null when not authenticated.</summary>
     public static string? FindTenantId(this ClaimsPrincipal user) => user?.FindFirstValue(TenantId);
+
+    /// <summary>
+    /// Whether the caller is a global administrator: the <c>admin</c> role on a key of the system tenant. An
+    /// <c>admin</c> role on any other tenant's key (which the server no longer creates, but an old database may hold)
+    /// grants nothing, so it can never act as a superuser over other tenants.
+    /// </summary>
+    public static bool IsGlobalAdmin(this ClaimsPrincipal user) =>
+        user is not null
+        && user.IsInRole(Roles.Admin)
+        && string.Equals(user.FindFirstValue(TenantId), BootstrapAdmin.SystemTenantId, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether the caller may manage <paramref name="tenantId"/>'s keys and erase its data: a global admin for every
+    /// tenant, a <c>tenant-admin</c> for its own tenant unless that is the system tenant (whose keys are the global
+    /// admins', so only they manage them).
+    /// </summary>
+    public static bool OwnsTenant(this ClaimsPrincipal user, string tenantId) =>
+        user is not null
+        && (user.IsGlobalAdmin()
+            || (user.IsInRole(Roles.TenantAdmin)
+                && !string.Equals(tenantId, BootstrapAdmin.SystemTenantId, StringComparison.Ordinal)
+                && string.Equals(user.FindFirstValue(TenantId), tenantId, StringComparison.Ordinal)));
 }

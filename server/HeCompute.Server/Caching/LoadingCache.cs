@@ -57,6 +57,21 @@ public sealed class LoadingCache<TKey, TValue>
         }
     }
 
+    /// <summary>The entries held, most recently used first (a snapshot).</summary>
+    public IReadOnlyList<KeyValuePair<TKey, TValue>> Snapshot()
+    {
+        lock (_lock)
+        {
+            var entries = new List<KeyValuePair<TKey, TValue>>(_index.Count);
+            foreach (var entry in _lru)
+            {
+                entries.Add(new(entry.Key, entry.Value));
+            }
+
+            return entries;
+        }
+    }
+
     /// <summary>The cached value of <paramref name="key"/>, marked as most recently used.</summary>
     public bool TryGet(TKey key, out TValue value)
     {
@@ -109,6 +124,35 @@ public sealed class LoadingCache<TKey, TValue>
         }
 
         return await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The cached value of <paramref name="key"/>, or the one <paramref name="create"/> makes on the calling thread (kept
+    /// unless heavier than the budget). For values cheap enough to make twice rather than wait for: concurrent misses
+    /// each create, and all later callers get the first value kept.
+    /// </summary>
+    public TValue GetOrAdd(TKey key, Func<TKey, TValue> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        var value = create(key);
+        lock (_lock)
+        {
+            if (_index.TryGetValue(key, out var node))
+            {
+                _lru.Remove(node);
+                _lru.AddFirst(node);
+                return node.Value.Value;
+            }
+
+            PutLocked(key, value);
+        }
+
+        return value;
     }
 
     /// <summary>Adds or replaces an entry (not kept when heavier than the budget).</summary>

@@ -4,6 +4,7 @@ using HeCompute.Lattice;
 using HeCompute.Lattice.Ckks;
 using HeCompute.Lattice.Rlwe;
 using HeCompute.Lattice.Serialization;
+using HeCompute.Server.Compute;
 using HeCompute.Server.Jobs;
 
 namespace HeCompute.Server.Datasets;
@@ -54,13 +55,14 @@ public static class StatisticsCheckpoint
 
     /// <summary>
     /// The saved progress, aggregate and group sums of squares (null when <paramref name="indicators"/> is empty), or
-    /// null when the job has no checkpoint (a first run).
+    /// null when the job has no checkpoint (a first run). The ciphertexts are deserialized on <paramref name="compute"/>.
     /// </summary>
     /// <exception cref="JobFailedException">The checkpoint is unreadable or does not fit the dataset's parameters.</exception>
     public static async Task<(int Batches, long Records, EncryptedAggregate Aggregate, GroupAggregate? Groups)?> LoadAsync(
-        JobContext context, Parameters sealContext, CohortLayout layout, int features, IReadOnlyList<int> indicators, long maxBytes, CancellationToken cancellationToken)
+        JobContext context, IComputeScheduler compute, Parameters sealContext, CohortLayout layout, int features, IReadOnlyList<int> indicators, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(compute);
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(indicators);
         if (context.Checkpoint is not { } text)
@@ -76,26 +78,29 @@ public static class StatisticsCheckpoint
             throw new JobFailedException($"The job's checkpoint '{text}' is not one of a statistics job; it cannot be resumed.");
         }
 
-        var sums = await LoadCiphertextAsync(context, sealContext, SumsBlob, maxBytes, cancellationToken).ConfigureAwait(false);
-        var products = new Ciphertext[layout.Columns];
-        for (var k = 0; k < products.Length; k++)
+        // The blobs are read here (I/O); deserializing and validating them is CPU work, so it runs on the compute scheduler.
+        var names = new List<string>(1 + layout.Columns + indicators.Count) { SumsBlob };
+        for (var k = 0; k < layout.Columns; k++)
         {
-            products[k] = await LoadCiphertextAsync(context, sealContext, ProductsBlob(k), maxBytes, cancellationToken).ConfigureAwait(false);
+            names.Add(ProductsBlob(k));
         }
 
-        GroupAggregate? groups = null;
-        if (indicators.Count > 0)
+        for (var i = 0; i < indicators.Count; i++)
         {
-            var squares = new Ciphertext[indicators.Count];
-            for (var i = 0; i < squares.Length; i++)
-            {
-                squares[i] = await LoadCiphertextAsync(context, sealContext, GroupSquaresBlob(i), maxBytes, cancellationToken).ConfigureAwait(false);
-            }
-
-            groups = GroupAggregate.FromParts(layout, features, indicators, squares);
+            names.Add(GroupSquaresBlob(i));
         }
 
-        return (batches, records, EncryptedAggregate.FromParts(layout, sums, products), groups);
+        var blobs = new List<byte[]>(names.Count);
+        foreach (var name in names)
+        {
+            blobs.Add(await ReadBlobAsync(context, name, cancellationToken).ConfigureAwait(false));
+        }
+
+        var loaded = await compute.RunAsync(new ComputeRequest("checkpoint-load"), ct => LoadCiphertexts(sealContext, names, blobs, maxBytes, ct), cancellationToken)
+            .ConfigureAwait(false);
+        var products = loaded[1..(1 + layout.Columns)];
+        var groups = indicators.Count > 0 ? GroupAggregate.FromParts(layout, features, indicators, loaded[(1 + layout.Columns)..]) : null;
+        return (batches, records, EncryptedAggregate.FromParts(layout, loaded[0], products), groups);
     }
 
     private static string ProductsBlob(int k) => string.Create(CultureInfo.InvariantCulture, $"products-{k}");
@@ -111,7 +116,7 @@ public static class StatisticsCheckpoint
         return stream;
     }
 
-    private static async Task<Ciphertext> LoadCiphertextAsync(JobContext context, Parameters sealContext, string name, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadBlobAsync(JobContext context, string name, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var stream = await context.OpenCheckpointBlobAsync(name, cancellationToken).ConfigureAwait(false);
@@ -120,17 +125,44 @@ public static class StatisticsCheckpoint
             await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
-        buffer.Position = 0;
-        var ciphertext = new Ciphertext();
+        return buffer.ToArray();
+    }
+
+    /// <summary>Deserializes the checkpoint's ciphertexts in order; on a failure, disposes those already loaded.</summary>
+    private static Ciphertext[] LoadCiphertexts(Parameters sealContext, List<string> names, List<byte[]> blobs, long maxBytes, CancellationToken cancellationToken)
+    {
+        var loaded = new Ciphertext[names.Count];
+        var count = 0;
         try
         {
-            ciphertext.Load(sealContext, buffer, maxBytes);
-            return ciphertext;
+            for (; count < loaded.Length; count++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var ciphertext = new Ciphertext();
+                try
+                {
+                    using var buffer = new MemoryStream(blobs[count], writable: false);
+                    ciphertext.Load(sealContext, buffer, maxBytes);
+                }
+                catch (SealException ex)
+                {
+                    ciphertext.Dispose();
+                    throw new JobFailedException($"The checkpoint's '{names[count]}' does not load against the dataset's parameters: {ex.Message}", ex);
+                }
+
+                loaded[count] = ciphertext;
+            }
+
+            return loaded;
         }
-        catch (SealException ex)
+        catch
         {
-            ciphertext.Dispose();
-            throw new JobFailedException($"The checkpoint's '{name}' does not load against the dataset's parameters: {ex.Message}", ex);
+            for (var i = 0; i < count; i++)
+            {
+                loaded[i].Dispose();
+            }
+
+            throw;
         }
     }
 }

@@ -73,7 +73,7 @@ public sealed partial class StatisticsJobHandler(
         var interval = options.Value.Analytics.StatisticsCheckpointInterval;
 
         var indicators = plan.IndicatorColumns;
-        var resumed = await StatisticsCheckpoint.LoadAsync(context, evaluation.Parameters, plan.Layout, plan.FeatureCount, indicators, maxBytes, cancellationToken).ConfigureAwait(false);
+        var resumed = await StatisticsCheckpoint.LoadAsync(context, compute, evaluation.Parameters, plan.Layout, plan.FeatureCount, indicators, maxBytes, cancellationToken).ConfigureAwait(false);
         var done = resumed?.Batches ?? 0;
         if (resumed is not null)
         {

@@ -5,25 +5,37 @@ using HeCompute.Server.Errors;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HeCompute.Server.Endpoints;
 
-/// <summary>Tenants and API keys (admin role).</summary>
+/// <summary>Tenants (global admins), API keys and erasure (global admins and tenant owners).</summary>
 public static class AdminApi
 {
     /// <summary>Maps <c>/v1/admin</c>.</summary>
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization(Policies.Admin)
-            .WithMetadata(app.JsonBodyLimit());
-        group.MapPost("/tenants", CreateTenant).WithName("admin.tenants.create").WithSummary("Create a tenant");
-        group.MapGet("/tenants", ListTenants).WithName("admin.tenants.list").WithSummary("List tenants");
-        group.MapPost("/tenants/{tenantId}/keys", CreateKey).WithName("admin.keys.create")
-            .WithSummary("Create an API key for a tenant (the secret is returned once)");
-        group.MapGet("/tenants/{tenantId}/keys", ListKeys).WithName("admin.keys.list").WithSummary("List a tenant's API keys (no secrets)");
-        group.MapPost("/keys/{keyId}/revoke", RevokeKey).WithName("admin.keys.revoke").WithSummary("Revoke an API key (effective immediately)");
-        group.MapDelete("/tenants/{tenantId}/data", EraseTenant).WithName("admin.tenants.erase")
-            .WithSummary("Erase a tenant's key sets, jobs and results");
+        // No group policy: tenants are the global admins', keys and erasure also their owners' (policies add up, so a
+        // group policy would shut tenant owners out).
+        var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization()
+            .WithMetadata(app.JsonBodyLimit())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("/tenants", CreateTenant).WithName("admin.tenants.create").WithSummary("Create a tenant (global admin)")
+            .RequireAuthorization(Policies.Admin);
+        group.MapGet("/tenants", ListTenants).WithName("admin.tenants.list").WithSummary("List tenants (global admin)")
+            .RequireAuthorization(Policies.Admin);
+        var owner = group.MapGroup("/").RequireAuthorization(Policies.TenantOwner).ProducesProblem(StatusCodes.Status404NotFound);
+        owner.MapPost("/tenants/{tenantId}/keys", CreateKey).WithName("admin.keys.create")
+            .WithSummary("Create an API key for a tenant (global admin: any tenant; tenant-admin: its own; the admin role only in the system tenant; the secret is returned once)")
+            .ProducesValidationProblem();
+        owner.MapGet("/tenants/{tenantId}/keys", ListKeys).WithName("admin.keys.list")
+            .WithSummary("List a tenant's API keys, no secrets (global admin: any tenant; tenant-admin: its own)");
+        owner.MapPost("/keys/{keyId}/revoke", RevokeKey).WithName("admin.keys.revoke")
+            .WithSummary("Revoke an API key, effective immediately (global admin: any key; tenant-admin: its tenant's)");
+        owner.MapDelete("/tenants/{tenantId}/data", EraseTenant).WithName("admin.tenants.erase")
+            .WithSummary("Erase a tenant's data; ?confirm= must name the tenant (global admin: any tenant; tenant-admin: its own)")
+            .ProducesValidationProblem();
         return app;
     }
 
@@ -49,6 +61,11 @@ public static class AdminApi
     private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateKey(
         string tenantId, CreateApiKeyRequest request, IMetadataStore metadata, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
+        if (!context.User.OwnsTenant(tenantId))
+        {
+            return Problems.NotFound("tenant");
+        }
+
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 200)
         {
@@ -59,6 +76,14 @@ public static class AdminApi
         if (roles.Length == 0 || roles.Any(r => !Roles.IsKnown(r)))
         {
             return Problems.Validation("roles", $"One or more roles are required, each one of: {string.Join(", ", Roles.All)}.");
+        }
+
+        // A global admin is a superuser over every tenant, so the role exists only in the system tenant, and only a
+        // global admin grants it (a tenant owner's own tenant is never the system tenant).
+        if (roles.Contains(Roles.Admin) && !string.Equals(tenantId, BootstrapAdmin.SystemTenantId, StringComparison.Ordinal))
+        {
+            return Problems.Validation(
+                "roles", $"The '{Roles.Admin}' role exists only in the system tenant; give a tenant's key manager the '{Roles.TenantAdmin}' role.");
         }
 
         if (await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
@@ -74,9 +99,9 @@ public static class AdminApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ApiKeyResponse>>, ProblemHttpResult>> ListKeys(
-        string tenantId, IMetadataStore metadata, CancellationToken cancellationToken)
+        string tenantId, IMetadataStore metadata, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        if (!context.User.OwnsTenant(tenantId) || await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
         {
             return Problems.NotFound("tenant");
         }
@@ -89,7 +114,10 @@ public static class AdminApi
         string keyId, IMetadataStore metadata, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         context.Audit().ObjectIds.Add(keyId);
-        if (!await metadata.ApiKeys.RevokeAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        // Another tenant's key answers exactly like a missing one.
+        if (await metadata.ApiKeys.GetAsync(keyId, cancellationToken).ConfigureAwait(false) is not { } existing
+            || !context.User.OwnsTenant(existing.TenantId)
+            || !await metadata.ApiKeys.RevokeAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             return Problems.NotFound("API key");
         }
@@ -98,12 +126,22 @@ public static class AdminApi
         return TypedResults.Ok(key!.ToResponse());
     }
 
-    private static async Task<Results<Ok<TenantErasureResponse>, ProblemHttpResult>> EraseTenant(
-        string tenantId, IMetadataStore metadata, TenantDataEraser eraser, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TenantErasureResponse>, ValidationProblem, ProblemHttpResult>> EraseTenant(
+        string tenantId,
+        [FromQuery(Name = TenantErasureConfirmation.Parameter)] string? confirm,
+        IMetadataStore metadata,
+        TenantDataEraser eraser,
+        HttpContext context,
+        CancellationToken cancellationToken)
     {
-        if (await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+        if (!context.User.OwnsTenant(tenantId) || await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
         {
             return Problems.NotFound("tenant");
+        }
+
+        if (TenantErasureConfirmation.Check(tenantId, confirm) is { } unconfirmed)
+        {
+            return unconfirmed;
         }
 
         context.Audit().ObjectIds.Add(tenantId);

@@ -20,6 +20,7 @@ public static class ApiServiceCollectionExtensions
         // Binding failures (malformed JSON, wrong content type) reach the exception handler, which explains them.
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddSingleton<TenantDataEraser>();
+        services.AddSingleton<Audit.AuditHeadSigner>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HeComputeServerOptions>>(
             (kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.Limits.MaxRequestBodyBytes);
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, context, _) =>

@@ -2,6 +2,7 @@ using HeCompute.Contracts;
 using HeCompute.Server.Auth;
 using HeCompute.Server.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HeCompute.Server.Endpoints;
 
@@ -14,8 +15,11 @@ public static class TenantApi
         var group = app.MapGroup("/v1").WithTags("Tenant").RequireAuthorization()
             .WithMetadata(app.JsonBodyLimit());
         group.MapGet("/me", WhoAmI).WithName("tenant.me").WithSummary("The caller's tenant, key id and roles");
-        group.MapDelete("/tenant/data", Erase).RequireAuthorization(Policies.Hospital).WithName("tenant.erase")
-            .WithSummary("Erase this tenant's key sets, jobs and results (the audit log is kept)");
+        group.MapDelete("/tenant/data", Erase).RequireAuthorization(Policies.TenantOwner).WithName("tenant.erase")
+            .WithSummary("Erase this tenant's key sets, jobs, results, models and datasets (tenant-admin; ?confirm= must name the tenant; the audit log is kept)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 
@@ -25,9 +29,15 @@ public static class TenantApi
             context.User.GetKeyId()!,
             [.. context.User.Claims.Where(c => c.Type == System.Security.Claims.ClaimTypes.Role).Select(c => c.Value)]));
 
-    private static async Task<Ok<TenantErasureResponse>> Erase(HttpContext context, TenantDataEraser eraser, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TenantErasureResponse>, ValidationProblem>> Erase(
+        HttpContext context, [FromQuery(Name = TenantErasureConfirmation.Parameter)] string? confirm, TenantDataEraser eraser, CancellationToken cancellationToken)
     {
         var tenantId = context.User.GetTenantId();
+        if (TenantErasureConfirmation.Check(tenantId, confirm) is { } unconfirmed)
+        {
+            return unconfirmed;
+        }
+
         return TypedResults.Ok(await eraser.EraseAsync(tenantId, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using HeCompute.Analytics;
 using HeCompute.Contracts;
 using HeCompute.Server.Audit;
+using HeCompute.Server.Caching;
 using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
@@ -28,7 +29,13 @@ public sealed record PredictionResult(byte[] Output, int Records, string Sha256,
 /// evaluates one ciphertext within the time budget, and checks and enqueues batch jobs.
 /// </summary>
 public sealed class PredictionService(
-    KeySetService keySets, ModelService models, JobQueue queue, IComputeScheduler compute, HeComputeMetrics metrics, IOptions<HeComputeServerOptions> options)
+    KeySetService keySets,
+    ModelService models,
+    EvaluationMemory memory,
+    JobQueue queue,
+    IComputeScheduler compute,
+    HeComputeMetrics metrics,
+    IOptions<HeComputeServerOptions> options)
 {
     private const string InputName = "The input ciphertext";
 
@@ -48,7 +55,8 @@ public sealed class PredictionService(
             ?? throw new NotFoundException("key set");
         PlanKeyCheck.Require(plan, keys.Record, needPublicKey: model.NoiseFlooding);
         var compiled = await models.GetCompiledAsync(model, plan, cancellationToken).ConfigureAwait(false);
-        var context = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.EvaluationKeys);
+        // Encoded plaintexts go to the model's share of the server's memory budget, shared by every key set of these parameters.
+        var context = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.EvaluationKeys, plaintexts: memory.PlaintextsOf(model.Id));
         return model.NoiseFlooding
             ? new PredictionSession(plan, compiled, context, keys.Keys.PublicKey, model.FloodingStandardDeviation)
             : new PredictionSession(plan, compiled, context, null, 0);
@@ -128,7 +136,7 @@ public sealed class PredictionService(
     }
 
     /// <summary>Runs the session on one input on the compute scheduler, giving up (and discarding the result) after the time budget.</summary>
-    private async Task<byte[]> EvaluateWithinBudgetAsync(PredictionSession session, byte[] input, int count, string modelId, CancellationToken cancellationToken)
+    internal async Task<byte[]> EvaluateWithinBudgetAsync(PredictionSession session, byte[] input, int count, string modelId, CancellationToken cancellationToken)
     {
         var budget = options.Value.Analytics.PredictTimeBudget;
         try

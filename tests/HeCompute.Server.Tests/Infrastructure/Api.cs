@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -85,6 +86,22 @@ public static class Api
         }
 
         throw new TimeoutException($"Job {jobId} did not reach the expected state; last seen {job?.State} progress {job?.Progress}.");
+    }
+
+    /// <summary>
+    /// Creates a tenant and a key with <paramref name="roles"/> through the admin API at <paramref name="uri"/> (a
+    /// server on a real socket), and returns a plain HTTP client there that authenticates with that key.
+    /// </summary>
+    public static async Task<HttpClient> TenantClientAsync(Uri uri, string name, params string[] roles)
+    {
+        using var admin = new HttpClient { BaseAddress = uri };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HeComputeFactory.AdminKey);
+        var tenant = await (await admin.PostAsJsonAsync("/v1/admin/tenants", new CreateTenantRequest(name), HeComputeJson.Options)).ReadAsync<TenantResponse>();
+        var key = await (await admin.PostAsJsonAsync($"/v1/admin/tenants/{tenant.Id}/keys", new CreateApiKeyRequest("k", roles), HeComputeJson.Options))
+            .ReadAsync<CreatedApiKeyResponse>();
+        var http = new HttpClient { BaseAddress = uri };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key.Secret);
+        return http;
     }
 
     public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -68,13 +68,15 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<AuditEntry> ReadAsync(
-        string? tenantId, bool allTenants, long afterSeq, int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string? tenantId, bool allTenants, long afterSeq, long? untilSeq, int? limit, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var sql = allTenants
-            ? "SELECT * FROM audit_log WHERE seq > $after ORDER BY seq LIMIT $limit;"
-            : "SELECT * FROM audit_log WHERE tenant_id IS $tenant AND seq > $after ORDER BY seq LIMIT $limit;";
-        await using var command = connection.Command(sql).With("$after", afterSeq).With("$limit", limit).With("$tenant", tenantId);
+            ? "SELECT * FROM audit_log WHERE seq > $after AND seq <= $until ORDER BY seq LIMIT $limit;"
+            : "SELECT * FROM audit_log WHERE tenant_id IS $tenant AND seq > $after AND seq <= $until ORDER BY seq LIMIT $limit;";
+        // SQLite reads a negative LIMIT as no limit.
+        await using var command = connection.Command(sql)
+            .With("$after", afterSeq).With("$until", untilSeq ?? long.MaxValue).With("$limit", limit ?? -1).With("$tenant", tenantId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -96,5 +98,39 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
                 reader.GetString("prev_hash"),
                 reader.GetString("hash"));
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task<AuditHeadSnapshot> ReadHeadAsync(string? tenantId, bool allTenants, long afterSeq, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // One read transaction: the count, the last seq and the heads describe the same snapshot even while the log grows.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var scope = allTenants ? "" : "tenant_id IS $tenant AND ";
+        long entries;
+        long lastSeq;
+        await using (var count = connection.Command($"SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM audit_log WHERE {scope}seq > $after;", transaction)
+            .With("$after", afterSeq).With("$tenant", tenantId))
+        await using (var row = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await row.ReadAsync(cancellationToken).ConfigureAwait(false);
+            entries = row.GetInt64(0);
+            lastSeq = row.GetInt64(1);
+        }
+
+        var heads = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var last = connection.Command(
+            $"SELECT tenant_id, hash FROM audit_log WHERE seq IN (SELECT MAX(seq) FROM audit_log WHERE {scope}seq > $after AND seq <= $until GROUP BY tenant_id);",
+            transaction).With("$after", afterSeq).With("$until", lastSeq).With("$tenant", tenantId))
+        await using (var row = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                heads[row.IsDBNull(0) ? string.Empty : row.GetString(0)] = row.GetString(1);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new AuditHeadSnapshot(entries, lastSeq, heads);
     }
 }

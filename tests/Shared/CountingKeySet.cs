@@ -1,10 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
+using HeCompute.Lattice.Rlwe;
 
-namespace HeCompute.Lattice.Tests.Rlwe;
+// Linked as source into the engine and analytics tests, so the engine tests need no test library that references the server.
+namespace HeCompute.Lattice.Testing;
 
 /// <summary>
 /// An <see cref="IEvaluationKeySet"/> that is not the engine's own: it forwards to inner keys, records every lookup
-/// (one per key switch the evaluator starts) and can cancel a token after a given number of lookups.
+/// (one per key switch the evaluator starts) and can cancel a token once a given number of lookups is reached.
 /// </summary>
 internal sealed class CountingKeySet(IEvaluationKeySet inner, CancellationTokenSource? cancelAfter = null, int afterLookups = int.MaxValue) : IEvaluationKeySet
 {
