@@ -3,11 +3,22 @@ namespace HeCompute.Contracts;
 /// <summary>Body of <c>POST /v1/admin/tenants/{tenantId}/keys</c>.</summary>
 /// <param name="Name">What the key is for (1–200 characters).</param>
 /// <param name="Roles">One or more of <see cref="HeCompute.Contracts.Roles.All"/>.</param>
-public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string> Roles);
+/// <param name="ExpiresAt">When the key stops authenticating: in the future and at most <see cref="MaxLifetimeDays"/> days away; null for no expiry.</param>
+public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string> Roles, DateTimeOffset? ExpiresAt = null)
+{
+    /// <summary>The longest lifetime a key may be given at creation (two years).</summary>
+    public const int MaxLifetimeDays = 730;
+}
 
 /// <summary>An API key's metadata; the secret is never stored and never shown again.</summary>
 public sealed record ApiKeyResponse(
-    string Id, string TenantId, string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+    string Id,
+    string TenantId,
+    string Name,
+    IReadOnlyList<string> Roles,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? ExpiresAt = null);
 
 /// <summary>A newly created key: <see cref="Secret"/> is shown this once. Send it as <c>Authorization: Bearer &lt;secret&gt;</c>.</summary>
 public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Secret);

@@ -17,7 +17,8 @@ public sealed partial class ApiKeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     IMetadataStore metadata,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     /// <summary>The scheme name.</summary>
@@ -44,8 +45,17 @@ public sealed partial class ApiKeyAuthenticationHandler(
         if (key is null || !matches || key.RevokedAt is not null)
         {
             LogRejected(Logger, keyId, key is null ? "unknown key" : key.RevokedAt is not null ? "revoked" : "wrong secret");
-            Context.Items[FailureItem] = true;
+            Context.Items[FailureItem] = "The API key is invalid or has been revoked.";
             return AuthenticateResult.Fail("Invalid or revoked API key.");
+        }
+
+        // Only a caller who holds the right secret learns that the key expired (and when), so this discloses nothing.
+        if (key.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt)
+        {
+            LogRejected(Logger, keyId, "expired");
+            Context.Items[FailureItem] = FormattableString.Invariant(
+                $"The API key expired at {expiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; ask a tenant admin for a new key.");
+            return AuthenticateResult.Fail("Expired API key.");
         }
 
         var claims = new List<Claim> { new(HeComputeClaims.TenantId, key.TenantId), new(HeComputeClaims.KeyId, key.Id), new(ClaimTypes.Name, key.Id) };
@@ -57,9 +67,9 @@ public sealed partial class ApiKeyAuthenticationHandler(
     /// <inheritdoc/>
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var invalid = Context.Items.ContainsKey(FailureItem);
+        var failure = Context.Items[FailureItem] as string;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
+        Response.Headers.WWWAuthenticate = failure is not null ? "Bearer error=\"invalid_token\"" : "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
@@ -68,9 +78,8 @@ public sealed partial class ApiKeyAuthenticationHandler(
                 Status = StatusCodes.Status401Unauthorized,
                 Type = ProblemTypes.Unauthorized,
                 Title = "Unauthorized",
-                Detail = invalid
-                    ? "The API key is invalid or has been revoked."
-                    : "An API key is required: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.",
+                Detail = failure
+                    ?? "An API key is required: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.",
             },
         }).ConfigureAwait(false);
     }

@@ -27,7 +27,7 @@ public static class AdminApi
             .RequireAuthorization(Policies.Admin);
         var owner = group.MapGroup("/").RequireAuthorization(Policies.TenantOwner).ProducesProblem(StatusCodes.Status404NotFound);
         owner.MapPost("/tenants/{tenantId}/keys", CreateKey).WithName("admin.keys.create")
-            .WithSummary("Create an API key for a tenant (global admin: any tenant; tenant-admin: its own; the admin role only in the system tenant; the secret is returned once)")
+            .WithSummary("Create an API key for a tenant (global admin: any tenant; tenant-admin: its own; the admin role only in the system tenant; optional expires_at at most two years away; the secret is returned once)")
             .ProducesValidationProblem();
         owner.MapGet("/tenants/{tenantId}/keys", ListKeys).WithName("admin.keys.list")
             .WithSummary("List a tenant's API keys, no secrets (global admin: any tenant; tenant-admin: its own)");
@@ -86,13 +86,21 @@ public static class AdminApi
                 "roles", $"The '{Roles.Admin}' role exists only in the system tenant; give a tenant's key manager the '{Roles.TenantAdmin}' role.");
         }
 
+        var now = time.GetUtcNow();
+        if (request.ExpiresAt is { } expiresAt
+            && (expiresAt <= now || expiresAt > now.AddDays(CreateApiKeyRequest.MaxLifetimeDays)))
+        {
+            return Problems.Validation(
+                "expires_at", $"The expiry must lie in the future and at most {CreateApiKeyRequest.MaxLifetimeDays} days from now.");
+        }
+
         if (await metadata.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
         {
             return Problems.NotFound("tenant");
         }
 
         var (keyId, secret) = ApiKeyToken.Generate();
-        var key = new ApiKeyRecord(keyId, tenantId, name, roles, ApiKeyToken.Hash(secret), time.GetUtcNow(), null);
+        var key = new ApiKeyRecord(keyId, tenantId, name, roles, ApiKeyToken.Hash(secret), now, null, request.ExpiresAt);
         await metadata.ApiKeys.UpsertAsync(key, cancellationToken).ConfigureAwait(false);
         context.Audit().ObjectIds.AddRange([tenantId, keyId]);
         return TypedResults.Created($"/v1/admin/keys/{keyId}", new CreatedApiKeyResponse(key.ToResponse(), secret));

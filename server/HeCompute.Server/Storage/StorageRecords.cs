@@ -5,9 +5,16 @@ namespace HeCompute.Server.Storage;
 /// <summary>A tenant: the unit of isolation.</summary>
 public sealed record TenantRecord(string Id, string Name, DateTimeOffset CreatedAt);
 
-/// <summary>An API key: only the SHA-256 of the secret is stored.</summary>
+/// <summary>An API key: only the SHA-256 of the secret is stored. A key past <paramref name="ExpiresAt"/> no longer authenticates.</summary>
 public sealed record ApiKeyRecord(
-    string Id, string TenantId, string Name, IReadOnlyList<string> Roles, byte[] SecretHash, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+    string Id,
+    string TenantId,
+    string Name,
+    IReadOnlyList<string> Roles,
+    byte[] SecretHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? ExpiresAt = null);
 
 /// <summary>A named reference from a stored object (key set, job, model, batch) to a content-addressed blob.</summary>
 public sealed record BlobReference(string Name, string Sha256, long Bytes);

@@ -13,12 +13,14 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             """
-            INSERT INTO api_keys (id, tenant_id, name, roles, secret_hash, created_at, revoked_at)
-            VALUES ($id, $tenant, $name, $roles, $hash, $at, NULL)
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, roles = excluded.roles, secret_hash = excluded.secret_hash, revoked_at = NULL;
+            INSERT INTO api_keys (id, tenant_id, name, roles, secret_hash, created_at, revoked_at, expires_at)
+            VALUES ($id, $tenant, $name, $roles, $hash, $at, NULL, $expires)
+            ON CONFLICT (id) DO UPDATE SET
+                name = excluded.name, roles = excluded.roles, secret_hash = excluded.secret_hash, revoked_at = NULL, expires_at = excluded.expires_at;
             """)
             .With("$id", key.Id).With("$tenant", key.TenantId).With("$name", key.Name)
-            .With("$roles", string.Join(',', key.Roles)).With("$hash", key.SecretHash).With("$at", SqliteDatabase.Format(key.CreatedAt));
+            .With("$roles", string.Join(',', key.Roles)).With("$hash", key.SecretHash).With("$at", SqliteDatabase.Format(key.CreatedAt))
+            .With("$expires", key.ExpiresAt is { } expires ? SqliteDatabase.Format(expires) : null);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -73,5 +75,6 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         reader.GetString("roles").Split(',', StringSplitOptions.RemoveEmptyEntries),
         (byte[])reader["secret_hash"],
         reader.GetTimestamp("created_at"),
-        reader.GetTimestampOrNull("revoked_at"));
+        reader.GetTimestampOrNull("revoked_at"),
+        reader.GetTimestampOrNull("expires_at"));
 }

@@ -140,11 +140,22 @@ internal static class SqliteSchema
         CREATE INDEX dataset_batches_dataset ON dataset_batches(dataset_id, created_at);
         CREATE INDEX dataset_batches_tenant ON dataset_batches(tenant_id);
         """,
+
+        // 3: API-key expiry. A nullable column: existing keys keep working, without an expiry.
+        """
+        ALTER TABLE api_keys ADD COLUMN expires_at TEXT;
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>
-    public static async Task MigrateAsync(SqliteConnection connection, TimeProvider time, CancellationToken cancellationToken)
+    public static Task MigrateAsync(SqliteConnection connection, TimeProvider time, CancellationToken cancellationToken) =>
+        MigrateAsync(connection, time, Migrations.Length, cancellationToken);
+
+    /// <summary>Applies the migrations up to <paramref name="targetVersion"/>: tests build a database as an older release left it.</summary>
+    internal static async Task MigrateAsync(SqliteConnection connection, TimeProvider time, int targetVersion, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, Migrations.Length);
         await using (var wal = connection.Command("PRAGMA journal_mode = WAL;"))
         {
             await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -162,7 +173,7 @@ internal static class SqliteSchema
             current = (long)(await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        for (var version = (int)current + 1; version <= Migrations.Length; version++)
+        for (var version = (int)current + 1; version <= targetVersion; version++)
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (var migrate = connection.Command(Migrations[version - 1], transaction))
