@@ -10,7 +10,10 @@ public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string> Role
     public const int MaxLifetimeDays = 730;
 }
 
-/// <summary>An API key's metadata; the secret is never stored and never shown again.</summary>
+/// <summary>
+/// An API key's metadata; the secret is never stored and never shown again. <see cref="PreviousSecretExpiresAt"/> is set
+/// while a rotation's replaced secret still authenticates.
+/// </summary>
 public sealed record ApiKeyResponse(
     string Id,
     string TenantId,
@@ -18,7 +21,18 @@ public sealed record ApiKeyResponse(
     IReadOnlyList<string> Roles,
     DateTimeOffset CreatedAt,
     DateTimeOffset? RevokedAt,
-    DateTimeOffset? ExpiresAt = null);
+    DateTimeOffset? ExpiresAt = null,
+    DateTimeOffset? PreviousSecretExpiresAt = null);
+
+/// <summary>Limits of <c>POST /v1/admin/keys/{keyId}/rotate?overlap_seconds=</c>.</summary>
+public static class ApiKeyRotation
+{
+    /// <summary>How long the replaced secret keeps working when no overlap is given (24 hours).</summary>
+    public const int DefaultOverlapSeconds = 86_400;
+
+    /// <summary>The longest overlap (seven days); 0 ends the old secret at once.</summary>
+    public const int MaxOverlapSeconds = 604_800;
+}
 
 /// <summary>A newly created key: <see cref="Secret"/> is shown this once. Send it as <c>Authorization: Bearer &lt;secret&gt;</c>.</summary>
 public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Secret);

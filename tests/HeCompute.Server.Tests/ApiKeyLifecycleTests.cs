@@ -97,6 +97,124 @@ public sealed class ApiKeyLifecycleTests(ServerFixture fixture) : IClassFixture<
         Assert.Null(key.ExpiresAt);
     }
 
+    [Fact]
+    public async Task Rotation_keeps_id_and_roles_and_both_secrets_work_during_the_overlap_only()
+    {
+        using var owner = await Factory.NewTenantAsync(Roles.TenantAdmin);
+        using var hospital = await Factory.NewKeyAsync(owner.TenantId, Roles.Hospital, Roles.Auditor);
+        using var response = await owner.Http.PostAsync($"/v1/admin/keys/{hospital.KeyId}/rotate?overlap_seconds=3600", null);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        var rotated = await response.ReadAsync<CreatedApiKeyResponse>();
+        Assert.Equal(hospital.KeyId, rotated.Key.Id);
+        Assert.Equal([Roles.Hospital, Roles.Auditor], rotated.Key.Roles);
+        Assert.NotEqual(hospital.Secret, rotated.Secret);
+        Assert.StartsWith($"hck_{hospital.KeyId}_", rotated.Secret, StringComparison.Ordinal);
+        var overlapEnd = Factory.Time.GetUtcNow().AddHours(1);
+        Assert.InRange(rotated.Key.PreviousSecretExpiresAt!.Value, overlapEnd.AddMinutes(-1), overlapEnd);
+        using var fresh = Factory.Client(rotated.Secret);
+
+        Factory.Time.Offset = TimeSpan.FromMinutes(59);
+        Assert.Equal(hospital.KeyId, (await (await hospital.Http.GetAsync("/v1/me")).ReadAsync<WhoAmIResponse>()).KeyId);
+        Assert.Equal(hospital.KeyId, (await (await fresh.GetAsync("/v1/me")).ReadAsync<WhoAmIResponse>()).KeyId);
+
+        Factory.Time.Offset = TimeSpan.FromMinutes(61);
+        using (var old = await hospital.Http.GetAsync("/v1/me"))
+        {
+            await Api.AssertProblemAsync(old, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+        }
+
+        Assert.Contains($"API key {hospital.KeyId} rejected: rotated-out secret", string.Join('\n', Factory.Logs.Messages), StringComparison.Ordinal);
+        using var stillFresh = await fresh.GetAsync("/v1/me");
+        Assert.Equal(HttpStatusCode.OK, stillFresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoking_the_previous_secret_ends_the_overlap_at_once_and_a_second_rotation_replaces_it()
+    {
+        using var hospital = await Factory.NewTenantAsync(Roles.Hospital);
+        using var admin = Factory.Admin();
+        var first = await (await admin.PostAsync($"/v1/admin/keys/{hospital.KeyId}/rotate", null)).ReadAsync<CreatedApiKeyResponse>();
+        var defaultEnd = Factory.Time.GetUtcNow().AddSeconds(ApiKeyRotation.DefaultOverlapSeconds);
+        Assert.InRange(first.Key.PreviousSecretExpiresAt!.Value, defaultEnd.AddMinutes(-1), defaultEnd);
+        using (var old = await hospital.Http.GetAsync("/v1/me"))
+        {
+            Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+        }
+
+        // Rotating again: the first new secret becomes the previous one, the original no longer works.
+        var second = await (await admin.PostAsync($"/v1/admin/keys/{hospital.KeyId}/rotate", null)).ReadAsync<CreatedApiKeyResponse>();
+        using var firstClient = Factory.Client(first.Secret);
+        using var secondClient = Factory.Client(second.Secret);
+        using (var original = await hospital.Http.GetAsync("/v1/me"))
+        {
+            await Api.AssertProblemAsync(original, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+        }
+
+        using (var during = await firstClient.GetAsync("/v1/me"))
+        {
+            Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        }
+
+        var ended = await (await admin.DeleteAsync($"/v1/admin/keys/{hospital.KeyId}/previous")).ReadAsync<ApiKeyResponse>();
+        Assert.Null(ended.PreviousSecretExpiresAt);
+        using (var after = await firstClient.GetAsync("/v1/me"))
+        {
+            await Api.AssertProblemAsync(after, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+        }
+
+        using var current = await secondClient.GetAsync("/v1/me");
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+
+        // Zero overlap: the old secret stops at once.
+        var third = await (await admin.PostAsync($"/v1/admin/keys/{hospital.KeyId}/rotate?overlap_seconds=0", null)).ReadAsync<CreatedApiKeyResponse>();
+        Assert.Null(third.Key.PreviousSecretExpiresAt);
+        using var replaced = await secondClient.GetAsync("/v1/me");
+        await Api.AssertProblemAsync(replaced, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Rotation_of_a_foreign_key_is_404_and_of_a_revoked_or_expired_key_409_and_bad_overlap_400()
+    {
+        using var owner = await Factory.NewTenantAsync(Roles.TenantAdmin);
+        using var foreign = await Factory.NewTenantAsync(Roles.Hospital);
+        using (var response = await owner.Http.PostAsync($"/v1/admin/keys/{foreign.KeyId}/rotate", null))
+        {
+            await Api.AssertProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
+        }
+
+        using (var response = await owner.Http.DeleteAsync($"/v1/admin/keys/{foreign.KeyId}/previous"))
+        {
+            await Api.AssertProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
+        }
+
+        // The foreign key was not touched.
+        using (var still = await foreign.Http.GetAsync("/v1/me"))
+        {
+            Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+        }
+
+        foreach (var overlap in new[] { "-1", (ApiKeyRotation.MaxOverlapSeconds + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            using var response = await owner.Http.PostAsync($"/v1/admin/keys/{owner.KeyId}/rotate?overlap_seconds={overlap}", null);
+            var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("overlap_seconds", out _));
+        }
+
+        using var revoked = await Factory.NewKeyAsync(owner.TenantId, Roles.Hospital);
+        (await owner.Http.PostAsync($"/v1/admin/keys/{revoked.KeyId}/revoke", null)).EnsureSuccessStatusCode();
+        using (var response = await owner.Http.PostAsync($"/v1/admin/keys/{revoked.KeyId}/rotate", null))
+        {
+            await Api.AssertProblemAsync(response, HttpStatusCode.Conflict, ProblemTypes.Conflict);
+        }
+
+        var expiring = await CreateKeyAsync(owner.TenantId, new CreateApiKeyRequest("e", [Roles.Hospital], Factory.Time.GetUtcNow().AddMinutes(5)));
+        Factory.Time.Offset = TimeSpan.FromMinutes(6);
+        using (var response = await owner.Http.PostAsync($"/v1/admin/keys/{expiring.Key.Id}/rotate", null))
+        {
+            await Api.AssertProblemAsync(response, HttpStatusCode.Conflict, ProblemTypes.Conflict);
+        }
+    }
+
     private async Task<CreatedApiKeyResponse> CreateKeyAsync(string tenantId, CreateApiKeyRequest request)
     {
         using var admin = Factory.Admin();

@@ -58,6 +58,8 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
         ("POST /v1/admin/tenants/{tenantId}/keys", Access.Roles, [T, G], "", "{}"),
         ("GET /v1/admin/tenants/{tenantId}/keys", Access.Roles, [T, G], "", null),
         ("POST /v1/admin/keys/{keyId}/revoke", Access.Roles, [T, G], "", null),
+        ("POST /v1/admin/keys/{keyId}/rotate", Access.Roles, [T, G], "", null),
+        ("DELETE /v1/admin/keys/{keyId}/previous", Access.Roles, [T, G], "", null),
         ("DELETE /v1/admin/tenants/{tenantId}/data", Access.Roles, [T, G], "", null),
         ("DELETE /v1/tenant/data", Access.Roles, [T, G], "", null),
         ("POST /v1/keysets/", Access.Roles, [H], "", null),

@@ -41,16 +41,23 @@ public sealed partial class ApiKeyAuthenticationHandler(
         var keyId = ApiKeyToken.KeyIdOf(secret);
         var key = await metadata.ApiKeys.GetAsync(keyId, Context.RequestAborted).ConfigureAwait(false);
         // Hash and compare even when the id is unknown, so timing does not reveal which ids exist.
+        var now = time.GetUtcNow();
         var matches = ApiKeyToken.Matches(secret, key?.SecretHash ?? new byte[32]);
-        if (key is null || !matches || key.RevokedAt is not null)
+        // During a rotation's overlap the replaced secret works too; both are always compared, for the same reason.
+        var matchesPrevious = ApiKeyToken.Matches(secret, key?.PreviousSecretHash ?? new byte[32]) && key?.PreviousSecretHash is not null;
+        var previousValid = matchesPrevious && now < key!.PreviousSecretExpiresAt;
+        if (key is null || !(matches || previousValid) || key.RevokedAt is not null)
         {
-            LogRejected(Logger, keyId, key is null ? "unknown key" : key.RevokedAt is not null ? "revoked" : "wrong secret");
+            LogRejected(
+                Logger,
+                keyId,
+                key is null ? "unknown key" : key.RevokedAt is not null ? "revoked" : matchesPrevious ? "rotated-out secret" : "wrong secret");
             Context.Items[FailureItem] = "The API key is invalid or has been revoked.";
             return AuthenticateResult.Fail("Invalid or revoked API key.");
         }
 
         // Only a caller who holds the right secret learns that the key expired (and when), so this discloses nothing.
-        if (key.ExpiresAt is { } expiresAt && time.GetUtcNow() >= expiresAt)
+        if (key.ExpiresAt is { } expiresAt && now >= expiresAt)
         {
             LogRejected(Logger, keyId, "expired");
             Context.Items[FailureItem] = FormattableString.Invariant(

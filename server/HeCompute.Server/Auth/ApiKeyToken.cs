@@ -20,8 +20,14 @@ public static class ApiKeyToken
     public static (string KeyId, string Secret) Generate()
     {
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(KeyIdLength / 2));
-        var secret = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        return (keyId, $"{Prefix}{keyId}_{secret}");
+        return (keyId, NewSecret(keyId));
+    }
+
+    /// <summary>A fresh random secret for an existing key id (rotation keeps the id, so the key's roles and audit trail stay).</summary>
+    public static string NewSecret(string keyId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyId);
+        return $"{Prefix}{keyId}_{Base64UrlEncode(RandomNumberGenerator.GetBytes(32))}";
     }
 
     /// <summary>The key id a presented secret claims (the bootstrap id for secrets not in this format).</summary>

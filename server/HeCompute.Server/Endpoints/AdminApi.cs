@@ -33,6 +33,12 @@ public static class AdminApi
             .WithSummary("List a tenant's API keys, no secrets (global admin: any tenant; tenant-admin: its own)");
         owner.MapPost("/keys/{keyId}/revoke", RevokeKey).WithName("admin.keys.revoke")
             .WithSummary("Revoke an API key, effective immediately (global admin: any key; tenant-admin: its tenant's)");
+        owner.MapPost("/keys/{keyId}/rotate", RotateKey).WithName("admin.keys.rotate")
+            .WithSummary("Give an API key a new secret, returned once, with the same id and roles; the old secret keeps working for ?overlap_seconds= (default 86400, 0 to 604800) (global admin: any key; tenant-admin: its tenant's)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        owner.MapDelete("/keys/{keyId}/previous", RevokePreviousSecret).WithName("admin.keys.revoke-previous")
+            .WithSummary("End a rotation's overlap at once: the old secret stops working (global admin: any key; tenant-admin: its tenant's)");
         owner.MapDelete("/tenants/{tenantId}/data", EraseTenant).WithName("admin.tenants.erase")
             .WithSummary("Erase a tenant's data; ?confirm= must name the tenant (global admin: any tenant; tenant-admin: its own)")
             .ProducesValidationProblem();
@@ -126,6 +132,66 @@ public static class AdminApi
         if (await metadata.ApiKeys.GetAsync(keyId, cancellationToken).ConfigureAwait(false) is not { } existing
             || !context.User.OwnsTenant(existing.TenantId)
             || !await metadata.ApiKeys.RevokeAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.NotFound("API key");
+        }
+
+        var key = await metadata.ApiKeys.GetAsync(keyId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(key!.ToResponse());
+    }
+
+    private static async Task<Results<Ok<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> RotateKey(
+        string keyId,
+        [FromQuery(Name = "overlap_seconds")] int? overlapSeconds,
+        IMetadataStore metadata,
+        TimeProvider time,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        context.Audit().ObjectIds.Add(keyId);
+        if (await metadata.ApiKeys.GetAsync(keyId, cancellationToken).ConfigureAwait(false) is not { } existing
+            || !context.User.OwnsTenant(existing.TenantId))
+        {
+            return Problems.NotFound("API key");
+        }
+
+        var overlap = overlapSeconds ?? ApiKeyRotation.DefaultOverlapSeconds;
+        if (overlap is < 0 or > ApiKeyRotation.MaxOverlapSeconds)
+        {
+            return Problems.Validation("overlap_seconds", $"The overlap must be 0 to {ApiKeyRotation.MaxOverlapSeconds} seconds.");
+        }
+
+        var now = time.GetUtcNow();
+        if (existing.RevokedAt is not null || existing.ExpiresAt <= now)
+        {
+            return Problems.Conflict("A revoked or expired API key cannot be rotated; create a new key.");
+        }
+
+        // The configured bootstrap key is re-stored from configuration at every start, which would undo a rotation.
+        if (existing.Id == ApiKeyToken.BootstrapKeyId)
+        {
+            return Problems.Conflict("The configured bootstrap admin key is rotated by changing HeCompute:BootstrapAdminKey.");
+        }
+
+        var secret = ApiKeyToken.NewSecret(existing.Id);
+        if (!await metadata.ApiKeys.RotateAsync(existing.Id, ApiKeyToken.Hash(secret), overlap == 0 ? null : now.AddSeconds(overlap), cancellationToken)
+                .ConfigureAwait(false))
+        {
+            return Problems.Conflict("A revoked or expired API key cannot be rotated; create a new key.");
+        }
+
+        var key = await metadata.ApiKeys.GetAsync(existing.Id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new CreatedApiKeyResponse(key!.ToResponse(), secret));
+    }
+
+    private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RevokePreviousSecret(
+        string keyId, IMetadataStore metadata, HttpContext context, CancellationToken cancellationToken)
+    {
+        context.Audit().ObjectIds.Add(keyId);
+        // Idempotent: a key with no previous secret answers as it is.
+        if (await metadata.ApiKeys.GetAsync(keyId, cancellationToken).ConfigureAwait(false) is not { } existing
+            || !context.User.OwnsTenant(existing.TenantId)
+            || !await metadata.ApiKeys.RevokePreviousAsync(keyId, cancellationToken).ConfigureAwait(false))
         {
             return Problems.NotFound("API key");
         }

@@ -8,7 +8,7 @@ internal static class Mapping
 {
     public static TenantResponse ToResponse(this TenantRecord tenant) => new(tenant.Id, tenant.Name, tenant.CreatedAt);
 
-    public static ApiKeyResponse ToResponse(this ApiKeyRecord key) => new(key.Id, key.TenantId, key.Name, key.Roles, key.CreatedAt, key.RevokedAt, key.ExpiresAt);
+    public static ApiKeyResponse ToResponse(this ApiKeyRecord key) => new(key.Id, key.TenantId, key.Name, key.Roles, key.CreatedAt, key.RevokedAt, key.ExpiresAt, key.PreviousSecretHash is null ? null : key.PreviousSecretExpiresAt);
 
     public static KeySetResponse ToResponse(this KeySetRecord keySet) => new(
         keySet.Id,

@@ -12,6 +12,15 @@ public interface IApiKeyStore
     /// <summary>A tenant's keys, oldest first.</summary>
     Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string tenantId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces an unrevoked key's secret; the replaced one stays valid until <paramref name="previousValidUntil"/>
+    /// (null: not at all). False if there is no such unrevoked key.
+    /// </summary>
+    Task<bool> RotateAsync(string keyId, byte[] secretHash, DateTimeOffset? previousValidUntil, CancellationToken cancellationToken);
+
+    /// <summary>Ends a rotation's overlap: the previous secret stops authenticating. False if there is no such key.</summary>
+    Task<bool> RevokePreviousAsync(string keyId, CancellationToken cancellationToken);
+
     /// <summary>Revokes a key; false if there is no such key.</summary>
     Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken);
 

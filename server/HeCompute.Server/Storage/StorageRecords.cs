@@ -5,7 +5,11 @@ namespace HeCompute.Server.Storage;
 /// <summary>A tenant: the unit of isolation.</summary>
 public sealed record TenantRecord(string Id, string Name, DateTimeOffset CreatedAt);
 
-/// <summary>An API key: only the SHA-256 of the secret is stored. A key past <paramref name="ExpiresAt"/> no longer authenticates.</summary>
+/// <summary>
+/// An API key: only the SHA-256 of the secret is stored. A key past <paramref name="ExpiresAt"/> no longer authenticates.
+/// After a rotation, <paramref name="PreviousSecretHash"/> (the replaced secret) also authenticates until
+/// <paramref name="PreviousSecretExpiresAt"/>.
+/// </summary>
 public sealed record ApiKeyRecord(
     string Id,
     string TenantId,
@@ -14,7 +18,9 @@ public sealed record ApiKeyRecord(
     byte[] SecretHash,
     DateTimeOffset CreatedAt,
     DateTimeOffset? RevokedAt,
-    DateTimeOffset? ExpiresAt = null);
+    DateTimeOffset? ExpiresAt = null,
+    byte[]? PreviousSecretHash = null,
+    DateTimeOffset? PreviousSecretExpiresAt = null);
 
 /// <summary>A named reference from a stored object (key set, job, model, batch) to a content-addressed blob.</summary>
 public sealed record BlobReference(string Name, string Sha256, long Bytes);

@@ -16,7 +16,8 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             INSERT INTO api_keys (id, tenant_id, name, roles, secret_hash, created_at, revoked_at, expires_at)
             VALUES ($id, $tenant, $name, $roles, $hash, $at, NULL, $expires)
             ON CONFLICT (id) DO UPDATE SET
-                name = excluded.name, roles = excluded.roles, secret_hash = excluded.secret_hash, revoked_at = NULL, expires_at = excluded.expires_at;
+                name = excluded.name, roles = excluded.roles, secret_hash = excluded.secret_hash, revoked_at = NULL, expires_at = excluded.expires_at,
+                previous_secret_hash = NULL, previous_expires_at = NULL;
             """)
             .With("$id", key.Id).With("$tenant", key.TenantId).With("$name", key.Name)
             .With("$roles", string.Join(',', key.Roles)).With("$hash", key.SecretHash).With("$at", SqliteDatabase.Format(key.CreatedAt))
@@ -34,6 +35,33 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
     /// <inheritdoc/>
     public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string tenantId, CancellationToken cancellationToken) =>
         QueryAsync("SELECT * FROM api_keys WHERE tenant_id = $p ORDER BY created_at, id;", tenantId, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> RotateAsync(string keyId, byte[] secretHash, DateTimeOffset? previousValidUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // One statement, so a concurrent rotation cannot lose the secret that is being replaced.
+        await using var command = connection.Command(
+            """
+            UPDATE api_keys SET
+                previous_secret_hash = CASE WHEN $until IS NULL THEN NULL ELSE secret_hash END,
+                previous_expires_at = $until,
+                secret_hash = $hash
+            WHERE id = $id AND revoked_at IS NULL;
+            """)
+            .With("$id", keyId).With("$hash", secretHash)
+            .With("$until", previousValidUntil is { } until ? SqliteDatabase.Format(until) : null);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RevokePreviousAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command("UPDATE api_keys SET previous_secret_hash = NULL, previous_expires_at = NULL WHERE id = $id;")
+            .With("$id", keyId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
 
     /// <inheritdoc/>
     public async Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken)
@@ -76,5 +104,7 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         (byte[])reader["secret_hash"],
         reader.GetTimestamp("created_at"),
         reader.GetTimestampOrNull("revoked_at"),
-        reader.GetTimestampOrNull("expires_at"));
+        reader.GetTimestampOrNull("expires_at"),
+        reader["previous_secret_hash"] as byte[],
+        reader.GetTimestampOrNull("previous_expires_at"));
 }

@@ -145,6 +145,12 @@ internal static class SqliteSchema
         """
         ALTER TABLE api_keys ADD COLUMN expires_at TEXT;
         """,
+
+        // 4: API-key rotation: the replaced secret and the end of its overlap (both null outside an overlap).
+        """
+        ALTER TABLE api_keys ADD COLUMN previous_secret_hash BLOB;
+        ALTER TABLE api_keys ADD COLUMN previous_expires_at TEXT;
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>
