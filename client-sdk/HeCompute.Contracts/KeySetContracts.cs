@@ -21,6 +21,16 @@ public static class KeySetParts
     /// <summary>Optional text part: a display name.</summary>
     public const string Name = "name";
 
+    /// <summary>
+    /// Optional text part: when the key set expires (ISO 8601, in the future, at most <see cref="MaxLifetimeDays"/> days
+    /// away). Without it the server's configured default applies, if any. An expired key set is refused for new
+    /// computations (410 <see cref="ProblemTypes.KeySetExpired"/>).
+    /// </summary>
+    public const string ExpiresAt = "expires_at";
+
+    /// <summary>The longest lifetime a key set may be given (two years).</summary>
+    public const int MaxLifetimeDays = 730;
+
     /// <summary>The binary parts, in the order they are validated.</summary>
     public static IReadOnlyList<string> Binary { get; } = [Parms, PublicKey, RelinKeys, GaloisKeys];
 }
@@ -43,6 +53,8 @@ public sealed record KeySetPartResponse(string Part, string Sha256, long Bytes);
 /// <param name="GaloisElements">Galois elements the uploaded Galois keys cover.</param>
 /// <param name="TotalBytes">Sum of the parts' sizes.</param>
 /// <param name="CreatedAt">When it was uploaded.</param>
+/// <param name="ExpiresAt">When it expires, if it does.</param>
+/// <param name="Expired">Whether it had expired when this answer was made: new computations refuse it.</param>
 public sealed record KeySetResponse(
     string Id,
     string? Name,
@@ -54,7 +66,9 @@ public sealed record KeySetResponse(
     bool HasRelinKeys,
     IReadOnlyList<uint> GaloisElements,
     long TotalBytes,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt = null,
+    bool Expired = false);
 
 /// <summary>A list of key sets.</summary>
 public sealed record KeySetListResponse(IReadOnlyList<KeySetResponse> Items);

@@ -47,6 +47,9 @@ public static class ProblemTypes
     /// <summary>Request validation failed (see <c>errors</c>).</summary>
     public const string Validation = Base + "validation";
 
+    /// <summary>410: the key set has expired and is refused for new computations: upload fresh keys (<c>hecompute keys rotate</c>).</summary>
+    public const string KeySetExpired = Base + "keyset-expired";
+
     /// <summary>No or unknown credentials.</summary>
     public const string Unauthorized = Base + "unauthorized";
 

@@ -50,7 +50,7 @@ public sealed class PredictionCancellationTests : IAsyncLifetime, IDisposable
         using var form = _client.KeySetForm();
         var keySet = await Api.UploadAsync(_hospital.Http, form);
         var record = await Factory.Services.GetRequiredService<IMetadataStore>().Models.GetVisibleAsync(_hospital.TenantId, model.Id, CancellationToken.None);
-        _session = await Factory.Services.GetRequiredService<PredictionService>().OpenAsync(_hospital.TenantId, record!, keySet.Id, CancellationToken.None);
+        _session = await Factory.Services.GetRequiredService<PredictionService>().OpenAsync(_hospital.TenantId, record!, keySet.Id, newComputation: true, CancellationToken.None);
         var compiled = ModelPlanner.Compile(ModelDocument.Parse(EvaluationMemoryTests.MlpJson), model.Plan.Parameters.PolyModulusDegree / 2);
         _input = _client.Encrypt(compiled.Pack([[0.3, -0.7, 0.1, 0.9]]));
     }

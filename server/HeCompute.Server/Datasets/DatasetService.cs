@@ -6,6 +6,7 @@ using HeCompute.Server.Ciphertexts;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Errors;
 using HeCompute.Server.Jobs;
+using HeCompute.Server.KeySets;
 using HeCompute.Server.Plans;
 using HeCompute.Server.Storage;
 
@@ -114,6 +115,7 @@ public sealed class DatasetService(
         audit.ObjectIds.Add(keySetId ?? "");
         var keySet = (string.IsNullOrEmpty(keySetId) ? null : await metadata.KeySets.GetAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false))
             ?? throw new NotFoundException("key set");
+        KeySetExpiry.RequireUnexpired(keySet, time.GetUtcNow());
         PlanKeyCheck.Require(StoredPlans.Read(dataset.PlanJson), keySet, needPublicKey: true);
         audit.ParmsId = keySet.ParmsId;
         return await metadata.Datasets.BindKeySetAsync(tenantId, datasetId, keySet.Id, cancellationToken).ConfigureAwait(false)
@@ -221,6 +223,7 @@ public sealed class DatasetService(
         }
 
         var keySet = await BoundKeySetAsync(dataset, cancellationToken).ConfigureAwait(false);
+        KeySetExpiry.RequireUnexpired(keySet, time.GetUtcNow());
         var batches = await metadata.Datasets.ListBatchesAsync(datasetId, cancellationToken).ConfigureAwait(false);
         if (batches.Count == 0)
         {

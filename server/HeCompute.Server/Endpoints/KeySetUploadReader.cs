@@ -18,7 +18,7 @@ public static class KeySetUploadReader
         ArgumentNullException.ThrowIfNull(limits);
         var reader = MultipartFormReader.Open(
             request, limits.MaxKeySetUploadBytes,
-            "Upload a key set as multipart/form-data with parts 'parms', 'public_key', 'relin_keys', 'galois_keys' (SEAL format) and optionally 'name'.");
+            "Upload a key set as multipart/form-data with parts 'parms', 'public_key', 'relin_keys', 'galois_keys' (SEAL format) and optionally 'name', 'expires_at'.");
         var upload = new KeySetUpload();
         try
         {
@@ -32,10 +32,16 @@ public static class KeySetUploadReader
                     continue;
                 }
 
+                if (name == KeySetParts.ExpiresAt)
+                {
+                    upload.ExpiresAt = await ReadExpiryAsync(body, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (!KeySetParts.Binary.Contains(name))
                 {
                     throw DomainErrors.MalformedUpload(
-                        $"Unknown part '{name}'; expected {string.Join(", ", KeySetParts.Binary.Select(p => $"'{p}'"))} and optionally '{KeySetParts.Name}'.");
+                        $"Unknown part '{name}'; expected {string.Join(", ", KeySetParts.Binary.Select(p => $"'{p}'"))} and optionally '{KeySetParts.Name}', '{KeySetParts.ExpiresAt}'.");
                 }
 
                 var remaining = limits.MaxKeySetUploadBytes - total;
@@ -55,6 +61,14 @@ public static class KeySetUploadReader
             upload.Dispose();
             throw;
         }
+    }
+
+    private static async Task<DateTimeOffset> ReadExpiryAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var text = await MultipartFormReader.ReadTextAsync(body, 64, $"Part '{KeySetParts.ExpiresAt}'", cancellationToken).ConfigureAwait(false);
+        return DateTimeOffset.TryParse(text?.Trim(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var expiresAt)
+            ? expiresAt
+            : throw DomainErrors.Invalid($"The '{KeySetParts.ExpiresAt}' part must be an ISO 8601 date and time, e.g. 2027-06-30T00:00:00Z.");
     }
 
     private static async Task<string> ReadNameAsync(Stream body, CancellationToken cancellationToken)

@@ -20,6 +20,11 @@ internal static class KeySetUploadSchema
                 [KeySetParts.RelinKeys] = Binary("SEAL RelinKeys (full or seeded form)."),
                 [KeySetParts.GaloisKeys] = Binary("SEAL GaloisKeys (full or seeded form)."),
                 [KeySetParts.Name] = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200, Description = "Display name." },
+                [KeySetParts.ExpiresAt] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String, Format = "date-time",
+                    Description = "When the key set expires (at most 730 days away); default: the server's HeCompute:Limits:KeySetLifetime, if set.",
+                },
             },
         };
         return new OpenApiRequestBody

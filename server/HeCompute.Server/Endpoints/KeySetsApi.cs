@@ -19,7 +19,7 @@ public static class KeySetsApi
         ArgumentNullException.ThrowIfNull(app);
         var group = app.MapGroup("/v1/keysets").WithTags("Key sets").RequireAuthorization(Policies.Hospital);
         group.MapPost("/", Create).WithName("keysets.create")
-            .WithSummary("Upload evaluation keys (multipart/form-data: parms, public_key, relin_keys, galois_keys in SEAL format; optional name)")
+            .WithSummary("Upload evaluation keys (multipart/form-data: parms, public_key, relin_keys, galois_keys in SEAL format; optional name, expires_at)")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.RequestBody = KeySetUploadSchema.RequestBody();
@@ -36,21 +36,24 @@ public static class KeySetsApi
     }
 
     private static async Task<Created<KeySetResponse>> Create(
-        HttpContext context, KeySetService keySets, IBlobStore blobs, IOptions<HeComputeServerOptions> options, CancellationToken cancellationToken)
+        HttpContext context, KeySetService keySets, IBlobStore blobs, IOptions<HeComputeServerOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         using var upload = await KeySetUploadReader.ReadAsync(context.Request, blobs, options.Value.Limits, cancellationToken).ConfigureAwait(false);
         var record = await keySets.CreateAsync(context.User.GetTenantId(), upload, context.Audit(), cancellationToken).ConfigureAwait(false);
-        return TypedResults.Created($"/v1/keysets/{record.Id}", record.ToResponse());
+        return TypedResults.Created($"/v1/keysets/{record.Id}", record.ToResponse(time.GetUtcNow()));
     }
 
-    private static async Task<Ok<KeySetListResponse>> List(HttpContext context, IMetadataStore metadata, CancellationToken cancellationToken)
+    private static async Task<Ok<KeySetListResponse>> List(HttpContext context, IMetadataStore metadata, TimeProvider time, CancellationToken cancellationToken)
     {
         var records = await metadata.KeySets.ListAsync(context.User.GetTenantId(), cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new KeySetListResponse([.. records.Select(r => r.ToResponse())]));
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(new KeySetListResponse([.. records.Select(r => r.ToResponse(now))]));
     }
 
-    private static async Task<Ok<KeySetResponse>> Get(string keySetId, HttpContext context, KeySetService keySets, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await keySets.GetAsync(context.User.GetTenantId(), keySetId, context.Audit(), cancellationToken).ConfigureAwait(false)).ToResponse());
+    private static async Task<Ok<KeySetResponse>> Get(
+        string keySetId, HttpContext context, KeySetService keySets, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await keySets.GetAsync(context.User.GetTenantId(), keySetId, context.Audit(), cancellationToken).ConfigureAwait(false))
+            .ToResponse(time.GetUtcNow()));
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string keySetId, HttpContext context, KeySetService keySets, CancellationToken cancellationToken)

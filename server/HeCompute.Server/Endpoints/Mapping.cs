@@ -1,4 +1,5 @@
 using HeCompute.Contracts;
+using HeCompute.Server.KeySets;
 using HeCompute.Server.Storage;
 
 namespace HeCompute.Server.Endpoints;
@@ -10,7 +11,7 @@ internal static class Mapping
 
     public static ApiKeyResponse ToResponse(this ApiKeyRecord key) => new(key.Id, key.TenantId, key.Name, key.Roles, key.CreatedAt, key.RevokedAt, key.ExpiresAt, key.PreviousSecretHash is null ? null : key.PreviousSecretExpiresAt);
 
-    public static KeySetResponse ToResponse(this KeySetRecord keySet) => new(
+    public static KeySetResponse ToResponse(this KeySetRecord keySet, DateTimeOffset now) => new(
         keySet.Id,
         keySet.Name,
         keySet.ParmsId,
@@ -21,7 +22,9 @@ internal static class Mapping
         keySet.HasRelinKeys,
         keySet.GaloisElements,
         keySet.Parts.Sum(p => p.Bytes),
-        keySet.CreatedAt);
+        keySet.CreatedAt,
+        keySet.ExpiresAt,
+        KeySetExpiry.IsExpired(keySet, now));
 
     public static ModelResponse ToResponse(this ModelRecord model, string callerTenantId) => new(
         model.Id,

@@ -59,6 +59,9 @@ public enum DomainErrorKind
 
     /// <summary>The server's storage has no room left.</summary>
     StorageFull,
+
+    /// <summary>The key set has expired: new computations refuse it.</summary>
+    KeySetExpired,
 }
 
 /// <summary>A refusal raised by an application service: a <see cref="DomainErrorKind"/>, a stable title and the detail of this occurrence.</summary>
@@ -114,6 +117,9 @@ public sealed class NotFoundException(string what) : DomainException(DomainError
 /// <summary>The factories of the remaining kinds, so every service words the same kind the same way.</summary>
 public static class DomainErrors
 {
+    /// <summary>An expired key set named for a new computation.</summary>
+    public static DomainException KeySetExpired(string detail) => new(DomainErrorKind.KeySetExpired, "The key set has expired", detail);
+
     /// <summary>A field or part that fails validation.</summary>
     public static DomainException Invalid(string detail) => new(DomainErrorKind.Invalid, "The request is not valid", detail);
 

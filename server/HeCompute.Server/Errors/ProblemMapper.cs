@@ -33,6 +33,7 @@ public static class ProblemMapper
         DomainErrorKind.MissingKey => (StatusCodes.Status400BadRequest, ProblemTypes.MissingKey),
         DomainErrorKind.StorageUnavailable => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.StorageUnavailable),
         DomainErrorKind.StorageFull => (StatusCodes.Status507InsufficientStorage, ProblemTypes.StorageFull),
+        DomainErrorKind.KeySetExpired => (StatusCodes.Status410Gone, ProblemTypes.KeySetExpired),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A domain error kind without a problem type."),
     };
 

@@ -24,12 +24,14 @@ public sealed partial class KeySetService(
     /// <param name="upload">The staged parts.</param>
     /// <param name="audit">Receives the parts' hashes, the parms_id and the new id.</param>
     /// <param name="cancellationToken">Aborts the upload.</param>
-    /// <exception cref="Errors.DomainException">Invalid or insecure parameters, a malformed key, a secret key, or no key at all.</exception>
+    /// <exception cref="Errors.DomainException">Invalid or insecure parameters, a malformed key, a secret key, no key at all, or an invalid expiry.</exception>
     public async Task<KeySetRecord> CreateAsync(string tenantId, KeySetUpload upload, AuditRecord audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentNullException.ThrowIfNull(audit);
         audit.BodiesIn.AddRange(upload.Parts.Values.Select(p => p.Sha256));
+        var now = time.GetUtcNow();
+        var expiresAt = KeySetExpiry.For(upload.ExpiresAt, options.Value.Limits.KeySetLifetime, now);
         var keys = await compute.RunAsync(new ComputeRequest("keyset-load"), _ => LoadAndValidate(upload), cancellationToken).ConfigureAwait(false);
         var record = new KeySetRecord(
             Ids.New("ks"),
@@ -43,7 +45,8 @@ public sealed partial class KeySetService(
             keys.RelinKeys is not null,
             [.. Contracts.KeySetParts.Binary.Where(upload.Parts.ContainsKey)
                 .Select(name => new BlobReference(name, upload.Parts[name].Sha256, upload.Parts[name].Length))],
-            time.GetUtcNow());
+            now,
+            expiresAt);
         audit.ParmsId = record.ParmsId;
         audit.ObjectIds.Add(record.Id);
 

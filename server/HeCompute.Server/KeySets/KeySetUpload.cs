@@ -14,6 +14,9 @@ public sealed class KeySetUpload : IDisposable
     /// <summary>The optional display name.</summary>
     public string? Name { get; set; }
 
+    /// <summary>The optional expiry the client asked for.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
     /// <summary>Bytes received in binary parts.</summary>
     public long TotalBytes => Parts.Values.Sum(p => p.Length);
 

@@ -26,6 +26,11 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
             errors.Add("HeCompute:Limits:MaxKeySetUploadBytes cannot exceed MaxRequestBodyBytes.");
         }
 
+        if (limits.KeySetLifetime is { } lifetime && (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(Contracts.KeySetParts.MaxLifetimeDays)))
+        {
+            errors.Add($"HeCompute:Limits:KeySetLifetime must be positive and at most {Contracts.KeySetParts.MaxLifetimeDays} days.");
+        }
+
         if (limits.MaxKeySetPartBytes > limits.MaxKeySetUploadBytes)
         {
             errors.Add("HeCompute:Limits:MaxKeySetPartBytes cannot exceed MaxKeySetUploadBytes.");

@@ -31,7 +31,7 @@ public sealed class PredictBatchJobHandler(IMetadataStore metadata, PredictionSe
         PredictionSession session;
         try
         {
-            session = await predictor.OpenAsync(context.TenantId, model, input.KeySetId, cancellationToken).ConfigureAwait(false);
+            session = await predictor.OpenAsync(context.TenantId, model, input.KeySetId, newComputation: false, cancellationToken).ConfigureAwait(false);
         }
         catch (NotFoundException ex)
         {

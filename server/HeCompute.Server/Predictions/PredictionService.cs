@@ -35,14 +35,20 @@ public sealed class PredictionService(
     JobQueue queue,
     IComputeScheduler compute,
     HeComputeMetrics metrics,
-    IOptions<HeComputeServerOptions> options)
+    IOptions<HeComputeServerOptions> options,
+    TimeProvider time)
 {
     private const string InputName = "The input ciphertext";
 
     /// <summary>Prepares <paramref name="model"/> for evaluation with the tenant's key set.</summary>
+    /// <param name="tenantId">The caller.</param>
+    /// <param name="model">A model visible to the caller.</param>
+    /// <param name="keySetId">The caller's key set.</param>
+    /// <param name="newComputation">Whether this starts a computation (an expired key set is refused) or resumes an accepted job (it finishes).</param>
+    /// <param name="cancellationToken">Aborts the preparation.</param>
     /// <exception cref="NotFoundException">The tenant has no key set with this id.</exception>
-    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> without a key set id; <see cref="DomainErrorKind.ParmsMismatch"/> or <see cref="DomainErrorKind.MissingKey"/>.</exception>
-    public async Task<PredictionSession> OpenAsync(string tenantId, ModelRecord model, string? keySetId, CancellationToken cancellationToken)
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> without a key set id; <see cref="DomainErrorKind.ParmsMismatch"/>, <see cref="DomainErrorKind.MissingKey"/> or <see cref="DomainErrorKind.KeySetExpired"/>.</exception>
+    public async Task<PredictionSession> OpenAsync(string tenantId, ModelRecord model, string? keySetId, bool newComputation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (string.IsNullOrWhiteSpace(keySetId))
@@ -53,6 +59,11 @@ public sealed class PredictionService(
         var plan = StoredPlans.Read(model.PlanJson);
         var keys = await keySets.GetKeysAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("key set");
+        if (newComputation)
+        {
+            KeySetExpiry.RequireUnexpired(keys.Record, time.GetUtcNow());
+        }
+
         PlanKeyCheck.Require(plan, keys.Record, needPublicKey: model.NoiseFlooding);
         var compiled = await models.GetCompiledAsync(model, plan, cancellationToken).ConfigureAwait(false);
         // Encoded plaintexts go to the model's share of the server's memory budget, shared by every key set of these parameters.
@@ -79,7 +90,7 @@ public sealed class PredictionService(
         ArgumentNullException.ThrowIfNull(audit);
         var model = await models.FindVisibleAsync(tenantId, modelId, audit, cancellationToken).ConfigureAwait(false);
         audit.ObjectIds.Add(keySetId ?? "");
-        var session = await OpenAsync(tenantId, model, keySetId, cancellationToken).ConfigureAwait(false);
+        var session = await OpenAsync(tenantId, model, keySetId, newComputation: true, cancellationToken).ConfigureAwait(false);
         audit.ParmsId = session.Plan.Parameters.ParmsId;
         var count = session.CheckRecords(records);
         var input = await readInput(session.MaxInputBytes, cancellationToken).ConfigureAwait(false);
@@ -120,7 +131,7 @@ public sealed class PredictionService(
             throw DomainErrors.Invalid($"'{PredictProtocol.Records}' lists {counts.Count} counts for {upload.Inputs.Count} inputs.");
         }
 
-        var session = await OpenAsync(tenantId, model, upload.KeySetId, cancellationToken).ConfigureAwait(false);
+        var session = await OpenAsync(tenantId, model, upload.KeySetId, newComputation: true, cancellationToken).ConfigureAwait(false);
         audit.ParmsId = plan.Parameters.ParmsId;
         var records = await CheckInputsAsync(session, upload, cancellationToken).ConfigureAwait(false);
         var inputs = new Dictionary<string, StagedBlob>(StringComparer.Ordinal);

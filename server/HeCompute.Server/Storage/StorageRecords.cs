@@ -37,7 +37,8 @@ public sealed record KeySetRecord(
     bool HasPublicKey,
     bool HasRelinKeys,
     IReadOnlyList<BlobReference> Parts,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt = null);
 
 /// <summary>A durable job.</summary>
 public sealed record JobRecord(

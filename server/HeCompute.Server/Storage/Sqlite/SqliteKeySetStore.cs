@@ -14,14 +14,15 @@ public sealed class SqliteKeySetStore(SqliteDatabase database) : IKeySetStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = connection.Command(
             """
-            INSERT INTO keysets (id, tenant_id, name, parms_id, poly_modulus_degree, coeff_modulus_bits, galois_elements, has_public_key, has_relin_keys, created_at)
-            VALUES ($id, $tenant, $name, $parms, $n, $bits, $galois, $pk, $rk, $at);
+            INSERT INTO keysets (id, tenant_id, name, parms_id, poly_modulus_degree, coeff_modulus_bits, galois_elements, has_public_key, has_relin_keys, created_at, expires_at)
+            VALUES ($id, $tenant, $name, $parms, $n, $bits, $galois, $pk, $rk, $at, $expires);
             """, transaction))
         {
             command.With("$id", keySet.Id).With("$tenant", keySet.TenantId).With("$name", keySet.Name).With("$parms", keySet.ParmsId)
                 .With("$n", (long)keySet.PolyModulusDegree).With("$bits", JsonSerializer.Serialize(keySet.CoeffModulusBits))
                 .With("$galois", JsonSerializer.Serialize(keySet.GaloisElements)).With("$pk", keySet.HasPublicKey).With("$rk", keySet.HasRelinKeys)
-                .With("$at", SqliteDatabase.Format(keySet.CreatedAt));
+                .With("$at", SqliteDatabase.Format(keySet.CreatedAt))
+                .With("$expires", keySet.ExpiresAt is { } expires ? SqliteDatabase.Format(expires) : null);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -88,7 +89,8 @@ public sealed class SqliteKeySetStore(SqliteDatabase database) : IKeySetStore
                     reader.GetInt64("has_public_key") != 0,
                     reader.GetInt64("has_relin_keys") != 0,
                     [],
-                    reader.GetTimestamp("created_at")));
+                    reader.GetTimestamp("created_at"),
+                    reader.GetTimestampOrNull("expires_at")));
             }
         }
 

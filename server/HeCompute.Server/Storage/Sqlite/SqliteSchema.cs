@@ -151,6 +151,11 @@ internal static class SqliteSchema
         ALTER TABLE api_keys ADD COLUMN previous_secret_hash BLOB;
         ALTER TABLE api_keys ADD COLUMN previous_expires_at TEXT;
         """,
+
+        // 5: key set expiry (existing key sets do not expire).
+        """
+        ALTER TABLE keysets ADD COLUMN expires_at TEXT;
+        """,
     ];
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>
