@@ -102,6 +102,23 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
         var fromCsv = await Cli.JsonAsync(hospital, "predict", "--model", modelId, csv);
         Assert.Equal(predictions[0].GetProperty("result").GetProperty("class_index").GetInt32(), fromCsv.GetProperty("predictions")[0].GetProperty("result").GetProperty("class_index").GetInt32());
 
+        // Regular key rotation: fresh keys for the model, the old key set deleted here and on the server, and predict
+        // (which takes the newest) works with the new ones.
+        var expiresAt = DateTimeOffset.UtcNow.AddDays(30);
+        var rotated = await Cli.JsonAsync(
+            hospital, "keys", "rotate", "--model", modelId, "--delete-old", "--expires-at", expiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var newKeySet = rotated.GetProperty("key_set_id").GetString()!;
+        Assert.NotEqual(serverKeySet, newKeySet);
+        Assert.Equal(expiresAt.ToUnixTimeSeconds(), rotated.GetProperty("expires_at").GetDateTimeOffset().ToUnixTimeSeconds());
+        Assert.Equal(serverKeySet, Assert.Single(rotated.GetProperty("deleted").EnumerateArray()).GetString());
+        var remoteAfter = (await Cli.JsonAsync(hospital, "keys", "list", "--remote")).GetProperty("items").EnumerateArray().Select(k => k.GetProperty("id").GetString()).ToList();
+        Assert.Contains(newKeySet, remoteAfter);
+        Assert.DoesNotContain(serverKeySet, remoteAfter);
+        Assert.Equal(newKeySet, Assert.Single((await Cli.JsonAsync(hospital, "keys", "list")).GetProperty("items").EnumerateArray()).GetProperty("server_key_set_id").GetString());
+        var afterRotation = await Cli.JsonAsync(hospital, "predict", "--model", modelId, csv);
+        Assert.Equal(predictions[0].GetProperty("result").GetProperty("class_index").GetInt32(), afterRotation.GetProperty("predictions")[0].GetProperty("result").GetProperty("class_index").GetInt32());
+        serverKeySet = newKeySet;
+
         var jobs = await Cli.JsonAsync(hospital, "jobs", "list");
         Assert.Equal(JsonValueKind.Array, jobs.GetProperty("items").ValueKind);
 

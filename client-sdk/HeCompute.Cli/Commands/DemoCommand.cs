@@ -69,7 +69,7 @@ internal static class DemoCommand
             }
 
             watch.Restart();
-            var (stored, uploaded) = await KeysCommands.InitAsync(context, client, "model", model.Id, upload: true, cancellationToken);
+            var (stored, uploaded) = await KeysCommands.InitAsync(context, client, "model", model.Id, upload: true, expiresAt: null, cancellationToken);
             var keyTime = watch.Elapsed;
             using var keys = await context.KeyStore.UnlockAsync(stored, context.Passphrase(), cancellationToken);
             var predictor = new EncryptedPredictor(client, model, keys, uploaded!.Id);

@@ -6,13 +6,14 @@ using Spectre.Console;
 
 namespace HeCompute.Cli.Commands;
 
-/// <summary><c>keys init|upload|list|delete</c>.</summary>
+/// <summary><c>keys init|rotate|upload|list|delete</c>.</summary>
 internal static class KeysCommands
 {
     public static Command Create()
     {
         var keys = new Command("keys", "Generate, store (secret key encrypted), upload, list and delete key sets");
         keys.Add(Init());
+        keys.Add(Rotate());
         keys.Add(Upload());
         keys.Add(List());
         keys.Add(Delete());
@@ -20,7 +21,8 @@ internal static class KeysCommands
     }
 
     /// <summary>Generates keys for a model's or dataset's plan and stores them; the evaluation keys are uploaded unless --no-upload.</summary>
-    public static async Task<(StoredKeySet Stored, KeySetResponse? Uploaded)> InitAsync(CliContext context, HeComputeClient client, string subject, string subjectId, bool upload, CancellationToken cancellationToken)
+    public static async Task<(StoredKeySet Stored, KeySetResponse? Uploaded)> InitAsync(
+        CliContext context, HeComputeClient client, string subject, string subjectId, bool upload, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         var plan = subject == "model"
             ? (await client.GetModelAsync(subjectId, cancellationToken)).Plan
@@ -32,15 +34,16 @@ internal static class KeysCommands
             report(0.7, "encrypting the secret key");
             return await context.KeyStore.SaveAsync(material, subject, subjectId, passphrase, cancellationToken);
         });
-        var uploaded = upload ? await UploadAsync(context, client, stored, cancellationToken) : null;
+        var uploaded = upload ? await UploadAsync(context, client, stored, expiresAt, cancellationToken) : null;
         return (uploaded is null ? stored : await context.KeyStore.GetAsync(stored.Id, cancellationToken), uploaded);
     }
 
     /// <summary>Uploads a stored key set's evaluation keys and, for a dataset, binds them to it.</summary>
-    public static async Task<KeySetResponse> UploadAsync(CliContext context, HeComputeClient client, StoredKeySet stored, CancellationToken cancellationToken)
+    public static async Task<KeySetResponse> UploadAsync(
+        CliContext context, HeComputeClient client, StoredKeySet stored, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         KeySetResponse response;
-        using (var upload = context.KeyStore.OpenUpload(stored))
+        using (var upload = context.KeyStore.OpenUpload(stored) with { ExpiresAt = expiresAt })
         {
             response = await context.Output.WithProgressAsync($"Uploading {CliOutput.Bytes(stored.UploadBytes)} of evaluation keys", _ => client.UploadKeySetAsync(upload, cancellationToken));
         }
@@ -59,7 +62,11 @@ internal static class KeysCommands
         var model = new Option<string?>("--model") { Description = "Generate keys for this model's plan" };
         var dataset = new Option<string?>("--dataset") { Description = "Generate keys for this dataset's plan" };
         var noUpload = new Option<bool>("--no-upload") { Description = "Only store the keys locally" };
-        var command = new Command("init", "Generate a secret key and exactly the evaluation keys a plan needs; store them, the secret key encrypted") { model, dataset, noUpload };
+        var expiresAt = ExpiresAtOption();
+        var command = new Command("init", "Generate a secret key and exactly the evaluation keys a plan needs; store them, the secret key encrypted")
+        {
+            model, dataset, noUpload, expiresAt,
+        };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var (subject, id) = (parse.GetValue(model), parse.GetValue(dataset)) switch
@@ -69,7 +76,7 @@ internal static class KeysCommands
                 _ => throw new CliException("Give exactly one of --model ID or --dataset ID."),
             };
             var client = context.Client();
-            var (stored, uploaded) = await InitAsync(context, client, subject, id, !parse.GetValue(noUpload), cancellationToken);
+            var (stored, uploaded) = await InitAsync(context, client, subject, id, !parse.GetValue(noUpload), ExpiryOf(parse.GetValue(expiresAt)), cancellationToken);
 
             // Dataset owners hand this fingerprint to contributors, who pin it against a server serving another key.
             var fingerprint = await context.KeyStore.PublicKeySha256Async(stored, cancellationToken);
@@ -83,14 +90,83 @@ internal static class KeysCommands
         return command;
     }
 
+    private static Command Rotate()
+    {
+        var model = new Option<string?>("--model") { Description = "Rotate the key set used for this model" };
+        var deleteOld = new Option<bool>("--delete-old")
+        {
+            Description = "Then delete this model's older key sets, here and on the server (results encrypted under them can no longer be decrypted)",
+        };
+        var expiresAt = ExpiresAtOption();
+        var command = new Command(
+            "rotate", "Regular key rotation: generate fresh keys for a model's plan here, upload them and print the new key set id (predict uses the newest)")
+        {
+            model, deleteOld, expiresAt,
+        };
+        CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
+        {
+            var modelId = parse.GetValue(model) ?? throw new CliException("Give --model ID.");
+            var expiry = ExpiryOf(parse.GetValue(expiresAt));
+            var client = context.Client();
+            var older = (await context.KeyStore.ListAsync(cancellationToken)).Where(k => k.Subject == "model" && k.SubjectId == modelId).ToList();
+            var (stored, uploaded) = await InitAsync(context, client, "model", modelId, upload: true, expiry, cancellationToken);
+            var deleted = new List<string>();
+            if (parse.GetValue(deleteOld))
+            {
+                foreach (var old in older)
+                {
+                    if (old.ServerKeySetId is { } serverId)
+                    {
+                        try
+                        {
+                            await client.DeleteKeySetAsync(serverId, cancellationToken);
+                        }
+                        catch (HeComputeApiException ex) when (ex.Status == System.Net.HttpStatusCode.NotFound)
+                        {
+                            // Already gone on the server (deleted there, or its tenant erased): the local copy still goes.
+                        }
+                    }
+
+                    await context.KeyStore.DeleteAsync(old.Id, cancellationToken);
+                    deleted.Add(old.ServerKeySetId ?? old.Id);
+                }
+            }
+
+            context.Output.Result(
+                new { KeySetId = uploaded!.Id, uploaded.ExpiresAt, KeySet = Summary(stored), Deleted = deleted },
+                console =>
+                {
+                    console.MarkupLine($"New key set [bold]{Markup.Escape(uploaded.Id)}[/] for model {Markup.Escape(modelId)}"
+                        + (uploaded.ExpiresAt is { } at ? FormattableString.Invariant($", expires {at:u}.") : "."));
+                    if (deleted.Count > 0)
+                    {
+                        console.MarkupLine($"Deleted {Markup.Escape(string.Join(", ", deleted))}.");
+                    }
+                });
+            return 0;
+        });
+        return command;
+    }
+
+    private static Option<string?> ExpiresAtOption() => new("--expires-at")
+    {
+        Description = "When the server stops using the uploaded keys for new computations (ISO 8601, at most two years away; default: the server's)",
+    };
+
+    private static DateTimeOffset? ExpiryOf(string? text) =>
+        text is null ? null
+        : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at
+        : throw new CliException($"--expires-at '{text}' is not a date and time (ISO 8601, e.g. 2027-06-30T00:00:00Z).");
+
     private static Command Upload()
     {
         var id = new Argument<string>("id") { Description = "Local key set id" };
-        var command = new Command("upload", "Upload a stored key set's evaluation keys (never the secret key)") { id };
+        var expiresAt = ExpiresAtOption();
+        var command = new Command("upload", "Upload a stored key set's evaluation keys (never the secret key)") { id, expiresAt };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var stored = await context.KeyStore.GetAsync(parse.GetValue(id)!, cancellationToken);
-            var response = await UploadAsync(context, context.Client(), stored, cancellationToken);
+            var response = await UploadAsync(context, context.Client(), stored, ExpiryOf(parse.GetValue(expiresAt)), cancellationToken);
             context.Output.Result(response, console => console.MarkupLine($"Uploaded as [bold]{Markup.Escape(response.Id)}[/] ({CliOutput.Bytes(response.TotalBytes)}, {response.GaloisElements.Count} Galois keys)."));
             return 0;
         });

@@ -27,4 +27,22 @@ public sealed partial class HeComputeClient
         using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/admin/keys/{Escape(keyId)}/revoke");
         return await SendForJsonAsync<ApiKeyResponse>(request, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Gives an API key a new secret (returned once) with the same id and roles; the old secret keeps working for
+    /// <paramref name="overlapSeconds"/> (null: the server's default of 24 hours; 0: not at all).
+    /// </summary>
+    public async Task<CreatedApiKeyResponse> RotateApiKeyAsync(string keyId, int? overlapSeconds = null, CancellationToken cancellationToken = default)
+    {
+        var query = overlapSeconds is { } overlap ? FormattableString.Invariant($"?overlap_seconds={overlap}") : "";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/admin/keys/{Escape(keyId)}/rotate{query}");
+        return await SendForJsonAsync<CreatedApiKeyResponse>(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a rotation's overlap at once: the key's previous secret stops working.</summary>
+    public async Task<ApiKeyResponse> RevokePreviousApiKeySecretAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"v1/admin/keys/{Escape(keyId)}/previous");
+        return await SendForJsonAsync<ApiKeyResponse>(request, cancellationToken).ConfigureAwait(false);
+    }
 }

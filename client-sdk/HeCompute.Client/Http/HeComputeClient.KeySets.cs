@@ -20,6 +20,11 @@ public sealed partial class HeComputeClient
             form.Add(new StringContent(name), KeySetParts.Name);
         }
 
+        if (upload.ExpiresAt is { } expiresAt)
+        {
+            form.Add(new StringContent(expiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), KeySetParts.ExpiresAt);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/keysets") { Content = form };
         return await SendForJsonAsync<KeySetResponse>(request, cancellationToken).ConfigureAwait(false);
     }

@@ -9,7 +9,10 @@ namespace HeCompute.Client.Http;
 /// <param name="RelinKeys">Relinearization keys, optional.</param>
 /// <param name="GaloisKeys">Galois keys, optional.</param>
 /// <param name="Name">A display name, optional.</param>
-public sealed record KeySetUpload(Stream Parms, Stream? PublicKey = null, Stream? RelinKeys = null, Stream? GaloisKeys = null, string? Name = null) : IDisposable
+/// <param name="ExpiresAt">When the server stops using the key set for new computations, optional (at most two years away; else the server's default).</param>
+public sealed record KeySetUpload(
+    Stream Parms, Stream? PublicKey = null, Stream? RelinKeys = null, Stream? GaloisKeys = null, string? Name = null, DateTimeOffset? ExpiresAt = null)
+    : IDisposable
 {
     /// <inheritdoc/>
     public void Dispose()
