@@ -12,7 +12,7 @@ namespace HeCompute.Server.Tests;
 
 public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    /// <summary>The status and problem type every kind was answered with before services stopped speaking HTTP.</summary>
+    /// <summary>The status and problem type of every kind (as answered before services stopped speaking HTTP, and the kinds added since).</summary>
     public static TheoryData<DomainErrorKind, int, string> Kinds => new()
     {
         { DomainErrorKind.Malformed, 400, ProblemTypes.BadRequest },
@@ -33,6 +33,7 @@ public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<Serv
         { DomainErrorKind.MissingKey, 400, ProblemTypes.MissingKey },
         { DomainErrorKind.StorageUnavailable, 503, ProblemTypes.StorageUnavailable },
         { DomainErrorKind.StorageFull, 507, ProblemTypes.StorageFull },
+        { DomainErrorKind.KeySetExpired, 410, ProblemTypes.KeySetExpired },
     };
 
     private HeComputeFactory Factory => fixture.Factory;
