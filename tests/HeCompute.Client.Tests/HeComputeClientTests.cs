@@ -30,6 +30,41 @@ public sealed class HeComputeClientTests
     }
 
     [Fact]
+    public async Task ApiKeyRotationCallsTheRotateAndPreviousEndpointsAndReturnsTheNewSecret()
+    {
+        var key = """{"id":"k1","tenant_id":"t1","name":"lab","roles":["hospital"],"created_at":"2026-01-01T00:00:00Z","revoked_at":null,"expires_at":null,"previous_secret_expires_at":"2026-01-02T00:00:00Z"}""";
+        var handler = new StubHandler(
+            _ => StubHandler.Json($$"""{"key":{{key}},"secret":"hck_new"}"""),
+            _ => StubHandler.Json(key.Replace("\"2026-01-02T00:00:00Z\"", "null", StringComparison.Ordinal)));
+        var client = Direct(handler);
+
+        var rotated = await client.RotateApiKeyAsync("k1", overlapSeconds: 60);
+        Assert.Equal("hck_new", rotated.Secret);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), rotated.Key.PreviousSecretExpiresAt);
+        var ended = await client.RevokePreviousApiKeySecretAsync("k1");
+        Assert.Null(ended.PreviousSecretExpiresAt);
+        Assert.Equal((HttpMethod.Post, "/v1/admin/keys/k1/rotate?overlap_seconds=60"), (handler.Requests[0].Method, handler.Requests[0].Path));
+        Assert.Equal((HttpMethod.Delete, "/v1/admin/keys/k1/previous"), (handler.Requests[1].Method, handler.Requests[1].Path));
+    }
+
+    [Fact]
+    public async Task KeySetUploadSendsTheExpiryPart()
+    {
+        string? body = null;
+        var client = Direct(new StubHandler(request =>
+        {
+            body = request.Content!.ReadAsStringAsync().GetAwaiter().GetResult();
+            return StubHandler.Json("""{"id":"ks_1","name":null,"parms_id":"00","poly_modulus_degree":8192,"coeff_modulus_bits":[60],"parts":[],"has_public_key":false,"has_relin_keys":false,"galois_elements":[],"total_bytes":0,"created_at":"2026-01-01T00:00:00Z","expires_at":"2026-03-01T00:00:00Z","expired":false}""");
+        }));
+        var expiresAt = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        using var upload = new KeySetUpload(new MemoryStream([1, 2, 3]), ExpiresAt: expiresAt);
+        var response = await client.UploadKeySetAsync(upload);
+        Assert.Equal(expiresAt, response.ExpiresAt);
+        Assert.Contains(KeySetParts.ExpiresAt, body, StringComparison.Ordinal);
+        Assert.Contains("2026-03-01T00:00:00.0000000+00:00", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NonProblemErrorsAndMalformedAnswersStillGiveClearErrors()
     {
         var client = Direct(new StubHandler(
