@@ -142,6 +142,23 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task RotateApiKeyPrintsANewSecretForTheSameKeyAndTheOldOneStopsWithoutOverlap()
+    {
+        var (_, keys) = await server.NewTenantAsync("cli rotation", [Roles.TenantAdmin], [Roles.Hospital]);
+        var (owner, hospital) = (keys[0], keys[1]);
+        var keyId = hospital[4..20];
+        var rotated = await Cli.JsonAsync(owner, "keys", "rotate-api-key", keyId, "--overlap-seconds", "0");
+        Assert.Equal(keyId, rotated.GetProperty("key").GetProperty("id").GetString());
+        var secret = rotated.GetProperty("secret").GetString()!;
+        Assert.NotEqual(hospital, secret);
+
+        Assert.Equal(JsonValueKind.Array, (await Cli.JsonAsync(secret, "keys", "list", "--remote")).GetProperty("items").ValueKind);
+        var (code, stdout, _) = await Cli.RunAsync(hospital, "keys", "list", "--remote", "--json");
+        Assert.Equal(2, code);
+        Assert.Equal(ProblemTypes.Unauthorized, JsonDocument.Parse(stdout).RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task DatasetUploadAndStatisticsThroughTheCli()
     {
         var (_, keys) = await server.NewTenantAsync("cli statistics", [Roles.Hospital]);

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace HeCompute.Cli.Commands;
 
-/// <summary><c>keys init|rotate|upload|list|delete</c>.</summary>
+/// <summary><c>keys init|rotate|upload|list|delete|rotate-api-key</c>.</summary>
 internal static class KeysCommands
 {
     public static Command Create()
@@ -17,6 +17,7 @@ internal static class KeysCommands
         keys.Add(Upload());
         keys.Add(List());
         keys.Add(Delete());
+        keys.Add(RotateApiKey());
         return keys;
     }
 
@@ -143,6 +144,30 @@ internal static class KeysCommands
                         console.MarkupLine($"Deleted {Markup.Escape(string.Join(", ", deleted))}.");
                     }
                 });
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RotateApiKey()
+    {
+        var id = new Argument<string>("key-id") { Description = "The API key's id (tenant-admin: one of its tenant's keys; admin: any)" };
+        var overlap = new Option<int?>("--overlap-seconds")
+        {
+            Description = "How long the old secret keeps working (default: the server's, 24 hours; 0: it stops at once)",
+        };
+        var command = new Command("rotate-api-key", "Give an API key a new secret (printed once), same id and roles; the old one works for the overlap") { id, overlap };
+        CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
+        {
+            var rotated = await context.Client().RotateApiKeyAsync(parse.GetValue(id)!, parse.GetValue(overlap), cancellationToken);
+            context.Output.Result(rotated, console =>
+            {
+                console.MarkupLine($"New secret for key [bold]{Markup.Escape(rotated.Key.Id)}[/] (shown once; store it now):");
+                console.WriteLine(rotated.Secret);
+                console.MarkupLine(rotated.Key.PreviousSecretExpiresAt is { } until
+                    ? FormattableString.Invariant($"The old secret works until {until:u}.")
+                    : "The old secret no longer works.");
+            });
             return 0;
         });
         return command;
