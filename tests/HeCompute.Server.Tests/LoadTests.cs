@@ -94,6 +94,44 @@ public sealed class LoadTests(ITestOutputHelper output)
             $"{o.Status} {o.Type} retry-after {o.RetryAfter}"));
     }
 
+    [Fact]
+    public async Task A_tenant_holding_its_compute_share_is_refused_at_once_with_429_while_another_tenant_predicts()
+    {
+        using var directory = new TempDirectory();
+        using var factory = new HeComputeFactory(directory.Path, new Dictionary<string, string?>
+        {
+            ["HeCompute:Compute:Workers"] = "1",
+            ["HeCompute:Compute:MaxItemsPerTenant"] = "1",
+        });
+        using var busy = await factory.NewTenantAsync(Roles.Hospital, Roles.ModelAdmin);
+        using var other = await factory.NewTenantAsync(Roles.Hospital, Roles.ModelAdmin);
+        using var busyPrediction = await BreastCancerPrediction.PrepareAsync(busy.Http);
+        using var otherPrediction = await BreastCancerPrediction.PrepareAsync(other.Http);
+
+        // The busy tenant's share is one item, and it holds it (on the only worker) until released.
+        var compute = factory.Services.GetRequiredService<Compute.IComputeScheduler>();
+        using var release = new ManualResetEventSlim();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = compute.RunAsync(
+            new Compute.ComputeRequest("holder", TenantId: busy.TenantId),
+            _ =>
+            {
+                started.TrySetResult();
+                return release.Wait(TimeSpan.FromSeconds(60));
+            },
+            CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Refused without waiting for the worker (the wait would outlast this timeout).
+        var refused = await PredictAsync(busy.Http, busyPrediction).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((HttpStatusCode.TooManyRequests, ProblemTypes.TenantShareExceeded, true), refused);
+        // The other tenant is admitted: queued behind the holder, it runs once the worker is free.
+        var admitted = PredictAsync(other.Http, otherPrediction);
+        release.Set();
+        Assert.True(await holder);
+        Assert.Equal(HttpStatusCode.OK, (await admitted.WaitAsync(TimeSpan.FromSeconds(60))).Status);
+    }
+
     /// <summary>One client: its predictions one after another, without backing off.</summary>
     private static async Task<List<(HttpStatusCode Status, string? Type, bool RetryAfter)>> ClientAsync(HttpClient http, BreastCancerPrediction prediction)
     {
