@@ -35,6 +35,12 @@ public static class ProblemTypes
     /// <summary>The server's compute queue is full; retry after the <c>Retry-After</c> header's seconds.</summary>
     public const string ComputeBusy = Base + "compute-busy";
 
+    /// <summary>429: the API key (or, unauthenticated, the address) sent more requests than its rate limit; retry after <c>Retry-After</c> seconds.</summary>
+    public const string RateLimited = Base + "rate-limited";
+
+    /// <summary>429: the tenant already holds its share of the server's compute (queued and running); retry after <c>Retry-After</c> seconds.</summary>
+    public const string TenantShareExceeded = Base + "tenant-share-exceeded";
+
     /// <summary>503: the server's storage cannot be written (read-only, permissions, I/O error).</summary>
     public const string StorageUnavailable = Base + "storage-unavailable";
 

@@ -30,7 +30,7 @@ public sealed partial class KeySetService(
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentNullException.ThrowIfNull(audit);
         audit.BodiesIn.AddRange(upload.Parts.Values.Select(p => p.Sha256));
-        var keys = await compute.RunAsync(new ComputeRequest("keyset-load"), _ => LoadAndValidate(upload), cancellationToken).ConfigureAwait(false);
+        var keys = await compute.RunAsync(new ComputeRequest("keyset-load", TenantId: tenantId), _ => LoadAndValidate(upload), cancellationToken).ConfigureAwait(false);
         var record = new KeySetRecord(
             Ids.New("ks"),
             tenantId,
