@@ -31,6 +31,7 @@ app.UseRouting();
 app.UseMiddleware<AuditMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestTargetLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -22,7 +22,13 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<TenantDataEraser>();
         services.AddSingleton<Audit.AuditHeadSigner>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HeComputeServerOptions>>(
-            (kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.Limits.MaxRequestBodyBytes);
+            (kestrel, options) =>
+            {
+                kestrel.Limits.MaxRequestBodySize = options.Value.Limits.MaxRequestBodyBytes;
+                // Kestrel refuses an over-long request line itself, with an empty 414; given room, the app refuses it
+                // first, with problem details (RequestTargetLimit).
+                kestrel.Limits.MaxRequestLineSize = RequestTargetLimit.KestrelRequestLineBytes;
+            });
         services.AddOpenApi(openApi =>
         {
             openApi.AddDocumentTransformer((document, context, _) =>
