@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using HeCompute.Contracts;
 using HeCompute.Server.Endpoints;
 using HeCompute.Server.Tests.Infrastructure;
@@ -41,20 +41,55 @@ public sealed class KestrelProblemTests : IDisposable
         await Api.AssertProblemAsync(longButFine, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("GET /v1/me HTTP/1.1\r\n\r\n", 400)]
+    [InlineData("GET /v1/me HTTP/1.1\r\nHost: a b\r\n\r\n", 400)]
+    [InlineData("POST /v1/datasets/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n", 400)]
+    [InlineData("GET /v1/me HTTP/1.1\r\nHost: localhost\r\nBad Header: x\r\n\r\n", 400)]
+    public async Task A_request_kestrel_refuses_before_the_api_answers_a_problem_instead_of_an_empty_body(string request, int status)
+    {
+        var (head, body) = await RawAsync(request);
+        Assert.StartsWith($"HTTP/1.1 {status} ", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nContent-Type: application/problem+json\r\n", head, StringComparison.Ordinal);
+        Assert.Contains($"\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n", head, StringComparison.Ordinal);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal(ProblemTypes.BadRequest, problem.RootElement.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task A_request_line_past_kestrels_own_limit_answers_a_414_problem()
+    {
+        var (head, body) = await RawAsync("GET /" + new string('a', RequestTargetLimit.KestrelRequestLineBytes + 1024) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 414 ", head, StringComparison.Ordinal);
+        Assert.Contains("\r\nContent-Type: application/problem+json\r\n", head, StringComparison.Ordinal);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal(ProblemTypes.UriTooLong, problem.RootElement.GetProperty("type").GetString());
+    }
+
     [Fact]
     public async Task A_body_less_json_post_answers_a_400_problem_over_the_wire()
     {
-        // Raw bytes, so nothing between the test and Kestrel adds a body or a header.
+        var (head, body) = await RawAsync(
+            "POST /v1/admin/tenants HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + HeComputeFactory.AdminKey +
+            "\r\nContent-Type: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 400 ", head, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: application/problem+json", head, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(ProblemTypes.BadRequest, body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Raw bytes over TCP, so nothing between the test and Kestrel adds or fixes a header; reads to the close.</summary>
+    private async Task<(string Head, string Body)> RawAsync(string request)
+    {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(_uri.Host, _uri.Port);
         var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            "POST /v1/admin/tenants HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + HeComputeFactory.AdminKey +
-            "\r\nContent-Type: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var answer = await reader.ReadToEndAsync();
-        Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
-        Assert.Contains("Content-Type: application/problem+json", answer, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(ProblemTypes.BadRequest, answer, StringComparison.Ordinal);
+        var end = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(end > 0, answer);
+        return (answer[..(end + 2)], answer[(end + 4)..]);
     }
 }

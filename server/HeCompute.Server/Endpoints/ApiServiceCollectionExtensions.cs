@@ -28,6 +28,7 @@ public static class ApiServiceCollectionExtensions
                 // Kestrel refuses an over-long request line itself, with an empty 414; given room, the app refuses it
                 // first, with problem details (RequestTargetLimit).
                 kestrel.Limits.MaxRequestLineSize = RequestTargetLimit.KestrelRequestLineBytes;
+                kestrel.ConfigureEndpointDefaults(BareKestrelErrors.Use);
             });
         services.AddOpenApi(openApi =>
         {
