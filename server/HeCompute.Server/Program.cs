@@ -31,7 +31,6 @@ app.UseRouting();
 app.UseMiddleware<AuditMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRequestTargetLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 

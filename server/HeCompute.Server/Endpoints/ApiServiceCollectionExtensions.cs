@@ -25,9 +25,7 @@ public static class ApiServiceCollectionExtensions
             (kestrel, options) =>
             {
                 kestrel.Limits.MaxRequestBodySize = options.Value.Limits.MaxRequestBodyBytes;
-                // Kestrel refuses an over-long request line itself, with an empty 414; given room, the app refuses it
-                // first, with problem details (RequestTargetLimit).
-                kestrel.Limits.MaxRequestLineSize = RequestTargetLimit.KestrelRequestLineBytes;
+                // Kestrel refuses what it cannot parse (an over-long request line, a bad Host) with an empty body.
                 kestrel.ConfigureEndpointDefaults(BareKestrelErrors.Use);
             });
         services.AddOpenApi(openApi =>
