@@ -81,6 +81,18 @@ public sealed class KestrelProblemTests : IDisposable
         Assert.Contains(ProblemTypes.BadRequest, body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\nDate: Fri, 04 Dec 2026 19:00:00 GMT\r\nX-Content-Type-Options: nosniff\r\n\r\n")]
+    [InlineData("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\nDate: Fri, 04 Dec 2026 19:00:00 GMT\r\nServer: Kestrel\r\n\r\n")]
+    [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nDate: Fri, 04 Dec 2026 19:00:00 GMT\r\nServer: Kestrel\r\n\r\n")]
+    [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\nDate: Fri, 04 Dec 2026 19:00:00 GMT\r\nServer: Kestrel\r\n\r\n{}")]
+    public void Only_kestrels_own_bare_refusal_is_rewritten(string answer)
+    {
+        Assert.Null(HeCompute.Server.Endpoints.BareKestrelErrors.Rewrite(Encoding.ASCII.GetBytes(answer)));
+        Assert.NotNull(HeCompute.Server.Endpoints.BareKestrelErrors.Rewrite(Encoding.ASCII.GetBytes(
+            "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\nDate: Fri, 04 Dec 2026 19:00:00 GMT\r\nServer: Kestrel\r\n\r\n")));
+    }
+
     /// <summary>Raw bytes over TCP, so nothing between the test and Kestrel adds or fixes a header; reads to the close.</summary>
     private async Task<(string Head, string Body)> RawAsync(string request)
     {
