@@ -68,6 +68,9 @@ public static class ProblemTypes
     /// <summary>The body, or one part of it, is larger than allowed.</summary>
     public const string PayloadTooLarge = Base + "payload-too-large";
 
+    /// <summary>The request target (path and query) is longer than the server reads.</summary>
+    public const string UriTooLong = Base + "uri-too-long";
+
     /// <summary>The body's media type is not one the endpoint reads.</summary>
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
 
