@@ -35,6 +35,12 @@ public static class ProblemTypes
     /// <summary>The server's compute queue is full; retry after the <c>Retry-After</c> header's seconds.</summary>
     public const string ComputeBusy = Base + "compute-busy";
 
+    /// <summary>429: the API key (or, unauthenticated, the address) sent more requests than its rate limit; retry after <c>Retry-After</c> seconds.</summary>
+    public const string RateLimited = Base + "rate-limited";
+
+    /// <summary>429: the tenant already holds its share of the server's compute (queued and running); retry after <c>Retry-After</c> seconds.</summary>
+    public const string TenantShareExceeded = Base + "tenant-share-exceeded";
+
     /// <summary>503: the server's storage cannot be written (read-only, permissions, I/O error).</summary>
     public const string StorageUnavailable = Base + "storage-unavailable";
 
@@ -64,6 +70,9 @@ public static class ProblemTypes
 
     /// <summary>The body, or one part of it, is larger than allowed.</summary>
     public const string PayloadTooLarge = Base + "payload-too-large";
+
+    /// <summary>The request target (path and query) is longer than the server reads.</summary>
+    public const string UriTooLong = Base + "uri-too-long";
 
     /// <summary>The body's media type is not one the endpoint reads.</summary>
     public const string UnsupportedMediaType = Base + "unsupported-media-type";

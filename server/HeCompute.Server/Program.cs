@@ -17,6 +17,7 @@ builder.Services.AddHeComputeOptions();
 builder.Services.AddHeComputeStorage();
 builder.Services.AddHeComputeAuth();
 builder.Services.AddHeComputeApi();
+builder.Services.AddHeComputeRateLimits();
 builder.Services.AddHeComputeKeySets();
 builder.Services.AddHeComputeCompute();
 builder.Services.AddHeComputeJobs();
@@ -32,10 +33,12 @@ app.UseMiddleware<AuditMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+// After authentication, so each API key has its own bucket.
+app.UseRateLimiter();
 app.UseAuthorization();
 
-app.MapOpenApi().AllowAnonymous();
-app.MapScalarApiReference().AllowAnonymous();
+app.MapOpenApi().AllowAnonymous().DisableRateLimiting();
+app.MapScalarApiReference().AllowAnonymous().DisableRateLimiting();
 app.MapHealth();
 app.MapAdmin();
 app.MapTenant();

@@ -165,6 +165,56 @@ public sealed class ComputeSchedulerTests
     }
 
     [Fact]
+    public async Task A_tenant_over_its_share_is_refused_at_once_while_another_tenant_still_gets_in()
+    {
+        await using var harness = await Harness.StartAsync(workers: 1, threadsPerItem: 1, queueCapacity: 8, maxItemsPerTenant: 2);
+        using var release = new ManualResetEventSlim();
+        // Tenant a holds its share: one item running, one queued.
+        var blocker = await harness.BlockAsync(release, "a");
+        var queued = harness.Scheduler.RunAsync(new ComputeRequest("predict", TenantId: "a"), _ => 1, CancellationToken.None);
+
+        var refused = Assert.Throws<ComputeTenantShareExceededException>(
+            () => { _ = harness.Scheduler.RunAsync(new ComputeRequest("predict", TenantId: "a"), _ => 2, CancellationToken.None); });
+        Assert.Equal(("predict", 2), (refused.Kind, refused.Share));
+        Assert.True(refused.RetryAfter >= TimeSpan.FromSeconds(1));
+        Assert.Equal(1, harness.Count("hecompute.compute.tenant_rejected"));
+        Assert.Equal(0, harness.Count("hecompute.compute.rejected"));
+        // The refusal took no place in the queue, and other tenants and the server's own work still get in.
+        Assert.Equal(1, harness.Scheduler.QueueLength);
+        var other = harness.Scheduler.RunAsync(new ComputeRequest("predict", TenantId: "b"), _ => 3, CancellationToken.None);
+        var own = harness.Scheduler.RunAsync(new ComputeRequest("model-compile"), _ => 4, CancellationToken.None);
+
+        release.Set();
+        Assert.Equal(new[] { 1, 3, 4 }, await Task.WhenAll(queued, other, own).WaitAsync(Patience));
+        await blocker.WaitAsync(Patience);
+        // Finished items give their places back.
+        var again = await Task.WhenAll(
+            harness.Scheduler.RunAsync(new ComputeRequest("predict", TenantId: "a"), _ => 5, CancellationToken.None),
+            harness.Scheduler.RunAsync(new ComputeRequest("predict", TenantId: "a"), _ => 6, CancellationToken.None)).WaitAsync(Patience);
+        Assert.Equal(new[] { 5, 6 }, again);
+    }
+
+    [Fact]
+    public async Task A_tenant_item_cancelled_while_queued_gives_its_share_back_at_once()
+    {
+        await using var harness = await Harness.StartAsync(workers: 1, threadsPerItem: 1, queueCapacity: 8, maxItemsPerTenant: 1);
+        using var release = new ManualResetEventSlim();
+        var blocker = await harness.BlockAsync(release);
+        using var caller = new CancellationTokenSource();
+        var queued = harness.Scheduler.RunAsync(new ComputeRequest("ciphertext-load", TenantId: "a"), _ => 1, caller.Token);
+        Assert.Throws<ComputeTenantShareExceededException>(
+            () => { _ = harness.Scheduler.RunAsync(new ComputeRequest("ciphertext-load", TenantId: "a"), _ => 2, CancellationToken.None); });
+
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        // Still behind the blocker, but admitted: the cancelled item no longer counts.
+        var next = harness.Scheduler.RunAsync(new ComputeRequest("ciphertext-load", TenantId: "a"), _ => 3, CancellationToken.None);
+        release.Set();
+        Assert.Equal(3, await next.WaitAsync(Patience));
+        await blocker.WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task Stopping_cancels_queued_and_running_items()
     {
         var harness = await Harness.StartAsync(workers: 1, threadsPerItem: 1, queueCapacity: 4);
@@ -219,6 +269,8 @@ public sealed class ComputeSchedulerTests
         Assert.Contains("Workers × ThreadsPerItem", oversubscribed.FailureMessage, StringComparison.Ordinal);
         var empty = validator.Validate(null, new HeComputeServerOptions { Compute = new ComputeOptions { QueueCapacity = 0 } });
         Assert.Contains("QueueCapacity", empty.FailureMessage, StringComparison.Ordinal);
+        var noShare = validator.Validate(null, new HeComputeServerOptions { Compute = new ComputeOptions { MaxItemsPerTenant = 0 } });
+        Assert.Contains("MaxItemsPerTenant", noShare.FailureMessage, StringComparison.Ordinal);
     }
 
     private static void InterlockedMax(ref int target, int value)
@@ -246,7 +298,7 @@ public sealed class ComputeSchedulerTests
         private int _peakBusy;
         private long _limbTasks;
 
-        private Harness(int workers, int threadsPerItem, int queueCapacity)
+        private Harness(int workers, int threadsPerItem, int queueCapacity, int maxItemsPerTenant)
         {
             _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
             var meterFactory = _services.GetRequiredService<IMeterFactory>();
@@ -261,7 +313,7 @@ public sealed class ComputeSchedulerTests
             _listener.Start();
             var options = Microsoft.Extensions.Options.Options.Create(new HeComputeServerOptions
             {
-                Compute = new ComputeOptions { Workers = workers, ThreadsPerItem = threadsPerItem, QueueCapacity = queueCapacity },
+                Compute = new ComputeOptions { Workers = workers, ThreadsPerItem = threadsPerItem, QueueCapacity = queueCapacity, MaxItemsPerTenant = maxItemsPerTenant },
             });
             Scheduler = new ComputeScheduler(options, new HeComputeMetrics(meterFactory), TimeProvider.System, NullLogger<ComputeScheduler>.Instance);
         }
@@ -275,9 +327,9 @@ public sealed class ComputeSchedulerTests
         /// <summary>Every thread that reported itself busy computing, and whether it was a thread-pool thread.</summary>
         public ConcurrentDictionary<int, bool> BusyThreadIds { get; } = new();
 
-        public static async Task<Harness> StartAsync(int workers, int threadsPerItem, int queueCapacity)
+        public static async Task<Harness> StartAsync(int workers, int threadsPerItem, int queueCapacity, int maxItemsPerTenant = 16)
         {
-            var harness = new Harness(workers, threadsPerItem, queueCapacity);
+            var harness = new Harness(workers, threadsPerItem, queueCapacity, maxItemsPerTenant);
             await harness.Scheduler.StartAsync(CancellationToken.None);
             return harness;
         }
@@ -285,11 +337,11 @@ public sealed class ComputeSchedulerTests
         public long Count(string instrument) => _counts.GetValueOrDefault(instrument);
 
         /// <summary>Occupies a worker until <paramref name="release"/> is set; returns the blocking item once it runs.</summary>
-        public async Task<Task<int>> BlockAsync(ManualResetEventSlim release)
+        public async Task<Task<int>> BlockAsync(ManualResetEventSlim release, string? tenantId = null)
         {
             var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var blocker = Scheduler.RunAsync(
-                new ComputeRequest("blocker"),
+                new ComputeRequest("blocker", TenantId: tenantId),
                 _ =>
                 {
                     signal.TrySetResult();

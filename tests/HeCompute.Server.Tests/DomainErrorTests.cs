@@ -24,6 +24,8 @@ public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<Serv
         { DomainErrorKind.InvalidModel, 422, ProblemTypes.InvalidModel },
         { DomainErrorKind.TimeBudgetExceeded, 503, ProblemTypes.TimeBudgetExceeded },
         { DomainErrorKind.ComputeBusy, 503, ProblemTypes.ComputeBusy },
+        { DomainErrorKind.RateLimited, 429, ProblemTypes.RateLimited },
+        { DomainErrorKind.TenantShareExceeded, 429, ProblemTypes.TenantShareExceeded },
         { DomainErrorKind.InsecureParameters, 400, ProblemTypes.InsecureParameters },
         { DomainErrorKind.InvalidParameters, 400, ProblemTypes.InvalidParameters },
         { DomainErrorKind.MalformedSealObject, 400, ProblemTypes.MalformedSealObject },

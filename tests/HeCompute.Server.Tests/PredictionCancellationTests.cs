@@ -101,7 +101,7 @@ public sealed class PredictionCancellationTests : IAsyncLifetime, IDisposable
             }
         });
         var service = Factory.Services.GetRequiredService<PredictionService>();
-        var error = await Assert.ThrowsAsync<DomainException>(() => service.EvaluateWithinBudgetAsync(WithKeys(gated), _input, 1, _modelId, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DomainException>(() => service.EvaluateWithinBudgetAsync("tenant", WithKeys(gated), _input, 1, _modelId, CancellationToken.None));
         Assert.Equal(DomainErrorKind.TimeBudgetExceeded, error.Kind);
         var atDeadline = gated.Lookups;
         Assert.Equal(1, atDeadline);

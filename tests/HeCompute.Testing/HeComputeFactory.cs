@@ -37,6 +37,11 @@ public sealed class HeComputeFactory(string dataDirectory, IReadOnlyDictionary<s
             ["HeCompute:Limits:MaxKeySetPartBytes"] = PartLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HeCompute:Limits:MaxKeySetUploadBytes"] = (64L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HeCompute:Jobs:PollInterval"] = "00:00:00.200",
+            // Tests that are not about rate limits send bursts no client would; the rate-limit and load tests set their own.
+            ["HeCompute:RateLimits:Default:PermitLimit"] = "1000000",
+            ["HeCompute:RateLimits:Default:TokensPerPeriod"] = "1000000",
+            ["HeCompute:RateLimits:Heavy:PermitLimit"] = "1000000",
+            ["HeCompute:RateLimits:Heavy:TokensPerPeriod"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -33,15 +33,8 @@ public sealed class AuditHeadSigner : IDisposable
         else
         {
             _key.GenerateKey(ECCurve.NamedCurves.nistP256);
-            Directory.CreateDirectory(paths.DataDirectory);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using var file = new StreamWriter(path, System.Text.Encoding.ASCII, options);
-            file.Write(_key.ExportPkcs8PrivateKeyPem());
+            PrivateFiles.CreateDirectory(paths.DataDirectory);
+            PrivateFiles.WriteSecret(path, _key.ExportPkcs8PrivateKeyPem());
         }
 
         var spki = _key.ExportSubjectPublicKeyInfo();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using HeCompute.Lattice;
@@ -30,6 +31,7 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
     private readonly ILogger<ComputeScheduler> _logger;
     private readonly LimbTaskScheduler _limbs;
     private readonly TaskCompletionSource[] _workersDone;
+    private readonly ConcurrentDictionary<string, int> _perTenant = new(StringComparer.Ordinal);
     private int _waiting;
     private long _meanRunTicks;
     private int _started;
@@ -72,6 +74,13 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
             Interlocked.Decrement(ref _waiting);
             _metrics.RecordComputeRejected(request.Kind);
             throw new ComputeQueueFullException(request.Kind, _options.QueueCapacity, RetryAfter());
+        }
+
+        if (request.TenantId is { } tenant && !TryAdmitTenant(tenant))
+        {
+            Interlocked.Decrement(ref _waiting);
+            _metrics.RecordComputeTenantRejected(request.Kind);
+            throw new ComputeTenantShareExceededException(request.Kind, _options.MaxItemsPerTenant, RetryAfter());
         }
 
         _metrics.RecordComputeQueued(request.Kind, 1);
@@ -170,6 +179,37 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
         _metrics.RecordComputeQueued(item.Kind, -1);
     }
 
+    /// <summary>Counts one more item for <paramref name="tenant"/> unless it already holds its share.</summary>
+    private bool TryAdmitTenant(string tenant)
+    {
+        while (true)
+        {
+            var held = _perTenant.GetOrAdd(tenant, 0);
+            if (held >= _options.MaxItemsPerTenant)
+            {
+                return false;
+            }
+
+            if (_perTenant.TryUpdate(tenant, held + 1, held))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Gives back a tenant's item (dropped from the queue, or done running).</summary>
+    private void ReleaseTenant(string tenant)
+    {
+        while (true)
+        {
+            var held = _perTenant[tenant];
+            if (held == 1 ? _perTenant.TryRemove(new KeyValuePair<string, int>(tenant, 1)) : _perTenant.TryUpdate(tenant, held - 1, held))
+            {
+                return;
+            }
+        }
+    }
+
     private void Ran(TimeSpan duration)
     {
         // An exponential mean of run times, for Retry-After; races between workers only blur it.
@@ -199,6 +239,7 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
         private readonly long _queuedAt = Stopwatch.GetTimestamp();
         private CancellationTokenRegistration _registration;
         private int _state = Queued;
+        private int _tenantReleased;
         private string _outcome = "failed";
 
         protected WorkItem(ComputeScheduler scheduler, ComputeRequest request, CancellationToken cancellationToken)
@@ -234,9 +275,22 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
             if (Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued)
             {
                 Scheduler.LeftQueue(this);
+                ReleaseTenant();
             }
 
             Fail();
+        }
+
+        /// <summary>
+        /// Gives the item back to its tenant's share, once: when it leaves the queue unrun, or when its work returns
+        /// (a running item holds a worker until then, even after its caller was released).
+        /// </summary>
+        private void ReleaseTenant()
+        {
+            if (Request.TenantId is { } tenant && Interlocked.Exchange(ref _tenantReleased, 1) == 0)
+            {
+                Scheduler.ReleaseTenant(tenant);
+            }
         }
 
         /// <summary>Disposes the item's tokens (once it ran or was dropped).</summary>
@@ -284,6 +338,7 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
                 finally
                 {
                     var duration = Stopwatch.GetElapsedTime(started);
+                    ReleaseTenant();
                     Scheduler.Ran(duration);
                     metrics.RecordComputeThreadBusy(-1);
                     metrics.RecordComputeRunning(Kind, -1);

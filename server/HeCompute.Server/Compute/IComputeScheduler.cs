@@ -15,6 +15,7 @@ public interface IComputeScheduler
     /// <param name="work">The computation; it should check the token it is given between steps.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     /// <exception cref="ComputeQueueFullException">The queue is full: the work is refused at once, not queued.</exception>
+    /// <exception cref="ComputeTenantShareExceededException">The request's tenant already holds its share of queued and running items.</exception>
     /// <exception cref="ComputeDeadlineExceededException">The deadline passed before the work finished.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled, or the scheduler is stopping.</exception>
     Task<T> RunAsync<T>(ComputeRequest request, Func<CancellationToken, T> work, CancellationToken cancellationToken);
@@ -26,4 +27,8 @@ public interface IComputeScheduler
 /// <c>ciphertext-load</c>, <c>dataset-append</c>, <c>model-plan</c>, <c>model-compile</c>, <c>onnx-import</c>, ….
 /// </param>
 /// <param name="Deadline">The time budget from queueing to result (waiting included); none when null.</param>
-public sealed record ComputeRequest(string Kind, TimeSpan? Deadline = null);
+/// <param name="TenantId">
+/// The tenant the work is for: it counts against that tenant's share (<c>HeCompute:Compute:MaxItemsPerTenant</c>), so one
+/// tenant cannot fill the queue. Null for the server's own work, which only the node-wide queue bounds.
+/// </param>
+public sealed record ComputeRequest(string Kind, TimeSpan? Deadline = null, string? TenantId = null);

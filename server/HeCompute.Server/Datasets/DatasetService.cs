@@ -176,7 +176,7 @@ public sealed class DatasetService(
         audit.ParmsId = keySet.ParmsId;
         using var staged = await stageBody(CiphertextInput.MaxBytes(plan), cancellationToken).ConfigureAwait(false);
         audit.BodiesIn.Add(staged.Sha256);
-        await CheckBatchAsync(staged, plan, cancellationToken).ConfigureAwait(false);
+        await CheckBatchAsync(tenantId, staged, plan, cancellationToken).ConfigureAwait(false);
         var batch = new DatasetBatchRecord(Ids.New("b"), dataset.Id, tenantId, count, staged.Sha256, staged.Length, time.GetUtcNow());
         audit.ObjectIds.Add(batch.Id);
         var outcome = await collector.WithLockAsync(async () =>
@@ -244,10 +244,10 @@ public sealed class DatasetService(
 
     /// <summary>Plans a dataset's statistics (the heavy work of a definition).</summary>
     private async Task<StatisticsPlan> PlanAsync(DatasetRecord defined, CancellationToken cancellationToken) =>
-        await compute.RunAsync(new ComputeRequest("dataset-plan"), _ => PlanOrRefuse(DatasetPlanning.Request(defined)), cancellationToken).ConfigureAwait(false);
+        await compute.RunAsync(new ComputeRequest("dataset-plan", TenantId: defined.TenantId), _ => PlanOrRefuse(DatasetPlanning.Request(defined)), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Loads a staged batch against the plan's parameters (the heavy work of an append).</summary>
-    private async Task CheckBatchAsync(StagedBlob staged, PlanDocument plan, CancellationToken cancellationToken)
+    private async Task CheckBatchAsync(string tenantId, StagedBlob staged, PlanDocument plan, CancellationToken cancellationToken)
     {
         var context = await contexts.GetAsync(plan.Parameters, cancellationToken).ConfigureAwait(false);
         byte[] bytes;
@@ -260,7 +260,7 @@ public sealed class DatasetService(
         }
 
         await compute.RunAsync(
-            new ComputeRequest("dataset-append"),
+            new ComputeRequest("dataset-append", TenantId: tenantId),
             _ =>
             {
                 CiphertextInput.Load(bytes, context, plan, BatchName).Dispose();

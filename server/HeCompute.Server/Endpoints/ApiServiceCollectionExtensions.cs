@@ -22,27 +22,30 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<TenantDataEraser>();
         services.AddSingleton<Audit.AuditHeadSigner>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HeComputeServerOptions>>(
-            (kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.Limits.MaxRequestBodyBytes);
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, context, _) =>
-        {
-            // The default entry echoes the request's Host header, which any client can forge.
-            var publicUrl = context.ApplicationServices.GetRequiredService<IOptions<HeComputeServerOptions>>().Value.PublicBaseUrl;
-            document.Servers = publicUrl is null ? [] : [new OpenApiServer { Url = publicUrl.TrimEnd('/') }];
-            document.Info.Title = "HeCompute API";
-            document.Info.Description =
-                "Encrypted inference and cohort statistics on CKKS ciphertexts. The server never holds a secret key. " +
-                "Authenticate with 'Authorization: Bearer <API key>' (or 'X-Api-Key'). Errors are RFC 7807 problem details.";
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
+            (kestrel, options) =>
             {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "An API key created by an admin (shown once at creation).",
-            };
-            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
-            return Task.CompletedTask;
-        }));
+                kestrel.Limits.MaxRequestBodySize = options.Value.Limits.MaxRequestBodyBytes;
+                // Kestrel refuses what it cannot parse (an over-long request line, a bad Host) with an empty body.
+                kestrel.ConfigureEndpointDefaults(BareKestrelErrors.Use);
+            });
+        services.AddOpenApi(openApi =>
+        {
+            openApi.AddDocumentTransformer((document, context, _) =>
+            {
+                // The default entry echoes the request's Host header, which any client can forge.
+                var publicUrl = context.ApplicationServices.GetRequiredService<IOptions<HeComputeServerOptions>>().Value.PublicBaseUrl;
+                document.Servers = publicUrl is null ? [] : [new OpenApiServer { Url = publicUrl.TrimEnd('/') }];
+                document.Info.Title = "HeCompute API";
+                // No angle brackets: the reference page renders descriptions as HTML and would swallow "<API key>".
+                document.Info.Description =
+                    "Encrypted inference and cohort statistics on CKKS ciphertexts. The server never holds a secret key. " +
+                    "Authenticate with an API key, sent as 'Authorization: Bearer' followed by the key (or in 'X-Api-Key'). " +
+                    "Errors are RFC 7807 problem details.";
+                OpenApiProblems.DeclareSchemes(document);
+                return Task.CompletedTask;
+            });
+            openApi.AddOperationTransformer<OpenApiProblems>();
+        });
         services.AddHsts(hsts =>
         {
             hsts.MaxAge = TimeSpan.FromDays(365);

@@ -31,15 +31,18 @@ public static class DatasetsApi
             .WithSummary("Let another tenant append batches (owner)");
         group.MapGet("/{datasetId}/public-key", GetPublicKey).WithName("datasets.public-key")
             .WithSummary("The bound key set's SEAL public key, to encrypt batches with (owner and contributors)")
-            .Produces(StatusCodes.Status200OK, contentType: OctetStreamBody.MediaType);
+            .Produces(StatusCodes.Status200OK, contentType: OctetStreamBody.MediaType)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{datasetId}/batches", AppendBatch).WithName("datasets.batches.append")
             .WithSummary("Append one ciphertext of records (application/octet-stream; owner and contributors)")
             .Accepts<byte[]>(OctetStreamBody.MediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{datasetId}/batches", ListBatches).WithName("datasets.batches.list").WithSummary("The appended batches (owner)");
         group.MapPost("/{datasetId}/statistics", RequestStatistics).WithName("datasets.statistics").WithMetadata(json)
-            .WithSummary("Compute statistics as a job (owner); results sums, products-k and, when asked, mean, variance, stddev");
+            .WithSummary("Compute statistics as a job (owner); results sums, products-k and, when asked, mean, variance, stddev")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -11,9 +11,9 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
-            .AllowAnonymous().WithTags("Health");
+            .AllowAnonymous().DisableRateLimiting().WithTags("Health");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteAsync })
-            .AllowAnonymous().WithTags("Health");
+            .AllowAnonymous().DisableRateLimiting().WithTags("Health");
         return app;
     }
 

@@ -17,7 +17,8 @@ public static class JobsApi
             .WithMetadata(app.JsonBodyLimit());
         group.MapGet("/", List).WithName("jobs.list").WithSummary("This tenant's jobs, newest first");
         group.MapGet("/{jobId}", Get).WithName("jobs.get").WithSummary("A job's state, progress and results");
-        group.MapPost("/{jobId}/cancel", Cancel).WithName("jobs.cancel").WithSummary("Cancel a queued or running job");
+        group.MapPost("/{jobId}/cancel", Cancel).WithName("jobs.cancel").WithSummary("Cancel a queued or running job")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{jobId}/results/{name}", Download).WithName("jobs.results.get")
             .WithSummary("Download a result (SEAL-format bytes)")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");

@@ -20,11 +20,7 @@ public static class KeySetsApi
         var group = app.MapGroup("/v1/keysets").WithTags("Key sets").RequireAuthorization(Policies.Hospital);
         group.MapPost("/", Create).WithName("keysets.create")
             .WithSummary("Upload evaluation keys (multipart/form-data: parms, public_key, relin_keys, galois_keys in SEAL format; optional name, expires_at)")
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                operation.RequestBody = KeySetUploadSchema.RequestBody();
-                return Task.CompletedTask;
-            })
+            .AcceptsKeySetUpload()
             .WithMetadata(app.KeySetUploadLimit())
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

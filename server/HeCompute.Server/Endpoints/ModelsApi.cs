@@ -31,6 +31,14 @@ public static class ModelsApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/onnx", RegisterOnnx).WithName("models.create-onnx").RequireAuthorization(Policies.ModelAdmin)
             .WithSummary("Register an ONNX model (multipart/form-data: onnx file, options JSON): imported, planned and compiled")
+            .AcceptsMultipart(
+                "The ONNX file and the import options.",
+                [OnnxImportParts.Onnx, OnnxImportParts.Options],
+                new Dictionary<string, Microsoft.OpenApi.IOpenApiSchema>
+                {
+                    [OnnxImportParts.Onnx] = MultipartBody.Binary("The ONNX model file."),
+                    [OnnxImportParts.Options] = MultipartBody.Text("An OnnxImportRequest JSON object."),
+                })
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/", List).WithName("models.list").RequireAuthorization(Policies.ModelReader).WithSummary("This tenant's models and the shared ones");
@@ -49,6 +57,15 @@ public static class ModelsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/{modelId}/predict-jobs", SubmitJob).WithName("predict.jobs.create").RequireAuthorization(Policies.Hospital)
             .WithSummary("Predict on a batch of ciphertexts as a job (multipart/form-data: keyset_id, records, input × n)")
+            .AcceptsMultipart(
+                "The key set, the record count of each input, and one SEAL ciphertext part per input.",
+                [PredictProtocol.KeySetId, PredictProtocol.Records, PredictProtocol.Input],
+                new Dictionary<string, Microsoft.OpenApi.IOpenApiSchema>
+                {
+                    [PredictProtocol.KeySetId] = MultipartBody.Text("The key set the inputs are encrypted under."),
+                    [PredictProtocol.Records] = MultipartBody.Text("Comma-separated positive integers, one per input."),
+                    [PredictProtocol.Input] = MultipartBody.Repeated(MultipartBody.Binary("One SEAL ciphertext per input, in order.")),
+                })
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;

@@ -33,6 +33,12 @@ public enum DomainErrorKind
     /// <summary>The compute queue is full: the server refuses more work for now (retry later).</summary>
     ComputeBusy,
 
+    /// <summary>The caller sent more requests than its rate limit allows (retry later).</summary>
+    RateLimited,
+
+    /// <summary>The caller's tenant already holds its share of the compute scheduler (retry later).</summary>
+    TenantShareExceeded,
+
     /// <summary>Encryption parameters below the 128-bit security level.</summary>
     InsecureParameters,
 
@@ -143,6 +149,13 @@ public static class DomainErrors
 
     /// <summary>Work refused because the compute queue is full.</summary>
     public static DomainException ComputeBusy(string detail, Exception? inner = null) => new(DomainErrorKind.ComputeBusy, "The server is busy", detail, inner);
+
+    /// <summary>A request over the caller's rate limit.</summary>
+    public static DomainException RateLimited(string detail) => new(DomainErrorKind.RateLimited, "Too many requests", detail);
+
+    /// <summary>Work refused because the tenant holds its share of the compute scheduler.</summary>
+    public static DomainException TenantShareExceeded(string detail, Exception? inner = null) =>
+        new(DomainErrorKind.TenantShareExceeded, "The tenant's share of the server is in use", detail, inner);
 
     /// <summary>A secret key where public material was expected.</summary>
     public static DomainException SecretKeyRefused(string detail) => new(DomainErrorKind.SecretKeyRefused, "A secret key was uploaded", detail);

@@ -12,7 +12,7 @@ namespace HeCompute.Server.Errors;
 
 /// <summary>
 /// Turns exceptions into problem details through <see cref="ProblemMapper"/>: domain and engine errors, oversized
-/// bodies and malformed requests as client errors, a full compute queue as 503 with <c>Retry-After</c>, anything else as a 500 that discloses nothing.
+/// bodies and malformed requests as client errors, a full compute queue as 503 and a tenant over its compute share as 429, both with <c>Retry-After</c>, anything else as a 500 that discloses nothing.
 /// </summary>
 public sealed partial class HeComputeExceptionHandler(IProblemDetailsService problems, ILogger<HeComputeExceptionHandler> logger) : IExceptionHandler
 {
@@ -39,9 +39,15 @@ public sealed partial class HeComputeExceptionHandler(IProblemDetailsService pro
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
-        if (exception is ComputeQueueFullException full)
+        var retryAfter = exception switch
         {
-            httpContext.Response.Headers.RetryAfter = ((long)full.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            ComputeQueueFullException full => full.RetryAfter,
+            ComputeTenantShareExceededException share => share.RetryAfter,
+            _ => (TimeSpan?)null,
+        };
+        if (retryAfter is { } wait)
+        {
+            httpContext.Response.Headers.RetryAfter = ((long)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext

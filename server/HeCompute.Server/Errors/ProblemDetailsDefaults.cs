@@ -29,6 +29,7 @@ public static class ProblemDetailsDefaults
                 405 => ProblemTypes.BadRequest,
                 409 => ProblemTypes.Conflict,
                 413 => ProblemTypes.PayloadTooLarge,
+                414 => ProblemTypes.UriTooLong,
                 415 => ProblemTypes.UnsupportedMediaType,
                 >= 500 => ProblemTypes.InternalError,
                 _ => null,

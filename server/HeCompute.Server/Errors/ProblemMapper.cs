@@ -24,6 +24,8 @@ public static class ProblemMapper
         DomainErrorKind.InvalidModel => (StatusCodes.Status422UnprocessableEntity, ProblemTypes.InvalidModel),
         DomainErrorKind.TimeBudgetExceeded => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.TimeBudgetExceeded),
         DomainErrorKind.ComputeBusy => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.ComputeBusy),
+        DomainErrorKind.RateLimited => (StatusCodes.Status429TooManyRequests, ProblemTypes.RateLimited),
+        DomainErrorKind.TenantShareExceeded => (StatusCodes.Status429TooManyRequests, ProblemTypes.TenantShareExceeded),
         DomainErrorKind.InsecureParameters => (StatusCodes.Status400BadRequest, ProblemTypes.InsecureParameters),
         DomainErrorKind.InvalidParameters => (StatusCodes.Status400BadRequest, ProblemTypes.InvalidParameters),
         DomainErrorKind.MalformedSealObject => (StatusCodes.Status400BadRequest, ProblemTypes.MalformedSealObject),
@@ -51,6 +53,7 @@ public static class ProblemMapper
         DomainException domain => ToProblemDetails(domain),
         Lattice.SealException seal => ToProblemDetails(EngineErrors.From(seal)),
         ComputeQueueFullException busy => ToProblemDetails(DomainErrors.ComputeBusy(busy.Message, busy)),
+        ComputeTenantShareExceededException share => ToProblemDetails(DomainErrors.TenantShareExceeded(share.Message, share)),
         ComputeDeadlineExceededException late => new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,

@@ -149,6 +149,13 @@ public sealed partial class JobRunner(
             LogRequeuedBusy(logger, job.Id, job.Kind);
             retryAfter = ex.RetryAfter;
         }
+        catch (ComputeTenantShareExceededException ex)
+        {
+            // The tenant's own synchronous work holds its share: the job waits, as for a full queue.
+            await metadata.Jobs.RequeueAsync(job.Id, "waiting for the tenant's compute share", CancellationToken.None).ConfigureAwait(false);
+            LogRequeuedBusy(logger, job.Id, job.Kind);
+            retryAfter = ex.RetryAfter;
+        }
         catch (JobFailedException ex)
         {
             await FinishAsync(job, JobState.Failed, ex.Message, null, started).ConfigureAwait(false);

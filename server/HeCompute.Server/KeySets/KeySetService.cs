@@ -32,7 +32,7 @@ public sealed partial class KeySetService(
         audit.BodiesIn.AddRange(upload.Parts.Values.Select(p => p.Sha256));
         var now = time.GetUtcNow();
         var expiresAt = KeySetExpiry.For(upload.ExpiresAt, options.Value.Limits.KeySetLifetime, now);
-        var keys = await compute.RunAsync(new ComputeRequest("keyset-load"), _ => LoadAndValidate(upload), cancellationToken).ConfigureAwait(false);
+        var keys = await compute.RunAsync(new ComputeRequest("keyset-load", TenantId: tenantId), _ => LoadAndValidate(upload), cancellationToken).ConfigureAwait(false);
         var record = new KeySetRecord(
             Ids.New("ks"),
             tenantId,

@@ -19,5 +19,11 @@ public sealed class ComputeOptions
     /// <summary>Computations that may wait for a worker; beyond it work is refused at once (503 <c>compute-busy</c>). Default 64.</summary>
     public int QueueCapacity { get; set; } = 64;
 
+    /// <summary>
+    /// Items one tenant may hold queued or running at once; beyond it that tenant's work is refused at once (429
+    /// <c>tenant-share-exceeded</c>) while other tenants still get in. Default 16.
+    /// </summary>
+    public int MaxItemsPerTenant { get; set; } = 16;
+
     private static int DefaultWorkers => Math.Max(1, Environment.ProcessorCount / 4);
 }

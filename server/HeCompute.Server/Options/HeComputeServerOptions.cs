@@ -24,6 +24,9 @@ public sealed class HeComputeServerOptions
     /// <summary>The compute scheduler: workers, threads per computation, queue.</summary>
     public ComputeOptions Compute { get; set; } = new();
 
+    /// <summary>Per-API-key request rate limits: a default policy and a stricter one for heavy endpoints.</summary>
+    public RateLimitsOptions RateLimits { get; set; } = new();
+
     /// <summary>Metrics export.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 

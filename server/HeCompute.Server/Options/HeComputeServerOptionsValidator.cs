@@ -90,6 +90,13 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
                 "compute would oversubscribe the machine.");
         }
 
+        if (compute.MaxItemsPerTenant < 1)
+        {
+            errors.Add("HeCompute:Compute:MaxItemsPerTenant must be at least 1.");
+        }
+
+        RateLimitsOptionsValidator.Validate(options.RateLimits, errors);
+
         if (options.BootstrapAdminKey is { } key && (key.Length < 32 || key.Any(char.IsWhiteSpace)))
         {
             errors.Add("HeCompute:BootstrapAdminKey must be at least 32 characters without whitespace.");

@@ -53,7 +53,7 @@ public sealed class PredictBatchJobHandler(IMetadataStore metadata, PredictionSe
 
             var what = $"Input {i}";
             var records = input.Records[i];
-            var output = await compute.RunAsync(new ComputeRequest("predict-batch"), ct => session.Predict(bytes, records, what, ct), cancellationToken).ConfigureAwait(false);
+            var output = await compute.RunAsync(new ComputeRequest("predict-batch", TenantId: context.TenantId), ct => session.Predict(bytes, records, what, ct), cancellationToken).ConfigureAwait(false);
             metrics.RecordHomomorphicOperations("model-evaluation");
             using (var result = new MemoryStream(output, writable: false))
             {

@@ -97,7 +97,7 @@ public sealed class PredictionService(
         audit.BodiesIn.Add(Convert.ToHexStringLower(SHA256.HashData(input)));
 
         var started = Stopwatch.GetTimestamp();
-        var output = await EvaluateWithinBudgetAsync(session, input, count, modelId, cancellationToken).ConfigureAwait(false);
+        var output = await EvaluateWithinBudgetAsync(tenantId, session, input, count, modelId, cancellationToken).ConfigureAwait(false);
         metrics.RecordHomomorphicOperations("model-evaluation");
         var sha = Convert.ToHexStringLower(SHA256.HashData(output));
         audit.BodiesOut.Add(sha);
@@ -133,7 +133,7 @@ public sealed class PredictionService(
 
         var session = await OpenAsync(tenantId, model, upload.KeySetId, newComputation: true, cancellationToken).ConfigureAwait(false);
         audit.ParmsId = plan.Parameters.ParmsId;
-        var records = await CheckInputsAsync(session, upload, cancellationToken).ConfigureAwait(false);
+        var records = await CheckInputsAsync(tenantId, session, upload, cancellationToken).ConfigureAwait(false);
         var inputs = new Dictionary<string, StagedBlob>(StringComparer.Ordinal);
         for (var i = 0; i < upload.Inputs.Count; i++)
         {
@@ -147,7 +147,7 @@ public sealed class PredictionService(
     }
 
     /// <summary>Runs the session on one input on the compute scheduler, giving up (and discarding the result) after the time budget.</summary>
-    internal async Task<byte[]> EvaluateWithinBudgetAsync(PredictionSession session, byte[] input, int count, string modelId, CancellationToken cancellationToken)
+    internal async Task<byte[]> EvaluateWithinBudgetAsync(string tenantId, PredictionSession session, byte[] input, int count, string modelId, CancellationToken cancellationToken)
     {
         var budget = options.Value.Analytics.PredictTimeBudget;
         try
@@ -155,7 +155,7 @@ public sealed class PredictionService(
             // The budget runs from queueing; it and the request's abort token both cancel the work's token, which the
             // evaluation checks at every key switch, so an abandoned prediction stops computing.
             return await compute.RunAsync(
-                new ComputeRequest("predict", budget), ct => session.Predict(input, count, InputName, ct), cancellationToken).ConfigureAwait(false);
+                new ComputeRequest("predict", budget, tenantId), ct => session.Predict(input, count, InputName, ct), cancellationToken).ConfigureAwait(false);
         }
         catch (ComputeDeadlineExceededException)
         {
@@ -166,7 +166,7 @@ public sealed class PredictionService(
     }
 
     /// <summary>Loads every staged input against the session (the heavy work of a submission); returns the record counts.</summary>
-    private async Task<List<int>> CheckInputsAsync(PredictionSession session, PredictJobUpload upload, CancellationToken cancellationToken)
+    private async Task<List<int>> CheckInputsAsync(string tenantId, PredictionSession session, PredictJobUpload upload, CancellationToken cancellationToken)
     {
         var records = new List<int>();
         for (var i = 0; i < upload.Inputs.Count; i++)
@@ -183,7 +183,7 @@ public sealed class PredictionService(
             // Checked now, on the compute scheduler, so a malformed input is refused with its problem instead of failing the job later.
             var what = $"Input {i}";
             await compute.RunAsync(
-                new ComputeRequest("ciphertext-load"),
+                new ComputeRequest("ciphertext-load", TenantId: tenantId),
                 _ =>
                 {
                     CiphertextInput.Load(bytes, session.Context.Parameters, session.Plan, what).Dispose();

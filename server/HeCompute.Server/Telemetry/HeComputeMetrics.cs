@@ -27,6 +27,8 @@ public sealed class HeComputeMetrics
     private readonly Counter<long> _computeRejected;
     private readonly Counter<long> _computeDeadlines;
     private readonly Counter<long> _computeLimbTasks;
+    private readonly Counter<long> _computeTenantRejected;
+    private readonly Counter<long> _rateLimited;
 
     /// <summary>Creates the instruments.</summary>
     public HeComputeMetrics(IMeterFactory meterFactory)
@@ -47,6 +49,9 @@ public sealed class HeComputeMetrics
         _computeRejected = meter.CreateCounter<long>("hecompute.compute.rejected", "{item}", "Compute items refused because the queue was full, by kind.");
         _computeDeadlines = meter.CreateCounter<long>("hecompute.compute.deadline_exceeded", "{item}", "Compute items whose deadline passed, by kind.");
         _computeLimbTasks = meter.CreateCounter<long>("hecompute.compute.limb.tasks", "{task}", "Limb-parallel tasks the engine queued on the compute threads.");
+        _computeTenantRejected = meter.CreateCounter<long>(
+            "hecompute.compute.tenant_rejected", "{item}", "Compute items refused because their tenant held its share of the scheduler, by kind.");
+        _rateLimited = meter.CreateCounter<long>("hecompute.ratelimit.rejected", "{request}", "Requests refused by a rate limit, by policy (default or heavy).");
     }
 
     /// <summary>Counts homomorphic operations (e.g. <c>multiply</c>, <c>relinearize</c>, <c>rotate</c>, <c>rescale</c>).</summary>
@@ -96,4 +101,10 @@ public sealed class HeComputeMetrics
 
     /// <summary>A limb-parallel task the engine queued on the compute threads.</summary>
     public void RecordComputeLimbTask() => _computeLimbTasks.Add(1);
+
+    /// <summary>A compute item refused because its tenant held its share.</summary>
+    public void RecordComputeTenantRejected(string kind) => _computeTenantRejected.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>A request refused by the rate limit of <paramref name="policy"/>.</summary>
+    public void RecordRateLimited(string policy) => _rateLimited.Add(1, new KeyValuePair<string, object?>("policy", policy));
 }
