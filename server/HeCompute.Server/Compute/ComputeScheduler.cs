@@ -240,6 +240,7 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
         private CancellationTokenRegistration _registration;
         private int _state = Queued;
         private int _tenantReleased;
+        private int _settled;
         private string _outcome = "failed";
 
         protected WorkItem(ComputeScheduler scheduler, ComputeRequest request, CancellationToken cancellationToken)
@@ -351,11 +352,19 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
             }
         }
 
+        /// <summary>Runs the work; the result goes to the caller only if <see cref="TrySettle"/> lets it.</summary>
         protected abstract void Run(CancellationToken cancellationToken);
 
-        protected abstract bool TryFail(Exception exception);
+        protected abstract void SetFailed(Exception exception);
 
-        protected abstract bool TryCancel(CancellationToken cancellationToken);
+        protected abstract void SetCanceled(CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Claims the caller's outcome. A result, a failure and a cancellation can race (the work returning as its deadline
+        /// fires); only the first claim completes the caller, so that what is reported (the deadline metric) is done by
+        /// the winner before the caller can see the outcome.
+        /// </summary>
+        protected bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
 
         /// <summary>Runs the work within the item's share of the engine's parallelism and notes how it ended.</summary>
         private void Invoke()
@@ -373,20 +382,29 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
             }
             catch (Exception ex)
             {
-                TryFail(ex);
+                if (TrySettle())
+                {
+                    SetFailed(ex);
+                }
             }
         }
 
         /// <summary>Completes the caller's task with the reason its tokens fired (once: later calls do nothing).</summary>
         private void Fail()
         {
+            if (!TrySettle())
+            {
+                return;
+            }
+
             if (!IsDeadline)
             {
-                TryCancel(CallerToken.IsCancellationRequested ? CallerToken : Scheduler._stopping.Token);
+                SetCanceled(CallerToken.IsCancellationRequested ? CallerToken : Scheduler._stopping.Token);
             }
-            else if (TryFail(new ComputeDeadlineExceededException(Kind, Request.Deadline!.Value)))
+            else
             {
                 Scheduler._metrics.RecordComputeDeadlineExceeded(Kind);
+                SetFailed(new ComputeDeadlineExceededException(Kind, Request.Deadline!.Value));
             }
         }
     }
@@ -399,10 +417,17 @@ public sealed partial class ComputeScheduler : IComputeScheduler, IHostedService
 
         public Task<T> Task => _completion.Task;
 
-        protected override void Run(CancellationToken cancellationToken) => _completion.TrySetResult(work(cancellationToken));
+        protected override void Run(CancellationToken cancellationToken)
+        {
+            var result = work(cancellationToken);
+            if (TrySettle())
+            {
+                _completion.SetResult(result);
+            }
+        }
 
-        protected override bool TryFail(Exception exception) => _completion.TrySetException(exception);
+        protected override void SetFailed(Exception exception) => _completion.SetException(exception);
 
-        protected override bool TryCancel(CancellationToken cancellationToken) => _completion.TrySetCanceled(cancellationToken);
+        protected override void SetCanceled(CancellationToken cancellationToken) => _completion.SetCanceled(cancellationToken);
     }
 }
