@@ -81,6 +81,62 @@ public sealed class StorageHygieneTests
         }
     }
 
+    [Fact]
+    public async Task When_every_admin_key_is_revoked_or_expired_a_new_one_is_generated_at_start()
+    {
+        using var root = new TempDirectory();
+        var previous = BootstrapAdmin.Console;
+        BootstrapAdmin.Console = TextWriter.Null;
+        try
+        {
+            var keyFile = Path.Combine(root.Path, BootstrapAdmin.KeyFileName);
+            var settings = new Dictionary<string, string?> { ["HeCompute:BootstrapAdminKey"] = null };
+            string first;
+            var factory = new HeComputeFactory(root.Path, settings);
+            await using (factory.ConfigureAwait(true))
+            {
+                using var anonymous = factory.Client(null);
+                Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+                first = (await File.ReadAllTextAsync(keyFile)).Trim();
+                using var admin = factory.Client(first);
+                // A second admin that expires tomorrow; the generated one is revoked.
+                var created = await admin.PostAsJsonAsync(
+                    $"/v1/admin/tenants/{BootstrapAdmin.SystemTenantId}/keys",
+                    new CreateApiKeyRequest("short-lived admin", [Roles.Admin], factory.Time.GetUtcNow().AddDays(1)), HeComputeJson.Options);
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                var revoked = await admin.PostAsync($"/v1/admin/keys/{ApiKeyToken.KeyIdOf(first)}/revoke", null);
+                Assert.True(revoked.IsSuccessStatusCode, $"{revoked.StatusCode}");
+            }
+
+            // Restarted while the short-lived admin is still valid: no new key.
+            factory = new HeComputeFactory(root.Path, settings);
+            await using (factory.ConfigureAwait(true))
+            {
+                using var anonymous = factory.Client(null);
+                Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+                Assert.Equal(first, (await File.ReadAllTextAsync(keyFile)).Trim());
+            }
+
+            // Restarted two days later: the only unrevoked admin has expired, so nobody could administer the server.
+            factory = new HeComputeFactory(root.Path, settings);
+            factory.Time.Offset = TimeSpan.FromDays(2);
+            await using (factory.ConfigureAwait(true))
+            {
+                using var anonymous = factory.Client(null);
+                Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+                var second = (await File.ReadAllTextAsync(keyFile)).Trim();
+                Assert.NotEqual(first, second);
+                using var admin = factory.Client(second);
+                var me = await admin.GetFromJsonAsync<JsonElement>("/v1/me", HeComputeJson.Options);
+                Assert.Contains(Roles.Admin, me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+            }
+        }
+        finally
+        {
+            BootstrapAdmin.Console = previous;
+        }
+    }
+
     public static TheoryData<string, HttpStatusCode, string> Faults => new()
     {
         { "read-only", HttpStatusCode.ServiceUnavailable, ProblemTypes.StorageUnavailable },

@@ -7,7 +7,7 @@ namespace HeCompute.Server.Auth;
 
 /// <summary>
 /// Makes sure an admin can log in: installs <c>HeCompute:BootstrapAdminKey</c> when configured; otherwise, when no
-/// admin key exists, generates one and writes it to <see cref="KeyFileName"/> in the data directory (0600), printing
+/// admin key can log in (every one revoked or expired), generates one and writes it to <see cref="KeyFileName"/> in the data directory (0600), printing
 /// and logging only that file's path: the console is the log under systemd, and the key never reaches either.
 /// </summary>
 public sealed partial class BootstrapAdmin(
@@ -42,7 +42,7 @@ public sealed partial class BootstrapAdmin(
             return;
         }
 
-        if (await metadata.ApiKeys.AnyActiveAdminAsync(cancellationToken).ConfigureAwait(false))
+        if (await metadata.ApiKeys.AnyActiveAdminAsync(now, cancellationToken).ConfigureAwait(false))
         {
             return;
         }

@@ -24,6 +24,6 @@ public interface IApiKeyStore
     /// <summary>Revokes a key; false if there is no such key.</summary>
     Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken);
 
-    /// <summary>Whether any unrevoked key has the admin role.</summary>
-    Task<bool> AnyActiveAdminAsync(CancellationToken cancellationToken);
+    /// <summary>Whether any key with the admin role is unrevoked and unexpired at <paramref name="now"/>.</summary>
+    Task<bool> AnyActiveAdminAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -73,12 +73,13 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> AnyActiveAdminAsync(CancellationToken cancellationToken)
+    public async Task<bool> AnyActiveAdminAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Timestamps are stored fixed-width UTC (SqliteDatabase.Format), so they compare as strings.
         await using var command = connection.Command(
-            "SELECT roles FROM api_keys WHERE revoked_at IS NULL AND (',' || roles || ',') LIKE $pattern LIMIT 1;")
-            .With("$pattern", "%," + Roles.Admin + ",%");
+            "SELECT roles FROM api_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now) AND (',' || roles || ',') LIKE $pattern LIMIT 1;")
+            .With("$pattern", "%," + Roles.Admin + ",%").With("$now", SqliteDatabase.Format(now));
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
