@@ -31,6 +31,9 @@ internal static class ArchitectureRules
         "HeCompute.Server.Telemetry",
     ];
 
+    /// <summary>The multiparty protocols are RLWE-level: they work on any ciphertext and key, never through CKKS encoding or evaluation.</summary>
+    internal const string MultipartyOnRlwe = "Multiparty sits on rlwe: it uses no CKKS encoder or evaluator";
+
     private static readonly string[] HeAssemblies = ["HeCompute.Ckks", "HeCompute.Lattice"];
 
     private static readonly string[] AspNetCore = ["Microsoft.AspNetCore"];
@@ -38,6 +41,7 @@ internal static class ArchitectureRules
     internal static readonly Rule[] All =
     [
         new LayerRule("Engine layers", ["HeCompute.Lattice", "HeCompute.Ckks"], EngineLayers, Enforced: true),
+        new ForbiddenRule(MultipartyOnRlwe, ["HeCompute.Lattice"], ["HeCompute.Lattice.Ckks"], ForbiddenRule.AllUses, Enforced: true, OutsideMultiparty),
         new ForbiddenRule("Dicom uses no HE engine and no ASP.NET Core", ["HeCompute.Dicom"], [.. HeAssemblies, .. AspNetCore], ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("Features uses no HE engine and no ASP.NET Core", ["HeCompute.Features"], [.. HeAssemblies, .. AspNetCore], ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("Analytics knows nothing of HTTP", ["HeCompute.Analytics"], [.. AspNetCore, "System.Net.Http"], ForbiddenRule.AllUses, Enforced: true),
@@ -45,6 +49,13 @@ internal static class ArchitectureRules
         new ForbiddenRule("The protocol library knows no HE engine", ["HeCompute.Protocol"], HeAssemblies, ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("Server services take and return no HTTP type", ["HeCompute.Server"], ["Microsoft.AspNetCore.Http"], new HashSet<Use> { Use.VisibleSignature }, Enforced: true, IsHttpEdge),
     ];
+
+    /// <summary>Every type outside <c>HeCompute.Lattice.Multiparty</c> (the multiparty rule judges that layer only).</summary>
+    internal static bool OutsideMultiparty(Type type)
+    {
+        string ns = Dependencies.NamespaceOf(type);
+        return !(ns == "HeCompute.Lattice.Multiparty" || ns.StartsWith("HeCompute.Lattice.Multiparty.", StringComparison.Ordinal));
+    }
 
     /// <summary>Endpoints, auth, errors, audit and telemetry, and the host's <c>Program</c> and DI extension classes.</summary>
     private static bool IsHttpEdge(Type type)

@@ -91,6 +91,7 @@ public class CheckerSelfTests
     [InlineData("HeCompute.Lattice.Ring.Ntt", 1)]
     [InlineData("HeCompute.Lattice.Rlwe", 4)]
     [InlineData("HeCompute.Lattice.Ckks", 5)]
+    [InlineData("HeCompute.Lattice.Multiparty", 6)]
     [InlineData("HeCompute.Ckks", 7)]
     [InlineData("HeCompute.Ckks.Interop", 7)]
     [InlineData("HeCompute.Lattice.Parameters", null)]
@@ -99,6 +100,17 @@ public class CheckerSelfTests
     {
         var rule = (LayerRule)ArchitectureRules.All.Single(r => r.Name == "Engine layers");
         Assert.Equal(layer, rule.LayerOf(ns));
+    }
+
+    [Fact]
+    public void The_multiparty_rule_judges_the_multiparty_types_and_only_them()
+    {
+        var lattice = RuleRunner.TryLoad("HeCompute.Lattice");
+        Assert.NotNull(lattice);
+        var judged = Dependencies.SourceTypes(lattice).Where(t => !ArchitectureRules.OutsideMultiparty(t)).ToList();
+        Assert.Contains(judged, t => t.Name == "PublicKeySwitchProtocol");
+        Assert.True(judged.Count >= 10, $"only {judged.Count} multiparty types judged");
+        Assert.All(judged, t => Assert.StartsWith("HeCompute.Lattice.Multiparty", Dependencies.NamespaceOf(t), StringComparison.Ordinal));
     }
 
     private static bool OutsideServices(Type type) => Dependencies.NamespaceOf(type) != Services;
