@@ -23,7 +23,7 @@ public sealed class GaloisKeyProtocol
     /// <summary>The Galois elements of rotation steps (0 = complex conjugation), as the evaluator looks them up.</summary>
     public uint[] ElementsOf(IReadOnlyList<int> steps) => GaloisElements.FromSteps(steps, _session.KeyLevel.N);
 
-    /// <summary>Party <paramref name="party"/>'s share of the key for <paramref name="galoisElement"/>.</summary>
+    /// <summary>Party <paramref name="party"/>'s share of the key for <paramref name="galoisElement"/> (deterministic, as every share).</summary>
     /// <exception cref="ArgumentException">The element is even or not below 2N.</exception>
     public Share GenerateShare(SecretKey secret, int party, uint galoisElement)
     {
@@ -42,11 +42,12 @@ public sealed class GaloisKeyProtocol
             PolyArith.PermuteGaloisNtt(s.Slice(j * n, n), rotated.AsSpan(j * n, n), galoisElement, level.LogN);
         }
 
+        using var prng = PartyRandomness.Create(secret, _session, PartyRandomness.Purpose.Share, ShareKind.GaloisKey, party, galoisElement, default);
         for (var j = 0; j < _session.Digits; j++)
         {
             _session.CommonReference.Sample(level, CrsPurpose.GaloisKey, galoisElement, j, a);
             var h = share.Poly(j);
-            PolyOps.SampleNoise(level, h);
+            PolyOps.SampleNoise(level, prng, h);
             PolyOps.MultiplySubtract(level, s, a, h, scratch);
             var q = level.Moduli[j];
             PolyArith.MultiplyScalarAddMod(rotated.AsSpan(j * n, n), q.Reduce(special), h.Slice(j * n, n), q);

@@ -12,7 +12,7 @@ namespace HeCompute.Lattice.Multiparty;
 /// </summary>
 public sealed class MultipartySession
 {
-    /// <summary>Most parties a session may have (shares carry the party in 16 bits; Shamir needs N &lt; every prime).</summary>
+    /// <summary>Most parties a session may have: it bounds what one step allocates (one share per party).</summary>
     public const int MaxParties = 1024;
 
     private readonly byte[] _sessionId;

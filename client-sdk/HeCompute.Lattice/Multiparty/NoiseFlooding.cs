@@ -30,7 +30,7 @@ public sealed class NoiseFlooding
     {
         if (!(sigma >= 1.0 && sigma <= MaxSigma))
         {
-            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, $"The flooding σ is between 1 and 2^52.");
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "The flooding σ is between 1 and 2^52.");
         }
 
         Sigma = sigma;

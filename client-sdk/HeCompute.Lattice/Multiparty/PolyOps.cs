@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Numerics;
 using System.Security.Cryptography;
 using HeCompute.Lattice.Hashing;
 using HeCompute.Lattice.Ring;
@@ -66,34 +66,50 @@ internal static class PolyOps
         }
     }
 
-    /// <summary>A fresh uniform ternary polynomial in NTT form (the RKG ephemeral u_i, the PCKS mask u_i).</summary>
-    public static void SampleTernary(Level level, Span<ulong> destination)
+    /// <summary>A uniform ternary polynomial from <paramref name="prng"/>, in NTT form (the RKG ephemeral u_i, the PCKS mask u_i).</summary>
+    public static void SampleTernary(Level level, UniformRandomGenerator prng, Span<ulong> destination)
     {
-        Sampler.SampleTernary(level.ModuliValues, level.N, destination);
+        var n = level.N;
+        Span<byte> bytes = stackalloc byte[256];
+        var used = bytes.Length;
+        for (var i = 0; i < n; i++)
+        {
+            int value;
+            do
+            {
+                if (used == bytes.Length)
+                {
+                    prng.Generate(bytes);
+                    used = 0;
+                }
+
+                // A byte below 255 is uniform modulo 3; 255 is rejected.
+                value = bytes[used++];
+            }
+            while (value == 255);
+
+            Write((value % 3) - 1, level.ModuliValues, n, i, destination, default);
+        }
+
+        bytes.Clear();
         Forward(level, destination);
     }
 
-    /// <summary>Fresh RLWE noise (σ ≈ 3.2, as every key of the engine) in NTT form.</summary>
-    public static void SampleNoise(Level level, Span<ulong> destination)
+    /// <summary>
+    /// RLWE noise from <paramref name="prng"/> in NTT form: centered binomial with 21 coin pairs (σ = √10.5 ≈ 3.24), the
+    /// distribution every key of the engine has.
+    /// </summary>
+    public static void SampleNoise(Level level, UniformRandomGenerator prng, Span<ulong> destination)
     {
-        Sampler.SampleCenteredBinomial(level.ModuliValues, level.N, destination);
-        Forward(level, destination);
-    }
+        const ulong Mask21 = (1UL << 21) - 1;
+        var n = level.N;
+        for (var i = 0; i < n; i++)
+        {
+            var bits = prng.NextUInt64();
+            Write(BitOperations.PopCount(bits & Mask21) - BitOperations.PopCount((bits >> 21) & Mask21), level.ModuliValues, n, i, destination, default);
+        }
 
-    /// <summary>acc += fresh RLWE noise, in NTT form.</summary>
-    public static void AddNoise(Level level, Span<ulong> acc)
-    {
-        var words = level.CoeffModulusSize * level.N;
-        var noise = ArrayPool<ulong>.Shared.Rent(words);
-        try
-        {
-            SampleNoise(level, noise.AsSpan(0, words));
-            Add(level, noise.AsSpan(0, words), acc);
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(noise);
-        }
+        Forward(level, destination);
     }
 
     /// <summary>A fresh uniform polynomial (Shamir coefficients): SEAL's sampler on a PRNG seeded from the OS CSPRNG.</summary>
@@ -104,36 +120,24 @@ internal static class PolyOps
     }
 
     /// <summary>
-    /// Rounded continuous Gaussian of standard deviation <paramref name="sigma"/>, written into every limb (coefficient
-    /// form); <paramref name="raw"/>, when not empty, receives the integers. Box–Muller on 53-bit uniforms from the OS
-    /// CSPRNG: the smallest radius draw is 2^−53, so every value lies within √(2·53·ln 2)·σ ≈ 8.57σ, cutting a tail
-    /// of mass below 10^−17 per coefficient.
+    /// Rounded continuous Gaussian of standard deviation <paramref name="sigma"/> from <paramref name="prng"/>, written
+    /// into every limb (coefficient form); <paramref name="raw"/>, when not empty, receives the integers. Box–Muller on
+    /// 53-bit uniforms: the smallest radius draw is 2^−53, so every value lies within √(2·53·ln 2)·σ ≈ 8.57σ, cutting
+    /// a tail of mass below 10^−17 per coefficient.
     /// </summary>
-    public static void SampleGaussian(ReadOnlySpan<ulong> moduli, int n, double sigma, Span<ulong> destination, Span<long> raw)
+    public static void SampleGaussian(ReadOnlySpan<ulong> moduli, int n, double sigma, UniformRandomGenerator prng, Span<ulong> destination, Span<long> raw)
     {
-        var buffer = ArrayPool<ulong>.Shared.Rent(n + 1);
-        try
+        for (var i = 0; i < n; i += 2)
         {
-            var words = buffer.AsSpan(0, n + 1);
-            RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(words));
-            for (var i = 0; i < n; i += 2)
+            var u1 = ((prng.NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53));
+            var u2 = (prng.NextUInt64() >> 11) * (1.0 / (1UL << 53));
+            var radius = sigma * Math.Sqrt(-2.0 * Math.Log(u1));
+            var (sin, cos) = Math.SinCos(2.0 * Math.PI * u2);
+            Write((long)Math.Round(radius * cos), moduli, n, i, destination, raw);
+            if (i + 1 < n)
             {
-                var u1 = ((words[i] >> 11) + 1) * (1.0 / (1UL << 53));
-                var u2 = (words[i + 1] >> 11) * (1.0 / (1UL << 53));
-                var radius = sigma * Math.Sqrt(-2.0 * Math.Log(u1));
-                var (sin, cos) = Math.SinCos(2.0 * Math.PI * u2);
-                Write((long)Math.Round(radius * cos), moduli, n, i, destination, raw);
-                if (i + 1 < n)
-                {
-                    Write((long)Math.Round(radius * sin), moduli, n, i + 1, destination, raw);
-                }
+                Write((long)Math.Round(radius * sin), moduli, n, i + 1, destination, raw);
             }
-
-            words.Clear();
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(buffer);
         }
     }
 

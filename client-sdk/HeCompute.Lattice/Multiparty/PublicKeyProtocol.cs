@@ -19,7 +19,10 @@ public sealed class PublicKeyProtocol
         _session = session;
     }
 
-    /// <summary>Party <paramref name="party"/>'s share −s_i·a + e_i, from its own secret key (every party, also in t-out-of-N).</summary>
+    /// <summary>
+    /// Party <paramref name="party"/>'s share −s_i·a + e_i, from its own secret key (every party, also in t-out-of-N).
+    /// Deterministic in the secret and the session (see <see cref="Share"/>): asked again, the party sends the same share.
+    /// </summary>
     public Share GenerateShare(SecretKey secret, int party)
     {
         var s = _session.RequireSecret(secret, nameof(secret)).Data.Data;
@@ -29,7 +32,11 @@ public sealed class PublicKeyProtocol
         var a = new ulong[share.PolyWords];
         _session.CommonReference.Sample(level, CrsPurpose.PublicKey, 0, 0, a);
         var p = share.Poly(0);
-        PolyOps.SampleNoise(level, p);
+        using (var prng = PartyRandomness.Create(secret, _session, PartyRandomness.Purpose.Share, ShareKind.PublicKey, party, 0, default))
+        {
+            PolyOps.SampleNoise(level, prng, p);
+        }
+
         PolyOps.MultiplySubtract(level, s, a, p, new ulong[share.PolyWords]);
         return share;
     }

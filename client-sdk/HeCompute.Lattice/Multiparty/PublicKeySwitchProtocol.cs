@@ -30,8 +30,9 @@ public sealed class PublicKeySwitchProtocol
     /// Party <paramref name="party"/>'s decryption share of <paramref name="ciphertext"/> for <paramref name="querier"/>.
     /// N-out-of-N: <paramref name="secret"/> is the party's own secret and <paramref name="activeParties"/> null.
     /// t-out-of-N: <paramref name="secret"/> is its threshold secret (<see cref="Thresholdizer.CombineShares"/>) and
-    /// <paramref name="activeParties"/> the t parties taking part, this one among them. A party gives at most one share
-    /// per ciphertext: each further one is a new sample of the same secret-dependent value.
+    /// <paramref name="activeParties"/> the t parties taking part, this one among them. The share's randomness (mask
+    /// and flooding) is derived from the secret and the target, so asking again for the same ciphertext, querier and
+    /// active set gives the same share, never a fresh sample whose average with the first would thin the flooding.
     /// </summary>
     /// <exception cref="ArgumentException">The active set is not t distinct parties of the session including this one, or is given in N-out-of-N mode.</exception>
     /// <exception cref="InvalidOperandException">The ciphertext is not of size 2 (relinearize first).</exception>
@@ -47,7 +48,8 @@ public sealed class PublicKeySwitchProtocol
             throw new ArgumentException($"Party {party} is not among the active parties {string.Join(", ", active)}.", nameof(activeParties));
         }
 
-        var share = new Share(_session, ShareKind.PublicKeySwitch, level, party, 0, Target(ciphertext, querier, active));
+        var target = Target(ciphertext, querier, active);
+        var share = new Share(_session, ShareKind.PublicKeySwitch, level, party, 0, target);
         var words = share.PolyWords;
         var keyLevel = _session.KeyLevel;
         var weighted = new ulong[keyLevel.CoeffModulusSize * keyLevel.N];
@@ -60,16 +62,17 @@ public sealed class PublicKeySwitchProtocol
             s.CopyTo(weighted);
         }
 
+        using var prng = PartyRandomness.Create(secret, _session, PartyRandomness.Purpose.Share, ShareKind.PublicKeySwitch, party, 0, target);
         var u = new ulong[words];
-        PolyOps.SampleTernary(level, u);
+        PolyOps.SampleTernary(level, prng, u);
         var h0 = share.Poly(0);
-        PolyOps.SampleGaussian(level.ModuliValues, level.N, Flooding.Sigma, h0, default);
+        PolyOps.SampleGaussian(level.ModuliValues, level.N, Flooding.Sigma, prng, h0, default);
         PolyOps.Forward(level, h0);
         PolyOps.MultiplyAdd(level, weighted, ciphertext.Poly(1), h0);
         PolyOps.MultiplyAdd(level, u, querier.Data.Poly(0), h0);
 
         var h1 = share.Poly(1);
-        PolyOps.SampleNoise(level, h1);
+        PolyOps.SampleNoise(level, prng, h1);
         PolyOps.MultiplyAdd(level, u, querier.Data.Poly(1), h1);
         PolyOps.Clear(weighted);
         PolyOps.Clear(u);

@@ -29,7 +29,8 @@ public enum ShareKind : byte
 /// polynomials in NTT form at a level, bound to the session, the kind (protocol and round), the party, the Galois
 /// element and a target digest (the ciphertext, querier key and active parties of a decryption; the round-one
 /// aggregate of round two). Shares are public: none reveals a party's secret, because each is masked by RLWE noise
-/// (decryption shares by flooding noise). Saved in SEAL's envelope (header, optional zlib/zstd); loaded with a size
+/// (decryption shares by flooding noise). That randomness is derived from the party's secret and the binding, so a
+/// party asked twice for the same step sends the same share, never a second sample of it. Saved in SEAL's envelope (header, optional zlib/zstd); loaded with a size
 /// bound computed from the session before anything is allocated.
 /// </summary>
 public sealed class Share : ISealSaveable

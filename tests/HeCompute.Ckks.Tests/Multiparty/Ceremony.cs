@@ -35,9 +35,8 @@ internal sealed class Ceremony : IDisposable
         PublicKey = ckg.Combine(Enumerable.Range(0, parties).Select(i => ckg.GenerateShare(Secrets[i], i)).ToArray());
 
         var rkg = new RelinKeyProtocol(Session);
-        var ephemerals = Enumerable.Range(0, parties).Select(_ => rkg.CreateEphemeral()).ToArray();
-        var roundOne = rkg.AggregateRoundOne(Enumerable.Range(0, parties).Select(i => rkg.GenerateRoundOne(Secrets[i], ephemerals[i], i)).ToArray());
-        RelinKeys = rkg.Combine(roundOne, Enumerable.Range(0, parties).Select(i => rkg.GenerateRoundTwo(Secrets[i], ephemerals[i], i, roundOne)).ToArray());
+        var roundOne = rkg.AggregateRoundOne(Enumerable.Range(0, parties).Select(i => rkg.GenerateRoundOne(Secrets[i], i)).ToArray());
+        RelinKeys = rkg.Combine(roundOne, Enumerable.Range(0, parties).Select(i => rkg.GenerateRoundTwo(Secrets[i], i, roundOne)).ToArray());
 
         var rtg = new GaloisKeyProtocol(Session);
         GaloisKeys = rtg.Combine(rtg.ElementsOf(steps).Select(g => (IReadOnlyCollection<Share>)Enumerable.Range(0, parties).Select(i => rtg.GenerateShare(Secrets[i], i, g)).ToArray()).ToArray());

@@ -117,14 +117,15 @@ public sealed class CollectiveKeysTests
         Assert.NotEqual(a, c);
         Assert.Throws<ArgumentException>(() => new CommonReference(new byte[32]));
 
-        // Two sessions from the same seed produce the same public key polynomial a: each party expands it itself.
+        // Sessions from the same seed expand the same public-key polynomial a, whatever else differs (here the party
+        // count, hence the session id and every party's noise).
         using var first = new KeyGenerator(Ceremony.Parameters);
         using var firstSecret = first.SecretKey;
-        var session = new MultipartySession(Ceremony.Parameters, new CommonReference(seed), 2);
-        var ckg = new PublicKeyProtocol(session);
-        var key1 = ckg.Combine([ckg.GenerateShare(firstSecret, 0), ckg.GenerateShare(firstSecret, 1)]);
-        var key2 = ckg.Combine([ckg.GenerateShare(firstSecret, 0), ckg.GenerateShare(firstSecret, 1)]);
-        Assert.Equal(key1.Data.Poly(1).ToArray(), key2.Data.Poly(1).ToArray());
-        Assert.NotEqual(key1.Data.Poly(0).ToArray(), key2.Data.Poly(0).ToArray());
+        var two = new PublicKeyProtocol(new MultipartySession(Ceremony.Parameters, new CommonReference(seed), 2));
+        var three = new PublicKeyProtocol(new MultipartySession(Ceremony.Parameters, new CommonReference(seed), 3));
+        var key2 = two.Combine([two.GenerateShare(firstSecret, 0), two.GenerateShare(firstSecret, 1)]);
+        var key3 = three.Combine([three.GenerateShare(firstSecret, 0), three.GenerateShare(firstSecret, 1), three.GenerateShare(firstSecret, 2)]);
+        Assert.Equal(key2.Data.Poly(1).ToArray(), key3.Data.Poly(1).ToArray());
+        Assert.NotEqual(key2.Data.Poly(0).ToArray(), key3.Data.Poly(0).ToArray());
     }
 }

@@ -21,7 +21,11 @@ public sealed class NoiseFloodingTests(ITestOutputHelper output)
         ulong[] moduli = [.. Ceremony.Parameters.KeyLevel.Primes];
         var destination = new ulong[moduli.Length * n];
         var raw = new long[n];
-        PolyOps.SampleGaussian(moduli, n, sigma, destination, raw);
+        using (var prng = HeCompute.Lattice.Hashing.PrngFactory.CreateRandom())
+        {
+            PolyOps.SampleGaussian(moduli, n, sigma, prng, destination, raw);
+        }
+
 
         var mean = raw.Average(v => (double)v);
         var std = Math.Sqrt(raw.Sum(v => ((double)v - mean) * ((double)v - mean)) / (n - 1));

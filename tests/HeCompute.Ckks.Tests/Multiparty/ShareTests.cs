@@ -32,8 +32,7 @@ public sealed class ShareTests
         Assert.Equal(ckg.Combine(shares).Data.Poly(0).ToArray(), ckg.Combine(loaded).Data.Poly(0).ToArray());
 
         var rkg = new RelinKeyProtocol(Session);
-        using var ephemeral = rkg.CreateEphemeral();
-        var roundOne = rkg.GenerateRoundOne(Secrets[0], ephemeral, 0);
+        var roundOne = rkg.GenerateRoundOne(Secrets[0], 0);
         AssertSame(roundOne, Load(Save(roundOne, compression), ShareKind.RelinearizationRoundOne));
         var rtg = new GaloisKeyProtocol(Session);
         var galois = rtg.GenerateShare(Secrets[1], 1, rtg.ElementsOf([3])[0]);
@@ -125,30 +124,81 @@ public sealed class ShareTests
     }
 
     [Fact]
-    public void Relinearization_rounds_are_bound_to_their_aggregate_and_ephemerals_serve_one_run()
+    public void Relinearization_round_two_is_bound_to_its_aggregate_and_needs_only_the_secret_key()
     {
         var rkg = new RelinKeyProtocol(Session);
-        var ephemerals = Enumerable.Range(0, 3).Select(_ => rkg.CreateEphemeral()).ToArray();
-        var roundOne = Enumerable.Range(0, 3).Select(i => rkg.GenerateRoundOne(Secrets[i], ephemerals[i], i)).ToArray();
-        Assert.Throws<InvalidOperationException>(() => rkg.GenerateRoundOne(Secrets[0], ephemerals[0], 0));
+        var roundOne = Enumerable.Range(0, 3).Select(i => rkg.GenerateRoundOne(Secrets[i], i)).ToArray();
         var aggregate = rkg.AggregateRoundOne(roundOne);
         Assert.Equal(Share.AggregateParty, aggregate.Party);
-        Assert.Equal(ShareMismatch.Party, Assert.Throws<ShareMismatchException>(() => rkg.GenerateRoundTwo(Secrets[0], ephemerals[0], 0, roundOne[0])).Reason);
-        Assert.Throws<InvalidOperationException>(() => rkg.GenerateRoundTwo(Secrets[1], ephemerals[0], 1, aggregate));
+        Assert.Equal(ShareMismatch.Party, Assert.Throws<ShareMismatchException>(() => rkg.GenerateRoundTwo(Secrets[0], 0, roundOne[0])).Reason);
 
-        // The aggregate round-trips (the server stores it between the rounds).
+        // Round two runs on the reloaded aggregate with a reloaded secret key, as in a separate process.
         aggregate = Load(Save(aggregate), ShareKind.RelinearizationRoundOne);
-        var roundTwo = Enumerable.Range(0, 3).Select(i => rkg.GenerateRoundTwo(Secrets[i], ephemerals[i], i, aggregate)).ToArray();
-        Assert.Throws<InvalidOperationException>(() => rkg.GenerateRoundTwo(Secrets[0], ephemerals[0], 0, aggregate));
-        Assert.Throws<ObjectDisposedException>(() => rkg.GenerateRoundOne(Secrets[0], ephemerals[0], 0));
-
-        using var fresh = rkg.CreateEphemeral();
-        var otherRun = Enumerable.Range(0, 3).Select(i => rkg.GenerateRoundOne(Secrets[i], i == 0 ? fresh : rkg.CreateEphemeral(), i)).ToArray();
-        var otherAggregate = rkg.AggregateRoundOne(otherRun);
-        Assert.Equal(ShareMismatch.Target, Assert.Throws<ShareMismatchException>(() => rkg.Combine(otherAggregate, roundTwo)).Reason);
+        var roundTwo = Enumerable.Range(0, 3).Select(i => rkg.GenerateRoundTwo(Reload(Secrets[i]), i, aggregate)).ToArray();
         var keys = rkg.Combine(aggregate, roundTwo);
-        Assert.NotNull(keys.SquareKey);
         Assert.Equal(Session.Parameters.FirstLevel.PrimeCount, keys.SquareKey!.PartCount);
+
+        var otherSession = new MultipartySession(Ceremony.Parameters, CommonReference.CreateRandom(), 3);
+        var otherRkg = new RelinKeyProtocol(otherSession);
+        var otherAggregate = otherRkg.AggregateRoundOne(Enumerable.Range(0, 3).Select(i => otherRkg.GenerateRoundOne(Secrets[i], i)).ToArray());
+        Assert.Equal(ShareMismatch.Session, Assert.Throws<ShareMismatchException>(() => rkg.Combine(otherAggregate, roundTwo)).Reason);
+        var tampered = rkg.AggregateRoundOne([roundOne[0], roundOne[1], rkg.GenerateRoundOne(Secrets[0], 2)]);
+        Assert.Equal(ShareMismatch.Target, Assert.Throws<ShareMismatchException>(() => rkg.Combine(tampered, roundTwo)).Reason);
+
+        // The relinearization key works: x² relinearized under it decrypts under Σ s_i.
+        using var collective = Ceremony.SumOfSecrets(Ceremony.Parameters, Secrets);
+        var ckg = new PublicKeyProtocol(Session);
+        var pk = ckg.Combine(Enumerable.Range(0, 3).Select(i => ckg.GenerateShare(Secrets[i], i)).ToArray());
+        var encoder = new Encoder(Ceremony.Parameters);
+        var evaluator = new Evaluator(Ceremony.Parameters);
+        var plain = new Plaintext();
+        encoder.Encode([0.5, -0.25, 0.75], Ceremony.Scale, plain);
+        var ct = new Ciphertext();
+        new Encryptor(Ceremony.Parameters, pk).Encrypt(plain, ct);
+        evaluator.SquareInplace(ct);
+        evaluator.RelinearizeInplace(ct, keys);
+        evaluator.RescaleToNextInplace(ct);
+        new Decryptor(Ceremony.Parameters, collective).Decrypt(ct, plain);
+        var decoded = new List<double>();
+        encoder.Decode(plain, decoded);
+        Assert.Equal(0.25, decoded[0], 1e-6);
+        Assert.Equal(0.0625, decoded[1], 1e-6);
+        Assert.Equal(0.5625, decoded[2], 1e-6);
+    }
+
+    [Fact]
+    public void A_party_asked_twice_for_the_same_step_sends_the_same_share_and_a_new_step_gets_fresh_randomness()
+    {
+        var ckg = new PublicKeyProtocol(Session);
+        Assert.Equal(Save(ckg.GenerateShare(Secrets[0], 0)), Save(ckg.GenerateShare(Reload(Secrets[0]), 0)));
+        var rtg = new GaloisKeyProtocol(Session);
+        Assert.Equal(Save(rtg.GenerateShare(Secrets[1], 1, 3)), Save(rtg.GenerateShare(Secrets[1], 1, 3)));
+        var rkg = new RelinKeyProtocol(Session);
+        Assert.Equal(Save(rkg.GenerateRoundOne(Secrets[2], 2)), Save(rkg.GenerateRoundOne(Secrets[2], 2)));
+
+        using var ceremony = new Ceremony(3, 3, []);
+        var ct = ceremony.Encrypt(Ceremony.Values(9, 16));
+        var pcks = new PublicKeySwitchProtocol(ceremony.Session, Ceremony.Flooding);
+        var first = pcks.GenerateShare(ceremony.Secrets[0], 0, ct, ceremony.QuerierKey);
+        Assert.Equal(Save(first), Save(pcks.GenerateShare(ceremony.Secrets[0], 0, ct, ceremony.QuerierKey)));
+
+        // Another ciphertext, another session or another party: the noise differs (the masked part too, so the
+        // difference of two shares is not a clean difference of messages).
+        var other = pcks.GenerateShare(ceremony.Secrets[0], 0, ceremony.Encrypt(Ceremony.Values(9, 16)), ceremony.QuerierKey);
+        Assert.NotEqual(first.Data, other.Data);
+        var otherSession = new MultipartySession(Ceremony.Parameters, CommonReference.CreateRandom(), 3);
+        Assert.NotEqual(ckg.GenerateShare(Secrets[0], 0).Data, new PublicKeyProtocol(otherSession).GenerateShare(Secrets[0], 0).Data);
+        Assert.NotEqual(ckg.GenerateShare(Secrets[0], 0).Data, ckg.GenerateShare(Secrets[0], 1).Data);
+    }
+
+    private static SecretKey Reload(SecretKey secret)
+    {
+        using var stream = new MemoryStream();
+        secret.Save(stream);
+        stream.Position = 0;
+        var loaded = new SecretKey();
+        loaded.Load(Ceremony.Parameters, stream);
+        return loaded;
     }
 
     private static Share Load(byte[] bytes, ShareKind kind) => Share.Load(Session, kind, new MemoryStream(bytes));
