@@ -74,6 +74,13 @@ public sealed class TlsPinningTests : IAsyncLifetime
         Assert.Equal(["127.0.0.1", "::1"], names.EnumerateIPAddresses().Select(a => a.ToString()).Order(StringComparer.Ordinal));
         presented.Dispose();
 
+        // HSTS is not sent to a loopback name (a browser would force HTTPS on every local server).
+        using (var loopback = await http.GetAsync("/health/live"))
+        {
+            Assert.Equal(HttpStatusCode.OK, loopback.StatusCode);
+            Assert.False(loopback.Headers.Contains("Strict-Transport-Security"));
+        }
+
         // A restart reuses the certificate: the pin stays valid.
         await _serverA.DisposeAsync();
         (_serverA, _uriA) = Start(_a.Path);
@@ -125,6 +132,30 @@ public sealed class TlsPinningTests : IAsyncLifetime
         (code, stdout, _) = await new CliProcess(_uriA, _keyStore.Path).RunAsync(key, "models", "list", "--pin", "sha256:00", "--json");
         Assert.Equal(1, code);
         Assert.Contains("not a certificate pin", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_generated_certificate_is_reused_until_it_nears_expiry_or_misses_a_configured_host()
+    {
+        using var directory = new TempDirectory();
+        var time = new ShiftableTimeProvider();
+        var first = ServerCertificate.LoadOrCreate(directory.Path, [], time);
+        Assert.True(first.Generated);
+        var again = ServerCertificate.LoadOrCreate(directory.Path, [], time);
+        Assert.False(again.Generated);
+        Assert.Equal(first.Fingerprint, again.Fingerprint);
+
+        var named = ServerCertificate.LoadOrCreate(directory.Path, ["api.hecompute.example"], time);
+        Assert.True(named.Generated);
+        Assert.NotEqual(first.Fingerprint, named.Fingerprint);
+        Assert.Equal(named.Fingerprint, File.ReadAllText(named.FingerprintPath).Trim());
+
+        time.Offset = TimeSpan.FromDays(690);
+        Assert.False(ServerCertificate.LoadOrCreate(directory.Path, ["api.hecompute.example"], time).Generated);
+        time.Offset = TimeSpan.FromDays(701);
+        var renewed = ServerCertificate.LoadOrCreate(directory.Path, ["api.hecompute.example"], time);
+        Assert.True(renewed.Generated);
+        Assert.NotEqual(named.Fingerprint, renewed.Fingerprint);
     }
 
     [Fact]

@@ -176,30 +176,41 @@ public sealed class EncryptionAtRestTests
                 ["HeCompute:AtRest:MasterKeyFile"] = newKey,
                 ["HeCompute:AtRest:PreviousMasterKeyFiles:0"] = oldKey,
             };
-            await PredictAllAsync(directory.Path, rotating, secret, predictions);
-            Assert.Equal(keyringBefore, File.ReadAllText(Path.Combine(keys, "keyring.json")));
+            var mid = new HeComputeFactory(directory.Path, rotating);
+            await using (mid.ConfigureAwait(true))
+            {
+                using var http = mid.Client(secret);
+                foreach (var p in predictions)
+                {
+                    await AssertPredictsAsync(http, p);
+                }
 
-            // The command re-wraps the keyring; no blob is rewritten.
-            using var output = new StringWriter();
-            using var error = new StringWriter();
-            Assert.Equal(0, KeyRewrapCommand.Run(Configuration(directory.Path, rotating), new TestEnvironment(directory.Path), output, error));
-            Assert.Contains("1 data key(s) re-wrapped", output.ToString(), StringComparison.Ordinal);
-            Assert.Equal(blobsBefore, BlobFiles(directory.Path));
-            Assert.NotEqual(keyringBefore, File.ReadAllText(Path.Combine(keys, "keyring.json")));
+                Assert.Equal(keyringBefore, File.ReadAllText(Path.Combine(keys, "keyring.json")));
+
+                // The command re-wraps the keyring while that server runs; no blob is rewritten, the server goes on.
+                using var output = new StringWriter();
+                using var error = new StringWriter();
+                Assert.Equal(0, KeyRewrapCommand.Run(Configuration(directory.Path, rotating), new TestEnvironment(directory.Path), output, error));
+                Assert.Contains("1 data key(s) re-wrapped", output.ToString(), StringComparison.Ordinal);
+                Assert.Equal(blobsBefore, BlobFiles(directory.Path));
+                Assert.NotEqual(keyringBefore, File.ReadAllText(Path.Combine(keys, "keyring.json")));
+                await AssertPredictsAsync(http, predictions[0]);
+
+                // A model registered after the re-wrap is stored under the same data key and predicts after the restart too.
+                predictions.Add(await BreastCancerPrediction.PrepareAsync(http, records: 2));
+                await AssertPredictsAsync(http, predictions[^1]);
+            }
 
             // Only the new key from now on: a restarted server recompiles each model from its stored document.
             var rotated = new Dictionary<string, string?> { ["HeCompute:AtRest:MasterKeyFile"] = newKey };
             await PredictAllAsync(directory.Path, rotated, secret, predictions);
 
-            // The old key alone no longer opens the keyring, and says why.
-            var stale = new HeComputeFactory(directory.Path);
-            await using (stale.ConfigureAwait(true))
-            {
-                var failure = Assert.ThrowsAny<Exception>(() => stale.Services);
-                var message = Innermost(failure).Message;
-                Assert.Contains("Wrong master key", message, StringComparison.Ordinal);
-                Assert.Contains("PreviousMasterKeyFiles", message, StringComparison.Ordinal);
-            }
+            // The old key alone no longer opens the keyring, and says why (the start refuses it the same way: see the next test).
+            using var staleOutput = new StringWriter();
+            using var staleError = new StringWriter();
+            Assert.Equal(1, KeyRewrapCommand.Run(Configuration(directory.Path, []), new TestEnvironment(directory.Path), staleOutput, staleError));
+            Assert.Contains("Wrong master key", staleError.ToString(), StringComparison.Ordinal);
+            Assert.Contains("PreviousMasterKeyFiles", staleError.ToString(), StringComparison.Ordinal);
         }
         finally
         {
@@ -221,26 +232,60 @@ public sealed class EncryptionAtRestTests
             await ModelTests.RegisterAsync(tenant.Http, shared: false);
         }
 
-        var wrong = new HeComputeFactory(directory.Path, new Dictionary<string, string?> { ["HeCompute:AtRest:MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        await using (wrong.ConfigureAwait(true))
+        // The real server process, as an operator starts it: WebApplicationFactory races its own disposal of a host
+        // that failed to start, so the start is observed from outside.
+        var (code, output) = await RunServerAsync(directory.Path, ("HeCompute__AtRest__MasterKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+        Assert.True(code != 0 && output.Contains("Wrong master key", StringComparison.Ordinal), $"exit {code}: {output}");
+        Assert.Contains("HeCompute:AtRest:MasterKey", output, StringComparison.Ordinal);
+
+        (code, output) = await RunServerAsync(directory.Path, ("HeCompute__AtRest__MasterKey", "c2hvcnQ="));
+        Assert.True(code != 0 && output.Contains("is not 32 bytes in base64", StringComparison.Ordinal), $"exit {code}: {output}");
+
+        (code, output) = await RunServerAsync(directory.Path, ("HeCompute__AtRest__MasterKeyFile", Path.Combine(directory.Path, "nope.key")));
+        Assert.True(code != 0 && output.Contains("does not exist", StringComparison.Ordinal), $"exit {code}: {output}");
+    }
+
+    // Starts the built server on the data directory (HTTPS on a free loopback port) and returns its exit code and output.
+    private static async Task<(int Code, string Output)> RunServerAsync(string dataDirectory, params (string Name, string Value)[] environment)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "HeCompute.sln")))
         {
-            var message = Innermost(Assert.ThrowsAny<Exception>(() => wrong.Services)).Message;
-            Assert.Contains("Wrong master key", message, StringComparison.Ordinal);
-            Assert.Contains("HeCompute:AtRest:MasterKey", message, StringComparison.Ordinal);
+            root = root.Parent;
         }
 
-        var malformed = new HeComputeFactory(directory.Path, new Dictionary<string, string?> { ["HeCompute:AtRest:MasterKey"] = "c2hvcnQ=" });
-        await using (malformed.ConfigureAwait(true))
+        var dll = Path.Combine(root!.FullName, "server", "HeCompute.Server", "bin", output.Parent!.Name, output.Name, "HeCompute.Server.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [dll])
         {
-            var message = Innermost(Assert.ThrowsAny<Exception>(() => malformed.Services)).Message;
-            Assert.Contains("is not 32 bytes in base64", message, StringComparison.Ordinal);
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "https://127.0.0.1:0";
+        start.Environment["HeCompute__Storage__DataDirectory"] = dataDirectory;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
-        var missing = new HeComputeFactory(directory.Path, new Dictionary<string, string?> { ["HeCompute:AtRest:MasterKeyFile"] = Path.Combine(directory.Path, "nope.key") });
-        await using (missing.ConfigureAwait(true))
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
         {
-            Assert.Contains("does not exist", Innermost(Assert.ThrowsAny<Exception>(() => missing.Services)).Message, StringComparison.Ordinal);
+            await process.WaitForExitAsync(timeout.Token);
         }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Fact]
@@ -277,6 +322,7 @@ public sealed class EncryptionAtRestTests
                 var content = RandomNumberGenerator.GetBytes(size);
                 using var staged = await blobs.StageAsync(new MemoryStream(content), size, CancellationToken.None);
                 Assert.Equal((Api.Sha256Hex(content), (long)size), (staged.Sha256, staged.Length));
+                Assert.True(BlobEnvelope.IsEnvelope(File.ReadAllBytes(staged.TempPath)), "the staged upload file holds the envelope, not the plaintext");
                 Assert.Equal(content, await ReadAllAsync(staged.OpenRead()));
                 await blobs.CommitAsync(staged, CancellationToken.None);
                 var stored = File.ReadAllBytes(BlobPath(directory.Path, staged.Sha256));
@@ -355,7 +401,6 @@ public sealed class EncryptionAtRestTests
     private static IConfiguration Configuration(string dataDirectory, Dictionary<string, string?> settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["HeCompute:Storage:DataDirectory"] = dataDirectory }).Build();
 
-    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 
     private sealed class TestEnvironment(string root) : IHostEnvironment
     {
