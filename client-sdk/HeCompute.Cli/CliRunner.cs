@@ -23,7 +23,7 @@ internal static class CliRunner
     public const int ApiError = 2;
 
     /// <summary>Exit code when the server presented a certificate other than the pinned one.</summary>
-    public const int CertificateRefused = 3;
+    public const int CertificateRefused = 4;
 
     /// <summary>Exit code when interrupted.</summary>
     public const int Cancelled = 130;

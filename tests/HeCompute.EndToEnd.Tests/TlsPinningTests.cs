@@ -125,7 +125,7 @@ public sealed class TlsPinningTests : IAsyncLifetime
         Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
 
         (code, stdout, stderr) = await new CliProcess(_uriB, _keyStore.Path).RunAsync(key, "models", "list", "--pin", pinA, "--json");
-        Assert.Equal(3, code);
+        Assert.Equal(4, code);
         Assert.Contains("Certificate pin mismatch", stdout, StringComparison.Ordinal);
         Assert.Contains(Fingerprint(_b.Path), stdout, StringComparison.Ordinal);
 

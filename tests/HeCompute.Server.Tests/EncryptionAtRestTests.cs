@@ -401,7 +401,6 @@ public sealed class EncryptionAtRestTests
     private static IConfiguration Configuration(string dataDirectory, Dictionary<string, string?> settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["HeCompute:Storage:DataDirectory"] = dataDirectory }).Build();
 
-
     private sealed class TestEnvironment(string root) : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = "Testing";
