@@ -4,6 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 using HeCompute.Client.Http;
 using HeCompute.Contracts;
 using HeCompute.Server.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -156,6 +158,18 @@ public sealed class TlsPinningTests : IAsyncLifetime
         var renewed = ServerCertificate.LoadOrCreate(directory.Path, ["api.hecompute.example"], time);
         Assert.True(renewed.Generated);
         Assert.NotEqual(named.Fingerprint, renewed.Fingerprint);
+    }
+
+    [Theory]
+    [InlineData("Development", null)]
+    [InlineData("Production", TransportSecurity.DefaultUrl)]
+    [InlineData("Staging", TransportSecurity.DefaultUrl)]
+    public void Outside_development_the_default_address_is_https(string environment, string? expected)
+    {
+        // The empty builder reads no environment variables, so only the environment name differs.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.UseHeComputeTransport();
+        Assert.Equal(expected, builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
     }
 
     [Fact]
