@@ -185,6 +185,15 @@ public sealed class TlsPinningTests : IAsyncLifetime
         Assert.True(TransportSecurity.HasConfiguredCertificate(Config(("Kestrel:Certificates:Default:Path", "/etc/hecompute/tls.pfx"))));
         Assert.True(TransportSecurity.HasConfiguredCertificate(Config(("Kestrel:Endpoints:Main:Certificate:Path", "/etc/hecompute/tls.pem"))));
         Assert.False(TransportSecurity.HasConfiguredCertificate(Config(("Kestrel:Endpoints:Main:Url", "https://*:443"))));
+
+        // A certificate is needed unless every configured address is plain HTTP (then a warning says so).
+        Assert.True(TransportSecurity.MayServeHttps(empty));
+        Assert.False(TransportSecurity.MayServeHttps(Config(("urls", "http://0.0.0.0:8080"))));
+        Assert.True(TransportSecurity.MayServeHttps(Config(("urls", "http://0.0.0.0:8080;https://0.0.0.0:8443"))));
+        Assert.True(TransportSecurity.MayServeHttps(Config(("https_ports", "443"))));
+        Assert.False(TransportSecurity.MayServeHttps(Config(("http_ports", "8080"))));
+        Assert.True(TransportSecurity.MayServeHttps(Config(("Kestrel:Endpoints:Main:Url", "https://*:443"))));
+        Assert.False(TransportSecurity.MayServeHttps(Config(("Kestrel:Endpoints:Main:Url", "http://*:80"))));
     }
 
     public async Task DisposeAsync()

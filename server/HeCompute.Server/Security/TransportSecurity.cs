@@ -32,10 +32,18 @@ public static partial class TransportSecurity
 
         if (!HasConfiguredCertificate(builder.Configuration))
         {
+            var plainOnly = !MayServeHttps(builder.Configuration);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 // Only when Kestrel starts (never under the in-memory test server), with the data directory resolved.
                 var services = kestrel.ApplicationServices;
+                var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TransportSecurity));
+                if (plainOnly)
+                {
+                    LogPlainHttp(logger);
+                    return;
+                }
+
                 var options = services.GetRequiredService<IOptions<HeComputeServerOptions>>().Value;
                 var directory = options.Tls.CertificateDirectory is { Length: > 0 } configured
                     ? Path.GetFullPath(configured)
@@ -47,8 +55,7 @@ public static partial class TransportSecurity
                 }
 
                 var certificate = ServerCertificate.LoadOrCreate(directory, names, services.GetRequiredService<TimeProvider>());
-                LogCertificate(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TransportSecurity)),
-                    certificate.Generated ? "generated" : "reused", certificate.Directory, certificate.Fingerprint, certificate.FingerprintPath);
+                LogCertificate(logger, certificate.Generated ? "generated" : "reused", certificate.Directory, certificate.Fingerprint, certificate.FingerprintPath);
                 kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate.Certificate);
             });
         }
@@ -66,6 +73,19 @@ public static partial class TransportSecurity
                || configuration.GetSection("Kestrel:Endpoints").Exists();
     }
 
+    /// <summary>
+    /// Whether the server may listen on HTTPS: no address is configured (then the default is HTTPS), or a configured
+    /// one is HTTPS. Only plain <c>http://</c> addresses (e.g. behind a TLS-terminating proxy) need no certificate.
+    /// </summary>
+    public static bool MayServeHttps(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !HasConfiguredAddress(configuration)
+               || configuration[WebHostDefaults.ServerUrlsKey]?.Contains("https://", StringComparison.OrdinalIgnoreCase) == true
+               || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey])
+               || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any(e => e["Url"]?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true);
+    }
+
     /// <summary>Whether Kestrel's configuration supplies a certificate (then none is generated).</summary>
     public static bool HasConfiguredCertificate(IConfiguration configuration)
     {
@@ -73,6 +93,9 @@ public static partial class TransportSecurity
         return configuration.GetSection("Kestrel:Certificates:Default").Exists()
                || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any(e => e.GetSection("Certificate").Exists());
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS: only plain HTTP addresses are configured, so the server answers without TLS; API keys and model weights cross the network in the clear unless a TLS-terminating proxy is in front")]
+    private static partial void LogPlainHttp(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS: self-signed certificate {Action} in {Directory}; SHA-256 fingerprint {Fingerprint} (also in {FingerprintPath}). Clients pin it: hecompute --pin {Fingerprint}, or HECOMPUTE_PIN")]
     private static partial void LogCertificate(ILogger logger, string action, string directory, string fingerprint, string fingerprintPath);
