@@ -38,12 +38,15 @@ internal sealed class CliContext : IDisposable
             throw new CliException("No API key: pass --api-key or set HECOMPUTE_API_KEY.");
         }
 
+        var pin = _parse.GetValue(GlobalOptions.Pin) is { Length: > 0 } text ? CertificatePin.Parse(text).ToString() : null;
+
         // One provider per distinct key would be tidier, but a CLI run talks as at most two identities.
         var services = new ServiceCollection();
         services.AddHeComputeClient(o =>
         {
             o.BaseAddress = baseAddress;
             o.ApiKey = key;
+            o.CertificatePin = pin;
         });
         var provider = services.BuildServiceProvider();
         if (apiKey is null)

@@ -22,6 +22,9 @@ internal static class CliRunner
     /// <summary>Exit code when the server answered with an error.</summary>
     public const int ApiError = 2;
 
+    /// <summary>Exit code when the server presented a certificate other than the pinned one.</summary>
+    public const int CertificateRefused = 4;
+
     /// <summary>Exit code when interrupted.</summary>
     public const int Cancelled = 130;
 
@@ -39,6 +42,11 @@ internal static class CliRunner
         {
             Report(context.Output, new CliProblem(e.Type, e.Title, (int)e.Status == 0 ? null : (int)e.Status, e.Detail ?? e.Message, e.Errors.Count == 0 ? null : e.Errors));
             return ApiError;
+        }
+        catch (CertificatePinMismatchException e)
+        {
+            Report(context.Output, new CliProblem("about:blank", "Certificate pin mismatch", null, e.Message, null));
+            return CertificateRefused;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -8,9 +8,20 @@ internal static class GlobalOptions
 {
     public static readonly Option<string?> Server = new("--server")
     {
-        Description = "Server base address (default: $HECOMPUTE_URL, else http://localhost:5000)",
+        Description = "Server base address (default: $HECOMPUTE_URL, else https://localhost:5001)",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HECOMPUTE_URL") ?? "http://localhost:5000",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HECOMPUTE_URL") ?? "https://localhost:5001",
+    };
+
+    /// <summary>The pin file beside the key store: one fingerprint, as the server writes it to its <c>tls/server.sha256</c>.</summary>
+    public static string PinFile => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".hecompute", "pin");
+
+    public static readonly Option<string?> Pin = new("--pin")
+    {
+        Description = "Trust exactly the server certificate with this fingerprint, sha256:<hex> (default: $HECOMPUTE_PIN, else the file ~/.hecompute/pin, else the system's trust store)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HECOMPUTE_PIN") is { Length: > 0 } pin ? pin
+            : File.Exists(PinFile) ? File.ReadAllText(PinFile).Trim() : null,
     };
 
     public static readonly Option<string?> ApiKey = new("--api-key")
@@ -36,6 +47,7 @@ internal static class GlobalOptions
     public static void AddTo(RootCommand root)
     {
         root.Add(Server);
+        root.Add(Pin);
         root.Add(ApiKey);
         root.Add(KeyStore);
         root.Add(Json);

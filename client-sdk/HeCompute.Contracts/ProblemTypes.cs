@@ -47,6 +47,9 @@ public static class ProblemTypes
     /// <summary>507: the server's storage is full.</summary>
     public const string StorageFull = Base + "storage-full";
 
+    /// <summary>503: an object the server stored failed its integrity check (tampered with or damaged at rest); an operator must restore it.</summary>
+    public const string StorageCorrupt = Base + "storage-corrupt";
+
     /// <summary>The request is malformed in a way not covered by a more specific type.</summary>
     public const string BadRequest = Base + "bad-request";
 

@@ -7,12 +7,19 @@ using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
 using HeCompute.Server.Options;
 using HeCompute.Server.Predictions;
+using HeCompute.Server.Security;
 using HeCompute.Server.Storage;
+using HeCompute.Server.Storage.AtRest;
 using HeCompute.Server.Telemetry;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+if (KeyRewrapCommand.IsRequested(args))
+{
+    return KeyRewrapCommand.Run(builder.Configuration, builder.Environment, Console.Out, Console.Error);
+}
 
+builder.UseHeComputeTransport();
 builder.Services.AddHeComputeOptions();
 builder.Services.AddHeComputeStorage();
 builder.Services.AddHeComputeAuth();
@@ -49,6 +56,7 @@ app.MapDatasets();
 app.MapAudit();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

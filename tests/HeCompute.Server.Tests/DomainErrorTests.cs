@@ -35,6 +35,7 @@ public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<Serv
         { DomainErrorKind.MissingKey, 400, ProblemTypes.MissingKey },
         { DomainErrorKind.StorageUnavailable, 503, ProblemTypes.StorageUnavailable },
         { DomainErrorKind.StorageFull, 507, ProblemTypes.StorageFull },
+        { DomainErrorKind.StorageCorrupt, 503, ProblemTypes.StorageCorrupt },
         { DomainErrorKind.KeySetExpired, 410, ProblemTypes.KeySetExpired },
     };
 

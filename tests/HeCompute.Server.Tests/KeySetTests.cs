@@ -38,7 +38,8 @@ public sealed class KeySetTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal(Keys.Parms.Length + Keys.PublicKeyFull.Length + Keys.RelinKeysFull.Length + Keys.GaloisKeysFull.Length, created.TotalBytes);
         foreach (var part in created.Parts)
         {
-            Assert.Equal(part.Bytes, new FileInfo(BlobPath(part.Sha256)).Length);
+            Assert.True(File.Exists(BlobPath(part.Sha256)));
+            Assert.Equal(part.Bytes, (await Api.StoredBlobAsync(Factory, part.Sha256)).Length);
         }
 
         var list = await (await tenant.Http.GetAsync("/v1/keysets")).ReadAsync<KeySetListResponse>();

@@ -154,7 +154,7 @@ public sealed class StorageHygieneTests
         {
             var inner = s.Single(d => d.ServiceType == typeof(IBlobStore));
             s.RemoveAll<IBlobStore>();
-            s.AddSingleton<IBlobStore>(p => new FailingBlobStore((IBlobStore)ActivatorUtilities.CreateInstance(p, inner.ImplementationType!), exception));
+            s.AddSingleton<IBlobStore>(p => new FailingBlobStore((IBlobStore)inner.ImplementationFactory!(p), exception));
         });
         await using (factory.ConfigureAwait(true))
         {

@@ -93,6 +93,13 @@ public sealed partial class HeComputeClient
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            throw new HeComputeApiException(
+                $"Cannot reach the HeCompute server at {_http.BaseAddress}: its certificate is not trusted here ({e.InnerException.Message}). A server with the " +
+                "certificate it generated prints the fingerprint at start and writes it to tls/server.sha256 in its data directory: pin it " +
+                "(HeComputeClientOptions.CertificatePin; hecompute --pin sha256:<hex>, HECOMPUTE_PIN or ~/.hecompute/pin).", e);
+        }
         catch (HttpRequestException e)
         {
             throw new HeComputeApiException($"Cannot reach the HeCompute server at {_http.BaseAddress}: {e.Message}", e);

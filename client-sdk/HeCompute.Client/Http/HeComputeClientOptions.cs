@@ -10,6 +10,13 @@ public sealed class HeComputeClientOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
+    /// The server certificate to trust (<c>sha256:</c> and its 64-hex-digit fingerprint, see <see cref="CertificatePin"/>):
+    /// the connection is made only to a server presenting exactly that certificate, e.g. the self-signed one the server
+    /// generates. Null: the system's certificate validation.
+    /// </summary>
+    public string? CertificatePin { get; set; }
+
+    /// <summary>
     /// Longest a single attempt may take. Encrypted predictions and uploads of large evaluation keys take far longer
     /// than the resilience pipeline's default of 10 s, so the default here is 10 minutes.
     /// </summary>

@@ -20,6 +20,7 @@ public static class HeComputeClientServiceCollectionExtensions
         services.AddOptions<HeComputeClientOptions>()
             .Configure(configure)
             .Validate(o => o.BaseAddress is { IsAbsoluteUri: true }, "HeComputeClientOptions.BaseAddress must be an absolute URI.")
+            .Validate(o => o.CertificatePin is null || IsPin(o.CertificatePin), "HeComputeClientOptions.CertificatePin must be sha256: and 64 hex digits.")
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalRequestTimeout >= o.AttemptTimeout, "TotalRequestTimeout must be at least AttemptTimeout, and both positive.");
         var builder = services.AddHttpClient<HeComputeClient>((provider, http) =>
         {
@@ -39,6 +40,26 @@ public static class HeComputeClientServiceCollectionExtensions
             // The circuit breaker's validation requires a sampling window of at least twice the attempt timeout.
             resilience.CircuitBreaker.SamplingDuration = options.AttemptTimeout * 2;
         });
+        // Inside the resilience handler, so a refused certificate is reported as such and not retried.
+        builder.ConfigurePrimaryHttpMessageHandler(provider =>
+            Pin(provider) is { } pin ? pin.CreateHandler() : new HttpClientHandler());
+        builder.AddHttpMessageHandler(() => new CertificatePin.RefusalHandler());
         return builder;
+    }
+
+    private static CertificatePin? Pin(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<HeComputeClientOptions>>().Value.CertificatePin is { } pin ? CertificatePin.Parse(pin) : null;
+
+    private static bool IsPin(string text)
+    {
+        try
+        {
+            CertificatePin.Parse(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 }

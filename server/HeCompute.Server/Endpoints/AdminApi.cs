@@ -18,9 +18,7 @@ public static class AdminApi
         // No group policy: tenants are the global admins', keys and erasure also their owners' (policies add up, so a
         // group policy would shut tenant owners out).
         var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization()
-            .WithMetadata(app.JsonBodyLimit())
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithMetadata(app.JsonBodyLimit());
         group.MapPost("/tenants", CreateTenant).WithName("admin.tenants.create").WithSummary("Create a tenant (global admin)")
             .RequireAuthorization(Policies.Admin);
         group.MapGet("/tenants", ListTenants).WithName("admin.tenants.list").WithSummary("List tenants (global admin)")

@@ -22,8 +22,6 @@ public static class AuditApi
     {
         var group = app.MapGroup("/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Auditor)
             .WithMetadata(app.JsonBodyLimit())
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/", Export).WithName("audit.export")
             .WithSummary("Export audit entries as JSON lines: every entry of the scope, or one page with limit (page on with after_seq = the last seq " +

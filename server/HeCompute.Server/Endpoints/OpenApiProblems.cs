@@ -10,7 +10,8 @@ namespace HeCompute.Server.Endpoints;
 /// <summary>
 /// Completes every operation of the OpenAPI document from its endpoint's metadata, so no endpoint repeats what its
 /// kind implies: the API-key requirement with 401, 403 (a policy) and 429 (per-key rate limits); 404 for a route with
-/// ids; 400, 413 and 415 for a request body; 503 (read-only storage, a busy scheduler) and 507 for writes. Endpoints
+/// ids; 400, 413 and 415 for a request body; 503 (unavailable or corrupt storage, a busy scheduler) for every
+/// authenticated call and 507 for writes. Endpoints
 /// add only what is theirs (409, 422) with <c>ProducesProblem</c>. Every problem answer is described as
 /// <c>application/problem+json</c>, and every SEAL byte stream as binary.
 /// </summary>
@@ -86,9 +87,15 @@ internal sealed class OpenApiProblems : IOpenApiOperationTransformer
             statuses.UnionWith([StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType]);
         }
 
-        if (!anonymous && description.HttpMethod is not ("GET" or "HEAD"))
+        // Every authenticated call reads storage, which may be unavailable or hold a blob that fails its integrity
+        // check (503); writes may also find it full (507).
+        if (!anonymous)
         {
-            statuses.UnionWith([StatusCodes.Status503ServiceUnavailable, StatusCodes.Status507InsufficientStorage]);
+            statuses.Add(StatusCodes.Status503ServiceUnavailable);
+            if (description.HttpMethod is not ("GET" or "HEAD"))
+            {
+                statuses.Add(StatusCodes.Status507InsufficientStorage);
+            }
         }
 
         operation.Responses ??= [];

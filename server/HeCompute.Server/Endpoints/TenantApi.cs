@@ -17,9 +17,7 @@ public static class TenantApi
         group.MapGet("/me", WhoAmI).WithName("tenant.me").WithSummary("The caller's tenant, key id and roles");
         group.MapDelete("/tenant/data", Erase).RequireAuthorization(Policies.TenantOwner).WithName("tenant.erase")
             .WithSummary("Erase this tenant's key sets, jobs, results, models and datasets (tenant-admin; ?confirm= must name the tenant; the audit log is kept)")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesValidationProblem();
         return app;
     }
 

@@ -68,6 +68,9 @@ public enum DomainErrorKind
 
     /// <summary>The key set has expired: new computations refuse it.</summary>
     KeySetExpired,
+
+    /// <summary>A stored object failed its integrity check (tampered with or damaged at rest): retrying does not help until an operator restores it.</summary>
+    StorageCorrupt,
 }
 
 /// <summary>A refusal raised by an application service: a <see cref="DomainErrorKind"/>, a stable title and the detail of this occurrence.</summary>
@@ -173,6 +176,10 @@ public static class DomainErrors
     public static DomainException Storage(bool full, string detail, Exception? inner = null) => full
         ? new(DomainErrorKind.StorageFull, "The server's storage is full", detail, inner)
         : new(DomainErrorKind.StorageUnavailable, "The server's storage is unavailable", detail, inner);
+
+    /// <summary>A stored object whose encryption envelope or content hash does not verify.</summary>
+    public static DomainException StorageCorrupt(string detail, Exception? inner = null) =>
+        new(DomainErrorKind.StorageCorrupt, "A stored object failed its integrity check", detail, inner);
 
     /// <summary>Parameters that are not valid (or, when <paramref name="insecure"/>, below the security level).</summary>
     public static DomainException Parameters(bool insecure, string detail, Exception? inner = null) => insecure

@@ -36,6 +36,7 @@ public static class ProblemMapper
         DomainErrorKind.StorageUnavailable => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.StorageUnavailable),
         DomainErrorKind.StorageFull => (StatusCodes.Status507InsufficientStorage, ProblemTypes.StorageFull),
         DomainErrorKind.KeySetExpired => (StatusCodes.Status410Gone, ProblemTypes.KeySetExpired),
+        DomainErrorKind.StorageCorrupt => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.StorageCorrupt),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A domain error kind without a problem type."),
     };
 

@@ -27,6 +27,12 @@ public sealed class HeComputeServerOptions
     /// <summary>Per-API-key request rate limits: a default policy and a stricter one for heavy endpoints.</summary>
     public RateLimitsOptions RateLimits { get; set; } = new();
 
+    /// <summary>Encryption of stored blobs: master key, rotation, keyring.</summary>
+    public AtRestOptions AtRest { get; set; } = new();
+
+    /// <summary>The self-signed certificate generated when no certificate is configured.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>Metrics export.</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 

@@ -1,3 +1,4 @@
+using HeCompute.Server.Storage.AtRest;
 using HeCompute.Server.Storage.Sqlite;
 
 namespace HeCompute.Server.Storage;
@@ -20,6 +21,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SqliteAuditStore>();
         services.AddSingleton<IMetadataStore, SqliteMetadataStore>();
         services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        services.AddBlobEncryptionAtRest();
         services.AddSingleton<BlobCollector>();
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks()

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HeCompute.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HeCompute.Server.Tests.Infrastructure;
 
@@ -105,4 +106,16 @@ public static class Api
     }
 
     public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>A stored blob's content as the server reads it (decrypted and verified: files on disk are envelopes).</summary>
+    public static async Task<byte[]> StoredBlobAsync(HeComputeFactory factory, string sha256)
+    {
+        var stream = factory.Services.GetRequiredService<HeCompute.Server.Storage.IBlobStore>().OpenRead(sha256);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer);
+            return buffer.ToArray();
+        }
+    }
 }
