@@ -107,8 +107,14 @@ public sealed class DicomPixelData
     public string PhotometricInterpretation { get; }
 
     /// <summary>The photometric interpretation of <see cref="GetFrameBytes(int)"/>: YBR_FULL_422 is delivered
-    /// upsampled, as YBR_FULL (PS3.5 8.2.1); everything else as stored.</summary>
-    public string DecodedPhotometricInterpretation => PhotometricInterpretation == "YBR_FULL_422" ? "YBR_FULL" : PhotometricInterpretation;
+    /// upsampled, as YBR_FULL (PS3.5 8.2.1); YBR_RCT and YBR_ICT, which name the JPEG 2000 component transform the
+    /// decoder undoes, as RGB (PS3.5 8.2.4, as dcmtk, gdcm and pydicom deliver them); everything else as stored.</summary>
+    public string DecodedPhotometricInterpretation => PhotometricInterpretation switch
+    {
+        "YBR_FULL_422" => "YBR_FULL",
+        "YBR_RCT" or "YBR_ICT" => "RGB",
+        var stored => stored,
+    };
 
     /// <summary>Number of Frames (0028,0008), 1 when absent.</summary>
     public int FrameCount { get; }
