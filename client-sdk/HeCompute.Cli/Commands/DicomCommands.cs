@@ -45,7 +45,7 @@ internal static class DicomCommands
                     try
                     {
                         var p = DicomPixelData.Create(dicom.Dataset);
-                        pixels = new InspectedPixels(p.Rows, p.Columns, p.FrameCount, p.SamplesPerPixel, p.BitsAllocated, p.BitsStored, p.IsSigned, p.PhotometricInterpretation, p.ModalityLut.Slope, p.ModalityLut.Intercept);
+                        pixels = new InspectedPixels(p.Rows, p.Columns, p.FrameCount, p.SamplesPerPixel, p.BitsAllocated, p.BitsStored, p.IsSigned, p.PhotometricInterpretation, p.ModalityLut.Slope, p.ModalityLut.Intercept, p.FrameLocationNote);
                     }
                     catch (DicomCodecException e)
                     {
@@ -66,6 +66,10 @@ internal static class DicomCommands
                     if (pixels is not null)
                     {
                         console.MarkupLine($"pixels: {pixels.Columns}×{pixels.Rows}, {pixels.Frames} frame(s), {pixels.BitsStored}/{pixels.BitsAllocated} bits {(pixels.Signed ? "signed" : "unsigned")}, {pixels.PhotometricInterpretation}, rescale {pixels.RescaleSlope}·x + {pixels.RescaleIntercept}");
+                        if (pixels.FrameLocation is { } note)
+                        {
+                            console.MarkupLine($"[yellow]frames:[/] {Markup.Escape(note)}");
+                        }
                     }
 
                     var table = new Table().AddColumns("tag", "VR", "keyword", "value");
@@ -149,7 +153,7 @@ internal static class DicomCommands
 
     private sealed record InspectedSyntax(string Uid, string Name);
 
-    private sealed record InspectedPixels(int Rows, int Columns, int Frames, int SamplesPerPixel, int BitsAllocated, int BitsStored, bool Signed, string PhotometricInterpretation, double RescaleSlope, double RescaleIntercept);
+    private sealed record InspectedPixels(int Rows, int Columns, int Frames, int SamplesPerPixel, int BitsAllocated, int BitsStored, bool Signed, string PhotometricInterpretation, double RescaleSlope, double RescaleIntercept, string? FrameLocation);
 
     private sealed record InspectedElement(string Tag, string Vr, string? Keyword, string Value);
 }
