@@ -126,6 +126,19 @@ public sealed class Jpeg2000Tests
     }
 
     [Fact]
+    public void Pydicoms_embedded_delimiter_file_is_read_and_its_bogus_codestream_refused()
+    {
+        // The fragment holds the bytes of a sequence delimiter (FFFE,E0DD): the reader must not end the sequence
+        // there. Its SIZ then declares a width no image has; OpenJPEG (like gdcm) refuses the codestream.
+        var file = DicomFile.Open(Path.Combine(ExternalTools.PydicomTestFiles, "JPEG2000-embedded-sequence-delimiter.dcm"));
+        var fragments = Assert.IsType<DicomFragmentSequence>(file.Dataset.GetItem(DicomTag.PixelData));
+        Assert.Single(fragments.Fragments);
+        Assert.Equal(250, fragments.Fragments[0].Length);
+        var e = Assert.Throws<DicomCodecException>(() => DicomPixelData.Create(file.Dataset).GetFrameBytes(0));
+        Assert.Contains("malformed JPEG 2000 codestream", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_frame_whose_size_disagrees_with_the_dataset_is_refused_before_decoding()
     {
         var c = Fixtures.Get("j2k_opj_u12");
@@ -134,7 +147,6 @@ public sealed class Jpeg2000Tests
         var wrongRows = Info(c) with { Rows = c.Rows + 1 };
         var e = Assert.Throws<DicomCodecException>(() => codec.Decode(frame, wrongRows, new byte[wrongRows.DecodedLength]));
         Assert.Contains("the dataset says", e.Message, StringComparison.Ordinal);
-        Assert.Contains(c.TransferSyntax, DicomTransferSyntax.Lookup(c.TransferSyntax).Uid, StringComparison.Ordinal);
 
         var eightBits = Info(c) with { BitsAllocated = 8, BitsStored = 8 };
         e = Assert.Throws<DicomCodecException>(() => codec.Decode(frame, eightBits, new byte[eightBits.DecodedLength]));

@@ -328,8 +328,9 @@ for key in ["ct16s", "u12", "s12", "u8", "rgb8", "s16x4", "rgb8x2"]:
 gdcm_case("j2k_gdcm_lossy_ct16s", "ct16s", "--lossy", "--irreversible", "-q", "40", lossless=False)
 gdcm_case("j2k_gdcm_lossy_rgb8", "rgb8", "--lossy", "-r", "10", lossless=False)
 
-# pydicom's own JPEG 2000 test files, decoded by gdcm. JPEG2000-embedded-sequence-delimiter.dcm is left out:
-# gdcm refuses it (its offset table makes OpenJPEG read a bogus SIZ), so no oracle decodes it.
+# pydicom's own JPEG 2000 test files, decoded by gdcm. JPEG2000-embedded-sequence-delimiter.dcm is left out: it
+# tests parsing (the bytes of a sequence delimiter inside a fragment); its 250-byte codestream's SIZ declares
+# 0xDDE00100 columns, which gdcm and OpenJPEG both refuse (Jpeg2000Tests checks that we read and refuse it).
 for f in ["693_J2KI.dcm", "GDCMJ2K_TextGBR.dcm", "J2K_pixelrep_mismatch.dcm", "JPEG2000.dcm", "MR_small_jp2klossless.dcm"]:
     name = "j2k_pydicom_" + f[:-4]
     shutil.copy(f"{TEST_FILES}/{f}", path(name + ".dcm"))
