@@ -133,7 +133,7 @@ public sealed class Jpeg2000Tests
         var file = DicomFile.Open(Path.Combine(ExternalTools.PydicomTestFiles, "JPEG2000-embedded-sequence-delimiter.dcm"));
         var fragments = Assert.IsType<DicomFragmentSequence>(file.Dataset.GetItem(DicomTag.PixelData));
         Assert.Single(fragments.Fragments);
-        Assert.Equal(250, fragments.Fragments[0].Length);
+        Assert.Equal(250u, fragments.Fragments[0].Length);
         var e = Assert.Throws<DicomCodecException>(() => DicomPixelData.Create(file.Dataset).GetFrameBytes(0));
         Assert.Contains("malformed JPEG 2000 codestream", e.Message, StringComparison.Ordinal);
     }
