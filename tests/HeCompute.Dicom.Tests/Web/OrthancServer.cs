@@ -6,7 +6,7 @@ namespace HeCompute.Dicom.Tests.Web;
 
 /// <summary>Debian's Orthanc with its DICOMweb plugin (packages orthanc, orthanc-dicomweb, installed by test.sh),
 /// started for the tests on a free loopback port with a scratch storage directory, and stopped (this process only)
-/// when disposed. A missing package fails loudly.</summary>
+/// when disposed. A missing package fails loudly. Self-contained: tests/HeCompute.EndToEnd.Tests links this file.</summary>
 public sealed class OrthancServer : IDisposable
 {
     private const string Executable = "/usr/sbin/Orthanc";
@@ -16,9 +16,10 @@ public sealed class OrthancServer : IDisposable
 
     public OrthancServer()
     {
-        ExternalTools.Require(Executable, "orthanc");
-        ExternalTools.Require(Plugin, "orthanc-dicomweb");
-        _directory = ExternalTools.TempDirectory("orthanc");
+        Require(Executable, "orthanc");
+        Require(Plugin, "orthanc-dicomweb");
+        _directory = Path.Combine(Path.GetTempPath(), "hecompute-orthanc-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
         int port = FreePort();
         string storage = Path.Combine(_directory, "storage");
         Directory.CreateDirectory(storage);
@@ -75,6 +76,14 @@ public sealed class OrthancServer : IDisposable
 
         _process.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private static void Require(string path, string package)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"Required test PACS '{path}' is missing: install the Debian package '{package}' (test.sh does). Tests never skip silently.");
+        }
     }
 
     private static int FreePort()
