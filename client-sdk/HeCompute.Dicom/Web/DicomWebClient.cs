@@ -69,6 +69,53 @@ public sealed class DicomWebClient
         }
     }
 
+    /// <summary>STOW-RS: stores Part 10 files (for example de-identified copies, in a research PACS) in one
+    /// multipart/related request to /studies. Returns the SOP Instance UIDs the PACS stored and those it refused.</summary>
+    /// <exception cref="DicomWebException">The PACS refused the whole request or answered something else than DICOM JSON.</exception>
+    public async Task<DicomWebStoreResult> StoreAsync(IEnumerable<DicomFile> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        string boundary = "hecompute-" + Guid.NewGuid().ToString("N");
+        using var content = new MultipartContent("related", boundary);
+        content.Headers.ContentType!.Parameters.Add(new NameValueHeaderValue("type", "\"application/dicom\""));
+        int count = 0;
+        foreach (var file in files)
+        {
+            var bytes = new MemoryStream();
+            file.Save(bytes);
+            var part = new ByteArrayContent(bytes.ToArray());
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+            content.Add(part);
+            count++;
+        }
+
+        if (count == 0)
+        {
+            return new DicomWebStoreResult([], []);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_root, "studies")) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+json"));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        byte[] body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var result = DicomJson.ToDataset(document.RootElement);
+            return new DicomWebStoreResult(SopInstances(result, new DicomTag(0x0008, 0x1199)), SopInstances(result, new DicomTag(0x0008, 0x1198)));
+        }
+        catch (JsonException e)
+        {
+            throw new DicomWebException($"STOW-RS answered malformed DICOM JSON: {e.Message}", e);
+        }
+    }
+
+    // Referenced (0008,1199) / Failed (0008,1198) SOP Sequence items name each instance by Referenced SOP Instance UID.
+    private static List<string> SopInstances(DicomDataset result, DicomTag sequence) =>
+        result.GetSequence(sequence) is { } items
+            ? [.. items.Items.Where(i => i.Contains(new DicomTag(0x0008, 0x1155))).Select(i => i.GetString(new DicomTag(0x0008, 0x1155)))]
+            : [];
+
     private async Task<IReadOnlyList<DicomDataset>> SearchAsync(string path, IReadOnlyDictionary<string, string>? query, CancellationToken cancellationToken)
     {
         var uri = new Uri(_root, path + QueryString(query));

@@ -91,6 +91,26 @@ public sealed class DicomWebClientTests : IClassFixture<DicomWebClientTests.Pacs
     }
 
     [Fact]
+    public async Task A_deidentified_copy_is_stored_with_stow_and_found_again()
+    {
+        // A research PACS of its own (the shared one's study count is asserted above).
+        using var research = new OrthancServer();
+        var client = new DicomWebClient(research.Http, research.DicomWebRoot);
+        var deidentifier = new HeCompute.Dicom.Deidentification.DicomDeidentifier(new HeCompute.Dicom.Deidentification.DeidentificationOptions(HeCompute.Dicom.Tests.Deidentification.EveryAttributeTests.Secret));
+        var (copy, _) = deidentifier.Deidentify(Local("CT_small.dcm"));
+        var result = await client.StoreAsync([copy]);
+        string sop = copy.Dataset.GetString(DicomTag.SOPInstanceUID);
+        Assert.Equal([sop], result.Stored);
+        Assert.Empty(result.Failed);
+
+        var study = Assert.Single(await client.SearchStudiesAsync());
+        Assert.Equal(copy.Dataset.GetString(DicomTag.StudyInstanceUID), study.GetString(DicomTag.StudyInstanceUID));
+        Assert.NotEqual(Local("CT_small.dcm").Dataset.GetString(DicomTag.PatientName), study.GetString(DicomTag.PatientName));
+        var back = await client.RetrieveInstanceAsync(study.GetString(DicomTag.StudyInstanceUID), copy.Dataset.GetString(DicomTag.SeriesInstanceUID), sop);
+        AssertSamePixels(DicomPixelData.Create(Local("CT_small.dcm").Dataset), DicomPixelData.Create(back.Dataset));
+    }
+
+    [Fact]
     public async Task Unknown_instances_and_bad_uids_are_refused_clearly()
     {
         var e = await Assert.ThrowsAsync<DicomWebException>(() => Client.RetrieveInstanceAsync("1.2.3", "1.2.3.4", "1.2.3.4.5"));
