@@ -133,9 +133,17 @@ public sealed class DicomWebClientTests : IClassFixture<DicomWebClientTests.Pacs
         public Pacs()
         {
             Server = new OrthancServer();
-            foreach (string file in Files)
+            try
             {
-                Server.Store(Path.Combine(ExternalTools.PydicomTestFiles, file));
+                foreach (string file in Files)
+                {
+                    Server.Store(Path.Combine(ExternalTools.PydicomTestFiles, file));
+                }
+            }
+            catch
+            {
+                Server.Dispose();
+                throw;
             }
         }
 

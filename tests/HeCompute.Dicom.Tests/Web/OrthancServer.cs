@@ -42,7 +42,15 @@ public sealed class OrthancServer : IDisposable
         _process.BeginErrorReadLine();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         Http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-        WaitUntilUp();
+        try
+        {
+            WaitUntilUp();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>Orthanc's REST root.</summary>
