@@ -50,9 +50,6 @@ internal static partial class OpenJpegNative
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
         libraryName == LibraryName ? _handle : 0;
 
-    [LibraryImport(LibraryName, EntryPoint = "opj_version")]
-    internal static partial nint Version();
-
     [LibraryImport(LibraryName, EntryPoint = "opj_stream_create")]
     internal static partial nint StreamCreate(nuint bufferSize, int isInput);
 
