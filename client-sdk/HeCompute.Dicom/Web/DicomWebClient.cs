@@ -190,8 +190,9 @@ public sealed class DicomWebClient
         if (!response.IsSuccessStatusCode)
         {
             int status = (int)response.StatusCode;
+            string? reason = response.ReasonPhrase;
             response.Dispose();
-            throw new DicomWebException($"DICOMweb request {request.RequestUri} answered {status} {response.ReasonPhrase}.") { StatusCode = status };
+            throw new DicomWebException($"DICOMweb request {request.RequestUri} answered {status} {reason}.") { StatusCode = status };
         }
 
         return response;
