@@ -6,9 +6,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the tests use as independent oracles: pydicom, dcmtk and gdcm (DICOM parsing and transcoding),
 # numpy and scikit-learn (reference computations, the Wisconsin breast-cancer data), onnx (writes the ONNX import tests'
-# models); nbconvert, ipykernel, pandas and matplotlib run the notebooks (tests/HeCompute.Notebooks.Tests).
+# models); nbconvert, ipykernel, pandas and matplotlib run the notebooks (tests/HeCompute.Notebooks.Tests); OpenJPEG
+# (the JPEG 2000/HTJ2K decoder HeCompute.Dicom calls, and its opj_compress/opj_decompress), OpenJPH's HTJ2K encoder
+# and decoder, and pydicom's gdcm handler (the JPEG 2000 oracles of tests/HeCompute.Dicom.Tests); Orthanc with its
+# DICOMweb plugin (the PACS the DICOMweb client tests start on a free loopback port).
 packages=(python3-pydicom dcmtk libgdcm-tools python3-numpy python3-sklearn python3-onnx
-  jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib)
+  jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib
+  libopenjp2-7 libopenjp2-tools openjph-tools python3-gdcm orthanc orthanc-dicomweb)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

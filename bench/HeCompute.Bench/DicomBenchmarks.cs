@@ -55,6 +55,14 @@ public class DicomBenchmarks
     [Benchmark]
     public float[] CtJpegLosslessOpenDecodeHu() => Hu(_fixture.CtJpegLosslessPath);
 
+    /// <summary>CT 512×512, JPEG 2000 Lossless (OpenJPEG): open + decode + HU values.</summary>
+    [Benchmark]
+    public float[] CtJpeg2000OpenDecodeHu() => Hu(_fixture.CtJpeg2000Path);
+
+    /// <summary>CT 512×512, HTJ2K Lossless (OpenJPEG): open + decode + HU values.</summary>
+    [Benchmark]
+    public float[] CtHtj2kOpenDecodeHu() => Hu(_fixture.CtHtj2kPath);
+
     /// <summary>100 × 256×256 file: open (pixel data deferred) + decode frame 50 to modality values.</summary>
     [Benchmark]
     public float MultiFrameOpenDecodeOneFrame()

@@ -9,7 +9,9 @@ namespace HeCompute.Bench;
 /// <summary>
 /// The DICOM files the DICOM benchmarks read, written once into a temporary directory with our own
 /// <see cref="DicomFile.Save(string)"/>: a 512×512 16-bit signed CT slice (Explicit VR LE), its RLE Lossless and JPEG
-/// Lossless SV1 copies made with dcmtk (<c>dcmcrle</c>, <c>dcmcjpeg +e1</c>), and a 100-frame 256×256 16-bit file.
+/// Lossless SV1 copies made with dcmtk (<c>dcmcrle</c>, <c>dcmcjpeg +e1</c>), its JPEG 2000 Lossless copy made with
+/// gdcm (<c>gdcmconv --j2k</c>) and HTJ2K Lossless copy made with OpenJPH (<c>ojph_compress</c>), and a 100-frame
+/// 256×256 16-bit file.
 /// </summary>
 public sealed class DicomFixture : IDisposable
 {
@@ -40,6 +42,10 @@ public sealed class DicomFixture : IDisposable
             RunDcmtk("dcmcrle", CtPath, CtRlePath);
             CtJpegLosslessPath = Path.Combine(Directory, "ct-jpeg-lossless.dcm");
             RunDcmtk("dcmcjpeg", "+e1", CtPath, CtJpegLosslessPath);
+            CtJpeg2000Path = Path.Combine(Directory, "ct-j2k.dcm");
+            RunTool("gdcmconv", "libgdcm-tools", "--j2k", CtPath, CtJpeg2000Path);
+            CtHtj2kPath = Path.Combine(Directory, "ct-htj2k.dcm");
+            WriteHtj2k(CtPath, CtHtj2kPath);
             MultiFramePath = Path.Combine(Directory, "multiframe.dcm");
             new DicomFile(MultiFrameDataset()).Save(MultiFramePath);
             Check();
@@ -62,6 +68,12 @@ public sealed class DicomFixture : IDisposable
 
     /// <summary>The CT slice, JPEG Lossless Process 14 SV1 (dcmcjpeg +e1).</summary>
     public string CtJpegLosslessPath { get; } = string.Empty;
+
+    /// <summary>The CT slice, JPEG 2000 Lossless (gdcmconv --j2k).</summary>
+    public string CtJpeg2000Path { get; } = string.Empty;
+
+    /// <summary>The CT slice, HTJ2K Lossless: OpenJPH's ojph_compress codestream wrapped by our writer.</summary>
+    public string CtHtj2kPath { get; } = string.Empty;
 
     /// <summary>The 100-frame file, Explicit VR Little Endian.</summary>
     public string MultiFramePath { get; } = string.Empty;
@@ -169,7 +181,7 @@ public sealed class DicomFixture : IDisposable
     private void Check()
     {
         short[] hu = CtPhantomHu();
-        foreach (string path in new[] { CtPath, CtRlePath, CtJpegLosslessPath })
+        foreach (string path in new[] { CtPath, CtRlePath, CtJpegLosslessPath, CtJpeg2000Path, CtHtj2kPath })
         {
             var values = DicomPixelData.Create(DicomFile.Open(path).Dataset).GetFrameValues(0, PixelOutput.ModalityValues);
             for (int i = 0; i < hu.Length; i++)
@@ -188,7 +200,27 @@ public sealed class DicomFixture : IDisposable
         }
     }
 
-    private static void RunDcmtk(string tool, params string[] arguments)
+    // ojph_compress reads the raw samples (16-bit little endian, signed) and writes a reversible HTJ2K codestream.
+    private void WriteHtj2k(string source, string target)
+    {
+        var file = DicomFile.Open(source);
+        string raw = Path.Combine(Directory, "ct.yuv");
+        string codestream = Path.Combine(Directory, "ct.j2c");
+        var pixels = DicomPixelData.Create(file.Dataset);
+        File.WriteAllBytes(raw, pixels.GetFrameBytes(0));
+        RunTool("ojph_compress", "openjph-tools", "-i", raw, "-o", codestream, "-dims", $"{{{CtSize},{CtSize}}}", "-num_comps", "1",
+            "-signed", "true", "-bit_depth", "16", "-downsamp", "{1,1}", "-reversible", "true");
+        byte[] bytes = File.ReadAllBytes(codestream);
+        byte[] even = bytes.Length % 2 == 0 ? bytes : [.. bytes, 0];
+        var dataset = file.Dataset;
+        dataset.AddOrUpdate(new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, [], [new DicomFragment(even)]));
+        dataset.InternalTransferSyntax = DicomTransferSyntax.HTJ2KLossless;
+        new DicomFile(dataset).Save(target);
+    }
+
+    private static void RunDcmtk(string tool, params string[] arguments) => RunTool(tool, "dcmtk", arguments);
+
+    private static void RunTool(string tool, string package, params string[] arguments)
     {
         string? executable = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator)
@@ -197,7 +229,7 @@ public sealed class DicomFixture : IDisposable
             .FirstOrDefault(File.Exists);
         if (executable is null)
         {
-            throw new InvalidOperationException($"{tool} is not on PATH: the compressed CT variants need dcmtk (apt-get install dcmtk).");
+            throw new InvalidOperationException($"{tool} is not on PATH: the compressed CT variants need it (apt-get install {package}).");
         }
 
         var info = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true };

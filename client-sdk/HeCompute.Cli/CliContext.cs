@@ -95,7 +95,14 @@ internal sealed class CliContext : IDisposable
             throw new CliException($"HECOMPUTE_DEID_SECRET must have at least {DeidentificationOptions.MinimumSecretLength} bytes.");
         }
 
-        return new DeidentificationOptions(secret);
+        bool allowBurnedIn = _parse.GetValue(GlobalOptions.AllowBurnedInAnnotation);
+        if (allowBurnedIn)
+        {
+            CliOutput.Warning("--allow-burned-in-annotation: images with burned-in annotation are accepted, but text in their pixels " +
+                "(names, IDs, dates on ultrasound and secondary-capture images) is NOT removed; check them before they leave this machine.");
+        }
+
+        return new DeidentificationOptions(secret) { AllowBurnedInAnnotation = allowBurnedIn };
     }
 
     public void Dispose() => _services?.Dispose();

@@ -37,6 +37,9 @@ internal sealed class CliOutput(bool json)
         }
     }
 
+    /// <summary>A warning on stderr, also with --json (stdout keeps its one JSON document).</summary>
+    public static void Warning(string text) => Error.MarkupLine($"[yellow]warning:[/] {Markup.Escape(text)}");
+
     /// <summary>A line of information for humans (stderr; suppressed with --json).</summary>
     public void Note(string markup)
     {

@@ -57,7 +57,10 @@ internal static class CliRunner
             or FeatureExtractionException or FeatureSchemaMismatchException or ArgumentException or IOException or UnauthorizedAccessException
             or SealException or JsonException or FormatException or InvalidOperationException)
         {
-            Report(context.Output, new CliProblem("about:blank", Title(e), null, e.Message, null));
+            string detail = e is BurnedInAnnotationException
+                ? e.Message + " Pass --allow-burned-in-annotation to accept it (the text in the pixels is not removed)."
+                : e.Message;
+            Report(context.Output, new CliProblem("about:blank", Title(e), null, detail, null));
             return InputError;
         }
     }
@@ -67,6 +70,7 @@ internal static class CliRunner
         CliException => "Invalid usage",
         KeyStoreException => "Key store error",
         PlanMismatchException => "Plan mismatch",
+        BurnedInAnnotationException => "De-identification policy",
         DicomException or DeidentificationException => "DICOM error",
         FeatureExtractionException or FeatureSchemaMismatchException => "Feature error",
         IOException or UnauthorizedAccessException => "File error",

@@ -44,8 +44,16 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> AllowBurnedInAnnotation = new("--allow-burned-in-annotation")
+    {
+        Description = "De-identify images marked (or, like ultrasound and secondary capture, likely) to carry burned-in " +
+            "annotation instead of refusing them. Text in the pixels is NOT removed: check the images yourself",
+        Recursive = true,
+    };
+
     public static void AddTo(RootCommand root)
     {
+        root.Add(AllowBurnedInAnnotation);
         root.Add(Server);
         root.Add(Pin);
         root.Add(ApiKey);

@@ -44,6 +44,7 @@ internal static class ArchitectureRules
         new ForbiddenRule(MultipartyOnRlwe, ["HeCompute.Lattice"], ["HeCompute.Lattice.Ckks"], ForbiddenRule.AllUses, Enforced: true, OutsideMultiparty),
         new ForbiddenRule("Dicom uses no HE engine and no ASP.NET Core", ["HeCompute.Dicom"], [.. HeAssemblies, .. AspNetCore], ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("Features uses no HE engine and no ASP.NET Core", ["HeCompute.Features"], [.. HeAssemblies, .. AspNetCore], ForbiddenRule.AllUses, Enforced: true),
+        new ForbiddenRule("Server and analytics never load the DICOM library (whose JPEG 2000 codec needs OpenJPEG)", ["HeCompute.Server", "HeCompute.Analytics"], ["HeCompute.Dicom", "HeCompute.Features"], ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("Analytics knows nothing of HTTP", ["HeCompute.Analytics"], [.. AspNetCore, "System.Net.Http"], ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("Analytics, server and SDK compute on the core, never through the SEALNet layer", ["HeCompute.Analytics", "HeCompute.Server", "HeCompute.Client", "HeCompute.Protocol"], ["HeCompute.Ckks"], ForbiddenRule.AllUses, Enforced: true),
         new ForbiddenRule("The protocol library knows no HE engine", ["HeCompute.Protocol"], HeAssemblies, ForbiddenRule.AllUses, Enforced: true),

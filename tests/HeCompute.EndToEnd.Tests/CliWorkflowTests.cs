@@ -42,6 +42,52 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task PredictFromAPacsOverDicomWebEqualsPredictFromTheSameFiles()
+    {
+        var (_, keys) = await server.NewTenantAsync("cli pacs", [Roles.ModelAdmin, Roles.Hospital], [Roles.Auditor]);
+        var hospital = keys[0];
+        var images = SyntheticCtImages.Write(Path.Combine(_work.Path, "pacs-images"), 3, seed: 21);
+        var documentPath = Path.Combine(_work.Path, "pacs-model.json");
+        await File.WriteAllTextAsync(documentPath, (await LogisticRegressionForAsync(images)).ToDocument("lesion").ToJson());
+        var modelId = (await Cli.JsonAsync(hospital, "models", "register", documentPath, "--name", "pacs model")).GetProperty("id").GetString()!;
+        await Cli.JsonAsync(hospital, "keys", "init", "--model", modelId);
+        var fromFiles = (await Cli.JsonAsync(hospital, ["predict", "--model", modelId, .. images.Select(i => i.Path)])).GetProperty("predictions");
+
+        // A real PACS (Orthanc + DICOMweb) holding the same files; the CLI reads the study from it.
+        using var pacs = new HeCompute.Dicom.Tests.Web.OrthancServer();
+        var sops = new List<string>();
+        foreach (var (path, _) in images)
+        {
+            pacs.Store(path);
+            sops.Add(Dicom.DicomFile.Open(path).Dataset.GetString(Dicom.DicomTag.SOPInstanceUID));
+        }
+
+        string study = Dicom.DicomFile.Open(images[0].Path).Dataset.GetString(Dicom.DicomTag.StudyInstanceUID);
+        var fromPacs = await Cli.JsonAsync(hospital, "predict", "--model", modelId, "--dicomweb", pacs.DicomWebRoot.ToString(), "--study", study);
+        var predictions = fromPacs.GetProperty("predictions");
+        Assert.Equal(images.Count, predictions.GetArrayLength());
+        double bound = fromPacs.GetProperty("expected_max_abs_error").GetDouble();
+        foreach (var p in predictions.EnumerateArray())
+        {
+            string input = p.GetProperty("input").GetString()!;
+            Assert.StartsWith(pacs.DicomWebRoot + "studies/" + study + "/series/", input, StringComparison.Ordinal);
+            int index = sops.FindIndex(sop => input.EndsWith("/instances/" + sop, StringComparison.Ordinal));
+            Assert.True(index >= 0, input);
+            var local = fromFiles[index];
+            Assert.Equal(
+                local.GetProperty("features").EnumerateArray().Select(f => f.GetDouble()),
+                p.GetProperty("features").EnumerateArray().Select(f => f.GetDouble()));
+            Assert.Equal(local.GetProperty("result").GetProperty("class_index").GetInt32(), p.GetProperty("result").GetProperty("class_index").GetInt32());
+            Assert.True(Math.Abs(local.GetProperty("result").GetProperty("outputs")[0].GetDouble() - p.GetProperty("result").GetProperty("outputs")[0].GetDouble()) <= 2 * bound);
+        }
+
+        var (code, stdout, _) = await Cli.RunAsync(hospital, "predict", "--model", modelId, "--study", study, "--json");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--dicomweb", stdout, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), "hecompute-dicomweb-*"));
+    }
+
+    [Fact]
     public async Task DemoRunsTheWholeFlowAndMatchesThePlaintextModel()
     {
         var demo = await Cli.JsonAsync(ServerFixture.AdminKey, "demo", "--images", "6", "--out", Path.Combine(_work.Path, "demo"));

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace HeCompute.Cli.Commands;
 
-/// <summary><c>dicom inspect|deid</c>.</summary>
+/// <summary><c>dicom inspect|deid|render|search</c>.</summary>
 internal static class DicomCommands
 {
     private const int MaxValuePreview = 64;
@@ -17,8 +17,60 @@ internal static class DicomCommands
         dicom.Add(Inspect());
         dicom.Add(Deid());
         dicom.Add(DicomRenderCommand.Create());
+        dicom.Add(Search());
         return dicom;
     }
+
+    private static Command Search()
+    {
+        var root = new Option<string>("--dicomweb") { Description = "The PACS's DICOMweb root (e.g. http://pacs:8042/dicom-web/)", Required = true };
+        var patient = new Option<string?>("--patient-id") { Description = "Patient ID to match" };
+        var modality = new Option<string?>("--modality") { Description = "A modality in the study (CT, MR, US…)" };
+        var date = new Option<string?>("--study-date") { Description = "Study date or range, YYYYMMDD or YYYYMMDD-YYYYMMDD" };
+        var command = new Command("search", "Find studies in a PACS over DICOMweb (QIDO-RS); the answer stays on this machine") { root, patient, modality, date };
+        CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
+        {
+            var query = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (parse.GetValue(patient) is { } p)
+            {
+                query["PatientID"] = p;
+            }
+
+            if (parse.GetValue(modality) is { } m)
+            {
+                query["ModalitiesInStudy"] = m;
+            }
+
+            if (parse.GetValue(date) is { } d)
+            {
+                query["StudyDate"] = d;
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+            var client = new HeCompute.Dicom.Web.DicomWebClient(http, DicomWebSource.ParseRoot(parse.GetValue(root)!));
+            var studies = await client.SearchStudiesAsync(query, cancellationToken);
+            var found = studies.Select(s => new FoundStudy(
+                Text(s, DicomTag.StudyInstanceUID),
+                Text(s, DicomTag.PatientID),
+                Text(s, DicomTag.StudyDate),
+                Text(s, new DicomTag(0x0008, 0x0061)), // Modalities in Study
+                Text(s, DicomTag.StudyDescription))).ToList();
+            context.Output.Result(new { Studies = found }, console =>
+            {
+                var table = new Table().AddColumns("study", "patient id", "date", "modalities", "description");
+                foreach (var f in found)
+                {
+                    table.AddRow(Markup.Escape(f.StudyInstanceUid), Markup.Escape(f.PatientId), Markup.Escape(f.StudyDate), Markup.Escape(f.Modalities), Markup.Escape(f.Description));
+                }
+
+                console.Write(table);
+            });
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Text(DicomDataset dataset, DicomTag tag) => dataset.Contains(tag) ? dataset.GetString(tag) : string.Empty;
 
     private static Command Inspect()
     {
@@ -45,7 +97,7 @@ internal static class DicomCommands
                     try
                     {
                         var p = DicomPixelData.Create(dicom.Dataset);
-                        pixels = new InspectedPixels(p.Rows, p.Columns, p.FrameCount, p.SamplesPerPixel, p.BitsAllocated, p.BitsStored, p.IsSigned, p.PhotometricInterpretation, p.ModalityLut.Slope, p.ModalityLut.Intercept);
+                        pixels = new InspectedPixels(p.Rows, p.Columns, p.FrameCount, p.SamplesPerPixel, p.BitsAllocated, p.BitsStored, p.IsSigned, p.PhotometricInterpretation, p.ModalityLut.Slope, p.ModalityLut.Intercept, p.FrameLocationNote);
                     }
                     catch (DicomCodecException e)
                     {
@@ -66,6 +118,10 @@ internal static class DicomCommands
                     if (pixels is not null)
                     {
                         console.MarkupLine($"pixels: {pixels.Columns}×{pixels.Rows}, {pixels.Frames} frame(s), {pixels.BitsStored}/{pixels.BitsAllocated} bits {(pixels.Signed ? "signed" : "unsigned")}, {pixels.PhotometricInterpretation}, rescale {pixels.RescaleSlope}·x + {pixels.RescaleIntercept}");
+                        if (pixels.FrameLocation is { } note)
+                        {
+                            console.MarkupLine($"[yellow]frames:[/] {Markup.Escape(note)}");
+                        }
                     }
 
                     var table = new Table().AddColumns("tag", "VR", "keyword", "value");
@@ -145,11 +201,13 @@ internal static class DicomCommands
 
     private static bool IsNumber(DicomVR vr) => vr is DicomVR.US or DicomVR.SS or DicomVR.UL or DicomVR.SL or DicomVR.FL or DicomVR.FD;
 
+    private sealed record FoundStudy(string StudyInstanceUid, string PatientId, string StudyDate, string Modalities, string Description);
+
     private sealed record InspectedFile(string Path, InspectedSyntax TransferSyntax, InspectedPixels? Pixels, IReadOnlyList<InspectedElement> Elements, string? PixelError);
 
     private sealed record InspectedSyntax(string Uid, string Name);
 
-    private sealed record InspectedPixels(int Rows, int Columns, int Frames, int SamplesPerPixel, int BitsAllocated, int BitsStored, bool Signed, string PhotometricInterpretation, double RescaleSlope, double RescaleIntercept);
+    private sealed record InspectedPixels(int Rows, int Columns, int Frames, int SamplesPerPixel, int BitsAllocated, int BitsStored, bool Signed, string PhotometricInterpretation, double RescaleSlope, double RescaleIntercept, string? FrameLocation);
 
     private sealed record InspectedElement(string Tag, string Vr, string? Keyword, string Value);
 }

@@ -16,18 +16,40 @@ internal static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "Model id", Required = true };
         var keySet = new Option<string?>("--key-set") { Description = "Local or server key set id (default: the newest uploaded one for the model)" };
-        var files = new Argument<FileInfo[]>("files") { Description = "DICOM files, or CSV files with a header naming the model's features", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("files") { Description = "DICOM files, or CSV files with a header naming the model's features", Arity = ArgumentArity.ZeroOrMore };
         files.AcceptExistingOnly();
         var batch = new Option<bool>("--batch") { Description = "Send all ciphertexts of a file set as one predict-batch job, follow it, then download and decrypt the outputs" };
-        var command = new Command("predict", "Encrypt features, have the server evaluate the model on ciphertexts, decrypt the results") { model, keySet, batch, files };
+        var dicomWeb = new Option<string?>("--dicomweb") { Description = "A PACS's DICOMweb root (e.g. http://pacs:8042/dicom-web/): read the images of --study from it (QIDO-RS, WADO-RS); they are de-identified here like local files" };
+        var study = new Option<string?>("--study") { Description = "Study Instance UID to read from --dicomweb" };
+        var series = new Option<string?>("--series") { Description = "Only this Series Instance UID of the study" };
+        var command = new Command("predict", "Encrypt features, have the server evaluate the model on ciphertexts, decrypt the results") { model, keySet, batch, dicomWeb, study, series, files };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var client = context.Client();
             var modelResponse = await client.GetModelAsync(parse.GetValue(model)!, cancellationToken);
             using var keys = await UnlockForModelAsync(context, modelResponse, parse.GetValue(keySet), cancellationToken);
             var predictor = new EncryptedPredictor(client, modelResponse, keys, keys.Stored.ServerKeySetId!);
-            var paths = parse.GetValue(files)!.Select(f => f.FullName).ToList();
+            var paths = (parse.GetValue(files) ?? []).Select(f => f.FullName).ToList();
+            using var pacs = parse.GetValue(dicomWeb) is { } root
+                ? await DicomWebSource.FetchAsync(context, DicomWebSource.ParseRoot(root), parse.GetValue(study) ?? throw new CliException("--dicomweb needs --study UID."), parse.GetValue(series), cancellationToken)
+                : null;
+            if (pacs is null && (parse.GetValue(study) is not null || parse.GetValue(series) is not null))
+            {
+                throw new CliException("--study and --series need --dicomweb URL.");
+            }
+
+            paths.AddRange(pacs?.Paths ?? []);
+            if (paths.Count == 0)
+            {
+                throw new CliException("Nothing to predict: give DICOM or CSV files, or --dicomweb URL --study UID.");
+            }
+
             var output = await RunAsync(context, predictor, paths, parse.GetValue(batch), cancellationToken);
+            if (pacs is not null)
+            {
+                output = output with { Predictions = [.. output.Predictions.Select(p => p with { Input = pacs.Origin(p.Input) })] };
+            }
+
             context.Output.Result(output, console => Print(console, output));
             return 0;
         });

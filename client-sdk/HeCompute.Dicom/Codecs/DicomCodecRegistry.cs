@@ -14,10 +14,11 @@ public sealed class DicomCodecRegistry
     /// <summary>Transfer syntax UIDs that have a codec.</summary>
     public IReadOnlyCollection<string> SupportedTransferSyntaxUids => [.. _codecs.Keys];
 
-    /// <summary>A new registry holding the built-in codecs, all our own decoders proven against dcmtk and gdcm by the
-    /// tests: RLE Lossless; JPEG Baseline (Process 1), Extended (Processes 2 &amp; 4), Lossless (Process 14 and its
-    /// Selection Value 1); JPEG-LS Lossless and Near-Lossless. JPEG 2000 (and HTJ2K, video, anything else) has no
-    /// codec: <see cref="GetCodec"/> raises <see cref="DicomCodecException"/> naming the syntax.</summary>
+    /// <summary>A new registry holding the built-in codecs, proven against dcmtk and gdcm by the tests: our own
+    /// decoders for RLE Lossless; JPEG Baseline (Process 1), Extended (Processes 2 &amp; 4), Lossless (Process 14 and
+    /// its Selection Value 1); JPEG-LS Lossless and Near-Lossless; and JPEG 2000 Part 1 and HTJ2K through OpenJPEG
+    /// (<see cref="Jpeg2000Codec"/>, which loads the library only when it first decodes). JPEG 2000 Part 2, video and
+    /// anything else have no codec: <see cref="GetCodec"/> raises <see cref="DicomCodecException"/> naming the syntax.</summary>
     public static DicomCodecRegistry CreateDefault()
     {
         var registry = new DicomCodecRegistry();
@@ -28,6 +29,11 @@ public sealed class DicomCodecRegistry
         registry.Register(new JpegCodec(DicomTransferSyntax.JPEGLossless14SV1));
         registry.Register(new JpegLsCodec(DicomTransferSyntax.JPEGLSLossless));
         registry.Register(new JpegLsCodec(DicomTransferSyntax.JPEGLSNearLossless));
+        foreach (var syntax in Jpeg2000Codec.TransferSyntaxes)
+        {
+            registry.Register(new Jpeg2000Codec(syntax));
+        }
+
         return registry;
     }
 

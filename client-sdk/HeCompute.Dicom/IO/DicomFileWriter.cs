@@ -33,7 +33,7 @@ internal sealed class DicomFileWriter
         output.Write(new byte[128]);
         output.Write("DICM"u8);
         writer.WriteDataset(meta);
-        writer.WriteDataset(file.Dataset);
+        writer.WriteDataset(DirectoryOffsets.Recompute(file.Dataset, 132 + DatasetLength(meta)));
     }
 
     /// <summary>Explicit VR Little Endian, unless the pixel data is encapsulated: then its encapsulated syntax.</summary>
@@ -115,7 +115,7 @@ internal sealed class DicomFileWriter
         };
     }
 
-    private static long DatasetLength(DicomDataset ds) => ds.Sum(EncodedLength);
+    internal static long DatasetLength(DicomDataset ds) => ds.Sum(EncodedLength);
 
     private void WriteDataset(DicomDataset ds)
     {

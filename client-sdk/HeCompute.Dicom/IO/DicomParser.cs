@@ -322,7 +322,7 @@ internal sealed class DicomParser
                 throw _in.Error($"Expected an item in sequence {tag}, found {itemTag}", itemOffset);
             }
 
-            var item = new DicomDataset { Parent = parent, InternalTransferSyntax = parent.InternalTransferSyntax };
+            var item = new DicomDataset { Parent = parent, InternalTransferSyntax = parent.InternalTransferSyntax, SourceOffset = itemOffset };
             if (length == UndefinedLength)
             {
                 ReadDataset(item, enc, null, true, depth + 1, null);

@@ -18,6 +18,7 @@ public sealed class DicomPixelData
     private readonly IDicomCodec? _codec;
     private readonly bool _encapsulatedNative;
     private (int First, int Count)[]? _frameMap;
+    private string? _frameLocationNote;
 
     private DicomPixelData(DicomDataset dataset, DicomCodecRegistry codecs)
     {
@@ -107,8 +108,14 @@ public sealed class DicomPixelData
     public string PhotometricInterpretation { get; }
 
     /// <summary>The photometric interpretation of <see cref="GetFrameBytes(int)"/>: YBR_FULL_422 is delivered
-    /// upsampled, as YBR_FULL (PS3.5 8.2.1); everything else as stored.</summary>
-    public string DecodedPhotometricInterpretation => PhotometricInterpretation == "YBR_FULL_422" ? "YBR_FULL" : PhotometricInterpretation;
+    /// upsampled, as YBR_FULL (PS3.5 8.2.1); YBR_RCT and YBR_ICT, which name the JPEG 2000 component transform the
+    /// decoder undoes, as RGB (PS3.5 8.2.4, as dcmtk, gdcm and pydicom deliver them); everything else as stored.</summary>
+    public string DecodedPhotometricInterpretation => PhotometricInterpretation switch
+    {
+        "YBR_FULL_422" => "YBR_FULL",
+        "YBR_RCT" or "YBR_ICT" => "RGB",
+        var stored => stored,
+    };
 
     /// <summary>Number of Frames (0028,0008), 1 when absent.</summary>
     public int FrameCount { get; }
@@ -170,8 +177,7 @@ public sealed class DicomPixelData
             return;
         }
 
-        _frameMap ??= FrameLocator.Locate(_encapsulated!, FrameCount, TransferSyntax);
-        var (first, count) = _frameMap[frame];
+        var (first, count) = FrameMap()[frame];
         long total = 0;
         for (int i = first; i < first + count; i++)
         {
@@ -213,6 +219,35 @@ public sealed class DicomPixelData
         {
             ArrayPool<byte>.Shared.Return(encoded);
         }
+    }
+
+    /// <summary>What the reader set aside to locate the frames of encapsulated pixel data, or null: an offset table
+    /// that disagrees with the fragments (too many or too few entries, an entry that misses a fragment) is ignored
+    /// and the frames are found from the fragments, as pydicom, gdcm and dcmtk do. Reading it locates the frames
+    /// (the start of each fragment is read; nothing is decoded).</summary>
+    public string? FrameLocationNote
+    {
+        get
+        {
+            if (_encapsulated is null)
+            {
+                return null;
+            }
+
+            FrameMap();
+            return _frameLocationNote;
+        }
+    }
+
+    private (int First, int Count)[] FrameMap()
+    {
+        if (_frameMap is null)
+        {
+            _frameMap = FrameLocator.Locate(_encapsulated!, FrameCount, TransferSyntax, out string? note);
+            _frameLocationNote = note;
+        }
+
+        return _frameMap;
     }
 
     /// <summary>The number of floats <see cref="GetFrameValues(int, Span{float}, PixelOutput)"/> writes.</summary>
@@ -261,7 +296,7 @@ public sealed class DicomPixelData
             int samples = Rows * Columns * SamplesPerPixel;
             if (output == PixelOutput.StoredValues || !IsColor)
             {
-                PixelConversions.ToStoredValues(bytes.AsSpan(0, FrameLength), DecodedBytesPerSample, BitsAllocated == 1 ? 1 : BitsStored, BitsAllocated == 1 ? 0 : HighBit, IsSigned, destination[..samples]);
+                ToSampleValues(bytes.AsSpan(0, FrameLength), destination[..samples]);
                 if (output == PixelOutput.StoredValues)
                 {
                     return;
@@ -290,6 +325,26 @@ public sealed class DicomPixelData
         {
             ArrayPool<byte>.Shared.Return(bytes);
         }
+    }
+
+    /// <summary>The samples of a decoded frame as the integers Bits Stored, High Bit and Pixel Representation make of
+    /// them. Native data: bits [High Bit − Bits Stored + 1, High Bit], sign-extended when signed (the bits outside
+    /// may hold retired overlay planes). Unsigned data a codec decoded: its value clamped to [0, 2^Bits Stored − 1],
+    /// not masked — a codestream of higher precision than Bits Stored (a 12-bit JPEG in a 10-bit CR) can decode a
+    /// few values past the top, and masking would move them to the bottom of the range: 1024 in a 10-bit image
+    /// would become 0 and the darkest pixels of a MONOCHROME1 image white. dcmtk's renderer and gdcm mask; pydicom
+    /// keeps 1024, at the top, and clamping keeps that order.</summary>
+    private void ToSampleValues(ReadOnlySpan<byte> bytes, Span<float> destination)
+    {
+        int width = 8 * DecodedBytesPerSample;
+        if (_codec is not null && !IsSigned && HighBit == BitsStored - 1 && BitsStored < width)
+        {
+            PixelConversions.ToStoredValues(bytes, DecodedBytesPerSample, width, width - 1, false, destination);
+            TensorPrimitives.Min(destination, (float)((1L << BitsStored) - 1), destination);
+            return;
+        }
+
+        PixelConversions.ToStoredValues(bytes, DecodedBytesPerSample, BitsAllocated == 1 ? 1 : BitsStored, BitsAllocated == 1 ? 0 : HighBit, IsSigned, destination);
     }
 
     private void ApplyModality(Span<float> values)
@@ -339,11 +394,11 @@ public sealed class DicomPixelData
         switch (DecodedPhotometricInterpretation)
         {
             case "RGB" when SamplesPerPixel == 3:
-                PixelConversions.ToStoredValues(bytes, DecodedBytesPerSample, BitsStored, HighBit, IsSigned, rgb);
+                ToSampleValues(bytes, rgb);
                 return max;
             case "YBR_FULL" when SamplesPerPixel == 3:
             {
-                PixelConversions.ToStoredValues(bytes, DecodedBytesPerSample, BitsStored, HighBit, IsSigned, rgb);
+                ToSampleValues(bytes, rgb);
                 float center = IsSigned ? 0 : 1 << (BitsStored - 1);
                 var m = YbrToRgb;
                 for (int i = 0; i < pixels; i++)
@@ -367,7 +422,7 @@ public sealed class DicomPixelData
                 try
                 {
                     var idx = index.AsSpan(0, pixels);
-                    PixelConversions.ToStoredValues(bytes, DecodedBytesPerSample, BitsStored, HighBit, IsSigned, idx);
+                    ToSampleValues(bytes, idx);
                     Lookup(red, idx, rgb, 0);
                     Lookup(green, idx, rgb, 1);
                     Lookup(blue, idx, rgb, 2);

@@ -4,12 +4,16 @@ namespace HeCompute.Dicom.Imaging;
 
 /// <summary>Finds the fragments of each frame of encapsulated pixel data (PS3.5 A.4): from the Extended Offset
 /// Table, else the Basic Offset Table, else one fragment per frame when the counts agree, else by the start of each
-/// frame's codestream (JPEG SOI, JPEG 2000 SOC, an RLE header), else by the end of each (JPEG EOI).</summary>
+/// frame's codestream (JPEG SOI, JPEG 2000 SOC, an RLE header), else by the end of each (JPEG EOI). An offset table
+/// that disagrees with the fragments (real writers produce one entry too many, or offsets that miss the items) is
+/// set aside as pydicom, gdcm and dcmtk set it aside: the frames are located from the fragments, and a note says so.</summary>
 internal static class FrameLocator
 {
-    /// <summary>For each frame, the index of its first fragment and the number of fragments.</summary>
-    public static (int First, int Count)[] Locate(DicomFragmentSequence sequence, int frameCount, DicomTransferSyntax syntax)
+    /// <summary>For each frame, the index of its first fragment and the number of fragments; <paramref name="note"/>
+    /// says when an offset table was set aside (null otherwise).</summary>
+    public static (int First, int Count)[] Locate(DicomFragmentSequence sequence, int frameCount, DicomTransferSyntax syntax, out string? note)
     {
+        note = null;
         var fragments = sequence.Fragments;
         if (fragments.Count == 0)
         {
@@ -21,16 +25,41 @@ internal static class FrameLocator
             return [(0, fragments.Count)];
         }
 
+        string? problem = null;
         if (sequence.ExtendedOffsetTable is { Count: > 0 } extended)
         {
-            return FromOffsets(fragments, extended, frameCount, "Extended Offset Table");
+            problem = TryFromOffsets(fragments, extended, frameCount, "Extended Offset Table", out var map);
+            if (problem is null)
+            {
+                return map!;
+            }
         }
-
-        if (sequence.BasicOffsetTable.Count > 0)
+        else if (sequence.BasicOffsetTable.Count > 0)
         {
-            return FromOffsets(fragments, [.. sequence.BasicOffsetTable.Select(o => (ulong)o)], frameCount, "Basic Offset Table");
+            problem = TryFromOffsets(fragments, [.. sequence.BasicOffsetTable.Select(o => (ulong)o)], frameCount, "Basic Offset Table", out var map);
+            if (problem is null)
+            {
+                return map!;
+            }
         }
 
+        if (problem is not null)
+        {
+            note = $"{problem}; the frames were located from the fragments instead.";
+        }
+
+        try
+        {
+            return FromFragments(fragments, frameCount, syntax);
+        }
+        catch (DicomCodecException e) when (problem is not null)
+        {
+            throw new DicomCodecException($"{problem}, and the fragments do not tell the frames apart either: {e.Message}", e);
+        }
+    }
+
+    private static (int, int)[] FromFragments(IReadOnlyList<DicomFragment> fragments, int frameCount, DicomTransferSyntax syntax)
+    {
         if (fragments.Count == frameCount)
         {
             return [.. Enumerable.Range(0, frameCount).Select(i => (i, 1))];
@@ -90,11 +119,12 @@ internal static class FrameLocator
         return result;
     }
 
-    private static (int, int)[] FromOffsets(IReadOnlyList<DicomFragment> fragments, IReadOnlyList<ulong> offsets, int frameCount, string table)
+    private static string? TryFromOffsets(IReadOnlyList<DicomFragment> fragments, IReadOnlyList<ulong> offsets, int frameCount, string table, out (int, int)[]? map)
     {
+        map = null;
         if (offsets.Count != frameCount)
         {
-            throw new DicomCodecException($"The {table} has {offsets.Count} entries for {frameCount} frames.");
+            return $"The {table} has {offsets.Count} entries for {frameCount} frames";
         }
 
         var starts = new List<int>(frameCount);
@@ -108,12 +138,12 @@ internal static class FrameLocator
 
             if (index >= fragments.Count || (ulong)fragments[index].ItemOffset != offset)
             {
-                throw new DicomCodecException($"The {table} entry {offset} does not point at the start of a fragment.");
+                return $"The {table} entry {offset} does not point at the start of a fragment";
             }
 
             if (starts.Count > 0 && starts[^1] == index)
             {
-                throw new DicomCodecException($"The {table} is not strictly increasing.");
+                return $"The {table} is not strictly increasing";
             }
 
             starts.Add(index);
@@ -121,10 +151,11 @@ internal static class FrameLocator
 
         if (starts[0] != 0)
         {
-            throw new DicomCodecException($"The {table} does not start at the first fragment.");
+            return $"The {table} does not start at the first fragment";
         }
 
-        return Ranges(starts, fragments.Count);
+        map = Ranges(starts, fragments.Count);
+        return null;
     }
 
     private static bool IsJpegFamily(DicomTransferSyntax syntax) => syntax.Uid.StartsWith("1.2.840.10008.1.2.4.", StringComparison.Ordinal);

@@ -30,6 +30,10 @@ public sealed class DicomDataset : IEnumerable<DicomItem>
     /// <summary>The transfer syntax the dataset was read in (or will be written in, for encapsulated pixel data).</summary>
     public DicomTransferSyntax InternalTransferSyntax { get; set; } = DicomTransferSyntax.ExplicitVRLittleEndian;
 
+    /// <summary>For a sequence item read from a file: the offset of its Item tag from the start of the file (what a
+    /// DICOMDIR's record offsets point at); null for items made in memory. Kept by <see cref="Clone"/>.</summary>
+    internal long? SourceOffset { get; set; }
+
     /// <summary>The dataset that holds the sequence this dataset is an item of (its character set is inherited).</summary>
     public DicomDataset? Parent { get; internal set; }
 
@@ -241,7 +245,7 @@ public sealed class DicomDataset : IEnumerable<DicomItem>
     /// <summary>A deep copy: sequences and their items are copied; elements (immutable) are shared.</summary>
     public DicomDataset Clone()
     {
-        var copy = new DicomDataset { InternalTransferSyntax = InternalTransferSyntax };
+        var copy = new DicomDataset { InternalTransferSyntax = InternalTransferSyntax, SourceOffset = SourceOffset };
         foreach (var item in _items)
         {
             copy._items.Add(item switch

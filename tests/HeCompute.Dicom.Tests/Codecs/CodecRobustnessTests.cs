@@ -1,10 +1,9 @@
 using HeCompute.Dicom.Codecs;
-using HeCompute.Dicom.Imaging;
 
 namespace HeCompute.Dicom.Tests.Codecs;
 
 /// <summary>Malformed codestreams raise <see cref="DicomCodecException"/> (never another exception or a hang), and
-/// syntaxes we do not decode are refused by name.</summary>
+/// syntaxes we do not decode are refused by name (JPEG 2000 and HTJ2K: Jpeg2000Tests).</summary>
 public sealed class CodecRobustnessTests
 {
     public static TheoryData<string> FuzzCases()
@@ -61,22 +60,10 @@ public sealed class CodecRobustnessTests
         Assert.True(failures > 0, "no mutation was detected at all");
     }
 
-    [Theory]
-    [InlineData("MR_small_jp2klossless.dcm", "1.2.840.10008.1.2.4.90")]
-    [InlineData("JPEG2000.dcm", "1.2.840.10008.1.2.4.91")]
-    [InlineData("GDCMJ2K_TextGBR.dcm", "1.2.840.10008.1.2.4.90")]
-    public void Jpeg2000_is_refused_by_name(string file, string uid)
-    {
-        var dataset = DicomFile.Open(Path.Combine("/usr/lib/python3/dist-packages/pydicom/data/test_files", file)).Dataset;
-        var e = Assert.Throws<DicomCodecException>(() => DicomPixelData.Create(dataset));
-        Assert.Contains(uid, e.Message, StringComparison.Ordinal);
-        Assert.Contains("JPEG 2000", e.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Unknown_and_video_syntaxes_are_refused_by_name()
     {
-        foreach (var syntax in new[] { DicomTransferSyntax.HTJ2KLossless, DicomTransferSyntax.MPEG4HP41, DicomTransferSyntax.Lookup("1.2.3.4.5") })
+        foreach (var syntax in new[] { DicomTransferSyntax.JPEG2000Part2Lossless, DicomTransferSyntax.MPEG4HP41, DicomTransferSyntax.Lookup("1.2.3.4.5") })
         {
             var e = Assert.Throws<DicomCodecException>(() => DicomCodecRegistry.Default.GetCodec(syntax));
             Assert.Contains(syntax.Uid, e.Message, StringComparison.Ordinal);

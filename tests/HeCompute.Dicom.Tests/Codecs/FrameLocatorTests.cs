@@ -58,15 +58,22 @@ public sealed class FrameLocatorTests
     }
 
     [Fact]
-    public void Inconsistent_offset_tables_are_refused()
+    public void An_inconsistent_offset_table_is_set_aside_and_refused_only_when_the_fragments_do_not_tell_either()
     {
         var c = OracleFixtures.Get("jpll_sv1_mr16x4");
         var fragments = c.FrameFiles.Select(f => new DicomFragment(File.ReadAllBytes(Path.Combine(OracleFixtures.Directory, f)))).ToList();
-        var wrongOffsets = new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, [0u, 10u, 20u, 30u], fragments);
-        var e = Assert.Throws<DicomCodecException>(() => DicomPixelData.Create(Dataset(c, wrongOffsets)).GetFrameBytes(1));
+        byte[] expected = File.ReadAllBytes(Path.Combine(OracleFixtures.Directory, c.Expected));
+        var wrongOffsets = DicomPixelData.Create(Dataset(c, new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, [0u, 10u, 20u, 30u], fragments)));
+        int n = wrongOffsets.FrameLength;
+        Assert.True(expected.AsSpan(n, n).SequenceEqual(wrongOffsets.GetFrameBytes(1)));
+        Assert.Equal("The Basic Offset Table entry 10 does not point at the start of a fragment; the frames were located from the fragments instead.", wrongOffsets.FrameLocationNote);
+
+        var tooFew = new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, [0u, 10u, 20u, 30u], fragments.Take(3));
+        var e = Assert.Throws<DicomCodecException>(() => DicomPixelData.Create(Dataset(c, tooFew)).GetFrameBytes(0));
         Assert.Contains("Basic Offset Table", e.Message, StringComparison.Ordinal);
-        var tooFew = new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, [], fragments.Take(3));
-        Assert.Throws<DicomCodecException>(() => DicomPixelData.Create(Dataset(c, tooFew)).GetFrameBytes(0));
+        Assert.Contains("3 fragments for 4 frames", e.Message, StringComparison.Ordinal);
+        var tooFewNoTable = new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, [], fragments.Take(3));
+        Assert.Throws<DicomCodecException>(() => DicomPixelData.Create(Dataset(c, tooFewNoTable)).GetFrameBytes(0));
     }
 
     private static DicomDataset Dataset(OracleCase c, DicomFragmentSequence sequence)

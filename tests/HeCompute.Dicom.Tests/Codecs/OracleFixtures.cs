@@ -28,17 +28,43 @@ public sealed record OracleCase(
     public override string ToString() => Name;
 }
 
-/// <summary>Runs the Python fixture script once per test process (it needs /usr/bin/python3 with pydicom and numpy,
-/// dcmtk and gdcm, all installed by test.sh) and fails loudly when it cannot.</summary>
+/// <summary>Runs a Python fixture script once per test process (it needs /usr/bin/python3 with pydicom and numpy,
+/// and the oracle tools it names, all installed by test.sh) and fails loudly when it cannot.</summary>
+internal sealed class FixtureSet(string script)
+{
+    private readonly Lazy<(string Dir, IReadOnlyList<OracleCase> Cases)> _data = new(() => Generate(script), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public string Directory => _data.Value.Dir;
+
+    public IReadOnlyList<OracleCase> Cases => _data.Value.Cases;
+
+    public OracleCase Get(string name) => Cases.Single(c => c.Name == name);
+
+    public string PathOf(string file) => System.IO.Path.Combine(Directory, file);
+
+    private static (string, IReadOnlyList<OracleCase>) Generate(string script)
+    {
+        string dir = OracleFixtures.GenerateOnce(System.IO.Path.Combine(OracleFixtures.SourceDirectory(), script), "manifest.json");
+        var cases = JsonSerializer.Deserialize<List<OracleCase>>(
+            File.ReadAllText(System.IO.Path.Combine(dir, "manifest.json")),
+            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        return (dir, cases);
+    }
+}
+
+/// <summary>The codec fixtures of make_codec_fixtures.py (dcmtk, gdcm: RLE, JPEG, JPEG-LS) and of
+/// make_j2k_fixtures.py (OpenJPEG, OpenJPH, gdcm: JPEG 2000 and HTJ2K).</summary>
 internal static class OracleFixtures
 {
-    private static readonly Lazy<(string Dir, IReadOnlyList<OracleCase> Cases)> Data = new(Generate, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly FixtureSet Codecs = new("make_codec_fixtures.py");
 
-    public static string Directory => Data.Value.Dir;
+    public static FixtureSet Jpeg2000 { get; } = new("make_j2k_fixtures.py");
 
-    public static IReadOnlyList<OracleCase> Cases => Data.Value.Cases;
+    public static string Directory => Codecs.Directory;
 
-    public static OracleCase Get(string name) => Cases.Single(c => c.Name == name);
+    public static IReadOnlyList<OracleCase> Cases => Codecs.Cases;
+
+    public static OracleCase Get(string name) => Codecs.Get(name);
 
     public static string SourceDirectory([CallerFilePath] string path = "") => System.IO.Path.GetDirectoryName(path)!;
 
@@ -79,14 +105,5 @@ internal static class OracleFixtures
                 Thread.Sleep(500);
             }
         }
-    }
-
-    private static (string, IReadOnlyList<OracleCase>) Generate()
-    {
-        string dir = GenerateOnce(System.IO.Path.Combine(SourceDirectory(), "make_codec_fixtures.py"), "manifest.json");
-        var cases = JsonSerializer.Deserialize<List<OracleCase>>(
-            File.ReadAllText(System.IO.Path.Combine(dir, "manifest.json")),
-            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
-        return (dir, cases);
     }
 }
