@@ -1,5 +1,6 @@
 using HeCompute.Server.Errors;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace HeCompute.Server.Storage;
 
@@ -38,6 +39,14 @@ public static class StorageFaults
         SqliteException { SqliteErrorCode: SqliteFull } => DomainErrors.Storage(true, "The server's database has no space left.", exception),
         SqliteException { SqliteErrorCode: SqliteReadOnly or SqliteIoError or SqliteCantOpen or SqlitePerm } =>
             DomainErrors.Storage(false, "The server cannot write to its database (read-only, not permitted or I/O error).", exception),
+        // PostgreSQL: disk_full, then the classes of a database that refuses writes or is out of reach
+        // (read-only transaction, insufficient resources, connection failures, shutdown), then Npgsql's own I/O and
+        // pool-timeout failures (no server error at all).
+        PostgresException { SqlState: "53100" } => DomainErrors.Storage(true, "The server's database has no space left.", exception),
+        PostgresException { SqlState: var state } when state == "25006" || state.StartsWith("53", StringComparison.Ordinal)
+            || state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal) =>
+            DomainErrors.Storage(false, "The server's database cannot take writes now (read-only, out of resources or shutting down).", exception),
+        NpgsqlException and not PostgresException => DomainErrors.Storage(false, "The server cannot reach its database.", exception),
         _ => null,
     };
 }

@@ -6,11 +6,8 @@ namespace HeCompute.Server.Storage.Sqlite;
 /// <summary>The durable job table in SQLite; result blobs are <c>blob_refs</c> rows owned by the job.</summary>
 public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
 {
-    /// <summary>Input blobs are owned by the job id plus this suffix, so they are not listed as results.</summary>
-    private const string InputOwnerSuffix = "/input";
-
-    /// <summary>Checkpoint blobs are owned by the job id plus this suffix, for the same reason.</summary>
-    private const string CheckpointOwnerSuffix = "/checkpoint";
+    private const string InputOwnerSuffix = JobStates.InputOwnerSuffix;
+    private const string CheckpointOwnerSuffix = JobStates.CheckpointOwnerSuffix;
 
     /// <inheritdoc/>
     public async Task CreateAsync(JobRecord job, IReadOnlyList<BlobReference> inputs, CancellationToken cancellationToken)
@@ -24,7 +21,7 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             INSERT INTO jobs (id, tenant_id, kind, state, progress, attempts, input, created_at)
             VALUES ($id, $tenant, $kind, $state, 0, 0, $input, $at);
             """, transaction)
-            .With("$id", job.Id).With("$tenant", job.TenantId).With("$kind", job.Kind).With("$state", StateText(job.State))
+            .With("$id", job.Id).With("$tenant", job.TenantId).With("$kind", job.Kind).With("$state", JobStates.ToText(job.State))
             .With("$input", job.Input).With("$at", SqliteDatabase.Format(job.CreatedAt)))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -154,7 +151,7 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             WHERE id = $id AND state IN ('queued', 'running');
             """,
             cancellationToken,
-            ("$id", jobId), ("$state", StateText(state)), ("$error", error), ("$output", output),
+            ("$id", jobId), ("$state", JobStates.ToText(state)), ("$error", error), ("$output", output),
             ("$finished", SqliteDatabase.Format(finishedAt)), ("$expires", SqliteDatabase.Format(expiresAt))).ConfigureAwait(false) > 0;
 
     /// <inheritdoc/>
@@ -203,26 +200,6 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         return released;
     }
 
-    internal static string StateText(JobState state) => state switch
-    {
-        JobState.Queued => "queued",
-        JobState.Running => "running",
-        JobState.Succeeded => "succeeded",
-        JobState.Failed => "failed",
-        JobState.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(state)),
-    };
-
-    private static JobState ParseState(string text) => text switch
-    {
-        "queued" => JobState.Queued,
-        "running" => JobState.Running,
-        "succeeded" => JobState.Succeeded,
-        "failed" => JobState.Failed,
-        "cancelled" => JobState.Cancelled,
-        _ => throw new InvalidDataException($"Unknown job state '{text}'."),
-    };
-
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -265,7 +242,7 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         reader.GetString("id"),
         reader.GetString("tenant_id"),
         reader.GetString("kind"),
-        ParseState(reader.GetString("state")),
+        JobStates.Parse(reader.GetString("state")),
         reader.GetDouble(reader.GetOrdinal("progress")),
         reader.GetStringOrNull("progress_message"),
         (int)reader.GetInt64("attempts"),
