@@ -39,14 +39,12 @@ public static class StorageFaults
         SqliteException { SqliteErrorCode: SqliteFull } => DomainErrors.Storage(true, "The server's database has no space left.", exception),
         SqliteException { SqliteErrorCode: SqliteReadOnly or SqliteIoError or SqliteCantOpen or SqlitePerm } =>
             DomainErrors.Storage(false, "The server cannot write to its database (read-only, not permitted or I/O error).", exception),
-        // PostgreSQL: disk_full, then the classes of a database that refuses writes or is out of reach
-        // (read-only transaction, insufficient resources, connection failures, shutdown), then Npgsql's own I/O and
-        // pool-timeout failures (no server error at all).
+        // PostgreSQL: disk_full; a database that refuses writes or is out of reach (read-only transaction, the
+        // database or its login gone, and whatever Npgsql deems transient: connection failures, shutdown, resources,
+        // pool timeouts).
         PostgresException { SqlState: "53100" } => DomainErrors.Storage(true, "The server's database has no space left.", exception),
-        PostgresException { SqlState: var state } when state == "25006" || state.StartsWith("53", StringComparison.Ordinal)
-            || state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal) =>
-            DomainErrors.Storage(false, "The server's database cannot take writes now (read-only, out of resources or shutting down).", exception),
-        NpgsqlException and not PostgresException => DomainErrors.Storage(false, "The server cannot reach its database.", exception),
+        PostgresException { SqlState: "25006" or "3D000" } or PostgresException { SqlState: ['2', '8', ..] } or NpgsqlException { IsTransient: true } =>
+            DomainErrors.Storage(false, "The server's database is unreachable or does not accept writes now.", exception),
         _ => null,
     };
 }
