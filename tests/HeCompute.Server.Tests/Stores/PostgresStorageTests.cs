@@ -155,7 +155,8 @@ public sealed class PostgresStorageTests(PostgresServer server) : IAsyncLifetime
     public async Task A_node_never_holds_more_connections_than_its_pool_cap()
     {
         var settings = Database.ServerSettings(maxPoolSize: 3);
-        settings["HeCompute:Storage:Postgres:ConnectionString"] = Database.ConnectionString + ";Timeout=2;Application Name=capped";
+        // The setting wins over a Max Pool Size in the connection string.
+        settings["HeCompute:Storage:Postgres:ConnectionString"] = Database.ConnectionString + ";Timeout=2;Application Name=capped;Maximum Pool Size=50";
         await using var node = await NodeAsync(settings);
         var database = node.Get<PostgresDatabase>();
         Assert.Equal(3, database.MaxPoolSize);
@@ -203,6 +204,50 @@ public sealed class PostgresStorageTests(PostgresServer server) : IAsyncLifetime
             await connection.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Nodes_claiming_at_once_never_take_the_same_job()
+    {
+        await using var a = await NodeAsync();
+        await using var b = await NodeAsync();
+        var tenant = Ids.New("tn");
+        var at = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await a.Metadata.Tenants.CreateAsync(new TenantRecord(tenant, "t", at), CancellationToken.None);
+        const int Jobs = 60;
+        for (var i = 0; i < Jobs; i++)
+        {
+            await a.Metadata.Jobs.CreateAsync(
+                new JobRecord(Ids.New("jb"), tenant, "steps", JobState.Queued, 0, null, 0, null, null, null, null, false, [], at.AddSeconds(i), null, null, null),
+                [], CancellationToken.None);
+        }
+
+        var claimers = new[] { a, b, a, b, a, b }.Select(node => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            while (await node.Metadata.Jobs.ClaimNextAsync(at, CancellationToken.None) is { } job)
+            {
+                Assert.Equal(1, job.Attempts);
+                mine.Add(job.Id);
+            }
+
+            return mine;
+        })).ToList();
+        var claimed = (await Task.WhenAll(claimers)).SelectMany(c => c).ToList();
+        Assert.Equal(Jobs, claimed.Count);
+        Assert.Equal(Jobs, claimed.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("53100", DomainErrorKind.StorageFull)]
+    [InlineData("25006", DomainErrorKind.StorageUnavailable)]
+    [InlineData("3D000", DomainErrorKind.StorageUnavailable)]
+    [InlineData("28P01", DomainErrorKind.StorageUnavailable)]
+    [InlineData("53300", DomainErrorKind.StorageUnavailable)]
+    [InlineData("57P01", DomainErrorKind.StorageUnavailable)]
+    [InlineData("23505", null)]
+    [InlineData("42P01", null)]
+    public void Database_errors_about_the_database_itself_are_storage_faults_and_others_are_not(string sqlState, DomainErrorKind? kind) =>
+        Assert.Equal(kind, StorageFaults.Classify(new PostgresException("test", "ERROR", "ERROR", sqlState))?.Kind);
 
     [Fact]
     public async Task The_blob_reference_lock_excludes_the_other_node_until_released()

@@ -13,6 +13,23 @@ public sealed class StorageOptionsTests
         { "postgres", null, "s3", "HeCompute:Storage:Postgres:Blobs must be 'database' or 'directory'." },
     };
 
+    [Fact]
+    public async Task A_chunk_size_outside_4_KiB_to_64_MiB_stops_the_server_at_start()
+    {
+        using var directory = new TempDirectory();
+        var factory = new HeComputeFactory(directory.Path, new Dictionary<string, string?>
+        {
+            ["HeCompute:Storage:Provider"] = "postgres",
+            ["HeCompute:Storage:Postgres:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=none",
+            ["HeCompute:Storage:Postgres:BlobChunkBytes"] = "4095",
+        });
+        await using (factory.ConfigureAwait(true))
+        {
+            var failure = Assert.Throws<OptionsValidationException>(() => factory.Services);
+            Assert.Contains("HeCompute:Storage:Postgres:BlobChunkBytes must be between 4096 and 67108864.", failure.Failures);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Invalid))]
     public async Task Invalid_storage_settings_stop_the_server_at_start(string provider, string? maxPoolSize, string? blobs, string message)
