@@ -96,9 +96,8 @@ public sealed class StorageHygieneTests
         using var root = new TempDirectory();
         var factory = new HeComputeFactory(root.Path, services: s =>
         {
-            var inner = s.Single(d => d.ServiceType == typeof(IBlobStore));
             s.RemoveAll<IBlobStore>();
-            s.AddSingleton<IBlobStore>(p => new FailingBlobStore((IBlobStore)ActivatorUtilities.CreateInstance(p, inner.ImplementationType!), exception));
+            s.AddSingleton<IBlobStore>(p => new FailingBlobStore(p.GetRequiredService<FileSystemBlobStore>(), exception));
         });
         await using (factory.ConfigureAwait(true))
         {

@@ -45,6 +45,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IBlobStore>(p => UsesPostgres(p) && Storage(p).Postgres.Blobs == PostgresStorageOptions.DatabaseBlobs
             ? p.GetRequiredService<PostgresBlobStore>()
             : p.GetRequiredService<FileSystemBlobStore>());
+        services.AddSingleton<IJobLeaseStore>(p => UsesPostgres(p)
+            ? p.GetRequiredService<PostgresJobStore>()
+            : p.GetRequiredService<SqliteJobStore>());
         services.AddSingleton<IBlobReferenceLock>(p => UsesPostgres(p)
             ? p.GetRequiredService<PostgresBlobReferenceLock>()
             : p.GetRequiredService<InProcessBlobReferenceLock>());

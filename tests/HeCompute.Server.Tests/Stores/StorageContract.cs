@@ -42,7 +42,7 @@ public abstract class StorageContract : IAsyncLifetime
         _directory.Dispose();
     }
 
-    private static DateTimeOffset At(int minutes) => T0.AddMinutes(minutes);
+    private static DateTimeOffset At(double minutes) => T0.AddMinutes(minutes);
 
     private async Task<string> TenantAsync(int minute = 0)
     {
@@ -323,6 +323,59 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.NotNull(await jobs.GetByIdAsync(running.Id, CancellationToken.None));
         Assert.True(await jobs.FinishAsync(running.Id, JobState.Failed, "stopped", null, At(101), At(102), CancellationToken.None));
         Assert.Equal([input.Sha256], await jobs.PurgeExpiredAsync(At(102), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_lease_is_renewed_by_its_holder_taken_over_when_it_expires_and_a_stale_holder_is_fenced_off()
+    {
+        var tenant = await TenantAsync();
+        var leases = Host.Get<IJobLeaseStore>();
+        var lease = TimeSpan.FromMinutes(1);
+        await Metadata.Jobs.CreateAsync(Job("jb_1" + tenant, tenant, 1), [], CancellationToken.None);
+        await Metadata.Jobs.CreateAsync(Job("jb_2" + tenant, tenant, 2), [], CancellationToken.None);
+        await Metadata.Jobs.CreateAsync(Job("jb_3" + tenant, tenant, 3), [], CancellationToken.None);
+
+        var first = (await leases.ClaimAsync("node-a", At(10), lease, CancellationToken.None))!;
+        Assert.Equal(("jb_1" + tenant, "node-a", 1L, At(11), JobState.Running, 1), (first.Job.Id, first.Owner, first.Token, first.ExpiresAt, first.Job.State, first.Job.Attempts));
+        // A job claimed the single-node way has no lease and is never taken over.
+        var unleased = (await Metadata.Jobs.ClaimNextAsync(At(10), CancellationToken.None))!;
+        Assert.Equal("jb_2" + tenant, unleased.Id);
+        var third = (await leases.ClaimAsync("node-b", At(10), lease, CancellationToken.None))!;
+        Assert.Equal("jb_3" + tenant, third.Job.Id);
+        Assert.Null(await leases.ClaimAsync("node-b", At(10.5), lease, CancellationToken.None));
+
+        // The holders renew in time (node b for an hour); at minute 11.5 both leases still hold.
+        Assert.True(await leases.RenewAsync(first.Job.Id, first.Token, At(10.75), lease, CancellationToken.None));
+        Assert.True(await leases.RenewAsync(third.Job.Id, third.Token, At(10.75), TimeSpan.FromHours(1), CancellationToken.None));
+        Assert.True(await leases.SaveCheckpointAsync(first.Job.Id, first.Token, "{\"step\":1}", CancellationToken.None));
+        Assert.Null(await leases.ClaimAsync("node-b", At(11.5), lease, CancellationToken.None));
+
+        // Node a stops renewing: after minute 11.75 node b takes the job over, as a second attempt with a new token.
+        var takeover = (await leases.ClaimAsync("node-b", At(12), lease, CancellationToken.None))!;
+        Assert.Equal((first.Job.Id, "node-b", 2L, 2, "{\"step\":1}"), (takeover.Job.Id, takeover.Owner, takeover.Token, takeover.Job.Attempts, takeover.Job.Checkpoint));
+        // Node a comes back: every write with its old token is refused and changes nothing.
+        Assert.False(await leases.RenewAsync(first.Job.Id, first.Token, At(12), lease, CancellationToken.None));
+        Assert.False(await leases.SaveCheckpointAsync(first.Job.Id, first.Token, "{\"step\":99}", CancellationToken.None));
+        Assert.False(await leases.ReleaseAsync(first.Job.Id, first.Token, "stale", CancellationToken.None));
+        Assert.True(await leases.SaveCheckpointAsync(first.Job.Id, takeover.Token, "{\"step\":2}", CancellationToken.None));
+        var current = (await Metadata.Jobs.GetByIdAsync(first.Job.Id, CancellationToken.None))!;
+        Assert.Equal((JobState.Running, "{\"step\":2}"), (current.State, current.Checkpoint));
+
+        // A graceful stop hands it back; the next claim gets it with the next token.
+        Assert.True(await leases.ReleaseAsync(first.Job.Id, takeover.Token, "node-b stopping", CancellationToken.None));
+        var released = (await Metadata.Jobs.GetByIdAsync(first.Job.Id, CancellationToken.None))!;
+        Assert.Equal((JobState.Queued, "node-b stopping"), (released.State, released.ProgressMessage));
+        Assert.False(await leases.RenewAsync(first.Job.Id, takeover.Token, At(12), lease, CancellationToken.None));
+        var again = (await leases.ClaimAsync("node-c", At(13), lease, CancellationToken.None))!;
+        Assert.Equal((first.Job.Id, 3L, 3), (again.Job.Id, again.Token, again.Job.Attempts));
+        // A finished job is nobody's to renew.
+        Assert.True(await Metadata.Jobs.FinishAsync(again.Job.Id, JobState.Succeeded, null, null, At(14), At(100), CancellationToken.None));
+        Assert.False(await leases.RenewAsync(again.Job.Id, again.Token, At(14), lease, CancellationToken.None));
+        Assert.False(await leases.SaveCheckpointAsync(again.Job.Id, again.Token, "{}", CancellationToken.None));
+        // Node b's other job, its lease long expired by minute 1000, is the last one to take over.
+        var orphan = (await leases.ClaimAsync("node-c", At(1000), lease, CancellationToken.None))!;
+        Assert.Equal((third.Job.Id, 2L), (orphan.Job.Id, orphan.Token));
+        Assert.Null(await leases.ClaimAsync("node-c", At(1000), lease, CancellationToken.None));
     }
 
     private static AuditDraft Draft(string? tenant, string action, int minute) => new(

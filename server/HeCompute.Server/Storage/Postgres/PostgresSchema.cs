@@ -183,6 +183,14 @@ internal static class PostgresSchema
         );
         ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
         """,
+
+        // 2: job leases (who holds a running job, until when) and the fencing token every claim increments.
+        """
+        ALTER TABLE jobs ADD COLUMN lease_owner text;
+        ALTER TABLE jobs ADD COLUMN lease_expires_at timestamptz;
+        ALTER TABLE jobs ADD COLUMN fencing_token bigint NOT NULL DEFAULT 0;
+        CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE state = 'running';
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
