@@ -51,6 +51,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IBlobReferenceLock>(p => UsesPostgres(p)
             ? p.GetRequiredService<PostgresBlobReferenceLock>()
             : p.GetRequiredService<InProcessBlobReferenceLock>());
+        services.AddSingleton<SqliteMetadataBackup>();
+        services.AddSingleton<PostgresMetadataBackup>();
+        services.AddSingleton<IMetadataBackup>(p => UsesPostgres(p)
+            ? p.GetRequiredService<PostgresMetadataBackup>()
+            : p.GetRequiredService<SqliteMetadataBackup>());
+        services.AddSingleton<StorageBackup>();
         services.AddSingleton<BlobCollector>();
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks()

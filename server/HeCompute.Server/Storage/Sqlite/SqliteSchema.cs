@@ -165,6 +165,9 @@ internal static class SqliteSchema
         """,
     ];
 
+    /// <summary>The newest schema version this build knows.</summary>
+    public static int LatestVersion => Migrations.Length;
+
     /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>
     public static Task MigrateAsync(SqliteConnection connection, TimeProvider time, CancellationToken cancellationToken) =>
         MigrateAsync(connection, time, Migrations.Length, cancellationToken);
