@@ -44,16 +44,7 @@ public sealed class PostgresMetadataBackup(PostgresDatabase database) : IMetadat
             await copy.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
         }
 
-        var blobs = new List<string>();
-        await using (var referenced = connection.Command("SELECT DISTINCT sha256 FROM blob_refs ORDER BY sha256;", transaction))
-        await using (var reader = await referenced.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                blobs.Add(reader.GetString(0));
-            }
-        }
-
+        var blobs = await ReferencedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new MetadataSnapshot(rows, blobs);
     }
@@ -62,15 +53,7 @@ public sealed class PostgresMetadataBackup(PostgresDatabase database) : IMetadat
     public async Task<IReadOnlyList<string>> ReferencedBlobsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var referenced = connection.Command("SELECT DISTINCT sha256 FROM blob_refs ORDER BY sha256;");
-        await using var reader = await referenced.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var blobs = new List<string>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            blobs.Add(reader.GetString(0));
-        }
-
-        return blobs;
+        return await ReferencedAsync(connection, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -116,5 +99,18 @@ public sealed class PostgresMetadataBackup(PostgresDatabase database) : IMetadat
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<string>> ReferencedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var referenced = connection.Command("SELECT DISTINCT sha256 FROM blob_refs ORDER BY sha256;", transaction);
+        await using var reader = await referenced.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var blobs = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            blobs.Add(reader.GetString(0));
+        }
+
+        return blobs;
     }
 }

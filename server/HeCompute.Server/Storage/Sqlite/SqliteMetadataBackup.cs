@@ -40,32 +40,14 @@ public sealed class SqliteMetadataBackup(SqliteDatabase database) : IMetadataBac
             rows[table] = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        var blobs = new List<string>();
-        await using (var referenced = copy.Command("SELECT DISTINCT sha256 FROM blob_refs ORDER BY sha256;"))
-        await using (var reader = await referenced.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                blobs.Add(reader.GetString(0));
-            }
-        }
-
-        return new MetadataSnapshot(rows, blobs);
+        return new MetadataSnapshot(rows, await ReferencedAsync(copy, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> ReferencedBlobsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var referenced = connection.Command("SELECT DISTINCT sha256 FROM blob_refs ORDER BY sha256;");
-        await using var reader = await referenced.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var blobs = new List<string>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            blobs.Add(reader.GetString(0));
-        }
-
-        return blobs;
+        return await ReferencedAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -116,5 +98,18 @@ public sealed class SqliteMetadataBackup(SqliteDatabase database) : IMetadataBac
             await using var detach = connection.Command("DETACH DATABASE backup;");
             await detach.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<IReadOnlyList<string>> ReferencedAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var referenced = connection.Command("SELECT DISTINCT sha256 FROM blob_refs ORDER BY sha256;");
+        await using var reader = await referenced.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var blobs = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            blobs.Add(reader.GetString(0));
+        }
+
+        return blobs;
     }
 }
