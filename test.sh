@@ -9,10 +9,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # models); nbconvert, ipykernel, pandas and matplotlib run the notebooks (tests/HeCompute.Notebooks.Tests); OpenJPEG
 # (the JPEG 2000/HTJ2K decoder HeCompute.Dicom calls, and its opj_compress/opj_decompress), OpenJPH's HTJ2K encoder
 # and decoder, and pydicom's gdcm handler (the JPEG 2000 oracles of tests/HeCompute.Dicom.Tests); Orthanc with its
-# DICOMweb plugin (the PACS the DICOMweb client tests start on a free loopback port).
+# DICOMweb plugin (the PACS the DICOMweb client tests start on a free loopback port); postgresql is the server the
+# PostgreSQL storage tests start themselves (initdb/pg_ctl as the postgres user, a temp directory, loopback).
 packages=(python3-pydicom dcmtk libgdcm-tools python3-numpy python3-sklearn python3-onnx
   jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib
-  libopenjp2-7 libopenjp2-tools openjph-tools python3-gdcm orthanc orthanc-dicomweb)
+  libopenjp2-7 libopenjp2-tools openjph-tools python3-gdcm orthanc orthanc-dicomweb postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

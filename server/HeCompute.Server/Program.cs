@@ -55,6 +55,12 @@ app.MapModels();
 app.MapDatasets();
 app.MapAudit();
 
+// `backup DIR`, `restore DIR` and `verify` run on the configured storage instead of serving (see the README).
+if (await StorageCommand.RunAsync(app.Services, args, Console.Out) is { } exitCode)
+{
+    return exitCode;
+}
+
 app.Run();
 return 0;
 

@@ -213,7 +213,7 @@ public sealed class ModelTests(ServerFixture fixture) : IClassFixture<ServerFixt
 
     private static long CiphertextLimit(PlanDocument plan) => (2 * plan.Sizes.InputCiphertextBytes) + 65536;
 
-    private static void AssertLogits(PlanDocument plan, IEncryptedModel compiled, double[] slots, int offset, int count)
+    internal static void AssertLogits(PlanDocument plan, IEncryptedModel compiled, double[] slots, int offset, int count)
     {
         var outputs = compiled.Unpack(slots, count);
         for (var r = 0; r < count; r++)

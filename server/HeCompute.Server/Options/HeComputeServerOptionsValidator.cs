@@ -15,6 +15,35 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
             errors.Add("HeCompute:Storage:DataDirectory must be set.");
         }
 
+        var storage = options.Storage;
+        if (storage.Provider is not (StorageOptions.SqliteProvider or StorageOptions.PostgresProvider))
+        {
+            errors.Add($"HeCompute:Storage:Provider must be '{StorageOptions.SqliteProvider}' or '{StorageOptions.PostgresProvider}'.");
+        }
+        else if (storage.Provider == StorageOptions.PostgresProvider)
+        {
+            var postgres = storage.Postgres;
+            if (string.IsNullOrWhiteSpace(postgres.ConnectionString))
+            {
+                errors.Add("HeCompute:Storage:Postgres:ConnectionString must be set for the postgres provider.");
+            }
+
+            if (postgres.MaxPoolSize is < 1 or > 1000)
+            {
+                errors.Add("HeCompute:Storage:Postgres:MaxPoolSize must be between 1 and 1000.");
+            }
+
+            if (postgres.Blobs is not (PostgresStorageOptions.DatabaseBlobs or PostgresStorageOptions.DirectoryBlobs))
+            {
+                errors.Add($"HeCompute:Storage:Postgres:Blobs must be '{PostgresStorageOptions.DatabaseBlobs}' or '{PostgresStorageOptions.DirectoryBlobs}'.");
+            }
+
+            if (postgres.BlobChunkBytes is < 4096 or > 64 << 20)
+            {
+                errors.Add("HeCompute:Storage:Postgres:BlobChunkBytes must be between 4096 and 67108864.");
+            }
+        }
+
         var limits = options.Limits;
         if (limits.MaxRequestBodyBytes < 1024 || limits.MaxJsonBodyBytes < 1024 || limits.MaxKeySetPartBytes < 1024 || limits.MaxKeySetUploadBytes < 1024)
         {

@@ -2,24 +2,18 @@ namespace HeCompute.Server.Storage;
 
 /// <summary>
 /// Serializes "commit blobs and reference them" against "drop references and delete unreferenced blobs", so a blob
-/// shared by two objects (or two tenants) is deleted only when the last reference goes.
+/// shared by two objects (or two tenants) is deleted only when the last reference goes, whichever node does either.
 /// </summary>
-public sealed partial class BlobCollector(IBlobStore blobs, IMetadataStore metadata, ILogger<BlobCollector> logger)
+public sealed partial class BlobCollector(IBlobStore blobs, IMetadataStore metadata, IBlobReferenceLock referenceLock, ILogger<BlobCollector> logger)
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
-
     /// <summary>Runs <paramref name="action"/> (commit blobs, then insert the rows that reference them) under the lock.</summary>
     public async Task<T> WithLockAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var held = await referenceLock.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        await using (held.ConfigureAwait(false))
         {
             return await action().ConfigureAwait(false);
-        }
-        finally
-        {
-            _lock.Release();
         }
     }
 
@@ -28,8 +22,8 @@ public sealed partial class BlobCollector(IBlobStore blobs, IMetadataStore metad
     {
         ArgumentNullException.ThrowIfNull(hashes);
         var deleted = 0;
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var held = await referenceLock.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        await using (held.ConfigureAwait(false))
         {
             foreach (var hash in hashes.Distinct(StringComparer.Ordinal))
             {
@@ -39,10 +33,6 @@ public sealed partial class BlobCollector(IBlobStore blobs, IMetadataStore metad
                     deleted++;
                 }
             }
-        }
-        finally
-        {
-            _lock.Release();
         }
 
         if (deleted > 0)

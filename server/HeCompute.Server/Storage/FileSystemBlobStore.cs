@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
-
 namespace HeCompute.Server.Storage;
 
 /// <summary>
@@ -10,7 +7,7 @@ namespace HeCompute.Server.Storage;
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
 {
-    private const int BufferSize = 81920;
+    private const int BufferSize = BlobStaging.BufferSize;
     private readonly string _objects;
     private readonly string _temp;
 
@@ -31,47 +28,8 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <inheritdoc/>
-    public async Task<StagedBlob> StageAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        var tempPath = Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".tmp");
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var completed = false;
-        try
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long length = 0;
-            await using (var file = new FileStream(tempPath, PrivateFiles.CreateOptions(FileMode.CreateNew, BufferSize, FileOptions.Asynchronous)))
-            {
-                int read;
-                while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    length += read;
-                    if (length > maxBytes)
-                    {
-                        throw new PayloadTooLargeException($"The body is larger than the allowed {maxBytes} bytes.", maxBytes);
-                    }
-
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
-
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-
-            completed = true;
-            return new StagedBlob(tempPath, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            if (!completed)
-            {
-                File.Delete(tempPath);
-            }
-        }
-    }
+    public Task<StagedBlob> StageAsync(Stream source, long maxBytes, CancellationToken cancellationToken) =>
+        BlobStaging.StageAsync(_temp, source, maxBytes, cancellationToken);
 
     /// <inheritdoc/>
     public Task CommitAsync(StagedBlob staged, CancellationToken cancellationToken)
@@ -136,11 +94,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     private string PathOf(string sha256)
     {
-        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException("A blob name is 64 lowercase hex digits.", nameof(sha256));
-        }
-
+        BlobStaging.CheckName(sha256);
         return Path.Combine(_objects, sha256[..2], sha256);
     }
 }

@@ -1,5 +1,6 @@
 using HeCompute.Server.Errors;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace HeCompute.Server.Storage;
 
@@ -38,6 +39,12 @@ public static class StorageFaults
         SqliteException { SqliteErrorCode: SqliteFull } => DomainErrors.Storage(true, "The server's database has no space left.", exception),
         SqliteException { SqliteErrorCode: SqliteReadOnly or SqliteIoError or SqliteCantOpen or SqlitePerm } =>
             DomainErrors.Storage(false, "The server cannot write to its database (read-only, not permitted or I/O error).", exception),
+        // PostgreSQL: disk_full; a database that refuses writes or is out of reach (read-only transaction, the
+        // database or its login gone, and whatever Npgsql deems transient: connection failures, shutdown, resources,
+        // pool timeouts).
+        PostgresException { SqlState: "53100" } => DomainErrors.Storage(true, "The server's database has no space left.", exception),
+        PostgresException { SqlState: "25006" or "3D000" } or PostgresException { SqlState: ['2', '8', ..] } or NpgsqlException { IsTransient: true } =>
+            DomainErrors.Storage(false, "The server's database is unreachable or does not accept writes now.", exception),
         _ => null,
     };
 }

@@ -20,7 +20,7 @@ public sealed class MetadataStoreHealthCheck(IMetadataStore metadata) : IHealthC
     }
 }
 
-/// <summary>Readiness: the blob directory can be written and read.</summary>
+/// <summary>Readiness: the blob store (directory or database) can be written and read.</summary>
 public sealed class BlobStoreHealthCheck(IBlobStore blobs) : IHealthCheck
 {
     /// <inheritdoc/>
@@ -33,7 +33,7 @@ public sealed class BlobStoreHealthCheck(IBlobStore blobs) : IHealthCheck
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy("The blob directory is not writable.");
+            return HealthCheckResult.Unhealthy("The blob store is not writable.");
         }
     }
 }

@@ -1,12 +1,19 @@
+using HeCompute.Server.Options;
 using HeCompute.Server.Storage.AtRest;
+using HeCompute.Server.Storage.Postgres;
 using HeCompute.Server.Storage.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace HeCompute.Server.Storage;
 
-/// <summary>Registers the embedded storage.</summary>
+/// <summary>Registers the storage chosen by <c>HeCompute:Storage:Provider</c>.</summary>
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>SQLite metadata, a content-addressed blob directory, the schema initializer and readiness checks.</summary>
+    /// <summary>
+    /// The metadata store (SQLite by default, PostgreSQL with <c>postgres</c>), the blob store (a content-addressed
+    /// directory, or with PostgreSQL its chunk table unless <c>Postgres:Blobs</c> is <c>directory</c>), the schema
+    /// initializer and readiness checks.
+    /// </summary>
     public static IServiceCollection AddHeComputeStorage(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
@@ -19,9 +26,39 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SqliteModelStore>();
         services.AddSingleton<SqliteDatasetStore>();
         services.AddSingleton<SqliteAuditStore>();
-        services.AddSingleton<IMetadataStore, SqliteMetadataStore>();
-        services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        services.AddSingleton<SqliteMetadataStore>();
+        services.AddSingleton<PostgresDatabase>();
+        services.AddSingleton<PostgresTenantStore>();
+        services.AddSingleton<PostgresApiKeyStore>();
+        services.AddSingleton<PostgresKeySetStore>();
+        services.AddSingleton<PostgresJobStore>();
+        services.AddSingleton<PostgresModelStore>();
+        services.AddSingleton<PostgresDatasetStore>();
+        services.AddSingleton<PostgresAuditStore>();
+        services.AddSingleton<PostgresMetadataStore>();
+        services.AddSingleton<PostgresBlobStore>();
+        services.AddSingleton<PostgresBlobReferenceLock>();
+        services.AddSingleton<FileSystemBlobStore>();
+        services.AddSingleton<InProcessBlobReferenceLock>();
+        services.AddSingleton<IMetadataStore>(p => UsesPostgres(p)
+            ? p.GetRequiredService<PostgresMetadataStore>()
+            : p.GetRequiredService<SqliteMetadataStore>());
+        services.AddSingleton<IBlobStore>(p => UsesPostgres(p) && Storage(p).Postgres.Blobs == PostgresStorageOptions.DatabaseBlobs
+            ? p.GetRequiredService<PostgresBlobStore>()
+            : p.GetRequiredService<FileSystemBlobStore>());
         services.AddBlobEncryptionAtRest();
+        services.AddSingleton<IJobLeaseStore>(p => UsesPostgres(p)
+            ? p.GetRequiredService<PostgresJobStore>()
+            : p.GetRequiredService<SqliteJobStore>());
+        services.AddSingleton<IBlobReferenceLock>(p => UsesPostgres(p)
+            ? p.GetRequiredService<PostgresBlobReferenceLock>()
+            : p.GetRequiredService<InProcessBlobReferenceLock>());
+        services.AddSingleton<SqliteMetadataBackup>();
+        services.AddSingleton<PostgresMetadataBackup>();
+        services.AddSingleton<IMetadataBackup>(p => UsesPostgres(p)
+            ? p.GetRequiredService<PostgresMetadataBackup>()
+            : p.GetRequiredService<SqliteMetadataBackup>());
+        services.AddSingleton<StorageBackup>();
         services.AddSingleton<BlobCollector>();
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks()
@@ -29,4 +66,8 @@ public static class StorageServiceCollectionExtensions
             .AddCheck<BlobStoreHealthCheck>("blobs", tags: ["ready"]);
         return services;
     }
+
+    private static StorageOptions Storage(IServiceProvider services) => services.GetRequiredService<IOptions<HeComputeServerOptions>>().Value.Storage;
+
+    private static bool UsesPostgres(IServiceProvider services) => Storage(services).Provider == StorageOptions.PostgresProvider;
 }

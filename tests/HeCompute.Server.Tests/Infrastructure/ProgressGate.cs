@@ -21,7 +21,9 @@ public sealed class ProgressGate(IReadOnlyDictionary<string, double> holdAtProgr
         services.Remove(registered);
         services.AddSingleton(provider =>
         {
-            var inner = (IMetadataStore)ActivatorUtilities.CreateInstance(provider, registered.ImplementationType!);
+            // The storage registration picks the backend in a factory (by configuration).
+            var inner = (IMetadataStore)(registered.ImplementationFactory?.Invoke(provider)
+                ?? ActivatorUtilities.CreateInstance(provider, registered.ImplementationType!));
             var stopping = provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             var jobs = DispatchProxy.Create<IJobStore, GatedJobStore>();
             ((GatedJobStore)(object)jobs).Attach(inner.Jobs, this, stopping);

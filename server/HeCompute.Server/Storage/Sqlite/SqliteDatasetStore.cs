@@ -1,5 +1,3 @@
-using System.Text.Json;
-using HeCompute.Contracts;
 using Microsoft.Data.Sqlite;
 
 namespace HeCompute.Server.Storage.Sqlite;
@@ -24,9 +22,6 @@ public sealed class SqliteDatasetStore(SqliteDatabase database) : IDatasetStore
     public async Task CreateAsync(DatasetRecord dataset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        var definition = new Definition(
-            dataset.Features, dataset.Lower, dataset.Upper, dataset.Categories, dataset.EncryptedFinish, dataset.MaxRecords,
-            dataset.Columns, dataset.Scales, dataset.CountColumn, dataset.PrecisionBits, dataset.NoiseFlooding);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             """
@@ -34,7 +29,7 @@ public sealed class SqliteDatasetStore(SqliteDatabase database) : IDatasetStore
             VALUES ($id, $tenant, $name, $definition, $plan, NULL, $at);
             """)
             .With("$id", dataset.Id).With("$tenant", dataset.TenantId).With("$name", dataset.Name)
-            .With("$definition", JsonSerializer.Serialize(definition, HeComputeJson.Options)).With("$plan", dataset.PlanJson)
+            .With("$definition", DatasetDefinition.Serialize(dataset)).With("$plan", dataset.PlanJson)
             .With("$at", SqliteDatabase.Format(dataset.CreatedAt));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -164,24 +159,12 @@ public sealed class SqliteDatasetStore(SqliteDatabase database) : IDatasetStore
         var rows = new List<(DatasetRecord, DatasetAccess)>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var definition = JsonSerializer.Deserialize<Definition>(reader.GetString("definition"), HeComputeJson.Options)
-                ?? throw new InvalidDataException("A dataset row has no definition.");
             var owner = reader.GetString("tenant_id");
-            rows.Add((new DatasetRecord(
+            rows.Add((DatasetDefinition.ToRecord(
+                reader.GetString("definition"),
                 reader.GetString("id"),
                 owner,
                 reader.GetString("name"),
-                definition.Features,
-                definition.Lower,
-                definition.Upper,
-                definition.Categories,
-                definition.EncryptedFinish,
-                definition.MaxRecords,
-                definition.PrecisionBits,
-                definition.NoiseFlooding,
-                definition.Columns,
-                definition.Scales,
-                definition.CountColumn,
                 reader.GetString("plan"),
                 reader.GetStringOrNull("keyset_id"),
                 (int)reader.GetInt64("batch_count"),
@@ -191,17 +174,4 @@ public sealed class SqliteDatasetStore(SqliteDatabase database) : IDatasetStore
 
         return rows;
     }
-
-    private sealed record Definition(
-        IReadOnlyList<string> Features,
-        IReadOnlyList<double> Lower,
-        IReadOnlyList<double> Upper,
-        IReadOnlyList<string> Categories,
-        bool EncryptedFinish,
-        int MaxRecords,
-        IReadOnlyList<string> Columns,
-        IReadOnlyList<double> Scales,
-        int CountColumn,
-        int PrecisionBits,
-        bool NoiseFlooding);
 }

@@ -4,13 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace HeCompute.Server.Storage.Sqlite;
 
 /// <summary>The durable job table in SQLite; result blobs are <c>blob_refs</c> rows owned by the job.</summary>
-public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
+public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLeaseStore
 {
-    /// <summary>Input blobs are owned by the job id plus this suffix, so they are not listed as results.</summary>
-    private const string InputOwnerSuffix = "/input";
-
-    /// <summary>Checkpoint blobs are owned by the job id plus this suffix, for the same reason.</summary>
-    private const string CheckpointOwnerSuffix = "/checkpoint";
+    private const string InputOwnerSuffix = JobStates.InputOwnerSuffix;
+    private const string CheckpointOwnerSuffix = JobStates.CheckpointOwnerSuffix;
 
     /// <inheritdoc/>
     public async Task CreateAsync(JobRecord job, IReadOnlyList<BlobReference> inputs, CancellationToken cancellationToken)
@@ -24,7 +21,7 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             INSERT INTO jobs (id, tenant_id, kind, state, progress, attempts, input, created_at)
             VALUES ($id, $tenant, $kind, $state, 0, 0, $input, $at);
             """, transaction)
-            .With("$id", job.Id).With("$tenant", job.TenantId).With("$kind", job.Kind).With("$state", StateText(job.State))
+            .With("$id", job.Id).With("$tenant", job.TenantId).With("$kind", job.Kind).With("$state", JobStates.ToText(job.State))
             .With("$input", job.Input).With("$at", SqliteDatabase.Format(job.CreatedAt)))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -82,7 +79,9 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
 
     /// <inheritdoc/>
     public Task RequeueAsync(string jobId, string note, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE jobs SET state = 'queued', progress_message = $note WHERE id = $id AND state = 'running';", cancellationToken, ("$id", jobId), ("$note", note));
+        ExecuteAsync(
+            "UPDATE jobs SET state = 'queued', progress_message = $note, lease_owner = NULL, lease_expires_at = NULL WHERE id = $id AND state = 'running';",
+            cancellationToken, ("$id", jobId), ("$note", note));
 
     /// <inheritdoc/>
     public Task UpdateProgressAsync(string jobId, double progress, string? message, CancellationToken cancellationToken) =>
@@ -154,7 +153,7 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             WHERE id = $id AND state IN ('queued', 'running');
             """,
             cancellationToken,
-            ("$id", jobId), ("$state", StateText(state)), ("$error", error), ("$output", output),
+            ("$id", jobId), ("$state", JobStates.ToText(state)), ("$error", error), ("$output", output),
             ("$finished", SqliteDatabase.Format(finishedAt)), ("$expires", SqliteDatabase.Format(expiresAt))).ConfigureAwait(false) > 0;
 
     /// <inheritdoc/>
@@ -203,25 +202,56 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         return released;
     }
 
-    internal static string StateText(JobState state) => state switch
+    /// <inheritdoc/>
+    public async Task<JobLease?> ClaimAsync(string owner, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken)
     {
-        JobState.Queued => "queued",
-        JobState.Running => "running",
-        JobState.Succeeded => "succeeded",
-        JobState.Failed => "failed",
-        JobState.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(state)),
-    };
+        var until = now + duration;
+        string? id;
+        long token;
+        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = connection.Command(
+            """
+            UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = $now,
+                lease_owner = $owner, lease_expires_at = $until, fencing_token = fencing_token + 1
+            WHERE id = (SELECT id FROM jobs
+                        WHERE state = 'queued' OR (state = 'running' AND lease_expires_at IS NOT NULL AND lease_expires_at <= $now)
+                        ORDER BY created_at, id LIMIT 1)
+            RETURNING id, fencing_token;
+            """).With("$now", SqliteDatabase.Format(now)).With("$owner", owner).With("$until", SqliteDatabase.Format(until)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
 
-    private static JobState ParseState(string text) => text switch
-    {
-        "queued" => JobState.Queued,
-        "running" => JobState.Running,
-        "succeeded" => JobState.Succeeded,
-        "failed" => JobState.Failed,
-        "cancelled" => JobState.Cancelled,
-        _ => throw new InvalidDataException($"Unknown job state '{text}'."),
-    };
+            (id, token) = (reader.GetString(0), reader.GetInt64(1));
+        }
+
+        var job = await GetByIdAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Claimed job {id} vanished.");
+        return new JobLease(job, owner, token, SqliteDatabase.Parse(SqliteDatabase.Format(until)));
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RenewAsync(string jobId, long token, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            "UPDATE jobs SET lease_expires_at = $until WHERE id = $id AND state = 'running' AND fencing_token = $token;",
+            cancellationToken, ("$id", jobId), ("$token", token), ("$until", SqliteDatabase.Format(now + duration))).ConfigureAwait(false) > 0;
+
+    /// <inheritdoc/>
+    public async Task<bool> ReleaseAsync(string jobId, long token, string note, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            """
+            UPDATE jobs SET state = 'queued', progress_message = $note, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = $id AND state = 'running' AND fencing_token = $token;
+            """,
+            cancellationToken, ("$id", jobId), ("$token", token), ("$note", note)).ConfigureAwait(false) > 0;
+
+    /// <inheritdoc/>
+    public async Task<bool> SaveCheckpointAsync(string jobId, long token, string checkpoint, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            "UPDATE jobs SET checkpoint = $checkpoint WHERE id = $id AND state = 'running' AND fencing_token = $token;",
+            cancellationToken, ("$id", jobId), ("$token", token), ("$checkpoint", checkpoint)).ConfigureAwait(false) > 0;
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
@@ -265,7 +295,7 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         reader.GetString("id"),
         reader.GetString("tenant_id"),
         reader.GetString("kind"),
-        ParseState(reader.GetString("state")),
+        JobStates.Parse(reader.GetString("state")),
         reader.GetDouble(reader.GetOrdinal("progress")),
         reader.GetStringOrNull("progress_message"),
         (int)reader.GetInt64("attempts"),

@@ -156,7 +156,17 @@ internal static class SqliteSchema
         """
         ALTER TABLE keysets ADD COLUMN expires_at TEXT;
         """,
+
+        // 6: job leases (who holds a running job, until when) and the fencing token every claim increments.
+        """
+        ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+        ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT;
+        ALTER TABLE jobs ADD COLUMN fencing_token INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
+
+    /// <summary>The newest schema version this build knows.</summary>
+    public static int LatestVersion => Migrations.Length;
 
     /// <summary>Applies the migrations not yet recorded, each in its own transaction.</summary>
     public static Task MigrateAsync(SqliteConnection connection, TimeProvider time, CancellationToken cancellationToken) =>
