@@ -1,5 +1,6 @@
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
+using HeCompute.Server.Cluster;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Datasets;
 using HeCompute.Server.Endpoints;
@@ -24,6 +25,7 @@ builder.Services.AddHeComputeJobs();
 builder.Services.AddHeComputeAnalytics();
 builder.Services.AddHeComputeDatasets();
 builder.Services.AddHeComputeTelemetry(builder.Configuration);
+builder.AddHeComputeCluster();
 
 var app = builder.Build();
 
@@ -47,6 +49,7 @@ app.MapJobs();
 app.MapModels();
 app.MapDatasets();
 app.MapAudit();
+app.MapCluster();
 
 app.Run();
 
