@@ -6,9 +6,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the tests use as independent oracles: pydicom, dcmtk and gdcm (DICOM parsing and transcoding),
 # numpy and scikit-learn (reference computations, the Wisconsin breast-cancer data), onnx (writes the ONNX import tests'
-# models); nbconvert, ipykernel, pandas and matplotlib run the notebooks (tests/HeCompute.Notebooks.Tests).
+# models); nbconvert, ipykernel, pandas and matplotlib run the notebooks (tests/HeCompute.Notebooks.Tests); redis-server
+# is the membership table of the multi-node tests (they start their own on a free loopback port).
 packages=(python3-pydicom dcmtk libgdcm-tools python3-numpy python3-sklearn python3-onnx
-  jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib)
+  jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib redis-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

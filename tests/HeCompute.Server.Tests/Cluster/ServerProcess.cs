@@ -138,6 +138,19 @@ public sealed class ServerProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, then waits for the process to exit (its host stops the silo gracefully).</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        Assert.True(_process.ExitCode == 0, $"{Name} exited with {_process.ExitCode} after SIGTERM:\n{Output}");
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
