@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -48,6 +49,9 @@ public sealed class GrainPlacementTests(ServerFixture fixture) : IClassFixture<S
         Assert.False(held.Clustered);
         Assert.Equal([held.Silo], held.ActiveSilos);
         Assert.True(held.MemoryBytes > 0);
+        Assert.Equal(
+            new Dictionary<string, long> { ["hecompute.cluster.keyset_grains"] = 1, ["hecompute.memory.keysets"] = 1, ["hecompute.memory.bytes"] = held.MemoryBytes },
+            Gauges());
 
         Assert.Equal(HttpStatusCode.NoContent, (await hospital.Http.DeleteAsync($"/v1/keysets/{keySet.Id}")).StatusCode);
         var freed = await WaitForAsync(node => node.KeySetGrains == 0 && node.KeySetsHeld == 0);
@@ -56,6 +60,26 @@ public sealed class GrainPlacementTests(ServerFixture fixture) : IClassFixture<S
         using var anonymous = fixture.Factory.Client(null);
         var ready = await anonymous.GetFromJsonAsync<JsonElement>("/health/ready");
         Assert.Equal($"1 active silo: {held.Silo}", ready.GetProperty("checks").GetProperty("cluster").GetProperty("description").GetString());
+    }
+
+    /// <summary>This server's cluster gauges, as an OpenTelemetry reader collects them.</summary>
+    private Dictionary<string, long> Gauges()
+    {
+        var meters = fixture.Factory.Services.GetRequiredService<IMeterFactory>();
+        var values = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name is "hecompute.cluster.keyset_grains" or "hecompute.memory.keysets" or "hecompute.memory.bytes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => values[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => values[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
     }
 
     private async Task<ClusterNodeResponse> WaitForAsync(Func<ClusterNodeResponse, bool> until)
