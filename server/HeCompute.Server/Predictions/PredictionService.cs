@@ -21,7 +21,7 @@ namespace HeCompute.Server.Predictions;
 /// <param name="Output">The serialized result ciphertext.</param>
 /// <param name="Records">Records the input held.</param>
 /// <param name="Sha256">Hex SHA-256 of <paramref name="Output"/>.</param>
-/// <param name="Compute">Time spent evaluating.</param>
+/// <param name="Compute">Time from handing the input to the key set's node to its result: the evaluation, plus a key load on a cache miss and the hop between nodes.</param>
 public sealed record PredictionResult(byte[] Output, int Records, string Sha256, TimeSpan Compute);
 
 /// <summary>
