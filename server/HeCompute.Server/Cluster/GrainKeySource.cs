@@ -29,11 +29,12 @@ public sealed partial class GrainKeySource(EvaluationKeyCache local, IGrainFacto
     }
 
     /// <inheritdoc/>
-    /// <remarks>
-    /// Grains of the tenant on other silos keep their keys until they go idle: their key sets are gone from storage, so
-    /// no computation can use them.
-    /// </remarks>
-    public void EvictTenant(string tenantId) => local.EvictTenant(tenantId);
+    /// <remarks>The tenant's grains on every silo are released too (found through Orleans' management grain).</remarks>
+    public void EvictTenant(string tenantId)
+    {
+        local.EvictTenant(tenantId);
+        _ = ReleaseTenantAsync(tenantId);
+    }
 
     private async Task AdoptAsync(string tenantId, string keySetId)
     {
@@ -67,6 +68,31 @@ public sealed partial class GrainKeySource(EvaluationKeyCache local, IGrainFacto
             LogReleaseFailed(logger, ex, keySetId);
         }
     }
+
+    private async Task ReleaseTenantAsync(string tenantId)
+    {
+        try
+        {
+            var type = grains.GetGrain<IKeySetGrain>(KeySetGrainKey.Of(tenantId, "-")).GetGrainId().Type;
+            foreach (var id in await grains.GetGrain<IManagementGrain>(0).GetActiveGrains(type).ConfigureAwait(false))
+            {
+                var key = id.Key.ToString();
+                if (string.Equals(KeySetGrainKey.Parse(key).TenantId, tenantId, StringComparison.Ordinal))
+                {
+                    await grains.GetGrain<IKeySetGrain>(key).ReleaseAsync().ConfigureAwait(false);
+                }
+            }
+        }
+#pragma warning disable CA1031 // The erased key sets are unusable without their records; their grains go when they idle.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogTenantReleaseFailed(logger, ex, tenantId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: its key set grains could not be told of the erasure; their keys go when they idle")]
+    private static partial void LogTenantReleaseFailed(ILogger logger, Exception exception, string tenantId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Key set {KeySetId}: its grain could not be activated on upload; its silo loads the keys on first use")]
     private static partial void LogAdoptFailed(ILogger logger, Exception exception, string keySetId);

@@ -62,6 +62,20 @@ public sealed class GrainPlacementTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal($"1 active silo: {held.Silo}", ready.GetProperty("checks").GetProperty("cluster").GetProperty("description").GetString());
     }
 
+    [Fact]
+    public async Task Erasing_a_tenant_frees_its_key_sets_grains_and_keys()
+    {
+        using var hospital = await fixture.Factory.NewTenantAsync(Roles.Hospital);
+        using var owner = await fixture.Factory.NewKeyAsync(hospital.TenantId, Roles.TenantAdmin);
+        using var form = Api.FullKeySet(KeyMaterial.Shared);
+        await Api.UploadAsync(hospital.Http, form);
+        await WaitForAsync(node => node.KeySetGrains == 1 && node.KeySetsHeld == 1);
+
+        using var erased = await owner.Http.DeleteAsync($"/v1/tenant/data?confirm={hospital.TenantId}");
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        await WaitForAsync(node => node.KeySetGrains == 0 && node.KeySetsHeld == 0);
+    }
+
     /// <summary>This server's cluster gauges, as an OpenTelemetry reader collects them.</summary>
     private Dictionary<string, long> Gauges()
     {
