@@ -10,10 +10,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # (the JPEG 2000/HTJ2K decoder HeCompute.Dicom calls, and its opj_compress/opj_decompress), OpenJPH's HTJ2K encoder
 # and decoder, and pydicom's gdcm handler (the JPEG 2000 oracles of tests/HeCompute.Dicom.Tests); Orthanc with its
 # DICOMweb plugin (the PACS the DICOMweb client tests start on a free loopback port); postgresql is the server the
-# PostgreSQL storage tests start themselves (initdb/pg_ctl as the postgres user, a temp directory, loopback).
+# PostgreSQL storage tests start themselves (initdb/pg_ctl as the postgres user, a temp directory, loopback);
+# redis-server is the membership table of the multi-node tests (they start their own on a free loopback port).
 packages=(python3-pydicom dcmtk libgdcm-tools python3-numpy python3-sklearn python3-onnx
   jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib
-  libopenjp2-7 libopenjp2-tools openjph-tools python3-gdcm orthanc orthanc-dicomweb postgresql)
+  libopenjp2-7 libopenjp2-tools openjph-tools python3-gdcm orthanc orthanc-dicomweb postgresql
+  redis-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,5 +1,6 @@
 using HeCompute.Server.Audit;
 using HeCompute.Server.Auth;
+using HeCompute.Server.Cluster;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Datasets;
 using HeCompute.Server.Endpoints;
@@ -31,6 +32,7 @@ builder.Services.AddHeComputeJobs();
 builder.Services.AddHeComputeAnalytics();
 builder.Services.AddHeComputeDatasets();
 builder.Services.AddHeComputeTelemetry(builder.Configuration);
+builder.AddHeComputeCluster();
 
 var app = builder.Build();
 
@@ -54,6 +56,7 @@ app.MapJobs();
 app.MapModels();
 app.MapDatasets();
 app.MapAudit();
+app.MapCluster();
 
 // `backup DIR`, `restore DIR` and `verify` run on the configured storage instead of serving (see the README).
 if (await StorageCommand.RunAsync(app.Services, args, Console.Out) is { } exitCode)

@@ -61,6 +61,7 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
         ("POST /v1/admin/keys/{keyId}/rotate", Access.Roles, [T, G], "", null),
         ("DELETE /v1/admin/keys/{keyId}/previous", Access.Roles, [T, G], "", null),
         ("DELETE /v1/admin/tenants/{tenantId}/data", Access.Roles, [T, G], "", null),
+        ("GET /v1/admin/cluster", Access.Roles, [G], "", null),
         ("DELETE /v1/tenant/data", Access.Roles, [T, G], "", null),
         ("POST /v1/keysets/", Access.Roles, [H], "", null),
         ("GET /v1/keysets/", Access.Roles, [H], "", null),

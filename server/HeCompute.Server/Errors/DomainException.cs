@@ -74,6 +74,9 @@ public enum DomainErrorKind
 }
 
 /// <summary>A refusal raised by an application service: a <see cref="DomainErrorKind"/>, a stable title and the detail of this occurrence.</summary>
+/// <remarks>Serializable by Orleans with its kind and title, so a refusal raised on another cluster node reaches this node's HTTP edge unchanged.</remarks>
+[GenerateSerializer]
+[Alias("hecompute.domain-exception")]
 public class DomainException : Exception
 {
     /// <summary>Creates the error.</summary>
@@ -103,9 +106,11 @@ public class DomainException : Exception
     }
 
     /// <summary>What kind of refusal this is.</summary>
+    [Id(0)]
     public DomainErrorKind Kind { get; }
 
     /// <summary>Short, stable summary.</summary>
+    [Id(1)]
     public string Title { get; }
 
     /// <summary>Explanation specific to this occurrence.</summary>
@@ -114,6 +119,8 @@ public class DomainException : Exception
 
 /// <summary>No object of this kind and id for the tenant.</summary>
 /// <param name="what">The object, e.g. "key set".</param>
+[GenerateSerializer]
+[Alias("hecompute.not-found-exception")]
 public sealed class NotFoundException(string what) : DomainException(DomainErrorKind.NotFound, "Not found", $"No {what} with this id.")
 {
     /// <summary>Creates the error for an object.</summary>

@@ -98,8 +98,11 @@ public sealed partial class KeySetService(
     public async Task<(KeySetRecord Record, LoadedKeySet Keys)?> GetKeysAsync(string tenantId, string keySetId, CancellationToken cancellationToken)
     {
         var record = await metadata.KeySets.GetAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false);
-        return record is null ? null : (record, await keySource.GetAsync(record, cancellationToken).ConfigureAwait(false));
+        return record is null ? null : (record, await LoadKeysAsync(record, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>The deserialized keys of a key set record the caller looked up for its tenant.</summary>
+    public Task<LoadedKeySet> LoadKeysAsync(KeySetRecord keySet, CancellationToken cancellationToken) => keySource.GetAsync(keySet, cancellationToken);
 
     /// <summary>Deserializes and validates the uploaded keys against their parameters (the heavy work of an upload).</summary>
     public LoadedKeySet LoadAndValidate(KeySetUpload upload)

@@ -21,19 +21,26 @@ namespace HeCompute.Server.Predictions;
 /// <param name="Output">The serialized result ciphertext.</param>
 /// <param name="Records">Records the input held.</param>
 /// <param name="Sha256">Hex SHA-256 of <paramref name="Output"/>.</param>
-/// <param name="Compute">Time spent evaluating.</param>
+/// <param name="Compute">Time from handing the input to the key set's node to its result: the evaluation, plus a key load on a cache miss and the hop between nodes.</param>
 public sealed record PredictionResult(byte[] Output, int Records, string Sha256, TimeSpan Compute);
 
 /// <summary>
 /// Predictions: opens sessions (a visible model, the tenant's key set checked against the plan, the compiled circuit),
 /// evaluates one ciphertext within the time budget, and checks and enqueues batch jobs.
 /// </summary>
+/// <remarks>
+/// A synchronous prediction is checked on the node that took the request (model, key set record, plan, records, input
+/// size) and evaluated where the key set's keys live (<see cref="IPredictionPlacement"/>, which calls
+/// <see cref="EvaluateHereAsync"/> on that node).
+/// </remarks>
 public sealed class PredictionService(
     KeySetService keySets,
     ModelService models,
     EvaluationMemory memory,
     JobQueue queue,
     IComputeScheduler compute,
+    IPredictionPlacement placement,
+    IMetadataStore metadata,
     HeComputeMetrics metrics,
     IOptions<HeComputeServerOptions> options,
     TimeProvider time)
@@ -50,6 +57,22 @@ public sealed class PredictionService(
     /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> without a key set id; <see cref="DomainErrorKind.ParmsMismatch"/>, <see cref="DomainErrorKind.MissingKey"/> or <see cref="DomainErrorKind.KeySetExpired"/>.</exception>
     public async Task<PredictionSession> OpenAsync(string tenantId, ModelRecord model, string? keySetId, bool newComputation, CancellationToken cancellationToken)
     {
+        var (plan, keySet) = await CheckKeySetAsync(tenantId, model, keySetId, newComputation, cancellationToken).ConfigureAwait(false);
+        var keys = await keySets.LoadKeysAsync(keySet, cancellationToken).ConfigureAwait(false);
+        var compiled = await models.GetCompiledAsync(model, plan, cancellationToken).ConfigureAwait(false);
+        // Encoded plaintexts go to the model's share of the server's memory budget, shared by every key set of these parameters.
+        var context = new EvaluationContext(keys.Context, plan.Parameters.Scale, keys.EvaluationKeys, plaintexts: memory.PlaintextsOf(model.Id));
+        return model.NoiseFlooding
+            ? new PredictionSession(plan, compiled, context, keys.PublicKey, model.FloodingStandardDeviation)
+            : new PredictionSession(plan, compiled, context, null, 0);
+    }
+
+    /// <summary>The model's plan and the tenant's key set record, checked against each other (no key is loaded).</summary>
+    /// <exception cref="NotFoundException">The tenant has no key set with this id.</exception>
+    /// <exception cref="DomainException">As <see cref="OpenAsync"/>.</exception>
+    private async Task<(PlanDocument Plan, KeySetRecord KeySet)> CheckKeySetAsync(
+        string tenantId, ModelRecord model, string? keySetId, bool newComputation, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(model);
         if (string.IsNullOrWhiteSpace(keySetId))
         {
@@ -57,20 +80,15 @@ public sealed class PredictionService(
         }
 
         var plan = StoredPlans.Read(model.PlanJson);
-        var keys = await keySets.GetKeysAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false)
+        var keySet = await metadata.KeySets.GetAsync(tenantId, keySetId, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("key set");
         if (newComputation)
         {
-            KeySetExpiry.RequireUnexpired(keys.Record, time.GetUtcNow());
+            KeySetExpiry.RequireUnexpired(keySet, time.GetUtcNow());
         }
 
-        PlanKeyCheck.Require(plan, keys.Record, needPublicKey: model.NoiseFlooding);
-        var compiled = await models.GetCompiledAsync(model, plan, cancellationToken).ConfigureAwait(false);
-        // Encoded plaintexts go to the model's share of the server's memory budget, shared by every key set of these parameters.
-        var context = new EvaluationContext(keys.Keys.Context, plan.Parameters.Scale, keys.Keys.EvaluationKeys, plaintexts: memory.PlaintextsOf(model.Id));
-        return model.NoiseFlooding
-            ? new PredictionSession(plan, compiled, context, keys.Keys.PublicKey, model.FloodingStandardDeviation)
-            : new PredictionSession(plan, compiled, context, null, 0);
+        PlanKeyCheck.Require(plan, keySet, needPublicKey: model.NoiseFlooding);
+        return (plan, keySet);
     }
 
     /// <summary>Evaluates a model on one ciphertext within the time budget.</summary>
@@ -90,18 +108,39 @@ public sealed class PredictionService(
         ArgumentNullException.ThrowIfNull(audit);
         var model = await models.FindVisibleAsync(tenantId, modelId, audit, cancellationToken).ConfigureAwait(false);
         audit.ObjectIds.Add(keySetId ?? "");
-        var session = await OpenAsync(tenantId, model, keySetId, newComputation: true, cancellationToken).ConfigureAwait(false);
-        audit.ParmsId = session.Plan.Parameters.ParmsId;
-        var count = session.CheckRecords(records);
-        var input = await readInput(session.MaxInputBytes, cancellationToken).ConfigureAwait(false);
+        var (plan, keySet) = await CheckKeySetAsync(tenantId, model, keySetId, newComputation: true, cancellationToken).ConfigureAwait(false);
+        audit.ParmsId = plan.Parameters.ParmsId;
+        var count = PredictionSession.CheckRecords(plan, records);
+        var input = await readInput(CiphertextInput.MaxBytes(plan), cancellationToken).ConfigureAwait(false);
         audit.BodiesIn.Add(Convert.ToHexStringLower(SHA256.HashData(input)));
 
         var started = Stopwatch.GetTimestamp();
-        var output = await EvaluateWithinBudgetAsync(tenantId, session, input, count, modelId, cancellationToken).ConfigureAwait(false);
-        metrics.RecordHomomorphicOperations("model-evaluation");
+        var output = await placement.EvaluateAsync(tenantId, keySet.Id, model.Id, count, input, cancellationToken).ConfigureAwait(false);
         var sha = Convert.ToHexStringLower(SHA256.HashData(output));
         audit.BodiesOut.Add(sha);
         return new PredictionResult(output, count, sha, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Evaluates a model on one ciphertext on this node, within the time budget: the second half of
+    /// <see cref="PredictAsync"/>, on the node that holds the key set (its model and key set are looked up again, so
+    /// one deleted in between is refused).
+    /// </summary>
+    /// <param name="tenantId">The caller.</param>
+    /// <param name="keySetId">The caller's key set.</param>
+    /// <param name="modelId">A model visible to the caller.</param>
+    /// <param name="records">Records the input holds (checked already).</param>
+    /// <param name="input">The input ciphertext.</param>
+    /// <param name="cancellationToken">Aborts the evaluation.</param>
+    /// <exception cref="DomainException">Not found, an invalid input, or <see cref="DomainErrorKind.TimeBudgetExceeded"/>.</exception>
+    public async Task<byte[]> EvaluateHereAsync(string tenantId, string keySetId, string modelId, int records, byte[] input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var model = await metadata.Models.GetVisibleAsync(tenantId, modelId, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException("model");
+        var session = await OpenAsync(tenantId, model, keySetId, newComputation: true, cancellationToken).ConfigureAwait(false);
+        var output = await EvaluateWithinBudgetAsync(tenantId, session, input, session.CheckRecords(records), modelId, cancellationToken).ConfigureAwait(false);
+        metrics.RecordHomomorphicOperations("model-evaluation");
+        return output;
     }
 
     /// <summary>Checks a batch of inputs against the model's plan and the caller's key set, and enqueues the job.</summary>

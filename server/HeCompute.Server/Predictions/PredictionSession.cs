@@ -42,13 +42,18 @@ public sealed class PredictionSession
 
     /// <summary>Checks a record count against the plan.</summary>
     /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> outside 1 … records per ciphertext.</exception>
-    public int CheckRecords(int? records)
+    public int CheckRecords(int? records) => CheckRecords(Plan, records);
+
+    /// <summary>Checks a record count against <paramref name="plan"/> (null: a full ciphertext).</summary>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> outside 1 … records per ciphertext.</exception>
+    public static int CheckRecords(PlanDocument plan, int? records)
     {
-        var count = records ?? Plan.Input.RecordsPerCiphertext;
-        if (count < 1 || count > Plan.Input.RecordsPerCiphertext)
+        ArgumentNullException.ThrowIfNull(plan);
+        var count = records ?? plan.Input.RecordsPerCiphertext;
+        if (count < 1 || count > plan.Input.RecordsPerCiphertext)
         {
             throw DomainErrors.Invalid(
-                $"'{PredictProtocol.Records}' must be between 1 and {Plan.Input.RecordsPerCiphertext} (records one ciphertext holds in this plan).");
+                $"'{PredictProtocol.Records}' must be between 1 and {plan.Input.RecordsPerCiphertext} (records one ciphertext holds in this plan).");
         }
 
         return count;
