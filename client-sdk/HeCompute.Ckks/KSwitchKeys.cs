@@ -45,7 +45,7 @@ public class KSwitchKeys : SealObject<Rlwe.KSwitchKeys>
     /// <summary>As <see cref="SealObject{TCore}.Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="SealFormatException">The bytes are malformed, too large, or not keys of the context.</exception>
-    public long Load(SEALContext context, Stream stream, long maxBytes) => CoreKeys.Load(LoadParameters(context, stream), stream, maxBytes);
+    public long Load(SEALContext context, Stream stream, long maxBytes) => SealLoad.Run(() => CoreKeys.Load(LoadParameters(context, stream), stream, maxBytes));
 }
 
 /// <summary>SEALNet's <c>RelinKeys</c>, a handle on core <see cref="Rlwe.RelinKeys"/>; key 0 switches s² to s.</summary>

@@ -72,5 +72,5 @@ public sealed class Plaintext : SealObject<Rlwe.Plaintext>
     /// <summary>As <see cref="SealObject{TCore}.Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="SealFormatException">The bytes are malformed, too large, or not valid for the context.</exception>
-    public long Load(SEALContext context, Stream stream, long maxBytes) => Core.Load(LoadParameters(context, stream), stream, maxBytes);
+    public long Load(SEALContext context, Stream stream, long maxBytes) => SealLoad.Run(() => Core.Load(LoadParameters(context, stream), stream, maxBytes));
 }
