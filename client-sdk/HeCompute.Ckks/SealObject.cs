@@ -45,10 +45,10 @@ public abstract class SealObject<TCore> : DisposableObject, IPoolStorage
     }
 
     /// <summary>Bytes of storage the core object holds, for the pool's counters; negative once disposed.</summary>
-    long IPoolStorage.StorageBytes => IsDisposed ? -1 : StorageBytes;
+    long IPoolStorage.StorageBytes => IsDisposed ? -1 : StorageBytes(_core);
 
-    /// <summary>Bytes of storage the core object holds.</summary>
-    private protected virtual long StorageBytes => 0;
+    /// <summary>Bytes of storage a core object of this kind holds (0 where the pool does not report it).</summary>
+    private protected virtual long StorageBytes(TCore core) => 0;
 
     /// <summary>Size in bytes that <see cref="Save"/> writes (exact without compression, an upper bound with it).</summary>
     public long SaveSize(ComprModeType? comprMode = null) => Wrapped.SaveSize(comprMode.ToCore());
