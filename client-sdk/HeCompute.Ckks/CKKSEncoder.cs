@@ -72,11 +72,11 @@ public sealed class CKKSEncoder : IDisposable
         Encode(value, _firstParmsId, scale, destination);
 
     /// <summary>Encodes an integer into every slot with scale 1.</summary>
-    public void Encode(long value, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null) =>
+    public void Encode(long value, ParmsId parmsId, Plaintext destination) =>
         _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination)));
 
     /// <summary>Encodes an integer into every slot with scale 1 at the first data level.</summary>
-    public void Encode(long value, Plaintext destination, MemoryPoolHandle? pool = null) => Encode(value, _firstParmsId, destination);
+    public void Encode(long value, Plaintext destination) => Encode(value, _firstParmsId, destination);
 
     /// <summary>Decodes into real values (the real parts of the slots); the collection is cleared first.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>

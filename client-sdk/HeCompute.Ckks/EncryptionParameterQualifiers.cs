@@ -15,6 +15,13 @@ public sealed class EncryptionParameterQualifiers
     /// <summary>The validation outcome (the core's <see cref="Lattice.ParameterError"/>; SEALNet exposes only its name and message).</summary>
     public ParameterError ParameterError { get; }
 
+    /// <summary>Copies qualifiers.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="copy"/> is null.</exception>
+    public EncryptionParameterQualifiers(EncryptionParameterQualifiers copy)
+        : this((copy ?? throw new ArgumentNullException(nameof(copy))).ParameterError, copy.SecLevel, copy.UsingDescendingModulusChain)
+    {
+    }
+
     /// <summary>SEAL's name of the validation outcome, e.g. <c>success</c> or <c>invalid_parameters_insecure</c>.</summary>
     public string ParametersErrorName() => SEALContext.SnakeCase(ParameterError.ToString());
 

@@ -9,6 +9,7 @@ namespace HeCompute.Ckks;
 public sealed class Encryptor : IDisposable
 {
     private readonly Rlwe.Encryptor _core;
+    private readonly Rlwe.Parameters _parameters;
 
     /// <summary>Creates an encryptor with a public key.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -29,8 +30,11 @@ public sealed class Encryptor : IDisposable
     /// <summary>Creates an encryptor with both keys.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
     /// <exception cref="ParmsIdMismatchException">A key is not a key of the context.</exception>
-    public Encryptor(SEALContext context, PublicKey? publicKey, SecretKey? secretKey) =>
-        _core = new Rlwe.Encryptor(SEALContext.Require(context, nameof(context)), publicKey?.Core, secretKey?.Core);
+    public Encryptor(SEALContext context, PublicKey? publicKey, SecretKey? secretKey)
+    {
+        _parameters = SEALContext.Require(context, nameof(context));
+        _core = new Rlwe.Encryptor(_parameters, publicKey?.Core, secretKey?.Core);
+    }
 
     /// <summary>Sets the public key.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="publicKey"/> is null.</exception>
@@ -83,6 +87,36 @@ public sealed class Encryptor : IDisposable
     /// <exception cref="MissingKeyException">The encryptor has no secret key.</exception>
     public Serializable<Ciphertext> EncryptSymmetric(Plaintext plain, MemoryPoolHandle? pool = null) =>
         new(_core.EncryptSymmetric(Plaintext.Unwrap(plain, nameof(plain))));
+
+    /// <summary>Encrypts zero with the secret key at the first data level.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="MissingKeyException">The encryptor has no secret key.</exception>
+    public void EncryptZeroSymmetric(Ciphertext destination, MemoryPoolHandle? pool = null) =>
+        EncryptZeroSymmetric(new ParmsId(_parameters.FirstParmsId), destination, pool);
+
+    /// <summary>Encrypts zero with the secret key at a level.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ParmsIdMismatchException"><paramref name="parmsId"/> is not a level of the context.</exception>
+    public void EncryptZeroSymmetric(ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) =>
+        _core.EncryptSymmetric(Zero(parmsId), Ciphertext.Unwrap(destination, nameof(destination)));
+
+    /// <summary>Encrypts zero with the secret key at the first data level, in SEAL's seeded form for saving.</summary>
+    /// <exception cref="MissingKeyException">The encryptor has no secret key.</exception>
+    public Serializable<Ciphertext> EncryptZeroSymmetric(MemoryPoolHandle? pool = null) =>
+        EncryptZeroSymmetric(new ParmsId(_parameters.FirstParmsId), pool);
+
+    /// <summary>Encrypts zero with the secret key at a level, in SEAL's seeded form for saving.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="parmsId"/> is null.</exception>
+    public Serializable<Ciphertext> EncryptZeroSymmetric(ParmsId parmsId, MemoryPoolHandle? pool = null) =>
+        new(_core.EncryptSymmetric(Zero(parmsId)));
+
+    /// <summary>The encoding of zero at a level with scale 1, as SEAL's encryptions of zero have.</summary>
+    private Rlwe.Plaintext Zero(ParmsId parmsId)
+    {
+        var id = ParmsId.Require(parmsId, nameof(parmsId));
+        var level = _parameters.RequireLevel(id, "Encryptor");
+        return new Rlwe.Plaintext((ulong)level.N * (ulong)level.CoeffModulusSize) { ParmsId = id };
+    }
 
     /// <summary>A public-key encryption for saving: it has no seed, so SEAL saves it whole.</summary>
     private static Serializable<Ciphertext> Whole(Action<Ciphertext> encrypt)

@@ -145,20 +145,33 @@ public sealed class Evaluator : IDisposable
 
     /// <summary>Switches a plaintext to the next level.</summary>
     /// <exception cref="ArgumentException">The plaintext is at the end of the chain.</exception>
-    public void ModSwitchToNextInplace(Plaintext plain, MemoryPoolHandle? pool = null) =>
+    public void ModSwitchToNextInplace(Plaintext plain) =>
         _core.ModSwitchToNextInplace(Next(plain, nameof(plain)));
 
     /// <summary>destination = plain at the next level.</summary>
-    public void ModSwitchToNext(Plaintext plain, Plaintext destination, MemoryPoolHandle? pool = null) =>
+    public void ModSwitchToNext(Plaintext plain, Plaintext destination) =>
         _core.ModSwitchToNext(Next(plain, nameof(plain)), Plaintext.Unwrap(destination, nameof(destination)));
 
     /// <summary>Switches a plaintext down to the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId, MemoryPoolHandle? pool = null) =>
+    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId) =>
         _core.ModSwitchToInplace(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)));
 
     /// <summary>destination = plain at the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null) =>
+    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination) =>
         _core.ModSwitchTo(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination)));
+
+    /// <summary>Drops the last prime without dividing (SEAL's <c>mod_reduce_to_next</c>, for CKKS the same as <see cref="ModSwitchToNextInplace(Ciphertext, MemoryPoolHandle?)"/>).</summary>
+    /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
+    public void ModReduceToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) => ModSwitchToNextInplace(encrypted, pool);
+
+    /// <summary>destination = encrypted with the last prime dropped, without dividing.</summary>
+    public void ModReduceToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) => ModSwitchToNext(encrypted, destination, pool);
+
+    /// <summary>Drops primes down to the level <paramref name="parmsId"/> without dividing (for CKKS the same as <see cref="ModSwitchToInplace(Ciphertext, ParmsId, MemoryPoolHandle?)"/>).</summary>
+    public void ModReduceToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null) => ModSwitchToInplace(encrypted, parmsId, pool);
+
+    /// <summary>destination = encrypted at the level <paramref name="parmsId"/>, without dividing.</summary>
+    public void ModReduceTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) => ModSwitchTo(encrypted, parmsId, destination, pool);
 
     /// <summary>Divides by the last prime and moves to the next level (the scale is divided by that prime).</summary>
     /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
@@ -226,6 +239,40 @@ public sealed class Evaluator : IDisposable
     /// <summary>destination = encrypted with every slot conjugated.</summary>
     public void ComplexConjugate(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
         _core.ComplexConjugate(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
+
+    /// <summary>SEALNet's BFV/BGV row rotation, which SEAL refuses for CKKS (use <see cref="RotateVectorInplace"/>).</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">Otherwise: the scheme is CKKS.</exception>
+    public void RotateRowsInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
+        RefuseBatching(encrypted, galoisKeys, "RotateRows");
+
+    /// <summary>SEALNet's BFV/BGV row rotation, which SEAL refuses for CKKS.</summary>
+    /// <exception cref="InvalidOperationException">The scheme is CKKS.</exception>
+    public void RotateRows(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        RefuseBatching(encrypted, galoisKeys, "RotateRows");
+    }
+
+    /// <summary>SEALNet's BFV/BGV column rotation, which SEAL refuses for CKKS (use <see cref="ComplexConjugateInplace"/>).</summary>
+    /// <exception cref="InvalidOperationException">The scheme is CKKS.</exception>
+    public void RotateColumnsInplace(Ciphertext encrypted, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
+        RefuseBatching(encrypted, galoisKeys, "RotateColumns");
+
+    /// <summary>SEALNet's BFV/BGV column rotation, which SEAL refuses for CKKS.</summary>
+    /// <exception cref="InvalidOperationException">The scheme is CKKS.</exception>
+    public void RotateColumns(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        RefuseBatching(encrypted, galoisKeys, "RotateColumns");
+    }
+
+    private static void RefuseBatching(Ciphertext encrypted, GaloisKeys galoisKeys, string operation)
+    {
+        C(encrypted, nameof(encrypted));
+        ArgumentNullException.ThrowIfNull(galoisKeys);
+        throw new InvalidOperationException($"{operation} is for BFV and BGV batching; SEAL refuses it for CKKS (use RotateVector or ComplexConjugate).");
+    }
 
     /// <summary>
     /// Rotates by every step in <paramref name="steps"/> sharing one decomposition of c1 (hoisting; an extension over

@@ -92,7 +92,12 @@ public sealed class ParametersTests
         var prime = CoeffModulus.Create(8192, [40])[0];
         AssertRefused(ParameterError.FailedCreatingRnsBase, new ParametersLiteral(8192, [prime, prime]), "distinct");
         AssertRefused(ParameterError.InvalidCoeffModulusBitCount, new ParametersLiteral(8192, [(1UL << 61) - 1]), "2 to 60 bits");
-        AssertRefused(ParameterError.InvalidPolyModulusDegree, new ParametersLiteral(512, [prime]), "outside");
+        AssertRefused(ParameterError.InvalidPolyModulusDegree, new ParametersLiteral(131072, [prime]), "outside");
+        AssertRefused(ParameterError.InvalidPolyModulusDegree, new ParametersLiteral(1, [prime]), "outside");
+        // Rings below 1024 exist for tests (as in SEAL), but the standard gives them no 128-bit bound.
+        var small = CoeffModulus.Create(512, [20]);
+        AssertRefused(ParameterError.InvalidParametersInsecure, new ParametersLiteral(512, small), "no 128-bit bound");
+        Assert.Equal(ParameterError.Success, Parameters.Validate(new ParametersLiteral(8, CoeffModulus.Create(8, [40, 40]), SecurityLevel.None), out _));
         AssertRefused(ParameterError.InvalidPolyModulusDegreeNonPowerOfTwo, new ParametersLiteral(6144, [prime]), "power of two");
         Assert.Throws<ArgumentException>(() => CoeffModulus.Create(8192, [61]));
     }

@@ -95,7 +95,7 @@ public sealed partial class FacadeApiTests
         Assert.NotEqual(parms, copy);
         Assert.Equal(3, parms.CoeffModulus.Count());
 
-        var primes = (Modulus[])parms.CoeffModulus;
+        var primes = (List<Modulus>)parms.CoeffModulus;
         primes[0] = new Modulus(17);
         Assert.NotEqual(17UL, parms.CoeffModulus.First().Value);
 
@@ -255,9 +255,12 @@ public sealed partial class FacadeApiTests
         var context = Context(4096, [36, 36, 37]);
         using var keygen = new KeyGenerator(context);
         var secretKey = keygen.SecretKey;
-        Assert.False(secretKey.Data.IsZero);
+        var data = secretKey.Data;
+        Assert.False(data.IsZero);
         secretKey.Dispose();
-        Assert.True(secretKey.Data.IsZero);
+        Assert.True(data.IsZero);
+        Assert.True(secretKey.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => secretKey.Data);
         using var again = keygen.SecretKey;
         Assert.False(again.Data.IsZero);
     }
