@@ -26,7 +26,7 @@ public sealed class Ciphertext : SealObject<Rlwe.Ciphertext>
 
     /// <summary>Creates an empty ciphertext at the context's first data level.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
-    /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
+    /// <exception cref="ArgumentException">The context's parameters are not valid. (The core's <see cref="InvalidParametersException"/> is the inner exception.)</exception>
     public Ciphertext(SEALContext context, MemoryPoolHandle? pool = null)
         : this(new Rlwe.Ciphertext(SEALContext.Require(context, nameof(context))), pool)
     {
@@ -34,16 +34,16 @@ public sealed class Ciphertext : SealObject<Rlwe.Ciphertext>
 
     /// <summary>Creates an empty ciphertext at a level of the context.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ParmsIdMismatchException"><paramref name="parmsId"/> is not a level of the context.</exception>
+    /// <exception cref="ArgumentException"><paramref name="parmsId"/> is not a level of the context. (The core's <see cref="ParmsIdMismatchException"/> is the inner exception.)</exception>
     public Ciphertext(SEALContext context, ParmsId parmsId, MemoryPoolHandle? pool = null)
-        : this(new Rlwe.Ciphertext(SEALContext.Require(context, nameof(context)), ParmsId.Require(parmsId, nameof(parmsId))), pool)
+        : this(SealNetErrors.Run(() => new Rlwe.Ciphertext(SEALContext.Require(context, nameof(context)), ParmsId.Require(parmsId, nameof(parmsId)))), pool)
     {
     }
 
     /// <summary>Creates an empty ciphertext at a level of the context, with storage for <paramref name="sizeCapacity"/> polynomials.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="sizeCapacity"/> is not in [2, 16].</exception>
-    /// <exception cref="ParmsIdMismatchException"><paramref name="parmsId"/> is not a level of the context.</exception>
+    /// <exception cref="ArgumentException"><paramref name="parmsId"/> is not a level of the context. (The core's <see cref="ParmsIdMismatchException"/> is the inner exception.)</exception>
     public Ciphertext(SEALContext context, ParmsId parmsId, ulong sizeCapacity, MemoryPoolHandle? pool = null)
         : this(context, parmsId, pool) => Reserve(sizeCapacity);
 
@@ -151,7 +151,7 @@ public sealed class Ciphertext : SealObject<Rlwe.Ciphertext>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="sizeCapacity"/> is not in [2, 16].</exception>
     public void Reserve(SEALContext context, ParmsId parmsId, ulong sizeCapacity) =>
-        Core.Reserve(SEALContext.Require(context, nameof(context)), ParmsId.Require(parmsId, nameof(parmsId)), sizeCapacity);
+        SealNetErrors.Run(() => Core.Reserve(SEALContext.Require(context, nameof(context)), ParmsId.Require(parmsId, nameof(parmsId)), sizeCapacity));
 
     /// <summary>Gives the storage room for <paramref name="sizeCapacity"/> polynomials at the context's first data level.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
@@ -177,7 +177,7 @@ public sealed class Ciphertext : SealObject<Rlwe.Ciphertext>
     /// <summary>Resizes to <paramref name="size"/> polynomials at the level <paramref name="parmsId"/>; new polynomials are zero.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public void Resize(SEALContext context, ParmsId parmsId, ulong size) =>
-        Core.Resize(SEALContext.Require(context, nameof(context)), ParmsId.Require(parmsId, nameof(parmsId)), size);
+        SealNetErrors.Run(() => Core.Resize(SEALContext.Require(context, nameof(context)), ParmsId.Require(parmsId, nameof(parmsId)), size));
 
     /// <summary>Resizes to <paramref name="size"/> polynomials at its current level.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>

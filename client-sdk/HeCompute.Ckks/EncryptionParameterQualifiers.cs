@@ -53,8 +53,8 @@ public sealed class EncryptionParameterQualifiers
     /// <summary>Always true for valid parameters: every prime supports the NTT.</summary>
     public bool UsingNTT => ParametersSet;
 
-    /// <summary>BFV/BGV only; always false.</summary>
-    public bool UsingBatching => false;
+    /// <summary>Whether slots (and so rotations) are available: true for valid CKKS parameters, as SEAL reports it.</summary>
+    public bool UsingBatching => ParametersSet;
 
     /// <summary>BFV/BGV only; always false.</summary>
     public bool UsingFastPlainLift => false;

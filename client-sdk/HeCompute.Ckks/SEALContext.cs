@@ -129,10 +129,12 @@ public sealed class SEALContext : IDisposable
     internal ContextData? GetContextData(Rlwe.ParmsId parmsId) => _levels.GetValueOrDefault(parmsId);
 
     /// <summary>The core parameters of a context argument, refusing null and invalid parameters.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="ArgumentException">The parameters are not valid (SEALNet's exception; the core's <see cref="InvalidParametersException"/> is the inner one).</exception>
     internal static Rlwe.Parameters Require(SEALContext? context, string name)
     {
         ArgumentNullException.ThrowIfNull(context, name);
-        return context.Parameters;
+        return SealNetErrors.Run(() => context.Parameters);
     }
 
     internal static string SnakeCase(string pascal)
