@@ -265,9 +265,10 @@ public sealed class Evaluator : IDisposable
             return [steps];
         }
 
+        // A rotation by the slot count is the identity, so the step is taken modulo it and such parts are dropped.
+        var slots = (long)encrypted.PolyModulusDegree / 2;
+        var rest = ((steps % slots) + slots) % slots;
         var parts = new List<int>();
-        var sign = steps < 0 ? -1L : 1L;
-        var rest = Math.Abs((long)steps);
         for (var power = 1L; rest != 0; power <<= 1, rest >>= 1)
         {
             if ((rest & 1) == 0)
@@ -277,11 +278,20 @@ public sealed class Evaluator : IDisposable
 
             // Digit +1 or -1 so that no two adjacent digits are non-zero.
             var digit = 2 - (rest & 3);
-            parts.Add((int)(sign * digit * power));
+            if (power < slots)
+            {
+                parts.Add((int)(digit * power));
+            }
+
             rest -= digit;
         }
 
-        return parts.Count > 1 ? parts : [steps];
+        return parts.Count switch
+        {
+            0 => [0],
+            1 => [steps],
+            _ => parts,
+        };
     }
 
     /// <summary>Conjugates every slot.</summary>
