@@ -25,6 +25,10 @@ public class KSwitchKeys : SealObject<Rlwe.KSwitchKeys>
     /// <summary>The core keys this handle wraps.</summary>
     public Rlwe.KSwitchKeys CoreKeys => Wrapped;
 
+    /// <summary>Makes these keys a copy of <paramref name="assign"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(KSwitchKeys assign) => CoreKeys.Set(Unwrap(assign, nameof(assign)));
+
     /// <summary>Number of non-empty keys.</summary>
     public ulong Size => (ulong)CoreKeys.Size;
 
@@ -68,6 +72,10 @@ public sealed class RelinKeys : KSwitchKeys
     /// <summary>The core keys this handle wraps (an <see cref="Rlwe.IEvaluationKeySet"/> for the core's evaluator).</summary>
     public Rlwe.RelinKeys Core { get; }
 
+    /// <summary>Makes these keys a copy of <paramref name="assign"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(RelinKeys assign) => Set((KSwitchKeys)assign);
+
     /// <summary>Index of the key for a power of s (SEAL's convention: power 2 is index 0).</summary>
     /// <exception cref="ArgumentException"><paramref name="keyPower"/> is below 2.</exception>
     public static ulong GetIndex(ulong keyPower) =>
@@ -106,6 +114,10 @@ public sealed class GaloisKeys : KSwitchKeys
 
     /// <summary>The core keys this handle wraps (an <see cref="Rlwe.IEvaluationKeySet"/> for the core's evaluator).</summary>
     public Rlwe.GaloisKeys Core { get; }
+
+    /// <summary>Makes these keys a copy of <paramref name="assign"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(GaloisKeys assign) => Set((KSwitchKeys)assign);
 
     /// <summary>Index of the key for a Galois element: (g − 1) / 2.</summary>
     /// <exception cref="ArgumentException"><paramref name="galoisElt"/> is even.</exception>

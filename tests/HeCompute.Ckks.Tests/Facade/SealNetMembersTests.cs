@@ -406,6 +406,48 @@ public sealed class SealNetMembersTests
         Assert.Equal(65537UL, bfv.PlainModulus.Value);
     }
 
+    [Fact]
+    public void KeysAreAssignedByValue()
+    {
+        var context = SmallContext();
+        using var first = new Ckks.KeyGenerator(context);
+        using var second = new Ckks.KeyGenerator(context);
+        var secret = first.SecretKey;
+        var other = second.SecretKey;
+        secret.Set(other);
+        Assert.Equal(other.Data, secret.Data);
+        Assert.Equal(Bytes(other.Save), Bytes(secret.Save));
+
+        first.CreatePublicKey(out var publicKey);
+        second.CreatePublicKey(out var otherPublic);
+        publicKey.Set(otherPublic);
+        Assert.Equal(Bytes(otherPublic.Save), Bytes(publicKey.Save));
+
+        first.CreateRelinKeys(out var relinKeys);
+        second.CreateRelinKeys(out var otherRelin);
+        relinKeys.Set(otherRelin);
+        Assert.Equal(Bytes(otherRelin.Save), Bytes(relinKeys.Save));
+
+        var galois = new Ckks.GaloisKeys();
+        second.CreateGaloisKeys(new[] { 1 }, out var otherGalois);
+        galois.Set(otherGalois);
+        Assert.True(galois.HasKey(Rlwe.GaloisElements.FromStep(1, 8)));
+        Assert.Equal(Bytes(otherGalois.Save), Bytes(galois.Save));
+
+        // A copy, not a shared key: changing the source afterwards leaves the assigned key as it was.
+        var before = Bytes(secret.Save);
+        other.Set(first.SecretKey);
+        Assert.Equal(before, Bytes(secret.Save));
+        Assert.Throws<ArgumentNullException>(() => secret.Set(null!));
+    }
+
+    private static byte[] Bytes(Func<Stream, Ckks.ComprModeType?, long> save)
+    {
+        using var stream = new MemoryStream();
+        save(stream, Ckks.ComprModeType.None);
+        return stream.ToArray();
+    }
+
     private sealed class CountingDisposable : DisposableObject
     {
         private int _count;
