@@ -103,6 +103,21 @@ public sealed class ParametersTests
     }
 
     [Fact]
+    public void SmallRingsSavedWithoutSecurityAreRefusedWhenLoadedAt128Bits()
+    {
+        // The server's path: parameters arrive in SEAL's format and are loaded and validated at Tc128.
+        var small = new ParametersLiteral(8, CoeffModulus.Create(8, [40, 40, 40]), SecurityLevel.None);
+        Assert.Equal(ParameterError.Success, Parameters.Validate(small, out _));
+        using var stream = new MemoryStream();
+        small.Save(stream);
+        stream.Position = 0;
+        var loaded = ParametersLiteral.Load(stream, SecurityLevel.Tc128);
+        Assert.Equal(ParameterError.InvalidParametersInsecure, Parameters.Validate(loaded, out var reason));
+        Assert.Contains("no 128-bit bound", reason);
+        Assert.Throws<InvalidParametersException>(() => Parameters.Create(loaded));
+    }
+
+    [Fact]
     public void ParmsIdChangesWithEveryParameter()
     {
         var a = new ParametersLiteral(8192, CoeffModulus.Create(8192, [60, 40, 60]));
