@@ -16,7 +16,7 @@ public sealed class CKKSEncoder : IDisposable
 
     /// <summary>Creates an encoder.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
-    /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
+    /// <exception cref="ArgumentException">The context's parameters are not valid. (The core's <see cref="InvalidParametersException"/> is the inner exception.)</exception>
     public CKKSEncoder(SEALContext context)
     {
         _core = new CkksCore.Encoder(SEALContext.Require(context, nameof(context)));
@@ -29,11 +29,11 @@ public sealed class CKKSEncoder : IDisposable
     /// <summary>Encodes real values (zero-padded to the slot count) at a level and scale.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">More values than slots.</exception>
-    /// <exception cref="ScaleMismatchException">The scale does not fit the modulus at the level.</exception>
+    /// <exception cref="ArgumentException">The scale does not fit the modulus at the level. (The core's <see cref="ScaleMismatchException"/> is the inner exception.)</exception>
     public void Encode(IEnumerable<double> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
     }
 
     /// <summary>Encodes real values at the first data level.</summary>
@@ -44,7 +44,7 @@ public sealed class CKKSEncoder : IDisposable
     public void Encode(IEnumerable<Complex> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
     }
 
     /// <summary>Encodes complex values at the first data level.</summary>
@@ -52,12 +52,23 @@ public sealed class CKKSEncoder : IDisposable
         Encode(values, _firstParmsId, scale, destination);
 
     /// <summary>Encodes real values from a span without copying them (an extension over SEALNet).</summary>
-    public void Encode(ReadOnlySpan<double> values, ParmsId parmsId, double scale, Plaintext destination) =>
-        _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+    public void Encode(ReadOnlySpan<double> values, ParmsId parmsId, double scale, Plaintext destination)
+    {
+        var id = ParmsId.Require(parmsId, nameof(parmsId));
+        var plain = Plaintext.Unwrap(destination, nameof(destination));
+        try
+        {
+            _core.Encode(values, id, scale, plain);
+        }
+        catch (SealException error) when (SealNetErrors.IsArgumentError(error))
+        {
+            throw SealNetErrors.Wrap(error);
+        }
+    }
 
     /// <summary>Encodes one real value into every slot.</summary>
     public void Encode(double value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
-        _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>Encodes one real value into every slot at the first data level.</summary>
     public void Encode(double value, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
@@ -65,25 +76,25 @@ public sealed class CKKSEncoder : IDisposable
 
     /// <summary>Encodes one complex value into every slot.</summary>
     public void Encode(Complex value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
-        _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>Encodes one complex value into every slot at the first data level.</summary>
     public void Encode(Complex value, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
         Encode(value, _firstParmsId, scale, destination);
 
     /// <summary>Encodes an integer into every slot with scale 1.</summary>
-    public void Encode(long value, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null) =>
-        _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination)));
+    public void Encode(long value, ParmsId parmsId, Plaintext destination) =>
+        SealNetErrors.Run(() => _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>Encodes an integer into every slot with scale 1 at the first data level.</summary>
-    public void Encode(long value, Plaintext destination, MemoryPoolHandle? pool = null) => Encode(value, _firstParmsId, destination);
+    public void Encode(long value, Plaintext destination) => Encode(value, _firstParmsId, destination);
 
     /// <summary>Decodes into real values (the real parts of the slots); the collection is cleared first.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public void Decode(Plaintext plain, ICollection<double> destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination);
+        SealNetErrors.Run(() => _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination));
     }
 
     /// <summary>Decodes into complex values; the collection is cleared first.</summary>
@@ -91,12 +102,22 @@ public sealed class CKKSEncoder : IDisposable
     public void Decode(Plaintext plain, ICollection<Complex> destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination);
+        SealNetErrors.Run(() => _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination));
     }
 
     /// <summary>Decodes the real parts (and, if <paramref name="imaginary"/> is not empty, the imaginary parts) of every slot (an extension over SEALNet).</summary>
-    public void Decode(Plaintext plain, Span<double> real, Span<double> imaginary) =>
-        _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), real, imaginary);
+    public void Decode(Plaintext plain, Span<double> real, Span<double> imaginary)
+    {
+        var core = Plaintext.Unwrap(plain, nameof(plain));
+        try
+        {
+            _core.Decode(core, real, imaginary);
+        }
+        catch (SealException error) when (SealNetErrors.IsArgumentError(error))
+        {
+            throw SealNetErrors.Wrap(error);
+        }
+    }
 
     /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
     public void Dispose()

@@ -9,14 +9,14 @@ public sealed class Decryptor : IDisposable
 
     /// <summary>Creates a decryptor.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ParmsIdMismatchException">The key is not a key of the context.</exception>
+    /// <exception cref="ArgumentException">The key is not a key of the context. (The core's <see cref="ParmsIdMismatchException"/> is the inner exception.)</exception>
     public Decryptor(SEALContext context, SecretKey secretKey) =>
-        _core = new Rlwe.Decryptor(SEALContext.Require(context, nameof(context)), SecretKey.Unwrap(secretKey, nameof(secretKey)));
+        _core = SealNetErrors.Run(() => new Rlwe.Decryptor(SEALContext.Require(context, nameof(context)), SecretKey.Unwrap(secretKey, nameof(secretKey))));
 
     /// <summary>Decrypts to an NTT-form plaintext at the ciphertext's level.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public void Decrypt(Ciphertext encrypted, Plaintext destination) =>
-        _core.Decrypt(Ciphertext.Unwrap(encrypted, nameof(encrypted)), Plaintext.Unwrap(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Decrypt(Ciphertext.Unwrap(encrypted, nameof(encrypted)), Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>SEALNet's noise budget, which only BFV and BGV have: for CKKS, SEAL refuses with this exception.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="encrypted"/> is null.</exception>

@@ -64,13 +64,13 @@ public sealed class EncryptionParameters : IEquatable<EncryptionParameters>, IDi
         }
     }
 
-    /// <summary>The coefficient primes (a copy is taken and given); SEALNet code enumerates, counts and casts it.</summary>
+    /// <summary>The coefficient primes (copies are taken and given, as a <see cref="List{T}"/> that SEALNet code casts to).</summary>
     /// <exception cref="InvalidOperationException">Primes are set without a scheme.</exception>
     /// <exception cref="ArgumentNullException">The value or one of its elements is null.</exception>
     /// <exception cref="ArgumentException">More than <see cref="CoeffModulus.MaxPrimeCount"/> primes are given.</exception>
     public IEnumerable<Modulus> CoeffModulus
     {
-        get => (Modulus[])_coeffModulus.Clone();
+        get => _coeffModulus.Select(m => new Modulus(m)).ToList();
         set
         {
             ArgumentNullException.ThrowIfNull(value);
@@ -86,25 +86,45 @@ public sealed class EncryptionParameters : IEquatable<EncryptionParameters>, IDi
                 ArgumentNullException.ThrowIfNull(prime, nameof(value));
             }
 
-            _coeffModulus = primes;
+            _coeffModulus = primes.Select(m => new Modulus(m)).ToArray();
         }
     }
 
-    /// <summary>The plain modulus: BFV and BGV only, zero for CKKS.</summary>
+    /// <summary>The plain modulus (a copy is taken and given): BFV and BGV only, zero for CKKS.</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
     /// <exception cref="InvalidOperationException">Set for a scheme other than BFV or BGV.</exception>
     public Modulus PlainModulus
     {
-        get => _plainModulus;
+        get => new(_plainModulus);
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            if (Scheme is not (SchemeType.BFV or SchemeType.BGV))
-            {
-                throw new InvalidOperationException("plain_modulus is not supported for this scheme.");
-            }
-
-            _plainModulus = value;
+            SetPlainModulus(value.Value);
         }
+    }
+
+    /// <summary>Sets the plain modulus from its value: BFV and BGV only.</summary>
+    /// <exception cref="ArgumentException">The value is 1 or at least 2^61.</exception>
+    /// <exception cref="InvalidOperationException">The scheme is not BFV or BGV.</exception>
+    public void SetPlainModulus(ulong plainModulus)
+    {
+        if (Scheme is not (SchemeType.BFV or SchemeType.BGV))
+        {
+            throw new InvalidOperationException("plain_modulus is not supported for this scheme.");
+        }
+
+        _plainModulus = new Modulus(plainModulus);
+    }
+
+    /// <summary>Makes these parameters a copy of <paramref name="assign"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(EncryptionParameters assign)
+    {
+        ArgumentNullException.ThrowIfNull(assign);
+        Scheme = assign.Scheme;
+        _polyModulusDegree = assign._polyModulusDegree;
+        _coeffModulus = assign._coeffModulus;
+        _plainModulus = assign._plainModulus;
     }
 
     /// <summary>SEAL's identifier of these parameters (a new instance each time, as SEALNet returns a copy).</summary>

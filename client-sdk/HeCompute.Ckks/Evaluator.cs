@@ -6,7 +6,8 @@ namespace HeCompute.Ckks;
 /// SEALNet's <c>Evaluator</c> over the core's <see cref="CkksCore.Evaluator"/>, with SEAL's rules: operands share a
 /// level and, for additions, a scale; rescaling divides by the last prime. The core's
 /// <see cref="ParmsIdMismatchException"/>, <see cref="ScaleMismatchException"/>, <see cref="InvalidOperandException"/>
-/// and <see cref="MissingKeyException"/> pass through (all are <see cref="SealException"/>s).
+/// and <see cref="MissingKeyException"/> reach the caller as SEALNet's <see cref="ArgumentException"/>, with the core's
+/// exception inside.
 /// </summary>
 /// <remarks>
 /// The <see cref="MemoryPoolHandle"/> arguments exist so SEALNet code compiles; the engine allocates from shared pools.
@@ -19,7 +20,7 @@ public sealed class Evaluator : IDisposable
 
     /// <summary>Creates an evaluator.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
-    /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
+    /// <exception cref="ArgumentException">The context's parameters are not valid. (The core's <see cref="InvalidParametersException"/> is the inner exception.)</exception>
     public Evaluator(SEALContext context)
     {
         _core = new CkksCore.Evaluator(SEALContext.Require(context, nameof(context)));
@@ -27,19 +28,19 @@ public sealed class Evaluator : IDisposable
     }
 
     /// <summary>encrypted = −encrypted.</summary>
-    public void NegateInplace(Ciphertext encrypted) => _core.NegateInplace(C(encrypted, nameof(encrypted)));
+    public void NegateInplace(Ciphertext encrypted) => SealNetErrors.Run(() => _core.NegateInplace(C(encrypted, nameof(encrypted))));
 
     /// <summary>destination = −encrypted.</summary>
     public void Negate(Ciphertext encrypted, Ciphertext destination) =>
-        _core.Negate(C(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Negate(C(encrypted, nameof(encrypted)), C(destination, nameof(destination))));
 
     /// <summary>encrypted1 += encrypted2.</summary>
     public void AddInplace(Ciphertext encrypted1, Ciphertext encrypted2) =>
-        _core.AddInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)));
+        SealNetErrors.Run(() => _core.AddInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2))));
 
     /// <summary>destination = encrypted1 + encrypted2.</summary>
     public void Add(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination) =>
-        _core.Add(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Add(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination))));
 
     /// <summary>destination = the sum of all operands.</summary>
     /// <exception cref="ArgumentException">No operands, or one is null.</exception>
@@ -47,32 +48,32 @@ public sealed class Evaluator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(encrypteds);
         var operands = encrypteds.Select(ct => ct?.Core ?? throw new ArgumentException("An operand is null.", nameof(encrypteds))).ToArray();
-        _core.AddMany(operands, C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.AddMany(operands, C(destination, nameof(destination))));
     }
 
     /// <summary>encrypted1 −= encrypted2.</summary>
     public void SubInplace(Ciphertext encrypted1, Ciphertext encrypted2) =>
-        _core.SubInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)));
+        SealNetErrors.Run(() => _core.SubInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2))));
 
     /// <summary>destination = encrypted1 − encrypted2.</summary>
     public void Sub(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination) =>
-        _core.Sub(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Sub(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination))));
 
     /// <summary>encrypted1 ×= encrypted2 (size grows; relinearize after).</summary>
     public void MultiplyInplace(Ciphertext encrypted1, Ciphertext encrypted2, MemoryPoolHandle? pool = null) =>
-        _core.MultiplyInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)));
+        SealNetErrors.Run(() => _core.MultiplyInplace(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2))));
 
     /// <summary>destination = encrypted1 × encrypted2.</summary>
     public void Multiply(Ciphertext encrypted1, Ciphertext encrypted2, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.Multiply(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Multiply(C(encrypted1, nameof(encrypted1)), C(encrypted2, nameof(encrypted2)), C(destination, nameof(destination))));
 
     /// <summary>encrypted = encrypted².</summary>
     public void SquareInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) =>
-        _core.SquareInplace(C(encrypted, nameof(encrypted)));
+        SealNetErrors.Run(() => _core.SquareInplace(C(encrypted, nameof(encrypted))));
 
     /// <summary>destination = encrypted².</summary>
     public void Square(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.Square(C(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Square(C(encrypted, nameof(encrypted)), C(destination, nameof(destination))));
 
     /// <summary>SEALNet's product of many ciphertexts, which SEAL offers for BFV and BGV only.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -118,120 +119,228 @@ public sealed class Evaluator : IDisposable
     }
 
     /// <summary>Brings a size-3 ciphertext back to size 2 with the relinearization key.</summary>
-    /// <exception cref="MissingKeyException"><paramref name="relinKeys"/> has no key for s².</exception>
+    /// <exception cref="ArgumentException"><paramref name="relinKeys"/> has no key for s². (The core's <see cref="MissingKeyException"/> is the inner exception.)</exception>
     public void RelinearizeInplace(Ciphertext encrypted, RelinKeys relinKeys, MemoryPoolHandle? pool = null) =>
-        _core.RelinearizeInplace(C(encrypted, nameof(encrypted)), Keys(relinKeys, nameof(relinKeys)));
+        SealNetErrors.Run(() => _core.RelinearizeInplace(C(encrypted, nameof(encrypted)), Keys(relinKeys, nameof(relinKeys))));
 
     /// <summary>destination = encrypted relinearized.</summary>
     public void Relinearize(Ciphertext encrypted, RelinKeys relinKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.Relinearize(C(encrypted, nameof(encrypted)), Keys(relinKeys, nameof(relinKeys)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.Relinearize(C(encrypted, nameof(encrypted)), Keys(relinKeys, nameof(relinKeys)), C(destination, nameof(destination))));
 
     /// <summary>Switches to the next level without dividing (the scale stays).</summary>
     /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
     public void ModSwitchToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) =>
-        _core.ModSwitchToNextInplace(Next(encrypted, nameof(encrypted)));
+        SealNetErrors.Run(() => _core.ModSwitchToNextInplace(Next(encrypted, nameof(encrypted))));
 
     /// <summary>destination = encrypted at the next level.</summary>
     public void ModSwitchToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.ModSwitchToNext(Next(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.ModSwitchToNext(Next(encrypted, nameof(encrypted)), C(destination, nameof(destination))));
 
     /// <summary>Switches down to the level <paramref name="parmsId"/>.</summary>
     public void ModSwitchToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null) =>
-        _core.ModSwitchToInplace(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)));
+        SealNetErrors.Run(() => _core.ModSwitchToInplace(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId))));
 
     /// <summary>destination = encrypted at the level <paramref name="parmsId"/>.</summary>
     public void ModSwitchTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.ModSwitchTo(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.ModSwitchTo(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)), C(destination, nameof(destination))));
 
     /// <summary>Switches a plaintext to the next level.</summary>
     /// <exception cref="ArgumentException">The plaintext is at the end of the chain.</exception>
-    public void ModSwitchToNextInplace(Plaintext plain, MemoryPoolHandle? pool = null) =>
-        _core.ModSwitchToNextInplace(Next(plain, nameof(plain)));
+    public void ModSwitchToNextInplace(Plaintext plain) =>
+        SealNetErrors.Run(() => _core.ModSwitchToNextInplace(Next(plain, nameof(plain))));
 
     /// <summary>destination = plain at the next level.</summary>
-    public void ModSwitchToNext(Plaintext plain, Plaintext destination, MemoryPoolHandle? pool = null) =>
-        _core.ModSwitchToNext(Next(plain, nameof(plain)), Plaintext.Unwrap(destination, nameof(destination)));
+    public void ModSwitchToNext(Plaintext plain, Plaintext destination) =>
+        SealNetErrors.Run(() => _core.ModSwitchToNext(Next(plain, nameof(plain)), Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>Switches a plaintext down to the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId, MemoryPoolHandle? pool = null) =>
-        _core.ModSwitchToInplace(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)));
+    public void ModSwitchToInplace(Plaintext plain, ParmsId parmsId) =>
+        SealNetErrors.Run(() => _core.ModSwitchToInplace(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId))));
 
     /// <summary>destination = plain at the level <paramref name="parmsId"/>.</summary>
-    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination, MemoryPoolHandle? pool = null) =>
-        _core.ModSwitchTo(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination)));
+    public void ModSwitchTo(Plaintext plain, ParmsId parmsId, Plaintext destination) =>
+        SealNetErrors.Run(() => _core.ModSwitchTo(Plaintext.Unwrap(plain, nameof(plain)), Target(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination))));
+
+    /// <summary>Drops the last prime without dividing (SEAL's <c>mod_reduce_to_next</c>, for CKKS the same as <see cref="ModSwitchToNextInplace(Ciphertext, MemoryPoolHandle?)"/>).</summary>
+    /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
+    public void ModReduceToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) => ModSwitchToNextInplace(encrypted, pool);
+
+    /// <summary>destination = encrypted with the last prime dropped, without dividing.</summary>
+    public void ModReduceToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) => ModSwitchToNext(encrypted, destination, pool);
+
+    /// <summary>Drops primes down to the level <paramref name="parmsId"/> without dividing (for CKKS the same as <see cref="ModSwitchToInplace(Ciphertext, ParmsId, MemoryPoolHandle?)"/>).</summary>
+    public void ModReduceToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null) => ModSwitchToInplace(encrypted, parmsId, pool);
+
+    /// <summary>destination = encrypted at the level <paramref name="parmsId"/>, without dividing.</summary>
+    public void ModReduceTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) => ModSwitchTo(encrypted, parmsId, destination, pool);
 
     /// <summary>Divides by the last prime and moves to the next level (the scale is divided by that prime).</summary>
     /// <exception cref="ArgumentException">The ciphertext is at the end of the chain.</exception>
     public void RescaleToNextInplace(Ciphertext encrypted, MemoryPoolHandle? pool = null) =>
-        _core.RescaleToNextInplace(Next(encrypted, nameof(encrypted)));
+        SealNetErrors.Run(() => _core.RescaleToNextInplace(Next(encrypted, nameof(encrypted))));
 
     /// <summary>destination = encrypted rescaled to the next level.</summary>
     public void RescaleToNext(Ciphertext encrypted, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.RescaleToNext(Next(encrypted, nameof(encrypted)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.RescaleToNext(Next(encrypted, nameof(encrypted)), C(destination, nameof(destination))));
 
     /// <summary>Rescales down to the level <paramref name="parmsId"/>.</summary>
     public void RescaleToInplace(Ciphertext encrypted, ParmsId parmsId, MemoryPoolHandle? pool = null) =>
-        _core.RescaleToInplace(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)));
+        SealNetErrors.Run(() => _core.RescaleToInplace(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId))));
 
     /// <summary>destination = encrypted rescaled to the level <paramref name="parmsId"/>.</summary>
     public void RescaleTo(Ciphertext encrypted, ParmsId parmsId, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.RescaleTo(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.RescaleTo(C(encrypted, nameof(encrypted)), Target(parmsId, nameof(parmsId)), C(destination, nameof(destination))));
 
     /// <summary>encrypted += plain.</summary>
     public void AddPlainInplace(Ciphertext encrypted, Plaintext plain) =>
-        _core.AddPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)));
+        SealNetErrors.Run(() => _core.AddPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain))));
 
     /// <summary>destination = encrypted + plain.</summary>
     public void AddPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination) =>
-        _core.AddPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.AddPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination))));
 
     /// <summary>encrypted −= plain.</summary>
     public void SubPlainInplace(Ciphertext encrypted, Plaintext plain) =>
-        _core.SubPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)));
+        SealNetErrors.Run(() => _core.SubPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain))));
 
     /// <summary>destination = encrypted − plain.</summary>
     public void SubPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination) =>
-        _core.SubPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.SubPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination))));
 
     /// <summary>encrypted ×= plain.</summary>
     public void MultiplyPlainInplace(Ciphertext encrypted, Plaintext plain, MemoryPoolHandle? pool = null) =>
-        _core.MultiplyPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)));
+        SealNetErrors.Run(() => _core.MultiplyPlainInplace(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain))));
 
     /// <summary>destination = encrypted × plain.</summary>
     public void MultiplyPlain(Ciphertext encrypted, Plaintext plain, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.MultiplyPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.MultiplyPlain(C(encrypted, nameof(encrypted)), Plaintext.Unwrap(plain, nameof(plain)), C(destination, nameof(destination))));
 
     /// <summary>Applies the automorphism X → X^galoisElt and switches the key back.</summary>
-    /// <exception cref="MissingKeyException"><paramref name="galoisKeys"/> has no key for the element.</exception>
+    /// <exception cref="ArgumentException"><paramref name="galoisKeys"/> has no key for the element. (The core's <see cref="MissingKeyException"/> is the inner exception.)</exception>
     public void ApplyGaloisInplace(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
-        _core.ApplyGaloisInplace(C(encrypted, nameof(encrypted)), galoisElt, Keys(galoisKeys, nameof(galoisKeys)));
+        SealNetErrors.Run(() => _core.ApplyGaloisInplace(C(encrypted, nameof(encrypted)), galoisElt, Keys(galoisKeys, nameof(galoisKeys))));
 
     /// <summary>destination = encrypted under the automorphism X → X^galoisElt.</summary>
     public void ApplyGalois(Ciphertext encrypted, uint galoisElt, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.ApplyGalois(C(encrypted, nameof(encrypted)), galoisElt, Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.ApplyGalois(C(encrypted, nameof(encrypted)), galoisElt, Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination))));
 
     /// <summary>Rotates the slots left by <paramref name="steps"/> (right if negative).</summary>
-    /// <exception cref="MissingKeyException"><paramref name="galoisKeys"/> has no key for the step.</exception>
-    public void RotateVectorInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
-        _core.RotateVectorInplace(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)));
+    /// <exception cref="ArgumentException"><paramref name="galoisKeys"/> has no key for the step. (The core's <see cref="MissingKeyException"/> is the inner exception.)</exception>
+    /// <remarks>
+    /// As in SEAL, a step without its own key is done as rotations by the signed powers of two of its non-adjacent
+    /// form, whose keys SEAL's default Galois keys hold.
+    /// </remarks>
+    public void RotateVectorInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null)
+    {
+        var core = C(encrypted, nameof(encrypted));
+        var keys = Keys(galoisKeys, nameof(galoisKeys));
+        foreach (var step in KeyedSteps(core, steps, keys))
+        {
+            SealNetErrors.Run(() => _core.RotateVectorInplace(core, step, keys));
+        }
+    }
 
-    /// <summary>destination = encrypted rotated left by <paramref name="steps"/>.</summary>
-    public void RotateVector(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.RotateVector(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
+    /// <summary>destination = encrypted rotated left by <paramref name="steps"/> (see <see cref="RotateVectorInplace"/>).</summary>
+    public void RotateVector(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        var core = C(encrypted, nameof(encrypted));
+        var keys = Keys(galoisKeys, nameof(galoisKeys));
+        var output = C(destination, nameof(destination));
+        var parts = KeyedSteps(core, steps, keys);
+        SealNetErrors.Run(() => _core.RotateVector(core, parts[0], keys, output));
+        for (var i = 1; i < parts.Count; i++)
+        {
+            SealNetErrors.Run(() => _core.RotateVectorInplace(output, parts[i], keys));
+        }
+    }
+
+    /// <summary>
+    /// The rotations that make up <paramref name="steps"/>: the step itself if it has a key (or nothing else could),
+    /// otherwise its non-adjacent form — SEAL's rule. A missing key then fails in the core, naming the step.
+    /// </summary>
+    private static List<int> KeyedSteps(Rlwe.Ciphertext encrypted, int steps, Rlwe.GaloisKeys keys)
+    {
+        if (steps == 0 || encrypted.PolyModulusDegree == 0 || keys.HasKey(Rlwe.GaloisElements.FromStep(steps, (int)encrypted.PolyModulusDegree)))
+        {
+            return [steps];
+        }
+
+        // A rotation by the slot count is the identity, so the step is taken modulo it and such parts are dropped.
+        var slots = (long)encrypted.PolyModulusDegree / 2;
+        var rest = ((steps % slots) + slots) % slots;
+        var parts = new List<int>();
+        for (var power = 1L; rest != 0; power <<= 1, rest >>= 1)
+        {
+            if ((rest & 1) == 0)
+            {
+                continue;
+            }
+
+            // Digit +1 or -1 so that no two adjacent digits are non-zero.
+            var digit = 2 - (rest & 3);
+            if (power < slots)
+            {
+                parts.Add((int)(digit * power));
+            }
+
+            rest -= digit;
+        }
+
+        return parts.Count switch
+        {
+            0 => [0],
+            1 => [steps],
+            _ => parts,
+        };
+    }
 
     /// <summary>Conjugates every slot.</summary>
     public void ComplexConjugateInplace(Ciphertext encrypted, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
-        _core.ComplexConjugateInplace(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys)));
+        SealNetErrors.Run(() => _core.ComplexConjugateInplace(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys))));
 
     /// <summary>destination = encrypted with every slot conjugated.</summary>
     public void ComplexConjugate(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null) =>
-        _core.ComplexConjugate(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination)));
+        SealNetErrors.Run(() => _core.ComplexConjugate(C(encrypted, nameof(encrypted)), Keys(galoisKeys, nameof(galoisKeys)), C(destination, nameof(destination))));
+
+    /// <summary>SEALNet's BFV/BGV row rotation, which SEAL refuses for CKKS (use <see cref="RotateVectorInplace"/>).</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">Otherwise: the scheme is CKKS.</exception>
+    public void RotateRowsInplace(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
+        RefuseBatching(encrypted, galoisKeys, "RotateRows");
+
+    /// <summary>SEALNet's BFV/BGV row rotation, which SEAL refuses for CKKS.</summary>
+    /// <exception cref="InvalidOperationException">The scheme is CKKS.</exception>
+    public void RotateRows(Ciphertext encrypted, int steps, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        RefuseBatching(encrypted, galoisKeys, "RotateRows");
+    }
+
+    /// <summary>SEALNet's BFV/BGV column rotation, which SEAL refuses for CKKS (use <see cref="ComplexConjugateInplace"/>).</summary>
+    /// <exception cref="InvalidOperationException">The scheme is CKKS.</exception>
+    public void RotateColumnsInplace(Ciphertext encrypted, GaloisKeys galoisKeys, MemoryPoolHandle? pool = null) =>
+        RefuseBatching(encrypted, galoisKeys, "RotateColumns");
+
+    /// <summary>SEALNet's BFV/BGV column rotation, which SEAL refuses for CKKS.</summary>
+    /// <exception cref="InvalidOperationException">The scheme is CKKS.</exception>
+    public void RotateColumns(Ciphertext encrypted, GaloisKeys galoisKeys, Ciphertext destination, MemoryPoolHandle? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        RefuseBatching(encrypted, galoisKeys, "RotateColumns");
+    }
+
+    private static void RefuseBatching(Ciphertext encrypted, GaloisKeys galoisKeys, string operation)
+    {
+        C(encrypted, nameof(encrypted));
+        ArgumentNullException.ThrowIfNull(galoisKeys);
+        throw new InvalidOperationException($"{operation} is for BFV and BGV batching; SEAL refuses it for CKKS (use RotateVector or ComplexConjugate).");
+    }
 
     /// <summary>
     /// Rotates by every step in <paramref name="steps"/> sharing one decomposition of c1 (hoisting; an extension over
     /// SEALNet). destinations[i] receives the rotation by steps[i]; missing list entries are added.
     /// </summary>
-    /// <exception cref="MissingKeyException"><paramref name="galoisKeys"/> lacks the key of a step (checked before any work).</exception>
+    /// <exception cref="ArgumentException"><paramref name="galoisKeys"/> lacks the key of a step (checked before any work). (The core's <see cref="MissingKeyException"/> is the inner exception.)</exception>
     public void RotateVectorHoisted(Ciphertext encrypted, IReadOnlyList<int> steps, GaloisKeys galoisKeys, IList<Ciphertext> destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
@@ -242,7 +351,7 @@ public sealed class Evaluator : IDisposable
         }
 
         var given = outputs.Count;
-        _core.RotateVectorHoisted(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)), outputs);
+        SealNetErrors.Run(() => _core.RotateVectorHoisted(C(encrypted, nameof(encrypted)), steps, Keys(galoisKeys, nameof(galoisKeys)), outputs));
         for (var i = given; i < outputs.Count; i++)
         {
             destinations.Add(new Ciphertext(outputs[i]));

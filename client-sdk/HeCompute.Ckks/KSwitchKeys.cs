@@ -25,6 +25,10 @@ public class KSwitchKeys : SealObject<Rlwe.KSwitchKeys>
     /// <summary>The core keys this handle wraps.</summary>
     public Rlwe.KSwitchKeys CoreKeys => Wrapped;
 
+    /// <summary>Makes these keys a copy of <paramref name="assign"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(KSwitchKeys assign) => CoreKeys.Set(Unwrap(assign, nameof(assign)));
+
     /// <summary>Number of non-empty keys.</summary>
     public ulong Size => (ulong)CoreKeys.Size;
 
@@ -45,7 +49,7 @@ public class KSwitchKeys : SealObject<Rlwe.KSwitchKeys>
     /// <summary>As <see cref="SealObject{TCore}.Load(SEALContext, Stream)"/>, refusing objects larger than <paramref name="maxBytes"/> before allocating.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="SealFormatException">The bytes are malformed, too large, or not keys of the context.</exception>
-    public long Load(SEALContext context, Stream stream, long maxBytes) => CoreKeys.Load(LoadParameters(context, stream), stream, maxBytes);
+    public long Load(SEALContext context, Stream stream, long maxBytes) => SealLoad.Run(() => CoreKeys.Load(LoadParameters(context, stream), stream, maxBytes));
 }
 
 /// <summary>SEALNet's <c>RelinKeys</c>, a handle on core <see cref="Rlwe.RelinKeys"/>; key 0 switches s² to s.</summary>
@@ -67,6 +71,10 @@ public sealed class RelinKeys : KSwitchKeys
 
     /// <summary>The core keys this handle wraps (an <see cref="Rlwe.IEvaluationKeySet"/> for the core's evaluator).</summary>
     public Rlwe.RelinKeys Core { get; }
+
+    /// <summary>Makes these keys a copy of <paramref name="assign"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(RelinKeys assign) => Set((KSwitchKeys)assign);
 
     /// <summary>Index of the key for a power of s (SEAL's convention: power 2 is index 0).</summary>
     /// <exception cref="ArgumentException"><paramref name="keyPower"/> is below 2.</exception>
@@ -106,6 +114,10 @@ public sealed class GaloisKeys : KSwitchKeys
 
     /// <summary>The core keys this handle wraps (an <see cref="Rlwe.IEvaluationKeySet"/> for the core's evaluator).</summary>
     public Rlwe.GaloisKeys Core { get; }
+
+    /// <summary>Makes these keys a copy of <paramref name="assign"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(GaloisKeys assign) => Set((KSwitchKeys)assign);
 
     /// <summary>Index of the key for a Galois element: (g − 1) / 2.</summary>
     /// <exception cref="ArgumentException"><paramref name="galoisElt"/> is even.</exception>

@@ -14,7 +14,7 @@ public sealed class KeyGenerator : IDisposable
 
     /// <summary>Creates a generator with a fresh secret key.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
-    /// <exception cref="InvalidParametersException">The context's parameters are not valid.</exception>
+    /// <exception cref="ArgumentException">The context's parameters are not valid. (The core's <see cref="InvalidParametersException"/> is the inner exception.)</exception>
     public KeyGenerator(SEALContext context)
     {
         var parameters = SEALContext.Require(context, nameof(context));
@@ -24,11 +24,11 @@ public sealed class KeyGenerator : IDisposable
 
     /// <summary>Creates a generator for an existing secret key.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ParmsIdMismatchException">The key is not a key of the context.</exception>
+    /// <exception cref="ArgumentException">The key is not a key of the context. (The core's <see cref="ParmsIdMismatchException"/> is the inner exception.)</exception>
     public KeyGenerator(SEALContext context, SecretKey secretKey)
     {
         var parameters = SEALContext.Require(context, nameof(context));
-        _core = new Rlwe.KeyGenerator(parameters, SecretKey.Unwrap(secretKey, nameof(secretKey)));
+        _core = SealNetErrors.Run(() => new Rlwe.KeyGenerator(parameters, SecretKey.Unwrap(secretKey, nameof(secretKey))));
         _polyModulusDegree = parameters.PolyModulusDegree;
     }
 
@@ -75,7 +75,7 @@ public sealed class KeyGenerator : IDisposable
     public Serializable<GaloisKeys> CreateGaloisKeys() => CreateGaloisKeys(Rlwe.GaloisElements.Default(_polyModulusDegree));
 
     /// <summary>Overwrites the generator's copy of the secret key.</summary>
-    public void Dispose() => _core.Dispose();
+    public void Dispose() => SealNetErrors.Run(() => _core.Dispose());
 
     /// <summary>The elements, refused when null under SEALNet's argument name (the core names it otherwise).</summary>
     private static IEnumerable<uint> Required(IEnumerable<uint> galoisElts)

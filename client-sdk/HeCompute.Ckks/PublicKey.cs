@@ -25,6 +25,10 @@ public sealed class PublicKey : SealObject<Rlwe.PublicKey>
     /// <summary>The core key this handle wraps.</summary>
     public Rlwe.PublicKey Core => Wrapped;
 
+    /// <summary>Makes this key a copy of <paramref name="assign"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(PublicKey assign) => Core.Set(Unwrap(assign, nameof(assign)));
+
     /// <summary>The key as a ciphertext (a handle on the key's own polynomials).</summary>
     public Ciphertext Data => new(Core.Data);
 

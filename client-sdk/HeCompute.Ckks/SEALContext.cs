@@ -129,13 +129,15 @@ public sealed class SEALContext : IDisposable
     internal ContextData? GetContextData(Rlwe.ParmsId parmsId) => _levels.GetValueOrDefault(parmsId);
 
     /// <summary>The core parameters of a context argument, refusing null and invalid parameters.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="ArgumentException">The parameters are not valid (SEALNet's exception; the core's <see cref="InvalidParametersException"/> is the inner one).</exception>
     internal static Rlwe.Parameters Require(SEALContext? context, string name)
     {
         ArgumentNullException.ThrowIfNull(context, name);
-        return context.Parameters;
+        return SealNetErrors.Run(() => context.Parameters);
     }
 
-    private static string SnakeCase(string pascal)
+    internal static string SnakeCase(string pascal)
     {
         var builder = new StringBuilder(pascal.Length + 8);
         foreach (var c in pascal)
@@ -189,6 +191,47 @@ public sealed class SEALContext : IDisposable
 
         /// <summary>Bit count of the product of this level's primes.</summary>
         public int TotalCoeffModulusBitCount { get; }
+
+        /// <summary>The product Q of this level's primes, as many 64-bit words (least significant first) as there are primes.</summary>
+        public ulong[] TotalCoeffModulus => Words(Product());
+
+        /// <summary>(Q + 1) / 2, the threshold above which a coefficient modulo Q stands for a negative value (SEAL computes it for CKKS).</summary>
+        public ulong[]? UpperHalfThreshold => _parms.Scheme == SchemeType.CKKS ? Words((Product() + 1) / 2) : null;
+
+        /// <summary>BFV's Q mod t in RNS form: null for CKKS, as in SEAL.</summary>
+        public ulong[]? UpperHalfIncrement => null;
+
+        /// <summary>BFV's floor(Q / t) in RNS form: empty for CKKS, as in SEAL.</summary>
+        public ulong[] CoeffDivPlainModulus => [];
+
+        /// <summary>BFV/BGV's (t + 1) / 2: 0 for CKKS, as in SEAL.</summary>
+        public ulong PlainUpperHalfThreshold => 0;
+
+        /// <summary>BFV/BGV's q_i − t: empty for CKKS, as in SEAL.</summary>
+        public ulong[] PlainUpperHalfIncrement => [];
+
+        private System.Numerics.BigInteger Product()
+        {
+            var product = System.Numerics.BigInteger.One;
+            foreach (var prime in _parms.CoeffModulus)
+            {
+                product *= prime.Value;
+            }
+
+            return product;
+        }
+
+        private ulong[] Words(System.Numerics.BigInteger value)
+        {
+            var words = new ulong[_parms.CoeffModulus.Count()];
+            for (var i = 0; i < words.Length; i++)
+            {
+                words[i] = (ulong)(value & ulong.MaxValue);
+                value >>= 64;
+            }
+
+            return words;
+        }
 
         /// <summary>Position in the chain: 0 for the last level, increasing towards the key level.</summary>
         public ulong ChainIndex { get; internal set; }

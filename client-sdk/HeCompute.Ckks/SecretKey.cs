@@ -28,6 +28,10 @@ public sealed class SecretKey : SealObject<Rlwe.SecretKey>
     /// <summary>The core key this handle wraps.</summary>
     public Rlwe.SecretKey Core => Wrapped;
 
+    /// <summary>Makes this key a copy of <paramref name="assign"/>, overwriting the old key.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="assign"/> is null.</exception>
+    public void Set(SecretKey assign) => Core.Set(Unwrap(assign, nameof(assign)));
+
     /// <summary>The key as a plaintext (a handle on the key's own coefficients, NTT form, key level).</summary>
     public Plaintext Data => new(Core.Data);
 

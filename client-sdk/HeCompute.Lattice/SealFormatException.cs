@@ -39,4 +39,10 @@ public sealed class SealFormatException : SealException
     /// envelope errors, from the start of the (decompressed) body for body-parsing errors.
     /// </summary>
     public long? Offset { get; }
+
+    /// <summary>Whether the stream ended before the object did (SEALNet reports this as an <see cref="EndOfStreamException"/>).</summary>
+    public bool IsEndOfStream { get; private init; }
+
+    /// <summary>The stream ended before the object did.</summary>
+    internal static SealFormatException EndOfStream(string message, long offset) => new(message, offset) { IsEndOfStream = true };
 }

@@ -82,11 +82,19 @@ public sealed class Ciphertext : ISealObject
     }
 
     /// <summary>Coefficient access by flat index.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below Size × N × primes.</exception>
     public ulong this[ulong index]
     {
-        get => _data[checked((int)index)];
-        set => _data[checked((int)index)] = value;
+        get => _data[CheckIndex(index)];
+        set => _data[CheckIndex(index)] = value;
     }
+
+    /// <summary>How many polynomials the storage holds without reallocating (0 while the ciphertext has no level).</summary>
+    public ulong SizeCapacity => PolyModulusDegree * CoeffModulusSize == 0 ? 0 : (ulong)_data.Length / (PolyModulusDegree * CoeffModulusSize);
+
+    private int CheckIndex(ulong index) => index < Size * PolyModulusDegree * CoeffModulusSize
+        ? (int)index
+        : throw new ArgumentOutOfRangeException(nameof(index), index, $"The ciphertext has {Size * PolyModulusDegree * CoeffModulusSize} coefficients.");
 
     internal Span<ulong> Data => _data.AsSpan(0, (int)(Size * PolyModulusDegree * CoeffModulusSize));
 
@@ -113,12 +121,70 @@ public sealed class Ciphertext : ISealObject
     /// <summary>Resizes to <paramref name="size"/> polynomials at its current level.</summary>
     public void Resize(Parameters parameters, ulong size) => Resize(parameters, ParmsId, size);
 
-    internal void Resize(Level level, ulong size)
+    /// <summary>
+    /// Resizes to <paramref name="size"/> polynomials of the current shape, without parameters (SEAL's
+    /// <c>resize(size)</c>): a ciphertext that has no level yet holds no storage whatever its size.
+    /// </summary>
+    public void Resize(ulong size)
+    {
+        CheckSize(size);
+        var polyWords = N * K;
+        var words = checked((int)size * polyWords);
+        if (_data.Length < words)
+        {
+            var old = _data;
+            _data = new ulong[words];
+            old.AsSpan(0, (int)Math.Min(Size, size) * polyWords).CopyTo(_data);
+        }
+        else if (size > Size)
+        {
+            _data.AsSpan((int)Size * polyWords, ((int)size - (int)Size) * polyWords).Clear();
+        }
+
+        Size = size;
+    }
+
+    /// <summary>
+    /// Gives the storage room for <paramref name="sizeCapacity"/> polynomials at the level <paramref name="parmsId"/>,
+    /// truncating the size to it (SEAL's <c>reserve</c>; the words kept are not converted to the new level).
+    /// </summary>
+    public void Reserve(Parameters parameters, ParmsId parmsId, ulong sizeCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var level = parameters.RequireLevel(parmsId, "Ciphertext");
+        ParmsId = level.ParmsId;
+        PolyModulusDegree = (ulong)level.N;
+        CoeffModulusSize = (ulong)level.CoeffModulusSize;
+        Reserve(sizeCapacity);
+    }
+
+    /// <summary>Gives the storage room for <paramref name="sizeCapacity"/> polynomials of the current shape, truncating the size to it.</summary>
+    public void Reserve(ulong sizeCapacity)
+    {
+        if (sizeCapacity is < SizeMin or > SizeMax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sizeCapacity), sizeCapacity, $"A ciphertext's size capacity is {SizeMin} to {SizeMax}.");
+        }
+
+        var polyWords = N * K;
+        var kept = (int)Math.Min(Size, sizeCapacity);
+        var old = _data;
+        _data = new ulong[checked((int)sizeCapacity * polyWords)];
+        old.AsSpan(0, Math.Min(kept * polyWords, old.Length)).CopyTo(_data);
+        Size = (ulong)kept;
+    }
+
+    private static void CheckSize(ulong size)
     {
         if (size > SizeMax || (size < SizeMin && size != 0))
         {
             throw new ArgumentOutOfRangeException(nameof(size), size, $"A ciphertext has 0 or {SizeMin} to {SizeMax} polynomials.");
         }
+    }
+
+    internal void Resize(Level level, ulong size)
+    {
+        CheckSize(size);
 
         var words = checked((int)size * level.N * level.CoeffModulusSize);
         var sameShape = ParmsId == level.ParmsId && PolyModulusDegree == (ulong)level.N;
@@ -147,9 +213,10 @@ public sealed class Ciphertext : ISealObject
         CoeffModulusSize = (ulong)target.CoeffModulusSize;
     }
 
-    /// <summary>Makes this a copy of <paramref name="other"/>.</summary>
-    internal void Set(Ciphertext other)
+    /// <summary>Makes this a copy of <paramref name="other"/>, reusing the storage when it is large enough.</summary>
+    public void Set(Ciphertext other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         if (ReferenceEquals(this, other))
         {
             return;

@@ -6,8 +6,11 @@ namespace HeCompute.Lattice.Rlwe;
 /// </summary>
 internal static class HeStandard
 {
-    /// <summary>Smallest ring degree the engine accepts.</summary>
-    public const int MinPolyModulusDegree = 1024;
+    /// <summary>
+    /// Smallest ring degree the engine accepts (SEAL's). Below 1024 the standard gives no bound, so only
+    /// <see cref="SecurityLevel.None"/> parameters (tests, research) are that small.
+    /// </summary>
+    public const int MinPolyModulusDegree = 2;
 
     /// <summary>Largest ring degree the engine accepts.</summary>
     public const int MaxPolyModulusDegree = 65536;

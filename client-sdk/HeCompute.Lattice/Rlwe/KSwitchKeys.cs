@@ -19,8 +19,20 @@ public class KSwitchKeys : ISealObject
     public KSwitchKeys(KSwitchKeys copy)
     {
         ArgumentNullException.ThrowIfNull(copy);
-        ParmsId = copy.ParmsId;
-        _keys = copy._keys.Select(entry => new SwitchingKey(entry.Parts.Select(k => new PublicKey(k)).ToArray())).ToList();
+        Set(copy);
+    }
+
+    /// <summary>Makes these keys a copy of <paramref name="other"/>.</summary>
+    public void Set(KSwitchKeys other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return;
+        }
+
+        ParmsId = other.ParmsId;
+        _keys = other._keys.Select(entry => new SwitchingKey(entry.Parts.Select(k => new PublicKey(k)).ToArray())).ToList();
     }
 
     /// <summary>Number of non-empty entries.</summary>

@@ -31,7 +31,15 @@ public sealed class PublicKey : ISealObject
     public ParmsId ParmsId => Data.ParmsId;
 
     /// <summary>Set only on keys made for a seeded <see cref="Seeded{T}"/>: c1 is then saved as this seed.</summary>
-    internal SeedInfo? Seed { get; }
+    internal SeedInfo? Seed { get; private set; }
+
+    /// <summary>Makes this key a copy of <paramref name="other"/> (saved whole, like a copy).</summary>
+    public void Set(PublicKey other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Data.Set(other.Data);
+        Seed = null;
+    }
 
     /// <summary>Size in bytes that <see cref="Save"/> writes.</summary>
     public long SaveSize(CompressionMode? compression = null) =>

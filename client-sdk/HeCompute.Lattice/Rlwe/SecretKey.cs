@@ -20,6 +20,13 @@ public sealed class SecretKey : ISealObject
 
     internal SecretKey(Plaintext data) => Data = data;
 
+    /// <summary>Makes this key a copy of <paramref name="other"/>, overwriting the old key's storage.</summary>
+    public void Set(SecretKey other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Data.Set(other.Data);
+    }
+
     /// <summary>The key as a plaintext (NTT form, key level).</summary>
     public Plaintext Data { get; private set; }
 

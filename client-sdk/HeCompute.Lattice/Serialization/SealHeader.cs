@@ -58,7 +58,7 @@ public readonly record struct SealHeader(
     {
         if (source.Length < ByteCount)
         {
-            throw new SealFormatException("SEAL header truncated", source.Length);
+            throw SealFormatException.EndOfStream("SEAL header truncated", source.Length);
         }
 
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[6..]) != 0)

@@ -179,7 +179,7 @@ internal static class SealSerialization
             long available = stream.Length - stream.Position;
             if (payloadLength > available)
             {
-                throw new SealFormatException(
+                throw SealFormatException.EndOfStream(
                     $"SEAL header declares {header.Size} bytes but the stream holds only {SealHeader.ByteCount + available}",
                     SealHeader.ByteCount + available);
             }
@@ -225,7 +225,7 @@ internal static class SealSerialization
             if (read == 0)
             {
                 CryptographicOperations.ZeroMemory(payload);
-                throw new SealFormatException(
+                throw SealFormatException.EndOfStream(
                     $"stream ended after {SealHeader.ByteCount + filled} of {SealHeader.ByteCount + (long)length} declared bytes",
                     SealHeader.ByteCount + filled);
             }

@@ -92,9 +92,29 @@ public sealed class ParametersTests
         var prime = CoeffModulus.Create(8192, [40])[0];
         AssertRefused(ParameterError.FailedCreatingRnsBase, new ParametersLiteral(8192, [prime, prime]), "distinct");
         AssertRefused(ParameterError.InvalidCoeffModulusBitCount, new ParametersLiteral(8192, [(1UL << 61) - 1]), "2 to 60 bits");
-        AssertRefused(ParameterError.InvalidPolyModulusDegree, new ParametersLiteral(512, [prime]), "outside");
+        AssertRefused(ParameterError.InvalidPolyModulusDegree, new ParametersLiteral(131072, [prime]), "outside");
+        AssertRefused(ParameterError.InvalidPolyModulusDegree, new ParametersLiteral(1, [prime]), "outside");
+        // Rings below 1024 exist for tests (as in SEAL), but the standard gives them no 128-bit bound.
+        var small = CoeffModulus.Create(512, [20]);
+        AssertRefused(ParameterError.InvalidParametersInsecure, new ParametersLiteral(512, small), "no 128-bit bound");
+        Assert.Equal(ParameterError.Success, Parameters.Validate(new ParametersLiteral(8, CoeffModulus.Create(8, [40, 40]), SecurityLevel.None), out _));
         AssertRefused(ParameterError.InvalidPolyModulusDegreeNonPowerOfTwo, new ParametersLiteral(6144, [prime]), "power of two");
         Assert.Throws<ArgumentException>(() => CoeffModulus.Create(8192, [61]));
+    }
+
+    [Fact]
+    public void SmallRingsSavedWithoutSecurityAreRefusedWhenLoadedAt128Bits()
+    {
+        // The server's path: parameters arrive in SEAL's format and are loaded and validated at Tc128.
+        var small = new ParametersLiteral(8, CoeffModulus.Create(8, [40, 40, 40]), SecurityLevel.None);
+        Assert.Equal(ParameterError.Success, Parameters.Validate(small, out _));
+        using var stream = new MemoryStream();
+        small.Save(stream);
+        stream.Position = 0;
+        var loaded = ParametersLiteral.Load(stream, SecurityLevel.Tc128);
+        Assert.Equal(ParameterError.InvalidParametersInsecure, Parameters.Validate(loaded, out var reason));
+        Assert.Contains("no 128-bit bound", reason);
+        Assert.Throws<InvalidParametersException>(() => Parameters.Create(loaded));
     }
 
     [Fact]

@@ -28,9 +28,11 @@ public sealed partial class FacadeApiTests
         Assert.False(context.KeyContextData.Qualifiers.ParametersSet);
         Assert.Equal(110, context.KeyContextData.TotalCoeffModulusBitCount);
         Assert.Same(context.KeyContextData, context.FirstContextData);
-        var error = Assert.Throws<InvalidParametersException>(() => new KeyGenerator(context));
+        var error = Assert.Throws<ArgumentException>(() => new KeyGenerator(context));
         Assert.Contains("109", error.Message);
-        Assert.Throws<InvalidParametersException>(() => new CKKSEncoder(context));
+        Assert.IsType<InvalidParametersException>(error.InnerException);
+        Assert.Throws<ArgumentException>(() => new CKKSEncoder(context));
+        Assert.Throws<InvalidParametersException>(() => context.Parameters);
 
         var research = new SEALContext(parms, true, SecLevelType.None);
         Assert.True(research.ParametersSet);
@@ -95,7 +97,7 @@ public sealed partial class FacadeApiTests
         Assert.NotEqual(parms, copy);
         Assert.Equal(3, parms.CoeffModulus.Count());
 
-        var primes = (Modulus[])parms.CoeffModulus;
+        var primes = (List<Modulus>)parms.CoeffModulus;
         primes[0] = new Modulus(17);
         Assert.NotEqual(17UL, parms.CoeffModulus.First().Value);
 
@@ -178,7 +180,7 @@ public sealed partial class FacadeApiTests
     }
 
     [Fact]
-    public void CoreErrorsPassThroughAndSealNetsRefusalsStay()
+    public void CoreErrorsArriveAsSealNetsAndSealNetsRefusalsStay()
     {
         var context = Context(8192, [60, 40, 40, 60]);
         using var keygen = new KeyGenerator(context);
@@ -195,9 +197,10 @@ public sealed partial class FacadeApiTests
         encryptor.Encrypt(plain, b);
         evaluator.ModSwitchToNextInplace(b);
 
-        Assert.Throws<ParmsIdMismatchException>(() => evaluator.AddInplace(a, b));
-        Assert.Throws<MissingKeyException>(() => evaluator.RotateVectorInplace(a, 2, galoisKeys));
-        Assert.Throws<MissingKeyException>(() => encryptor.EncryptSymmetric(plain, a));
+        // SEALNet's ArgumentException, with the core's specific exception inside.
+        Assert.IsType<ParmsIdMismatchException>(Assert.Throws<ArgumentException>(() => evaluator.AddInplace(a, b)).InnerException);
+        Assert.IsType<MissingKeyException>(Assert.Throws<ArgumentException>(() => evaluator.RotateVectorInplace(a, 2, galoisKeys)).InnerException);
+        Assert.IsType<MissingKeyException>(Assert.Throws<InvalidOperationException>(() => encryptor.EncryptSymmetric(plain, a)).InnerException);
         using var secretKey = keygen.SecretKey;
         Assert.Throws<ArgumentException>(() => new Decryptor(context, secretKey).InvariantNoiseBudget(a));
 
@@ -255,9 +258,12 @@ public sealed partial class FacadeApiTests
         var context = Context(4096, [36, 36, 37]);
         using var keygen = new KeyGenerator(context);
         var secretKey = keygen.SecretKey;
-        Assert.False(secretKey.Data.IsZero);
+        var data = secretKey.Data;
+        Assert.False(data.IsZero);
         secretKey.Dispose();
-        Assert.True(secretKey.Data.IsZero);
+        Assert.True(data.IsZero);
+        Assert.True(secretKey.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => secretKey.Data);
         using var again = keygen.SecretKey;
         Assert.False(again.Data.IsZero);
     }
