@@ -29,6 +29,12 @@ public static class ProblemTypes
     /// <summary>A model the server cannot read or plan (format, dimensions, kind, or no parameters fit it).</summary>
     public const string InvalidModel = Base + "invalid-model";
 
+    /// <summary>
+    /// 422: an activation's declared interval is narrower than the inputs the planner propagates to it from the declared
+    /// input bounds (the detail names the layer, both intervals); widen it, or register with <c>widen_intervals</c>.
+    /// </summary>
+    public const string ActivationIntervalTooNarrow = Base + "activation-interval-too-narrow";
+
     /// <summary>A synchronous computation did not finish within the server's time budget (use a job instead).</summary>
     public const string TimeBudgetExceeded = Base + "time-budget-exceeded";
 

@@ -31,6 +31,10 @@ public static class ModelPlanner
     /// The document is invalid, its packing fits no slot count, it is too deep for N = 32768 at 128-bit security, or
     /// the precision target needs primes above 60 bits.
     /// </exception>
+    /// <exception cref="ActivationIntervalException">
+    /// An activation's declared interval does not contain the inputs propagated to it from the declared input bounds,
+    /// and <see cref="PlanOptions.WidenIntervals"/> is false.
+    /// </exception>
     public static ModelPlan Plan(ModelDocument document, PlanOptions options)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -38,7 +42,8 @@ public static class ModelPlanner
         document.Validate();
         PlanDocuments.CheckPrecision(options.PrecisionBits, message => new ModelFormatException(message));
         var compile = CompilerFor(document.Kind);
-        var bounds = ModelBounds.Of(document);
+        var bounds = ModelBounds.Of(document, options.WidenIntervals);
+        document = bounds.Document;
         ModelFormatException? fit = null;
         var compiled = false;
         for (var n = MinPolyModulusDegree; n <= MaxPolyModulusDegree; n *= 2)
@@ -75,7 +80,7 @@ public static class ModelPlanner
 
             if (choice is not null)
             {
-                return Build(document, options, model, choice);
+                return Build(document, options, model, choice, bounds.Widenings);
             }
         }
 
@@ -104,7 +109,7 @@ public static class ModelPlanner
         _ => throw new ModelFormatException($"The planner cannot compile model kind '{kind}'."),
     };
 
-    private static ModelPlan Build(ModelDocument document, PlanOptions options, IEncryptedModel model, ParameterChoice choice)
+    private static ModelPlan Build(ModelDocument document, PlanOptions options, IEncryptedModel model, ParameterChoice choice, IReadOnlyList<Contracts.PlanWidening> widenings)
     {
         var names = document.Outputs ?? [.. Enumerable.Range(0, model.Outputs).Select(c => $"output{c}")];
         var flooding = options.NoiseFlooding ? NoiseFlooding.StandardDeviationFor(choice.NoiseBound) : 0;
@@ -119,7 +124,8 @@ public static class ModelPlanner
             Output = new Contracts.PlanOutput([.. names], [.. model.OutputOffsets], model.OutputMeaning, choice.DataLevels - choice.Depth, choice.Scale),
             Precision = new Contracts.PlanPrecision(choice.Depth, choice.DataLevels - choice.Depth, options.PrecisionBits, expected, model.ApproximationError),
             Sizes = PlanDocuments.Sizes(choice, model.UsesRelinearization, model.RequiredSteps.Count, seededInput: true),
+            WidenedIntervals = widenings.Count > 0 ? [.. widenings] : null,
         };
-        return new ModelPlan(plan, choice.Parameters, choice.Scale, model, choice.NoiseBound, flooding);
+        return new ModelPlan(plan, document, choice.Parameters, choice.Scale, model, choice.NoiseBound, flooding);
     }
 }
