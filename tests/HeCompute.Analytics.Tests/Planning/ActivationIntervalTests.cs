@@ -92,6 +92,40 @@ public sealed class ActivationIntervalTests(ITestOutputHelper output)
         Assert.Null(ModelPlanner.Plan(undeclared, new PlanOptions(PrecisionBits: 12)).Document.WidenedIntervals);
     }
 
+    /// <summary>
+    /// High degrees on small intervals, whose upper Chebyshev coefficients round to zero at the encoding scale (this
+    /// threw "Every coefficient of a leaf is below the encoding resolution", a 500 at the server): the terms below the
+    /// resolution are dropped, and the plan's bound — which measures the algorithm as run — holds against the true
+    /// network.
+    /// </summary>
+    [Theory]
+    [InlineData("sigmoid", 15)]
+    [InlineData("sigmoid", 31)]
+    [InlineData("smooth-relu", 15)]
+    [InlineData("smooth-relu", 63)]
+    public void HighDegreesOnSmallIntervalsPlanAndMeetTheirBound(string function, int degree)
+    {
+        var narrow = NarrowSigmoid();
+        var document = narrow with
+        {
+            Input = narrow.Input with { Lower = [-0.1, -0.1], Upper = [0.1, 0.1] },
+            Layers = [narrow.Layers[0], narrow.Layers[1] with { Function = function, Lower = -0.35, Upper = 0.35, Degree = degree }, narrow.Layers[2]],
+        };
+        var plan = ModelPlanner.Plan(document, new PlanOptions(PrecisionBits: 12));
+        var keys = plan.Document.Keys;
+        using var client = new PlannedKeys(plan.Parameters, plan.Scale, keys.RelinearizationKeys, keys.GaloisElements);
+        var worst = 0.0;
+        foreach (var corner in Corners())
+        {
+            var x = corner.Select(v => v / 10).ToArray();
+            var result = plan.Model.Evaluate(client.Evaluation, client.Encrypt(plan.Model.Pack([x])), 1);
+            worst = Math.Max(worst, Math.Abs(plan.Model.Unpack(client.Decrypt(result), 1)[0][0] - Reference(document, x)[0]));
+        }
+
+        output.WriteLine($"{function} of degree {degree} on [-0.35, 0.35]: N = {plan.Document.Parameters.PolyModulusDegree}, max |encrypted − true network| = {worst:E3}, plan's bound {plan.Document.Precision.ExpectedMaxAbsError:E3}");
+        Assert.True(worst <= plan.Document.Precision.ExpectedMaxAbsError);
+    }
+
     /// <summary>Two inputs in [−1, 1] → dense 2×2 (weights ±1.75: outputs reach ±3.5) → sigmoid of degree 7 on [−1, 1] → dense 1.</summary>
     internal static ModelDocument NarrowSigmoid() => new()
     {
