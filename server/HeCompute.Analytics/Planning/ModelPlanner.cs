@@ -27,9 +27,10 @@ public static class ModelPlanner
     public const int MinPolyModulusDegree = 1024;
 
     /// <summary>Plans a validated model document.</summary>
-    /// <exception cref="ModelFormatException">
-    /// The document is invalid, its packing fits no slot count, it is too deep for N = 32768 at 128-bit security, or
-    /// the precision target needs primes above 60 bits.
+    /// <exception cref="ModelFormatException">The document or the precision target is invalid, or its packing fits no slot count.</exception>
+    /// <exception cref="ModelPlanningException">
+    /// No parameters fit the valid document: it is too deep for N = 32768 at 128-bit security, the precision target
+    /// needs primes above 60 bits, or its circuit cannot be evaluated at any candidate scale.
     /// </exception>
     /// <exception cref="ActivationIntervalException">
     /// An activation's declared interval does not contain the inputs propagated to it from the declared input bounds,
@@ -45,6 +46,7 @@ public static class ModelPlanner
         var bounds = ModelBounds.Of(document, options.WidenIntervals);
         document = bounds.Document;
         ModelFormatException? fit = null;
+        Exception? unevaluable = null;
         var compiled = false;
         for (var n = MinPolyModulusDegree; n <= MaxPolyModulusDegree; n *= 2)
         {
@@ -75,7 +77,14 @@ public static class ModelPlanner
             }
             catch (PlanningLimitException e)
             {
-                throw new ModelFormatException(e.Message, e);
+                throw new ModelPlanningException(e.Message, e);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                // The circuit's scale bookkeeping (simulated on this ring's candidate primes) fails here; a larger
+                // ring has larger primes and may not.
+                unevaluable = e;
+                continue;
             }
 
             if (choice is not null)
@@ -84,9 +93,14 @@ public static class ModelPlanner
             }
         }
 
-        throw !compiled && fit is not null
-            ? new ModelFormatException($"The model fits no slot count up to {MaxPolyModulusDegree / 2}: {fit.Message}", fit)
-            : new ModelFormatException($"The model is too deep for N = {MaxPolyModulusDegree} at 128-bit security (at most {CoeffModulus.MaxBitCount(MaxPolyModulusDegree)} modulus bits) with {options.PrecisionBits} bits of precision.");
+        if (!compiled && fit is not null)
+        {
+            throw new ModelFormatException($"The model fits no slot count up to {MaxPolyModulusDegree / 2}: {fit.Message}", fit);
+        }
+
+        throw unevaluable is not null
+            ? new ModelPlanningException($"The model's circuit cannot be evaluated with any parameters up to N = {MaxPolyModulusDegree}: {unevaluable.Message}", unevaluable)
+            : new ModelPlanningException($"The model is too deep for N = {MaxPolyModulusDegree} at 128-bit security (at most {CoeffModulus.MaxBitCount(MaxPolyModulusDegree)} modulus bits) with {options.PrecisionBits} bits of precision.");
     }
 
     /// <summary>

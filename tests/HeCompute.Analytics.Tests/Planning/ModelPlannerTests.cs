@@ -222,7 +222,7 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
     }
 
     [Fact]
-    public void UnplannableModelsAreModelFormatErrors()
+    public void InvalidModelsAreModelFormatErrorsAndUnplannableOnesPlanningErrors()
     {
         var logistic = f.Document("logistic");
         Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(logistic with { Kind = "cnn" }, new PlanOptions()));
@@ -244,7 +244,7 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         layers.Add(mlp.Layers[2]);
         var deep = mlp with { Layers = layers };
         deep.Validate();
-        var error = Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(deep, new PlanOptions()));
+        var error = Assert.Throws<ModelPlanningException>(() => ModelPlanner.Plan(deep, new PlanOptions()));
         Assert.Contains("too deep", error.Message, StringComparison.Ordinal);
     }
 
