@@ -24,11 +24,10 @@ namespace HeCompute.Analytics.Planning;
 /// between neighbours).
 /// </para>
 /// <para>
-/// Errors (message units): the input starts with <see cref="CkksNoise.FreshNoise"/>/Δ. A dense layer multiplies the
-/// error by its largest absolute row sum and adds one <see cref="CkksNoise.RescaleNoise"/>/Δ per level (product and
-/// mask) and per rotation of the model; a polynomial activation's output error is measured by running the evaluator's
+/// Errors (message units): a worst-case part and a Gaussian part carried with the norms of each stage, as
+/// <see cref="Noise"/> details; a polynomial activation's output error is measured by running the evaluator's
 /// algorithm in double precision with the incoming error and every rescale's error injected
-/// (<see cref="PolynomialNoise"/>); a square maps e to 2·b·e + e² plus a rescale; the final mask adds a rescale.
+/// (<see cref="PolynomialNoise"/>).
 /// </para>
 /// </remarks>
 internal sealed class ModelBounds
@@ -72,19 +71,19 @@ internal sealed class ModelBounds
             switch (layer.Type, layer.Function)
             {
                 case ("dense", _):
-                    (lower, upper, var rowSum) = Linear(LayerMatrices.Dense(layer), lower, upper);
-                    result._stages.Add(new Stage(rowSum, null, 0));
+                    (lower, upper, var dense) = Linear(LayerMatrices.Dense(layer), lower, upper);
+                    result._stages.Add(dense);
                     break;
                 case ("conv2d", _):
                     var (convolution, convolutionBias, convolutionShape) = LayerMatrices.Convolution(layer, shape!);
-                    (lower, upper, var convolutionRowSum) = Linear((convolution, convolutionBias), lower, upper);
-                    result._stages.Add(new Stage(convolutionRowSum, null, 0));
+                    (lower, upper, var convolutionStage) = Linear((convolution, convolutionBias), lower, upper);
+                    result._stages.Add(convolutionStage);
                     shape = convolutionShape;
                     break;
                 case ("avgpool", _):
                     var (pooling, poolingShape) = LayerMatrices.AveragePooling(layer, shape!);
-                    (lower, upper, var poolingRowSum) = Linear((pooling, new double[pooling.Rows]), lower, upper);
-                    result._stages.Add(new Stage(poolingRowSum, null, 0));
+                    (lower, upper, var poolingStage) = Linear((pooling, new double[pooling.Rows]), lower, upper);
+                    result._stages.Add(poolingStage);
                     shape = poolingShape;
                     break;
                 case ("flatten", _):
@@ -92,7 +91,7 @@ internal sealed class ModelBounds
                     break;
                 case ("activation", "square"):
                     layer = layers[index] = result.Contain(index, layer, lower.Min(), upper.Max(), widenIntervals);
-                    result._stages.Add(new Stage(0, null, Math.Max(Math.Abs(lower.Min()), Math.Abs(upper.Max()))));
+                    result._stages.Add(Stage.Square(Math.Max(Math.Abs(lower.Min()), Math.Abs(upper.Max()))));
                     for (var i = 0; i < lower.Length; i++)
                     {
                         (lower[i], upper[i]) = Square(lower[i], upper[i]);
@@ -102,7 +101,7 @@ internal sealed class ModelBounds
                 case ("activation", _):
                     layer = layers[index] = result.Contain(index, layer, lower.Min(), upper.Max(), widenIntervals);
                     var series = Series(layer);
-                    result._stages.Add(new Stage(0, series, 0));
+                    result._stages.Add(Stage.Polynomial(series));
                     var (low, high) = Range(series);
                     Array.Fill(lower, low);
                     Array.Fill(upper, high);
@@ -127,29 +126,75 @@ internal sealed class ModelBounds
     }
 
     /// <summary>Bound on the CKKS error of an output (message units) on a context, for a model using this many rotation steps.</summary>
+    /// <remarks>
+    /// The error is carried as a worst-case part w and a Gaussian part whose covariance is at most s²·I (s bounds the
+    /// standard deviation of every unit vector's projection), and bounded at the end by w + <see cref="CkksNoise.Tail"/>·s.
+    /// The Gaussian sources, independent per slot (the canonical embedding of independent coefficient errors): the
+    /// fresh encryption (std <see cref="CkksNoise.FreshNoise"/>/(tail·Δ)); per linear stage, as many key switches
+    /// and rescales as before, 2 + rotations, each of std <see cref="CkksNoise.RescaleNoise"/>/(tail·Δ), the baby
+    /// rotations' key switches weighted by the diagonal entries (‖row‖₂² times that variance) and the rounding of the
+    /// encoded diagonals (each slot of a diagonal off by std √(N/24)/q_ℓ, times the input's bound, over at most 2d
+    /// diagonals); one rescale per square. A linear stage maps s to ‖M‖₂·s, bounded by min(‖M‖_F, √(‖M‖₁·‖M‖_∞)), or
+    /// to max ‖row‖₂·s where only each unit's own error matters next (before a polynomial, or at the output), and w to
+    /// max ‖row‖₁·w; a square of inputs |x| ≤ b maps w to 2b·w + (w + tail·s)² and s to 2b·s; a polynomial activation
+    /// turns w + tail·s into its measured worst case (<see cref="PolynomialNoise"/>) and s to 0.
+    /// </remarks>
     public double Noise(EvaluationContext context, int rotations)
     {
         ArgumentNullException.ThrowIfNull(context);
         var n = context.SlotCount * 2;
-        var rescale = CkksNoise.RescaleNoise(n) / context.DefaultScale;
-        var error = CkksNoise.FreshNoise(n) / context.DefaultScale;
-        foreach (var stage in _stages)
+        var quantum = CkksNoise.RescaleNoise(n) / CkksNoise.Tail / context.DefaultScale;
+        var encoding = Math.Sqrt(n / 24.0) / context.DefaultScale;
+        var worst = 0.0;
+        var deviation = CkksNoise.FreshNoise(n) / CkksNoise.Tail / context.DefaultScale;
+        for (var i = 0; i < _stages.Count; i++)
         {
+            var stage = _stages[i];
             if (stage.Series is { } series)
             {
-                error = PolynomialNoise.Measure(context, series, error);
+                worst = PolynomialNoise.Measure(context, series, worst + (CkksNoise.Tail * deviation));
+                deviation = 0;
             }
-            else if (stage.SquareBound > 0)
+            else if (stage.IsSquare)
             {
-                error = (2 * stage.SquareBound * error) + (error * error) + rescale;
+                var error = worst + (CkksNoise.Tail * deviation);
+                worst = (2 * stage.InputBound * worst) + (error * error);
+                deviation = Math.Sqrt(Square(2 * stage.InputBound * deviation) + Square(quantum));
             }
             else
             {
-                error = (Math.Max(1, stage.RowSum) * error) + ((2 + rotations) * rescale);
+                var gain = UnitsOnlyNext(i) ? stage.RowNorm : stage.Spectral;
+                worst *= stage.RowSum;
+                deviation = Math.Sqrt(
+                    Square(gain * deviation)
+                    + ((2 + rotations + Square(stage.RowNorm)) * Square(quantum))
+                    + (stage.Diagonals * Square(encoding * stage.InputBound)));
             }
         }
 
-        return error + rescale;
+        deviation = Math.Sqrt(Square(deviation) + Square(quantum));
+        return worst + (CkksNoise.Tail * deviation);
+    }
+
+    private static double Square(double x) => x * x;
+
+    /// <summary>Whether after stage <paramref name="index"/> only each unit's own error matters: a polynomial or the output comes before any linear stage.</summary>
+    private bool UnitsOnlyNext(int index)
+    {
+        for (var j = index + 1; j < _stages.Count; j++)
+        {
+            if (_stages[j].Series is not null)
+            {
+                return true;
+            }
+
+            if (!_stages[j].IsSquare)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static (double[] Lower, double[] Upper) InputBounds(InputSchema input)
@@ -206,26 +251,38 @@ internal sealed class ModelBounds
         : upper <= 0 ? (upper * upper, lower * lower)
         : (0, Math.Max(lower * lower, upper * upper));
 
-    /// <summary>A linear layer (dense, a convolution or a pooling as its matrix) on intervals, and its largest absolute row sum.</summary>
-    private static (double[] Lower, double[] Upper, double RowSum) Linear((SparseMatrix Matrix, double[] Bias) layer, double[] lower, double[] upper)
+    /// <summary>A linear layer (dense, a convolution or a pooling as its matrix) on intervals, and its stage (its norms).</summary>
+    private static (double[] Lower, double[] Upper, Stage Stage) Linear((SparseMatrix Matrix, double[] Bias) layer, double[] lower, double[] upper)
     {
         var (matrix, bias) = layer;
         var outLower = new double[matrix.Rows];
         var outUpper = new double[matrix.Rows];
+        var columnSums = new double[matrix.Columns];
+        var (rowSum, rowNorm, frobenius) = (0.0, 0.0, 0.0);
         for (var i = 0; i < outLower.Length; i++)
         {
             var (low, high) = (bias[i], bias[i]);
+            var (absolute, squares) = (0.0, 0.0);
             foreach (var (column, value) in matrix.Row(i))
             {
                 var (a, b) = (value * lower[column], value * upper[column]);
                 low += Math.Min(a, b);
                 high += Math.Max(a, b);
+                absolute += Math.Abs(value);
+                squares += value * value;
+                columnSums[column] += Math.Abs(value);
             }
 
             (outLower[i], outUpper[i]) = (low, high);
+            rowSum = Math.Max(rowSum, absolute);
+            rowNorm = Math.Max(rowNorm, squares);
+            frobenius += squares;
         }
 
-        return (outLower, outUpper, matrix.MaxAbsRowSum());
+        var spectral = Math.Min(Math.Sqrt(frobenius), Math.Sqrt(rowSum * columnSums.DefaultIfEmpty(0).Max()));
+        var inputBound = Math.Max(Math.Abs(lower.DefaultIfEmpty(0).Min()), Math.Abs(upper.DefaultIfEmpty(0).Max()));
+        var diagonals = 2.0 * System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(matrix.Rows, matrix.Columns));
+        return (outLower, outUpper, new Stage(rowSum, Math.Sqrt(rowNorm), spectral, diagonals, inputBound, null, false));
     }
 
     private static ChebyshevSeries Series(LayerDocument layer) => layer.Function switch
@@ -254,6 +311,14 @@ internal sealed class ModelBounds
         return (low - step, high + step);
     }
 
-    /// <summary>One layer: a dense layer (its largest row sum), a polynomial activation, or a square (its input bound).</summary>
-    private sealed record Stage(double RowSum, ChebyshevSeries? Series, double SquareBound);
+    /// <summary>
+    /// One layer: a linear one (its largest absolute row sum, largest row 2-norm, bound on its spectral norm, bound on
+    /// its diagonals and its inputs' bound), a polynomial activation, or a square (its inputs' bound).
+    /// </summary>
+    private sealed record Stage(double RowSum, double RowNorm, double Spectral, double Diagonals, double InputBound, ChebyshevSeries? Series, bool IsSquare)
+    {
+        public static Stage Square(double inputBound) => new(0, 0, 0, 0, inputBound, null, true);
+
+        public static Stage Polynomial(ChebyshevSeries series) => new(0, 0, 0, 0, 0, series, false);
+    }
 }

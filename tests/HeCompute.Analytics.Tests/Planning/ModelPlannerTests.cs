@@ -228,7 +228,7 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(logistic with { Kind = "cnn" }, new PlanOptions()));
         Assert.Throws<ModelFormatException>(() => ModelPlanner.Compile(logistic with { Kind = "cnn" }, 4096));
         Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(logistic, new PlanOptions(PrecisionBits: 0)));
-        Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(logistic, new PlanOptions(PrecisionBits: 45)));
+        Assert.Throws<ModelPlanningException>(() => ModelPlanner.Plan(logistic, new PlanOptions(PrecisionBits: 45)));
 
         // Twelve degree-63 activations: far deeper than N = 32768 allows at 128 bits.
         var mlp = f.Document("mlp");
