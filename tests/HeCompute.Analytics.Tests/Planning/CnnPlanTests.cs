@@ -47,7 +47,11 @@ public sealed class CnnPlanTests(CnnFixture f, ITestOutputHelper output) : IClas
         }
 
         var bound = plan.Document.Precision.ExpectedMaxAbsError;
-        output.WriteLine($"trained CNN at {precisionBits} bits: N = {plan.Document.Parameters.PolyModulusDegree}, bits [{string.Join(", ", plan.Document.Parameters.CoeffModulusBits)}] ({plan.Document.Parameters.CoeffModulusBits.Sum()}), {images.Length} images, max |encrypted − numpy| = {worst:E2}, bound {bound:E2} ({bound / worst:F0}×)");
+        var cnn = Assert.IsType<CnnModel>(model);
+        // Before, every diagonal was held in its slot layout (one double per slot); now d doubles, laid out per encoding.
+        var slotLayoutBytes = cnn.DiagonalCounts.Sum(count => (long)count * cnn.SlotCount * sizeof(double));
+        output.WriteLine($"trained CNN at {precisionBits} bits: N = {plan.Document.Parameters.PolyModulusDegree}, bits [{string.Join(", ", plan.Document.Parameters.CoeffModulusBits)}] ({plan.Document.Parameters.CoeffModulusBits.Sum()}), {images.Length} images, max |encrypted − numpy| = {worst:E2}, bound {bound:E2} ({bound / worst:F0}×); compiled model holds {cnn.ResidentBytes / 1e6:F1} MB (diagonals in slot layout: {slotLayoutBytes / 1e6:F1} MB), encoded diagonals {cnn.EncodedDiagonalBytes(client.Evaluation) / 1e6:F0} MB in the plaintext cache");
+        Assert.True(cnn.ResidentBytes <= 50_000_000, $"{cnn.ResidentBytes} bytes held");
         Assert.True(worst <= bound, $"error {worst} above the plan's {bound}");
         Assert.True(bound <= Math.Pow(2, -precisionBits));
     }
