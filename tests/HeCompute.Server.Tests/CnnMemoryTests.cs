@@ -67,10 +67,41 @@ public sealed class CnnMemoryTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(memory.CurrentBytes <= Budget, $"model {m}: {memory.CurrentBytes} bytes held, budget {Budget}");
         }
 
+        Assert.Equal(memory.CurrentBytes, Observed(memory, "hecompute.memory.bytes"));
+        Assert.Equal(Budget, Observed(memory, "hecompute.memory.budget"));
         output.WriteLine($"five CNNs: keys and encoded diagonals needed {demand / 1e6:F0} MB; held {memory.CurrentBytes / 1e6:F1} MB in {memory.Count} entries, budget {Budget / 1e6:F0} MB");
 
         // The budget did the bounding: the five models' keys and diagonals would have needed more.
         Assert.True(demand > Budget, $"the five models need only {demand} bytes");
+    }
+
+    [Fact]
+    public void The_default_budget_is_a_quarter_of_the_available_memory_at_most_two_gibibytes()
+    {
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        Assert.True(available > 0);
+        Assert.Equal(Math.Min(2L << 30, available / 4), Options.KeyCacheOptions.DefaultByteBudget());
+        Assert.Equal(Options.KeyCacheOptions.DefaultByteBudget(), new Options.KeyCacheOptions().ByteBudget);
+    }
+
+    /// <summary>The gauge's value for this memory (other servers in the process publish their own instruments).</summary>
+    private static long Observed(EvaluationMemory memory, string name)
+    {
+        var values = new List<long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Telemetry.HeComputeMetrics.MeterName && instrument.Name == name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => values.Add(value));
+        listener.SetMeasurementEventCallback<int>((_, value, _, _) => values.Add(value));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        var expected = name == "hecompute.memory.budget" ? memory.Budget : memory.CurrentBytes;
+        return Assert.Single(values.Distinct(), v => v == expected);
     }
 
     /// <summary>A small CNN with weights drawn from the model's index, pixels declared in [0, 1].</summary>
