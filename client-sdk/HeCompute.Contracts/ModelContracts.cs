@@ -14,7 +14,12 @@ namespace HeCompute.Contracts;
 /// Plan for noise flooding (extra scale bits) and flood every prediction's result, so decryptions may be shared
 /// without exposing the secret key; predictions then need a key set with a public key.
 /// </param>
-public sealed record RegisterModelRequest(string Name, JsonElement Document, bool Shared = false, int? PrecisionBits = null, bool NoiseFlooding = false);
+/// <param name="WidenIntervals">
+/// When an activation's declared interval is narrower than the inputs the planner propagates from the declared input
+/// bounds: widen it to contain them (listed in the plan's <c>widened_intervals</c>) instead of refusing the model
+/// (422, <see cref="ProblemTypes.ActivationIntervalTooNarrow"/>).
+/// </param>
+public sealed record RegisterModelRequest(string Name, JsonElement Document, bool Shared = false, int? PrecisionBits = null, bool NoiseFlooding = false, bool WidenIntervals = false);
 
 /// <summary>
 /// The <c>options</c> part of <c>POST /v1/models/onnx</c> (multipart/form-data with the ONNX file in part <c>onnx</c>):
@@ -34,6 +39,7 @@ public sealed record RegisterModelRequest(string Name, JsonElement Document, boo
 /// <param name="Shared">As in <see cref="RegisterModelRequest"/>.</param>
 /// <param name="PrecisionBits">As in <see cref="RegisterModelRequest"/>.</param>
 /// <param name="NoiseFlooding">As in <see cref="RegisterModelRequest"/>.</param>
+/// <param name="WidenIntervals">As in <see cref="RegisterModelRequest"/>.</param>
 public sealed record OnnxImportRequest(
     string Name,
     IReadOnlyList<string> Features,
@@ -48,7 +54,8 @@ public sealed record OnnxImportRequest(
     IReadOnlyList<string>? Outputs = null,
     bool Shared = false,
     int? PrecisionBits = null,
-    bool NoiseFlooding = false);
+    bool NoiseFlooding = false,
+    bool WidenIntervals = false);
 
 /// <summary>Names of the multipart parts of <c>POST /v1/models/onnx</c>.</summary>
 public static class OnnxImportParts

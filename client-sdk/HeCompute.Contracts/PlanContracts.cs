@@ -51,7 +51,22 @@ public sealed record PlanDocument
 
     /// <summary>Sizes in bytes.</summary>
     public required PlanSizes Sizes { get; init; }
+
+    /// <summary>
+    /// Activation intervals the planner widened to contain the inputs it propagates from the declared input bounds
+    /// (only when registered with <c>widen_intervals</c>; null when none was widened).
+    /// </summary>
+    public IReadOnlyList<PlanWidening>? WidenedIntervals { get; init; }
 }
+
+/// <summary>One activation interval the planner widened: its polynomial is fitted on [lower, upper] instead of the declared interval.</summary>
+/// <param name="Layer">Index of the activation layer in the model document.</param>
+/// <param name="Function">The activation (<c>sigmoid</c>, <c>smooth-relu</c> or <c>square</c>).</param>
+/// <param name="DeclaredLower">The declared lower end (null for a square declared without an interval).</param>
+/// <param name="DeclaredUpper">The declared upper end.</param>
+/// <param name="Lower">The lower end planned: the smaller of the declared end and the lowest propagated input.</param>
+/// <param name="Upper">The upper end planned: the larger of the declared end and the highest propagated input.</param>
+public sealed record PlanWidening(int Layer, string Function, double? DeclaredLower, double? DeclaredUpper, double Lower, double Upper);
 
 /// <summary>CKKS parameters chosen by the planner.</summary>
 /// <param name="PolyModulusDegree">N.</param>

@@ -26,8 +26,17 @@ public static class ProblemTypes
     /// <summary>An evaluation key the computation needs was not uploaded.</summary>
     public const string MissingKey = Base + "missing-key";
 
-    /// <summary>A model the server cannot read or plan (format, dimensions, kind, or no parameters fit it).</summary>
+    /// <summary>A model the server cannot read (format, dimensions, kind, an ONNX graph it cannot import).</summary>
     public const string InvalidModel = Base + "invalid-model";
+
+    /// <summary>422: a valid model no parameters fit (too deep for N = 32768 at 128-bit security, precision beyond 60-bit primes, outputs too large).</summary>
+    public const string ModelNotPlannable = Base + "model-not-plannable";
+
+    /// <summary>
+    /// 422: an activation's declared interval is narrower than the inputs the planner propagates to it from the declared
+    /// input bounds (the detail names the layer, both intervals); widen it, or register with <c>widen_intervals</c>.
+    /// </summary>
+    public const string ActivationIntervalTooNarrow = Base + "activation-interval-too-narrow";
 
     /// <summary>A synchronous computation did not finish within the server's time budget (use a job instead).</summary>
     public const string TimeBudgetExceeded = Base + "time-budget-exceeded";

@@ -22,6 +22,8 @@ public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<Serv
         { DomainErrorKind.PayloadTooLarge, 413, ProblemTypes.PayloadTooLarge },
         { DomainErrorKind.UnsupportedMediaType, 415, ProblemTypes.UnsupportedMediaType },
         { DomainErrorKind.InvalidModel, 422, ProblemTypes.InvalidModel },
+        { DomainErrorKind.ModelNotPlannable, 422, ProblemTypes.ModelNotPlannable },
+        { DomainErrorKind.ActivationIntervalTooNarrow, 422, ProblemTypes.ActivationIntervalTooNarrow },
         { DomainErrorKind.TimeBudgetExceeded, 503, ProblemTypes.TimeBudgetExceeded },
         { DomainErrorKind.ComputeBusy, 503, ProblemTypes.ComputeBusy },
         { DomainErrorKind.RateLimited, 429, ProblemTypes.RateLimited },

@@ -47,7 +47,6 @@ public sealed class DiagonalMatrix
         var slots = layout.SlotCount;
         var g = layout.BabySteps;
         var wraps = false;
-        var diagonals = new SortedDictionary<int, double[]>();
         foreach (var (row, column, value) in entries)
         {
             if (value == 0)
@@ -57,32 +56,14 @@ public sealed class DiagonalMatrix
 
             // u_k[row] = M[row][(row + k) mod d]: the entry sits on diagonal k = (column − row) mod d.
             var k = (column - row + d) % d;
-            if (!diagonals.TryGetValue(k, out var diagonal))
+            if (!_diagonals.TryGetValue(k, out var diagonal))
             {
                 diagonal = new double[d];
-                diagonals[k] = diagonal;
+                _diagonals[k] = diagonal;
             }
 
             diagonal[row] = value;
             wraps |= row + k >= d;
-        }
-
-        foreach (var (k, diagonal) in diagonals)
-        {
-            // Slot layout of u_k over all slots (every block, or every period), then pre-rotated right by the giant step i·g.
-            var giant = k / g * g;
-            var rotated = new double[slots];
-            var replicated = layout.Packing == VectorPacking.Replicated;
-            var extent = replicated ? slots : d;
-            for (var start = 0; start < slots; start += replicated ? slots : layout.BlockStride)
-            {
-                for (var s = 0; s < extent; s++)
-                {
-                    rotated[(start + s + giant) % slots] = diagonal[s % d];
-                }
-            }
-
-            _diagonals[k] = rotated;
         }
 
         BabyStepsUsed = [.. _diagonals.Keys.Select(k => k % g).Distinct().Order()];
@@ -104,6 +85,12 @@ public sealed class DiagonalMatrix
 
     /// <summary>Number of diagonals that are not all zero (each costs one plaintext product).</summary>
     public int NonZeroDiagonals => _diagonals.Count;
+
+    /// <summary>
+    /// Bytes of the diagonals this matrix holds: d values per non-zero diagonal. Their slot layout (tiled over every
+    /// block and pre-rotated, one value per slot) exists only while a level's plaintexts are encoded.
+    /// </summary>
+    public long ResidentBytes => (long)_diagonals.Count * Layout.Dimension * sizeof(double);
 
     /// <summary>
     /// The rotation steps <see cref="Multiply"/> uses, exactly: the baby steps j &gt; 0 and giant steps i·g &gt; 0 some
@@ -310,11 +297,30 @@ public sealed class DiagonalMatrix
         context.Plaintexts.GetOrAdd(new EncodedPlaintextKey(this, context.Parameters.KeyParmsId, level, plainScale), key =>
         {
             var table = new Plaintext?[Layout.GiantSteps * Layout.BabySteps];
-            foreach (var (k, values) in _diagonals)
+            var slots = new double[Layout.SlotCount];
+            foreach (var (k, diagonal) in _diagonals)
             {
-                table[k] = context.EncodeVector(values, key.Level, key.Scale);
+                SlotLayout(k, diagonal, slots);
+                table[k] = context.EncodeVector(slots, key.Level, key.Scale);
             }
 
             return new EncodedPlaintexts(table);
         });
+
+    /// <summary>u_k laid out over all slots (every block, or every period), pre-rotated right by its giant step i·g.</summary>
+    private void SlotLayout(int k, double[] diagonal, double[] slots)
+    {
+        var (d, count, g) = (Layout.Dimension, Layout.SlotCount, Layout.BabySteps);
+        var giant = k / g * g;
+        var replicated = Layout.Packing == VectorPacking.Replicated;
+        var extent = replicated ? count : d;
+        Array.Clear(slots);
+        for (var start = 0; start < count; start += replicated ? count : Layout.BlockStride)
+        {
+            for (var s = 0; s < extent; s++)
+            {
+                slots[(start + s + giant) % count] = diagonal[s % d];
+            }
+        }
+    }
 }

@@ -180,6 +180,25 @@ public sealed class CnnModel : IEncryptedModel
     }
 
     /// <summary>
+    /// Bytes the compiled model holds: each run's folded sparse matrix (16 bytes an entry) and bias, and its diagonals
+    /// (<see cref="DiagonalMatrix.ResidentBytes"/>). Encoded plaintexts are not counted: they live in the context's
+    /// <see cref="IPlaintextCache"/>, under the host's budget.
+    /// </summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            var bytes = 0L;
+            foreach (var stage in _stages)
+            {
+                bytes += (16L * stage.Matrix.NonZeros) + (sizeof(double) * (long)stage.Bias.Length) + stage.Product!.ResidentBytes;
+            }
+
+            return bytes;
+        }
+    }
+
+    /// <summary>
     /// Bytes of the encoded diagonals once every run has been used (the cache <see cref="DiagonalMatrix"/> keeps per
     /// level): a plaintext at level ℓ is 8·N·(ℓ + 1) bytes.
     /// </summary>

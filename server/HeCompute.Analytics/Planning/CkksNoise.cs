@@ -15,6 +15,12 @@ namespace HeCompute.Analytics.Planning;
 /// </remarks>
 internal static class CkksNoise
 {
+    /// <summary>
+    /// Standard deviations in each bound: the bounds divided by it are at least the standard deviations derived above,
+    /// so a Gaussian error of such a deviation exceeds this many of them with probability below 2^−38 per slot.
+    /// </summary>
+    public const double Tail = 7;
+
     /// <summary>Bound on error × Δ of a fresh encryption (public-key or symmetric).</summary>
     public static double FreshNoise(int polyModulusDegree) => 20.0 * polyModulusDegree;
 

@@ -3,24 +3,32 @@ using HeCompute.Lattice;
 using HeCompute.Lattice.Ckks;
 using HeCompute.Lattice.Rlwe;
 using HeCompute.Contracts;
+using HeCompute.Protocol.Models;
 
 namespace HeCompute.Analytics.Planning;
 
 /// <summary>The plan of a model's encrypted inference: the document clients read, and what the server evaluates with.</summary>
 public sealed class ModelPlan
 {
-    internal ModelPlan(PlanDocument document, Parameters parameters, double scale, IEncryptedModel model, double circuitNoiseBound, double floodingStandardDeviation)
+    internal ModelPlan(PlanDocument document, ModelDocument model, Parameters parameters, double scale, IEncryptedModel compiled, double circuitNoiseBound, double floodingStandardDeviation)
     {
         Document = document;
+        ModelDocument = model;
         Parameters = parameters;
         Scale = scale;
-        Model = model;
+        Model = compiled;
         CircuitNoiseBound = circuitNoiseBound;
         FloodingStandardDeviation = floodingStandardDeviation;
     }
 
     /// <summary>The plan clients read (subject <c>model</c>).</summary>
     public PlanDocument Document { get; }
+
+    /// <summary>
+    /// The model document as planned: the one given, or with the activation intervals listed in
+    /// <see cref="PlanDocument.WidenedIntervals"/> widened. Store and recompile this one.
+    /// </summary>
+    public ModelDocument ModelDocument { get; }
 
     /// <summary>The encryption parameters.</summary>
     public Parameters Parameters { get; }

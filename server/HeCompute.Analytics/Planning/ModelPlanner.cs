@@ -27,9 +27,14 @@ public static class ModelPlanner
     public const int MinPolyModulusDegree = 1024;
 
     /// <summary>Plans a validated model document.</summary>
-    /// <exception cref="ModelFormatException">
-    /// The document is invalid, its packing fits no slot count, it is too deep for N = 32768 at 128-bit security, or
-    /// the precision target needs primes above 60 bits.
+    /// <exception cref="ModelFormatException">The document or the precision target is invalid, or its packing fits no slot count.</exception>
+    /// <exception cref="ModelPlanningException">
+    /// No parameters fit the valid document: it is too deep for N = 32768 at 128-bit security, the precision target
+    /// needs primes above 60 bits, or its circuit cannot be evaluated at any candidate scale.
+    /// </exception>
+    /// <exception cref="ActivationIntervalException">
+    /// An activation's declared interval does not contain the inputs propagated to it from the declared input bounds,
+    /// and <see cref="PlanOptions.WidenIntervals"/> is false.
     /// </exception>
     public static ModelPlan Plan(ModelDocument document, PlanOptions options)
     {
@@ -38,8 +43,10 @@ public static class ModelPlanner
         document.Validate();
         PlanDocuments.CheckPrecision(options.PrecisionBits, message => new ModelFormatException(message));
         var compile = CompilerFor(document.Kind);
-        var bounds = ModelBounds.Of(document);
+        var bounds = ModelBounds.Of(document, options.WidenIntervals);
+        document = bounds.Document;
         ModelFormatException? fit = null;
+        Exception? unevaluable = null;
         var compiled = false;
         for (var n = MinPolyModulusDegree; n <= MaxPolyModulusDegree; n *= 2)
         {
@@ -70,18 +77,30 @@ public static class ModelPlanner
             }
             catch (PlanningLimitException e)
             {
-                throw new ModelFormatException(e.Message, e);
+                throw new ModelPlanningException(e.Message, e);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                // The circuit's scale bookkeeping (simulated on this ring's candidate primes) fails here; a larger
+                // ring has larger primes and may not.
+                unevaluable = e;
+                continue;
             }
 
             if (choice is not null)
             {
-                return Build(document, options, model, choice);
+                return Build(document, options, model, choice, bounds.Widenings);
             }
         }
 
-        throw !compiled && fit is not null
-            ? new ModelFormatException($"The model fits no slot count up to {MaxPolyModulusDegree / 2}: {fit.Message}", fit)
-            : new ModelFormatException($"The model is too deep for N = {MaxPolyModulusDegree} at 128-bit security (at most {CoeffModulus.MaxBitCount(MaxPolyModulusDegree)} modulus bits) with {options.PrecisionBits} bits of precision.");
+        if (!compiled && fit is not null)
+        {
+            throw new ModelFormatException($"The model fits no slot count up to {MaxPolyModulusDegree / 2}: {fit.Message}", fit);
+        }
+
+        throw unevaluable is not null
+            ? new ModelPlanningException($"The model's circuit cannot be evaluated with any parameters up to N = {MaxPolyModulusDegree}: {unevaluable.Message}", unevaluable)
+            : new ModelPlanningException($"The model is too deep for N = {MaxPolyModulusDegree} at 128-bit security (at most {CoeffModulus.MaxBitCount(MaxPolyModulusDegree)} modulus bits) with {options.PrecisionBits} bits of precision.");
     }
 
     /// <summary>
@@ -104,7 +123,7 @@ public static class ModelPlanner
         _ => throw new ModelFormatException($"The planner cannot compile model kind '{kind}'."),
     };
 
-    private static ModelPlan Build(ModelDocument document, PlanOptions options, IEncryptedModel model, ParameterChoice choice)
+    private static ModelPlan Build(ModelDocument document, PlanOptions options, IEncryptedModel model, ParameterChoice choice, IReadOnlyList<Contracts.PlanWidening> widenings)
     {
         var names = document.Outputs ?? [.. Enumerable.Range(0, model.Outputs).Select(c => $"output{c}")];
         var flooding = options.NoiseFlooding ? NoiseFlooding.StandardDeviationFor(choice.NoiseBound) : 0;
@@ -119,7 +138,8 @@ public static class ModelPlanner
             Output = new Contracts.PlanOutput([.. names], [.. model.OutputOffsets], model.OutputMeaning, choice.DataLevels - choice.Depth, choice.Scale),
             Precision = new Contracts.PlanPrecision(choice.Depth, choice.DataLevels - choice.Depth, options.PrecisionBits, expected, model.ApproximationError),
             Sizes = PlanDocuments.Sizes(choice, model.UsesRelinearization, model.RequiredSteps.Count, seededInput: true),
+            WidenedIntervals = widenings.Count > 0 ? [.. widenings] : null,
         };
-        return new ModelPlan(plan, choice.Parameters, choice.Scale, model, choice.NoiseBound, flooding);
+        return new ModelPlan(plan, document, choice.Parameters, choice.Scale, model, choice.NoiseBound, flooding);
     }
 }

@@ -101,11 +101,11 @@ internal sealed class ChebyshevAlgorithm<T>
 
         var top = outputLevel + 1;
         var node = Node(coefficients, top, targetScale * _ops.Context.RescalePrime(top))
-            ?? throw new InvalidOperationException("A non-constant polynomial evaluated to a constant.");
+            ?? throw new ArgumentException("Every term of the polynomial but its constant rounds to zero at the encoding resolution: it is numerically constant on its interval.", nameof(coefficients));
         return Snap(_ops.Rescale(node), targetScale);
     }
 
-    /// <summary>p at level <paramref name="level"/> with scale exactly <paramref name="scale"/>, not rescaled; null if p is a constant.</summary>
+    /// <summary>p at level <paramref name="level"/> with scale exactly <paramref name="scale"/>, not rescaled; null if p is (numerically, at this scale) the constant c_0.</summary>
     private T? Node(double[] c, int level, double scale)
     {
         var degree = DegreeOf(c);
@@ -129,19 +129,17 @@ internal sealed class ChebyshevAlgorithm<T>
 
         var x = _ops.ModSwitchTo(power, level);
         var quotientScale = scale / _ops.Scale(x);
-        T product;
-        if (DegreeOf(quotient) == 0)
+        var q = DegreeOf(quotient) == 0 ? null : Node(quotient, level + 1, quotientScale * _ops.Context.RescalePrime(level + 1));
+        T? product = q is not null
+            ? Snap(_ops.Multiply(Snap(_ops.Rescale(q), quotientScale), x), scale)
+            : Math.Abs(quotient[0] * quotientScale) < 0.5 ? null : Snap(_ops.MultiplyConstant(x, quotient[0], quotientScale), scale);
+        var r = Node(remainder, level, scale);
+        if (product is null)
         {
-            product = _ops.MultiplyConstant(x, quotient[0], quotientScale);
-        }
-        else
-        {
-            var q = Node(quotient, level + 1, quotientScale * _ops.Context.RescalePrime(level + 1))!;
-            product = _ops.Multiply(Snap(_ops.Rescale(q), quotientScale), x);
+            // The quotient rounds to zero at its scale: p is r (or the constant remainder[0] = c_0, for the caller).
+            return r;
         }
 
-        product = Snap(product, scale);
-        var r = Node(remainder, level, scale);
         if (r is not null)
         {
             return _ops.Add(product, r);
@@ -150,8 +148,8 @@ internal sealed class ChebyshevAlgorithm<T>
         return remainder[0] != 0 ? _ops.AddConstant(product, remainder[0]) : product;
     }
 
-    /// <summary>Σ_j c_j·T_j + c_0 with constant products only (no rescale): level ℓ, scale exactly S.</summary>
-    private T Leaf(double[] c, int degree, int level, double scale)
+    /// <summary>Σ_j c_j·T_j + c_0 with constant products only (no rescale): level ℓ, scale exactly S; null if every term rounds to zero.</summary>
+    private T? Leaf(double[] c, int degree, int level, double scale)
     {
         T? sum = default;
         var constant = c[0];
@@ -190,7 +188,8 @@ internal sealed class ChebyshevAlgorithm<T>
 
         if (sum is null)
         {
-            throw new InvalidOperationException("Every coefficient of a leaf is below the encoding resolution; the polynomial is numerically constant.");
+            // Every term rounds to zero at this scale: numerically the constant c_0, which the caller adds.
+            return null;
         }
 
         return constant != 0 ? _ops.AddConstant(sum, constant) : sum;

@@ -1,6 +1,7 @@
 using HeCompute.Analytics;
 using HeCompute.Server.KeySets;
 using HeCompute.Server.Options;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace HeCompute.Server.Caching;
@@ -11,10 +12,30 @@ namespace HeCompute.Server.Caching;
 /// plaintexts models encode once, such as a matrix's diagonals (<see cref="PlaintextsOf"/>). Encoded plaintexts depend
 /// on a model and a parameter set only, so every tenant's key set of those parameters shares one set of them.
 /// </summary>
-public sealed class EvaluationMemory(IOptions<HeComputeServerOptions> options)
+/// <remarks>
+/// Metrics (meter <c>HeCompute.Server</c>): <c>hecompute.memory.bytes</c> (bytes held), <c>hecompute.memory.entries</c>
+/// and <c>hecompute.memory.budget</c> (the configured budget), observable gauges.
+/// </remarks>
+public sealed class EvaluationMemory
 {
+    /// <summary>Creates the memory with the configured budget and its gauges.</summary>
+    public EvaluationMemory(IOptions<HeComputeServerOptions> options, IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        Budget = options.Value.KeyCache.ByteBudget;
+        Entries = new(Budget, Weigh);
+        var meter = meterFactory.Create(Telemetry.HeComputeMetrics.MeterName);
+        meter.CreateObservableGauge("hecompute.memory.bytes", () => CurrentBytes, "By", "Bytes of deserialized key sets and encoded plaintexts held in evaluation memory.");
+        meter.CreateObservableGauge("hecompute.memory.entries", () => Count, "{entry}", "Key sets and plaintext sets held in evaluation memory.");
+        meter.CreateObservableGauge("hecompute.memory.budget", () => Budget, "By", "The evaluation memory's byte budget (HeCompute:KeyCache:ByteBudget).");
+    }
+
+    /// <summary>The byte budget every entry shares.</summary>
+    public long Budget { get; }
+
     /// <summary>Every entry: keys are <see cref="KeySetEntry"/> or <see cref="PlaintextEntry"/>.</summary>
-    internal LoadingCache<object, object> Entries { get; } = new(options.Value.KeyCache.ByteBudget, Weigh);
+    internal LoadingCache<object, object> Entries { get; }
 
     /// <summary>Approximate bytes held, keys and plaintexts together.</summary>
     public long CurrentBytes => Entries.Weight;

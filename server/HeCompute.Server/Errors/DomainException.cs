@@ -24,8 +24,14 @@ public enum DomainErrorKind
     /// <summary>The input comes in a format the operation does not read.</summary>
     UnsupportedMediaType,
 
-    /// <summary>A model the server cannot read or plan.</summary>
+    /// <summary>A model the server cannot read (format, dimensions, kind).</summary>
     InvalidModel,
+
+    /// <summary>A valid model no encryption parameters fit (too deep, precision beyond the primes, outputs too large).</summary>
+    ModelNotPlannable,
+
+    /// <summary>An activation's declared interval is narrower than the inputs propagated to it from the declared input bounds.</summary>
+    ActivationIntervalTooNarrow,
 
     /// <summary>A synchronous computation did not finish within the time budget.</summary>
     TimeBudgetExceeded,
@@ -153,6 +159,13 @@ public static class DomainErrors
 
     /// <summary>A model the server cannot use.</summary>
     public static DomainException InvalidModel(string detail, Exception? inner = null) => new(DomainErrorKind.InvalidModel, "The model cannot be used", detail, inner);
+
+    /// <summary>A valid model no parameters fit.</summary>
+    public static DomainException ModelNotPlannable(string detail, Exception? inner = null) => new(DomainErrorKind.ModelNotPlannable, "No encryption parameters fit the model", detail, inner);
+
+    /// <summary>An activation declared on an interval its inputs leave.</summary>
+    public static DomainException ActivationIntervalTooNarrow(string detail, Exception? inner = null) =>
+        new(DomainErrorKind.ActivationIntervalTooNarrow, "An activation interval is narrower than its inputs", detail, inner);
 
     /// <summary>A computation that exceeded its time budget.</summary>
     public static DomainException TimeBudgetExceeded(string detail) => new(DomainErrorKind.TimeBudgetExceeded, "The prediction exceeded the time budget", detail);

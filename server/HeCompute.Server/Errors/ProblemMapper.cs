@@ -22,6 +22,8 @@ public static class ProblemMapper
         DomainErrorKind.PayloadTooLarge => (StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge),
         DomainErrorKind.UnsupportedMediaType => (StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType),
         DomainErrorKind.InvalidModel => (StatusCodes.Status422UnprocessableEntity, ProblemTypes.InvalidModel),
+        DomainErrorKind.ModelNotPlannable => (StatusCodes.Status422UnprocessableEntity, ProblemTypes.ModelNotPlannable),
+        DomainErrorKind.ActivationIntervalTooNarrow => (StatusCodes.Status422UnprocessableEntity, ProblemTypes.ActivationIntervalTooNarrow),
         DomainErrorKind.TimeBudgetExceeded => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.TimeBudgetExceeded),
         DomainErrorKind.ComputeBusy => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.ComputeBusy),
         DomainErrorKind.RateLimited => (StatusCodes.Status429TooManyRequests, ProblemTypes.RateLimited),

@@ -11,5 +11,6 @@ namespace HeCompute.Server.Predictions;
 /// <param name="Shared">Whether every tenant may use it.</param>
 /// <param name="PrecisionBits">Precision the outputs need.</param>
 /// <param name="NoiseFlooding">Whether results are noise-flooded.</param>
+/// <param name="WidenIntervals">Whether the planner widens activation intervals narrower than their propagated inputs (else it refuses the model).</param>
 public sealed record ModelRegistration(
-    string Name, ModelDocument Document, string Source, ReadOnlyMemory<byte> SourceBytes, bool Shared, int PrecisionBits, bool NoiseFlooding);
+    string Name, ModelDocument Document, string Source, ReadOnlyMemory<byte> SourceBytes, bool Shared, int PrecisionBits, bool NoiseFlooding, bool WidenIntervals);

@@ -53,7 +53,7 @@ public sealed partial class ModelService(
     }
 
     /// <summary>Registers a model given as a HeCompute JSON document.</summary>
-    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name, precision or document shape; <see cref="DomainErrorKind.InvalidModel"/> when the model cannot be read or planned.</exception>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name, precision or document shape; <see cref="DomainErrorKind.InvalidModel"/> when the model cannot be read, <see cref="DomainErrorKind.ModelNotPlannable"/> or <see cref="DomainErrorKind.ActivationIntervalTooNarrow"/> when it cannot be planned.</exception>
     public Task<ModelRecord> RegisterJsonAsync(string tenantId, RegisterModelRequest request, AuditRecord audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -70,17 +70,20 @@ public sealed partial class ModelService(
         {
             document = ModelDocument.Parse(json);
         }
-        catch (ModelFormatException ex)
+        catch (Exception ex) when (ModelRefusals.From(ex) is { } refusal)
         {
-            throw DomainErrors.InvalidModel(ex.Message, ex);
+            throw refusal;
         }
 
         return RegisterAsync(
-            tenantId, new ModelRegistration(name, document, "json", Encoding.UTF8.GetBytes(json), request.Shared, precision, request.NoiseFlooding), audit, cancellationToken);
+            tenantId,
+            new ModelRegistration(name, document, "json", Encoding.UTF8.GetBytes(json), request.Shared, precision, request.NoiseFlooding, request.WidenIntervals),
+            audit,
+            cancellationToken);
     }
 
     /// <summary>Imports an ONNX model and registers it.</summary>
-    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name or precision; <see cref="DomainErrorKind.InvalidModel"/> when the graph cannot be imported or planned.</exception>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name or precision; <see cref="DomainErrorKind.InvalidModel"/> when the graph cannot be imported, <see cref="DomainErrorKind.ModelNotPlannable"/> or <see cref="DomainErrorKind.ActivationIntervalTooNarrow"/> when it cannot be planned.</exception>
     public async Task<ModelRecord> RegisterOnnxAsync(string tenantId, OnnxUpload upload, AuditRecord audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
@@ -102,7 +105,7 @@ public sealed partial class ModelService(
         };
         var document = await ImportOnnxAsync(upload.Onnx, importOptions, cancellationToken).ConfigureAwait(false);
         return await RegisterAsync(
-            tenantId, new ModelRegistration(name, document, "onnx", upload.Onnx, request.Shared, precision, request.NoiseFlooding), audit, cancellationToken)
+            tenantId, new ModelRegistration(name, document, "onnx", upload.Onnx, request.Shared, precision, request.NoiseFlooding, request.WidenIntervals), audit, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -113,14 +116,14 @@ public sealed partial class ModelService(
         {
             return await compute.RunAsync(new ComputeRequest("onnx-import"), _ => OnnxImporter.Import(onnx, importOptions), cancellationToken).ConfigureAwait(false);
         }
-        catch (ModelFormatException ex)
+        catch (Exception ex) when (ModelRefusals.From(ex) is { } refusal)
         {
-            throw DomainErrors.InvalidModel(ex.Message, ex);
+            throw refusal;
         }
     }
 
     /// <summary>Plans, compiles and stores a model for the tenant.</summary>
-    /// <exception cref="DomainException"><see cref="DomainErrorKind.InvalidModel"/> when the planner refuses it.</exception>
+    /// <exception cref="DomainException">The planner's refusal (<see cref="ModelRefusals"/>).</exception>
     public async Task<ModelRecord> RegisterAsync(string tenantId, ModelRegistration registration, AuditRecord audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -128,7 +131,8 @@ public sealed partial class ModelService(
         var plan = await compute.RunAsync(new ComputeRequest("model-plan"), _ => PlanOrRefuse(registration), cancellationToken).ConfigureAwait(false);
         var planJson = JsonSerializer.Serialize(plan.Document, HeComputeJson.Options);
         using var source = await StageAsync(registration.SourceBytes, cancellationToken).ConfigureAwait(false);
-        using var document = await StageAsync(Encoding.UTF8.GetBytes(registration.Document.ToJson()), cancellationToken).ConfigureAwait(false);
+        // The document as planned (with any widened activation intervals): the compiled circuit is rebuilt from it.
+        using var document = await StageAsync(Encoding.UTF8.GetBytes(plan.ModelDocument.ToJson()), cancellationToken).ConfigureAwait(false);
         var record = new ModelRecord(
             Ids.New("m"),
             tenantId,
@@ -205,11 +209,11 @@ public sealed partial class ModelService(
     {
         try
         {
-            return ModelPlanner.Plan(registration.Document, new PlanOptions(registration.PrecisionBits, registration.NoiseFlooding));
+            return ModelPlanner.Plan(registration.Document, new PlanOptions(registration.PrecisionBits, registration.NoiseFlooding, registration.WidenIntervals));
         }
-        catch (Exception ex) when (ex is ModelFormatException or InsufficientLevelsException or ArgumentException)
+        catch (Exception ex) when (ModelRefusals.From(ex) is { } refusal)
         {
-            throw DomainErrors.InvalidModel(ex.Message, ex);
+            throw refusal;
         }
     }
 

@@ -99,7 +99,13 @@ tests["regression"] = {"x": Rte.tolist(), "decision": reg.predict(Rte).reshape(-
 from sklearn.neural_network import MLPClassifier
 mlp = MLPClassifier(hidden_layer_sizes=(8,), activation="relu", alpha=1.0, max_iter=3000, random_state=0).fit(Ztr, ytr)
 hidden = Ztr @ mlp.coefs_[0] + mlp.intercepts_[0]
-hbound = float(np.ceil(2 * np.abs(hidden).max()))
+# The interval must hold every hidden value the declared input bounds allow (the planner refuses it otherwise), not
+# only the training set's: interval arithmetic over the standardised bounds, as the planner propagates them.
+zlo, zhi = (Xtr.min(0) - sc.mean_) / sc.scale_, (Xtr.max(0) - sc.mean_) / sc.scale_
+W = mlp.coefs_[0]
+hlo = mlp.intercepts_[0] + np.minimum(W * zlo[:, None], W * zhi[:, None]).sum(0)
+hhi = mlp.intercepts_[0] + np.maximum(W * zlo[:, None], W * zhi[:, None]).sum(0)
+hbound = float(np.ceil(max(2 * np.abs(hidden).max(), np.abs(hlo).max(), np.abs(hhi).max())))
 models["mlp"] = {"format": "hecompute-model", "formatVersion": 1, "kind": "mlp", "input": schema(names, sc, Xtr),
     "layers": [dense(mlp.coefs_[0].T, mlp.intercepts_[0]),
                {"type": "activation", "function": "smooth-relu", "lower": -hbound, "upper": hbound, "sharpness": 1, "degree": 63},

@@ -222,13 +222,13 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
     }
 
     [Fact]
-    public void UnplannableModelsAreModelFormatErrors()
+    public void InvalidModelsAreModelFormatErrorsAndUnplannableOnesPlanningErrors()
     {
         var logistic = f.Document("logistic");
         Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(logistic with { Kind = "cnn" }, new PlanOptions()));
         Assert.Throws<ModelFormatException>(() => ModelPlanner.Compile(logistic with { Kind = "cnn" }, 4096));
         Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(logistic, new PlanOptions(PrecisionBits: 0)));
-        Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(logistic, new PlanOptions(PrecisionBits: 45)));
+        Assert.Throws<ModelPlanningException>(() => ModelPlanner.Plan(logistic, new PlanOptions(PrecisionBits: 45)));
 
         // Twelve degree-63 activations: far deeper than N = 32768 allows at 128 bits.
         var mlp = f.Document("mlp");
@@ -244,7 +244,7 @@ public sealed class ModelPlannerTests(PlannerFixture f, ITestOutputHelper output
         layers.Add(mlp.Layers[2]);
         var deep = mlp with { Layers = layers };
         deep.Validate();
-        var error = Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(deep, new PlanOptions()));
+        var error = Assert.Throws<ModelPlanningException>(() => ModelPlanner.Plan(deep, new PlanOptions()));
         Assert.Contains("too deep", error.Message, StringComparison.Ordinal);
     }
 

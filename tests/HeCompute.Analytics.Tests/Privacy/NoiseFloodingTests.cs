@@ -80,7 +80,7 @@ public sealed class NoiseFloodingTests(PlannerFixture f, ITestOutputHelper outpu
     [Fact]
     public void TwentyBitsWithFloodingAreRefusedWithTheReason()
     {
-        var error = Assert.Throws<ModelFormatException>(() => ModelPlanner.Plan(f.Document("logistic"), new PlanOptions(NoiseFlooding: true)));
+        var error = Assert.Throws<ModelPlanningException>(() => ModelPlanner.Plan(f.Document("logistic"), new PlanOptions(NoiseFlooding: true)));
         Assert.Contains("noise flooding", error.Message, StringComparison.Ordinal);
     }
 
