@@ -164,8 +164,10 @@ public sealed class EncryptionAtRestTests
 
             Assert.True(File.Exists(oldKey), "the first start generated the master key");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(oldKey));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keys, "keyring.json")));
-            var keyringBefore = File.ReadAllText(Path.Combine(keys, "keyring.json"));
+            // The keyring is in the metadata store, not in a file beside the master key.
+            Assert.False(File.Exists(Path.Combine(keys, "keyring.json")));
+            var keyringBefore = await KeyringAsync(directory.Path);
+            Assert.DoesNotContain(File.ReadAllText(oldKey).Trim(), keyringBefore, StringComparison.Ordinal);
             var blobsBefore = BlobFiles(directory.Path);
             Directory.CreateDirectory(Path.GetDirectoryName(newKey)!);
             File.WriteAllText(newKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
@@ -185,7 +187,7 @@ public sealed class EncryptionAtRestTests
                     await AssertPredictsAsync(http, p);
                 }
 
-                Assert.Equal(keyringBefore, File.ReadAllText(Path.Combine(keys, "keyring.json")));
+                Assert.Equal(keyringBefore, await KeyringAsync(directory.Path));
 
                 // The command re-wraps the keyring while that server runs; no blob is rewritten, the server goes on.
                 using var output = new StringWriter();
@@ -193,7 +195,7 @@ public sealed class EncryptionAtRestTests
                 Assert.Equal(0, KeyRewrapCommand.Run(Configuration(directory.Path, rotating), new TestEnvironment(directory.Path), output, error));
                 Assert.Contains("1 data key(s) re-wrapped", output.ToString(), StringComparison.Ordinal);
                 Assert.Equal(blobsBefore, BlobFiles(directory.Path));
-                Assert.NotEqual(keyringBefore, File.ReadAllText(Path.Combine(keys, "keyring.json")));
+                Assert.NotEqual(keyringBefore, await KeyringAsync(directory.Path));
                 await AssertPredictsAsync(http, predictions[0]);
 
                 // A model registered after the re-wrap is stored under the same data key and predicts after the restart too.
@@ -396,6 +398,16 @@ public sealed class EncryptionAtRestTests
             await stream.CopyToAsync(buffer);
             return buffer.ToArray();
         }
+    }
+
+    // The keyring document in the data directory's SQLite metadata store.
+    private static async Task<string> KeyringAsync(string dataDirectory)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "hecompute.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT document FROM at_rest_keyring WHERE id = 1;";
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private static IConfiguration Configuration(string dataDirectory, Dictionary<string, string?> settings) =>
