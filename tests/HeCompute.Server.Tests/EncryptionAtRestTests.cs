@@ -224,6 +224,60 @@ public sealed class EncryptionAtRestTests
     }
 
     [Fact]
+    public async Task A_keyring_file_of_an_older_server_is_imported_into_the_metadata_store()
+    {
+        using var directory = new TempDirectory();
+        var secret = "";
+        using var prediction = await PrepareAsync();
+
+        async Task<BreastCancerPrediction> PrepareAsync()
+        {
+            var first = new HeComputeFactory(directory.Path);
+            await using (first.ConfigureAwait(true))
+            {
+                using var tenant = await first.NewTenantAsync(Roles.Hospital, Roles.ModelAdmin);
+                secret = tenant.Secret;
+                var prepared = await BreastCancerPrediction.PrepareAsync(tenant.Http);
+                await AssertPredictsAsync(tenant.Http, prepared);
+                return prepared;
+            }
+        }
+
+        // As a server from before this change left it: the keyring in keys/keyring.json, none in the database.
+        var file = Path.Combine(directory.Path, "keys", "keyring.json");
+        var document = await KeyringAsync(directory.Path);
+        File.WriteAllText(file, document);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory.Path, "hecompute.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM at_rest_keyring;";
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        await PredictAllAsync(directory.Path, [], secret, [prediction]);
+        Assert.Equal(document, await KeyringAsync(directory.Path));
+
+        // Imported: the file is no longer needed, the next start reads the store alone.
+        File.Delete(file);
+        await PredictAllAsync(directory.Path, [], secret, [prediction]);
+    }
+
+    [Fact]
+    public async Task First_starts_racing_on_one_data_directory_generate_one_master_key()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            using var directory = new TempDirectory();
+            var path = Path.Combine(directory.Path, "keys", "master.key");
+            var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => MasterKey.Load(new HeCompute.Server.Options.AtRestOptions(), path).Current.Id)));
+            Assert.Single(ids.Distinct());
+            Assert.Equal(["master.key"], Directory.GetFiles(Path.Combine(directory.Path, "keys")).Select(Path.GetFileName));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_or_malformed_master_key_stops_the_start_with_its_reason()
     {
         using var directory = new TempDirectory();
