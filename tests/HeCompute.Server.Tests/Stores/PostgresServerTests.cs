@@ -184,7 +184,7 @@ public sealed class PostgresServerTests(PostgresServer server) : IAsyncLifetime
         }
 
         using var staleError = new StringWriter();
-        Assert.Equal(1, KeyRewrapCommand.Run(Configuration([]), new HostingEnvironment { ContentRootPath = _directory.Path, EnvironmentName = "Testing" }, TextWriter.Null, staleError));
+        Assert.Equal(1, KeyRewrapCommand.Run(Configuration(new() { ["HeCompute:AtRest:MasterKey"] = PostgresTestDatabase.MasterKey }), new HostingEnvironment { ContentRootPath = _directory.Path, EnvironmentName = "Testing" }, TextWriter.Null, staleError));
         Assert.Contains("Wrong master key", staleError.ToString(), StringComparison.Ordinal);
         prediction.Dispose();
     }
