@@ -25,25 +25,25 @@ public sealed class StorageBackup
     public const string KeyringFile = "keyring.json";
 
     private const int Format = 2;
-    private readonly IMetadataStore metadata;
-    private readonly IBlobStore blobs;
-    private readonly IBlobStore stored;
-    private readonly AtRestKeyring keyring;
-    private readonly IMetadataBackup backend;
-    private readonly IBlobReferenceLock referenceLock;
-    private readonly TimeProvider time;
+    private readonly IMetadataStore _metadata;
+    private readonly IBlobStore _blobs;
+    private readonly IBlobStore _stored;
+    private readonly AtRestKeyring _keyring;
+    private readonly IMetadataBackup _backend;
+    private readonly IBlobReferenceLock _referenceLock;
+    private readonly TimeProvider _time;
 
     internal StorageBackup(
         IMetadataStore metadata, IBlobStore blobs, IMetadataBackup backend, IBlobReferenceLock referenceLock, TimeProvider time)
     {
-        this.metadata = metadata;
-        this.blobs = blobs;
+        _metadata = metadata;
+        _blobs = blobs;
         var encrypted = blobs as EncryptedBlobStore ?? throw new InvalidOperationException("Backups need the at-rest encrypting blob store.");
-        stored = encrypted.Inner;
-        keyring = encrypted.Keyring;
-        this.backend = backend;
-        this.referenceLock = referenceLock;
-        this.time = time;
+        _stored = encrypted.Inner;
+        _keyring = encrypted.Keyring;
+        _backend = backend;
+        _referenceLock = referenceLock;
+        _time = time;
     }
 
     /// <summary>Writes a backup into <paramref name="directory"/> (which must be empty or absent).</summary>
@@ -58,16 +58,16 @@ public sealed class StorageBackup
         PrivateFiles.CreateDirectory(directory);
         var blobDirectory = Path.Combine(directory, "blobs");
         PrivateFiles.CreateDirectory(blobDirectory);
-        var held = await referenceLock.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var held = await _referenceLock.AcquireAsync(cancellationToken).ConfigureAwait(false);
         await using (held.ConfigureAwait(false))
         {
-            var snapshot = await backend.WriteAsync(directory, cancellationToken).ConfigureAwait(false);
-            var wrapped = await keyring.ExportAsync(cancellationToken).ConfigureAwait(false);
+            var snapshot = await _backend.WriteAsync(directory, cancellationToken).ConfigureAwait(false);
+            var wrapped = await _keyring.ExportAsync(cancellationToken).ConfigureAwait(false);
             await WriteFileAsync(Path.Combine(directory, KeyringFile), System.Text.Encoding.UTF8.GetBytes(wrapped), cancellationToken).ConfigureAwait(false);
             var entries = new List<BackupBlob>(snapshot.Blobs.Count);
             foreach (var sha256 in snapshot.Blobs)
             {
-                var source = stored.OpenRead(sha256);
+                var source = _stored.OpenRead(sha256);
                 await using (source.ConfigureAwait(false))
                 {
                     var target = new FileStream(Path.Combine(blobDirectory, sha256), PrivateFiles.CreateOptions(FileMode.CreateNew, BlobStaging.BufferSize, FileOptions.Asynchronous));
@@ -79,7 +79,7 @@ public sealed class StorageBackup
                 }
             }
 
-            var manifest = new BackupManifest(Format, backend.Provider, backend.SchemaVersion, time.GetUtcNow(), snapshot.Rows, entries);
+            var manifest = new BackupManifest(Format, _backend.Provider, _backend.SchemaVersion, _time.GetUtcNow(), snapshot.Rows, entries);
             var path = Path.Combine(directory, ManifestFile);
             var file = new FileStream(path, PrivateFiles.CreateOptions(FileMode.CreateNew, BlobStaging.BufferSize, FileOptions.None));
             await using (file.ConfigureAwait(false))
@@ -111,10 +111,10 @@ public sealed class StorageBackup
                 ?? throw new InvalidDataException("The backup's manifest is empty.");
         }
 
-        if (manifest.Format != Format || manifest.Provider != backend.Provider || manifest.SchemaVersion != backend.SchemaVersion)
+        if (manifest.Format != Format || manifest.Provider != _backend.Provider || manifest.SchemaVersion != _backend.SchemaVersion)
         {
             throw new InvalidDataException(
-                $"The backup is format {manifest.Format} of {manifest.Provider} schema {manifest.SchemaVersion}; this store restores format {Format} of {backend.Provider} schema {backend.SchemaVersion}.");
+                $"The backup is format {manifest.Format} of {manifest.Provider} schema {manifest.SchemaVersion}; this store restores format {Format} of {_backend.Provider} schema {_backend.SchemaVersion}.");
         }
 
         var keyringPath = Path.Combine(directory, KeyringFile);
@@ -125,9 +125,9 @@ public sealed class StorageBackup
 
         // A wrong master key is refused before anything is written: without it no restored blob could be read.
         var wrapped = await File.ReadAllTextAsync(keyringPath, cancellationToken).ConfigureAwait(false);
-        keyring.CheckUnwraps(wrapped, $"the backup's keyring '{keyringPath}'");
-        await metadata.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        if (!await backend.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
+        _keyring.CheckUnwraps(wrapped, $"the backup's keyring '{keyringPath}'");
+        await _metadata.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _backend.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("The store is not empty: a backup is restored only into an empty store.");
         }
@@ -142,7 +142,7 @@ public sealed class StorageBackup
                 await using (source.ConfigureAwait(false))
                 {
                     // The envelope goes into the store as it is (it stays encrypted under the backup's data key), named by its plaintext's hash.
-                    var envelope = await stored.StageAsync(source, blob.Bytes, cancellationToken).ConfigureAwait(false);
+                    var envelope = await _stored.StageAsync(source, blob.Bytes, cancellationToken).ConfigureAwait(false);
                     staged.Add(envelope);
                     if (envelope.Sha256 != blob.StoredSha256 || envelope.Length != blob.Bytes)
                     {
@@ -151,10 +151,10 @@ public sealed class StorageBackup
                 }
             }
 
-            await keyring.ImportAsync(wrapped, $"the backup's keyring '{keyringPath}'", cancellationToken).ConfigureAwait(false);
+            await _keyring.ImportAsync(wrapped, $"the backup's keyring '{keyringPath}'", cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < staged.Count; i++)
             {
-                await stored.CommitAsync(staged[i].Relabel(manifest.Blobs[i].Sha256, staged[i].Length, s => s), cancellationToken).ConfigureAwait(false);
+                await _stored.CommitAsync(staged[i].Relabel(manifest.Blobs[i].Sha256, staged[i].Length, s => s), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -165,7 +165,7 @@ public sealed class StorageBackup
             }
         }
 
-        await backend.RestoreAsync(directory, cancellationToken).ConfigureAwait(false);
+        await _backend.RestoreAsync(directory, cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 
@@ -173,19 +173,19 @@ public sealed class StorageBackup
     public async Task<StorageVerification> VerifyAsync(CancellationToken cancellationToken)
     {
         var entries = new List<AuditEntry>();
-        await foreach (var entry in metadata.Audit.ReadAsync(null, true, 0, null, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in _metadata.Audit.ReadAsync(null, true, 0, null, null, cancellationToken).ConfigureAwait(false))
         {
             entries.Add(entry);
         }
 
         var audit = AuditChain.Verify(entries);
-        var referenced = await backend.ReferencedBlobsAsync(cancellationToken).ConfigureAwait(false);
+        var referenced = await _backend.ReferencedBlobsAsync(cancellationToken).ConfigureAwait(false);
         var damaged = new List<string>();
         foreach (var sha256 in referenced)
         {
             try
             {
-                var stream = blobs.OpenRead(sha256);
+                var stream = _blobs.OpenRead(sha256);
                 await using (stream.ConfigureAwait(false))
                 {
                     if ((await CopyHashingAsync(stream, Stream.Null, cancellationToken).ConfigureAwait(false)).Sha256 != sha256)
