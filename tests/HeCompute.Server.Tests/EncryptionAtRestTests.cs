@@ -164,8 +164,10 @@ public sealed class EncryptionAtRestTests
 
             Assert.True(File.Exists(oldKey), "the first start generated the master key");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(oldKey));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keys, "keyring.json")));
-            var keyringBefore = File.ReadAllText(Path.Combine(keys, "keyring.json"));
+            // The keyring is in the metadata store, not in a file beside the master key.
+            Assert.False(File.Exists(Path.Combine(keys, "keyring.json")));
+            var keyringBefore = await KeyringAsync(directory.Path);
+            Assert.DoesNotContain(File.ReadAllText(oldKey).Trim(), keyringBefore, StringComparison.Ordinal);
             var blobsBefore = BlobFiles(directory.Path);
             Directory.CreateDirectory(Path.GetDirectoryName(newKey)!);
             File.WriteAllText(newKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
@@ -185,7 +187,7 @@ public sealed class EncryptionAtRestTests
                     await AssertPredictsAsync(http, p);
                 }
 
-                Assert.Equal(keyringBefore, File.ReadAllText(Path.Combine(keys, "keyring.json")));
+                Assert.Equal(keyringBefore, await KeyringAsync(directory.Path));
 
                 // The command re-wraps the keyring while that server runs; no blob is rewritten, the server goes on.
                 using var output = new StringWriter();
@@ -193,7 +195,7 @@ public sealed class EncryptionAtRestTests
                 Assert.Equal(0, KeyRewrapCommand.Run(Configuration(directory.Path, rotating), new TestEnvironment(directory.Path), output, error));
                 Assert.Contains("1 data key(s) re-wrapped", output.ToString(), StringComparison.Ordinal);
                 Assert.Equal(blobsBefore, BlobFiles(directory.Path));
-                Assert.NotEqual(keyringBefore, File.ReadAllText(Path.Combine(keys, "keyring.json")));
+                Assert.NotEqual(keyringBefore, await KeyringAsync(directory.Path));
                 await AssertPredictsAsync(http, predictions[0]);
 
                 // A model registered after the re-wrap is stored under the same data key and predicts after the restart too.
@@ -218,6 +220,60 @@ public sealed class EncryptionAtRestTests
             {
                 p.Dispose();
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_keyring_file_of_an_older_server_is_imported_into_the_metadata_store()
+    {
+        using var directory = new TempDirectory();
+        var secret = "";
+        using var prediction = await PrepareAsync();
+
+        async Task<BreastCancerPrediction> PrepareAsync()
+        {
+            var first = new HeComputeFactory(directory.Path);
+            await using (first.ConfigureAwait(true))
+            {
+                using var tenant = await first.NewTenantAsync(Roles.Hospital, Roles.ModelAdmin);
+                secret = tenant.Secret;
+                var prepared = await BreastCancerPrediction.PrepareAsync(tenant.Http);
+                await AssertPredictsAsync(tenant.Http, prepared);
+                return prepared;
+            }
+        }
+
+        // As a server from before this change left it: the keyring in keys/keyring.json, none in the database.
+        var file = Path.Combine(directory.Path, "keys", "keyring.json");
+        var document = await KeyringAsync(directory.Path);
+        File.WriteAllText(file, document);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory.Path, "hecompute.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM at_rest_keyring;";
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        await PredictAllAsync(directory.Path, [], secret, [prediction]);
+        Assert.Equal(document, await KeyringAsync(directory.Path));
+
+        // Imported: the file is no longer needed, the next start reads the store alone.
+        File.Delete(file);
+        await PredictAllAsync(directory.Path, [], secret, [prediction]);
+    }
+
+    [Fact]
+    public async Task First_starts_racing_on_one_data_directory_generate_one_master_key()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            using var directory = new TempDirectory();
+            var path = Path.Combine(directory.Path, "keys", "master.key");
+            var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => MasterKey.Load(new HeCompute.Server.Options.AtRestOptions(), path).Current.Id)));
+            Assert.Single(ids.Distinct());
+            Assert.Equal(["master.key"], Directory.GetFiles(Path.Combine(directory.Path, "keys")).Select(Path.GetFileName));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
     }
 
@@ -396,6 +452,16 @@ public sealed class EncryptionAtRestTests
             await stream.CopyToAsync(buffer);
             return buffer.ToArray();
         }
+    }
+
+    // The keyring document in the data directory's SQLite metadata store.
+    private static async Task<string> KeyringAsync(string dataDirectory)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "hecompute.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT document FROM at_rest_keyring WHERE id = 1;";
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private static IConfiguration Configuration(string dataDirectory, Dictionary<string, string?> settings) =>

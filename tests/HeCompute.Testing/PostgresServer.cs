@@ -224,7 +224,14 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         ["HeCompute:Storage:Provider"] = "postgres",
         ["HeCompute:Storage:Postgres:ConnectionString"] = ConnectionString,
         ["HeCompute:Storage:Postgres:MaxPoolSize"] = maxPoolSize.ToString(CultureInfo.InvariantCulture),
+        ["HeCompute:AtRest:MasterKey"] = MasterKey,
     };
+
+    /// <summary>
+    /// The master key every node on a test database is configured with (PostgreSQL needs one set, the same on every
+    /// node): a fixed test value, never a production key.
+    /// </summary>
+    public static string MasterKey { get; } = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("HeCompute test master key"u8));
 
     /// <summary>Drops the database, closing whatever connections are left.</summary>
     public async ValueTask DisposeAsync()

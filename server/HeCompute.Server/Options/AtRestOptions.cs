@@ -13,8 +13,9 @@ public sealed class AtRestOptions
     public string? MasterKey { get; set; }
 
     /// <summary>
-    /// A file holding the master key (32 bytes in base64). Default <c>{DataDirectory}/keys/master.key</c>, generated
-    /// 0600 on the first start when no master key is configured at all.
+    /// A file holding the master key (32 bytes in base64). With SQLite the default is
+    /// <c>{DataDirectory}/keys/master.key</c>, generated 0600 on the first start when no master key is configured at
+    /// all; with PostgreSQL this or <see cref="MasterKey"/> must be set (the same key on every node).
     /// </summary>
     public string? MasterKeyFile { get; set; }
 
@@ -24,6 +25,10 @@ public sealed class AtRestOptions
     /// <summary>Files holding master keys being rotated away from.</summary>
     public IList<string> PreviousMasterKeyFiles { get; } = [];
 
-    /// <summary>The keyring: the data keys, each wrapped by a master key. Default <c>{DataDirectory}/keys/keyring.json</c>.</summary>
+    /// <summary>
+    /// A keyring file left by a server from before the keyring moved into the metadata store (default
+    /// <c>{DataDirectory}/keys/keyring.json</c>): at start its data keys are added to the store's keyring, after which
+    /// the file is not needed.
+    /// </summary>
     public string? KeyringFile { get; set; }
 }

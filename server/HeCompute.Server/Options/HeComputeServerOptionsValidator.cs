@@ -42,6 +42,15 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
             {
                 errors.Add("HeCompute:Storage:Postgres:BlobChunkBytes must be between 4096 and 67108864.");
             }
+
+            // Every node of one database must wrap and unwrap with the same master key: a key generated per node
+            // would make each node's blobs unreadable to the others.
+            if (string.IsNullOrWhiteSpace(options.AtRest.MasterKey) && string.IsNullOrWhiteSpace(options.AtRest.MasterKeyFile))
+            {
+                errors.Add(
+                    "HeCompute:AtRest:MasterKey or HeCompute:AtRest:MasterKeyFile must be set for the postgres provider: every node needs the same master key " +
+                    "(32 bytes in base64, e.g. from a secret file; make one with: openssl rand -base64 32), none is generated.");
+            }
         }
 
         var limits = options.Limits;

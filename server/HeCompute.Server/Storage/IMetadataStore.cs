@@ -27,6 +27,9 @@ public interface IMetadataStore
     /// <summary>The append-only, hash-chained audit log.</summary>
     IAuditStore Audit { get; }
 
+    /// <summary>The at-rest keyring (wrapped data keys).</summary>
+    IKeyringStore Keyring { get; }
+
     /// <summary>Creates or upgrades the schema (idempotent; recorded in a migrations table).</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

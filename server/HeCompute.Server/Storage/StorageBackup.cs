@@ -2,21 +2,49 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using HeCompute.Contracts;
+using HeCompute.Server.Errors;
+using HeCompute.Server.Storage.AtRest;
 
 namespace HeCompute.Server.Storage;
 
 /// <summary>
-/// Backup and restore of either backend: a folder with the metadata of one snapshot, a copy of every blob that
-/// snapshot references (<c>blobs/{sha256}</c>), and <c>manifest.json</c> listing each blob with its SHA-256 and size.
+/// Backup and restore of either backend: a folder with the metadata of one snapshot, every blob that snapshot
+/// references as it is stored (its at-rest envelope, <c>blobs/{sha256}</c> named by the plaintext's hash), the
+/// keyring of wrapped data keys (<c>keyring.json</c>; never the master key, which the restoring server must be
+/// configured with), and <c>manifest.json</c> listing each blob with the SHA-256 and size of its stored bytes. A
+/// backup therefore holds no plaintext blob and is useless without the master key.
 /// While a backup runs, committing new blob references and deleting unreferenced blobs wait (the blob-reference lock),
 /// so no blob of the snapshot can go before it is copied; requests that only read, and audit appends, go on.
 /// </summary>
-public sealed class StorageBackup(IMetadataStore metadata, IBlobStore blobs, IMetadataBackup backend, IBlobReferenceLock referenceLock, TimeProvider time)
+public sealed class StorageBackup
 {
     /// <summary>The manifest's file name.</summary>
     public const string ManifestFile = "manifest.json";
 
-    private const int Format = 1;
+    /// <summary>The keyring's file name in a backup.</summary>
+    public const string KeyringFile = "keyring.json";
+
+    private const int Format = 2;
+    private readonly IMetadataStore _metadata;
+    private readonly IBlobStore _blobs;
+    private readonly IBlobStore _stored;
+    private readonly AtRestKeyring _keyring;
+    private readonly IMetadataBackup _backend;
+    private readonly IBlobReferenceLock _referenceLock;
+    private readonly TimeProvider _time;
+
+    internal StorageBackup(
+        IMetadataStore metadata, IBlobStore blobs, IMetadataBackup backend, IBlobReferenceLock referenceLock, TimeProvider time)
+    {
+        _metadata = metadata;
+        _blobs = blobs;
+        var encrypted = blobs as EncryptedBlobStore ?? throw new InvalidOperationException("Backups need the at-rest encrypting blob store.");
+        _stored = encrypted.Inner;
+        _keyring = encrypted.Keyring;
+        _backend = backend;
+        _referenceLock = referenceLock;
+        _time = time;
+    }
 
     /// <summary>Writes a backup into <paramref name="directory"/> (which must be empty or absent).</summary>
     public async Task<BackupManifest> BackupAsync(string directory, CancellationToken cancellationToken)
@@ -30,31 +58,28 @@ public sealed class StorageBackup(IMetadataStore metadata, IBlobStore blobs, IMe
         PrivateFiles.CreateDirectory(directory);
         var blobDirectory = Path.Combine(directory, "blobs");
         PrivateFiles.CreateDirectory(blobDirectory);
-        var held = await referenceLock.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var held = await _referenceLock.AcquireAsync(cancellationToken).ConfigureAwait(false);
         await using (held.ConfigureAwait(false))
         {
-            var snapshot = await backend.WriteAsync(directory, cancellationToken).ConfigureAwait(false);
+            var snapshot = await _backend.WriteAsync(directory, cancellationToken).ConfigureAwait(false);
+            var wrapped = await _keyring.ExportAsync(cancellationToken).ConfigureAwait(false);
+            await WriteFileAsync(Path.Combine(directory, KeyringFile), System.Text.Encoding.UTF8.GetBytes(wrapped), cancellationToken).ConfigureAwait(false);
             var entries = new List<BackupBlob>(snapshot.Blobs.Count);
             foreach (var sha256 in snapshot.Blobs)
             {
-                var source = blobs.OpenRead(sha256);
+                var source = _stored.OpenRead(sha256);
                 await using (source.ConfigureAwait(false))
                 {
                     var target = new FileStream(Path.Combine(blobDirectory, sha256), PrivateFiles.CreateOptions(FileMode.CreateNew, BlobStaging.BufferSize, FileOptions.Asynchronous));
                     await using (target.ConfigureAwait(false))
                     {
                         var (hash, bytes) = await CopyHashingAsync(source, target, cancellationToken).ConfigureAwait(false);
-                        if (hash != sha256)
-                        {
-                            throw new InvalidDataException($"Blob {sha256} in the store has SHA-256 {hash}: the store is damaged.");
-                        }
-
-                        entries.Add(new BackupBlob(sha256, bytes));
+                        entries.Add(new BackupBlob(sha256, hash, bytes));
                     }
                 }
             }
 
-            var manifest = new BackupManifest(Format, backend.Provider, backend.SchemaVersion, time.GetUtcNow(), snapshot.Rows, entries);
+            var manifest = new BackupManifest(Format, _backend.Provider, _backend.SchemaVersion, _time.GetUtcNow(), snapshot.Rows, entries);
             var path = Path.Combine(directory, ManifestFile);
             var file = new FileStream(path, PrivateFiles.CreateOptions(FileMode.CreateNew, BlobStaging.BufferSize, FileOptions.None));
             await using (file.ConfigureAwait(false))
@@ -86,32 +111,61 @@ public sealed class StorageBackup(IMetadataStore metadata, IBlobStore blobs, IMe
                 ?? throw new InvalidDataException("The backup's manifest is empty.");
         }
 
-        if (manifest.Format != Format || manifest.Provider != backend.Provider || manifest.SchemaVersion != backend.SchemaVersion)
+        if (manifest.Format != Format || manifest.Provider != _backend.Provider || manifest.SchemaVersion != _backend.SchemaVersion)
         {
             throw new InvalidDataException(
-                $"The backup is format {manifest.Format} of {manifest.Provider} schema {manifest.SchemaVersion}; this store restores format {Format} of {backend.Provider} schema {backend.SchemaVersion}.");
+                $"The backup is format {manifest.Format} of {manifest.Provider} schema {manifest.SchemaVersion}; this store restores format {Format} of {_backend.Provider} schema {_backend.SchemaVersion}.");
         }
 
-        await metadata.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        if (!await backend.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
+        var keyringPath = Path.Combine(directory, KeyringFile);
+        if (!File.Exists(keyringPath))
+        {
+            throw new InvalidDataException($"{directory} holds no keyring ({KeyringFile} is missing).");
+        }
+
+        // A wrong master key is refused before anything is written: without it no restored blob could be read.
+        var wrapped = await File.ReadAllTextAsync(keyringPath, cancellationToken).ConfigureAwait(false);
+        _keyring.CheckUnwraps(wrapped, $"the backup's keyring '{keyringPath}'");
+        await _metadata.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _backend.IsEmptyAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("The store is not empty: a backup is restored only into an empty store.");
         }
 
-        foreach (var blob in manifest.Blobs)
+        var staged = new List<StagedBlob>(manifest.Blobs.Count);
+        try
         {
-            var path = Path.Combine(directory, "blobs", blob.Sha256);
-            await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BlobStaging.BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            using var staged = await blobs.StageAsync(source, blob.Bytes, cancellationToken).ConfigureAwait(false);
-            if (staged.Sha256 != blob.Sha256 || staged.Length != blob.Bytes)
+            foreach (var blob in manifest.Blobs)
             {
-                throw new InvalidDataException($"The backup's blob {blob.Sha256} does not match its manifest entry (it hashes to {staged.Sha256}, {staged.Length} bytes).");
+                var path = Path.Combine(directory, "blobs", blob.Sha256);
+                var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BlobStaging.BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                await using (source.ConfigureAwait(false))
+                {
+                    // The envelope goes into the store as it is (it stays encrypted under the backup's data key), named by its plaintext's hash.
+                    var envelope = await _stored.StageAsync(source, blob.Bytes, cancellationToken).ConfigureAwait(false);
+                    staged.Add(envelope);
+                    if (envelope.Sha256 != blob.StoredSha256 || envelope.Length != blob.Bytes)
+                    {
+                        throw new InvalidDataException($"The backup's blob {blob.Sha256} does not match its manifest entry (it hashes to {envelope.Sha256}, {envelope.Length} bytes).");
+                    }
+                }
             }
 
-            await blobs.CommitAsync(staged, cancellationToken).ConfigureAwait(false);
+            await _keyring.ImportAsync(wrapped, $"the backup's keyring '{keyringPath}'", cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < staged.Count; i++)
+            {
+                await _stored.CommitAsync(staged[i].Relabel(manifest.Blobs[i].Sha256, staged[i].Length, s => s), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var blob in staged)
+            {
+                blob.Dispose();
+            }
         }
 
-        await backend.RestoreAsync(directory, cancellationToken).ConfigureAwait(false);
+        await _backend.RestoreAsync(directory, cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 
@@ -119,19 +173,19 @@ public sealed class StorageBackup(IMetadataStore metadata, IBlobStore blobs, IMe
     public async Task<StorageVerification> VerifyAsync(CancellationToken cancellationToken)
     {
         var entries = new List<AuditEntry>();
-        await foreach (var entry in metadata.Audit.ReadAsync(null, true, 0, null, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in _metadata.Audit.ReadAsync(null, true, 0, null, null, cancellationToken).ConfigureAwait(false))
         {
             entries.Add(entry);
         }
 
         var audit = AuditChain.Verify(entries);
-        var referenced = await backend.ReferencedBlobsAsync(cancellationToken).ConfigureAwait(false);
+        var referenced = await _backend.ReferencedBlobsAsync(cancellationToken).ConfigureAwait(false);
         var damaged = new List<string>();
         foreach (var sha256 in referenced)
         {
             try
             {
-                var stream = blobs.OpenRead(sha256);
+                var stream = _blobs.OpenRead(sha256);
                 await using (stream.ConfigureAwait(false))
                 {
                     if ((await CopyHashingAsync(stream, Stream.Null, cancellationToken).ConfigureAwait(false)).Sha256 != sha256)
@@ -144,9 +198,23 @@ public sealed class StorageBackup(IMetadataStore metadata, IBlobStore blobs, IMe
             {
                 damaged.Add(sha256);
             }
+            catch (DomainException e) when (e.Kind == DomainErrorKind.StorageCorrupt)
+            {
+                // Its envelope failed authentication: altered, cut short or not an envelope at all.
+                damaged.Add(sha256);
+            }
         }
 
         return new StorageVerification(audit, referenced.Count, damaged);
+    }
+
+    private static async Task WriteFileAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(path, PrivateFiles.CreateOptions(FileMode.CreateNew, 4096, FileOptions.None));
+        await using (file.ConfigureAwait(false))
+        {
+            await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<(string Sha256, long Bytes)> CopyHashingAsync(Stream source, Stream target, CancellationToken cancellationToken)
@@ -174,7 +242,7 @@ public sealed class StorageBackup(IMetadataStore metadata, IBlobStore blobs, IMe
 }
 
 /// <summary>A backup's manifest.</summary>
-/// <param name="Format">The backup format (1).</param>
+/// <param name="Format">The backup format (2: blobs as stored, encrypted, with the wrapped keyring).</param>
 /// <param name="Provider">The backend it was taken from (it restores into the same backend).</param>
 /// <param name="SchemaVersion">The metadata schema version.</param>
 /// <param name="CreatedAt">When it was taken.</param>
@@ -184,7 +252,10 @@ public sealed record BackupManifest(
     int Format, string Provider, int SchemaVersion, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, long> Rows, IReadOnlyList<BackupBlob> Blobs);
 
 /// <summary>One blob in a backup.</summary>
-public sealed record BackupBlob(string Sha256, long Bytes);
+/// <param name="Sha256">Its name: the SHA-256 of its plaintext.</param>
+/// <param name="StoredSha256">The SHA-256 of the bytes in the backup (its at-rest envelope).</param>
+/// <param name="Bytes">The size of the bytes in the backup.</param>
+public sealed record BackupBlob(string Sha256, string StoredSha256, long Bytes);
 
 /// <summary>What checking a store found.</summary>
 /// <param name="Audit">The audit log's verification (every chain).</param>

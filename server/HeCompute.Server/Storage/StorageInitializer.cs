@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace HeCompute.Server.Storage;
 
-/// <summary>Creates or upgrades the schema before anything else starts (registered as the first hosted service).</summary>
+/// <summary>Creates or upgrades the schema and loads the at-rest keyring before anything else starts (registered as the first hosted service).</summary>
 public sealed partial class StorageInitializer(
     IMetadataStore metadata, IOptions<HeComputeServerOptions> options, IServiceProvider services, StoragePaths paths, ILogger<StorageInitializer> logger)
     : IHostedService
@@ -13,6 +13,8 @@ public sealed partial class StorageInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await metadata.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        // The keyring needs the schema; loading it now turns a wrong master key into a failed start, not a failed request.
+        await services.GetRequiredService<AtRest.AtRestKeyring>().LoadAsync(cancellationToken).ConfigureAwait(false);
         // Only what is in use is named: the PostgreSQL data source is never built for the embedded store.
         var storage = options.Value.Storage;
         var database = storage.Provider == StorageOptions.PostgresProvider ? services.GetRequiredService<PostgresDatabase>() : null;

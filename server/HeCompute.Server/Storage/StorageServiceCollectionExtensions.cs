@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SqliteModelStore>();
         services.AddSingleton<SqliteDatasetStore>();
         services.AddSingleton<SqliteAuditStore>();
+        services.AddSingleton<SqliteKeyringStore>();
         services.AddSingleton<SqliteMetadataStore>();
         services.AddSingleton<PostgresDatabase>();
         services.AddSingleton<PostgresTenantStore>();
@@ -35,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<PostgresModelStore>();
         services.AddSingleton<PostgresDatasetStore>();
         services.AddSingleton<PostgresAuditStore>();
+        services.AddSingleton<PostgresKeyringStore>();
         services.AddSingleton<PostgresMetadataStore>();
         services.AddSingleton<PostgresBlobStore>();
         services.AddSingleton<PostgresBlobReferenceLock>();
@@ -58,7 +60,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IMetadataBackup>(p => UsesPostgres(p)
             ? p.GetRequiredService<PostgresMetadataBackup>()
             : p.GetRequiredService<SqliteMetadataBackup>());
-        services.AddSingleton<StorageBackup>();
+        services.AddSingleton(p => new StorageBackup(
+            p.GetRequiredService<IMetadataStore>(), p.GetRequiredService<IBlobStore>(), p.GetRequiredService<IMetadataBackup>(),
+            p.GetRequiredService<IBlobReferenceLock>(), p.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BlobCollector>();
         services.AddHostedService<StorageInitializer>();
         services.AddHealthChecks()

@@ -21,21 +21,35 @@ public sealed class DeployExampleTests
         }
 
         Assert.Equal(3, nodes.Select(n => n.Settings.SiloPort).Where(p => p > 0).Distinct().Count());
+        foreach (var node in new[] { "node-a", "node-b", "node-c" })
+        {
+            // Shared storage in PostgreSQL and one master key file on every node: settings the server starts with.
+            var options = Configuration(node).GetSection(HeCompute.Server.Options.HeComputeServerOptions.SectionName).Get<HeCompute.Server.Options.HeComputeServerOptions>()!;
+            Assert.Equal("postgres", options.Storage.Provider);
+            Assert.Equal("/etc/hecompute/master.key", options.AtRest.MasterKeyFile);
+            var validation = new HeCompute.Server.Options.HeComputeServerOptionsValidator().Validate(null, options);
+            Assert.True(validation.Succeeded, validation.FailureMessage);
+        }
         Assert.Equal(3, nodes.Select(n => n.Urls).Distinct().Count());
     }
 
     /// <summary>A node's configuration as the systemd unit gives it: appsettings.Production.json, then its environment file.</summary>
     private static (ClusterSettings Settings, string Urls) Load(string node)
     {
+        var configuration = Configuration(node);
+        var settings = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>()!;
+        return (settings, configuration["ASPNETCORE_URLS"]!);
+    }
+
+    private static IConfiguration Configuration(string node)
+    {
         var environment = File.ReadAllLines(Path.Combine(Deploy, node + ".env"))
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0].Replace("__", ":", StringComparison.Ordinal), pair => (string?)pair[1]);
-        var configuration = new ConfigurationBuilder()
+        return new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Deploy, "appsettings.Production.json"))
             .AddInMemoryCollection(environment)
             .Build();
-        var settings = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>()!;
-        return (settings, configuration["ASPNETCORE_URLS"]!);
     }
 }

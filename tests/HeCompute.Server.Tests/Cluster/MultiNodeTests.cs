@@ -12,10 +12,12 @@ using HeCompute.Server.Tests.Infrastructure;
 namespace HeCompute.Server.Tests.Cluster;
 
 /// <summary>
-/// Three server processes on loopback, one Redis membership table and shared storage: a hospital's workflow through
-/// any node, its key set held by one silo, and that silo killed with SIGKILL.
+/// Three server processes on loopback, one Redis membership table and shared storage (one PostgreSQL database, each
+/// node its own data directory, one master key): a hospital's workflow through any node, its key set held by one silo,
+/// and that silo killed with SIGKILL.
 /// </summary>
-public sealed class MultiNodeTests(ITestOutputHelper output)
+[Collection(PostgresServer.Collection)]
+public sealed class MultiNodeTests(ITestOutputHelper output, PostgresServer server)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
@@ -25,7 +27,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
     public async Task A_hospital_works_through_any_node_its_key_set_lives_on_one_silo_and_moves_when_that_silo_is_killed()
     {
         using var redis = new RedisServer();
-        using var storage = new SharedStorage();
+        await using var storage = await SharedStorage.CreateAsync(server);
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         // The first node creates the schema; the other two then start together.
         using var a = ServerProcess.Start("A", storage, redis, clusterId);

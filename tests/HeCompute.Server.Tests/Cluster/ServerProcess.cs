@@ -56,7 +56,7 @@ public sealed class ServerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "HeCompute.Server.dll"));
-        var settings = new Dictionary<string, string>(storage.Settings)
+        var settings = new Dictionary<string, string>(storage.SettingsFor(name))
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",

@@ -1,22 +1,34 @@
 namespace HeCompute.Server.Tests.Cluster;
 
 /// <summary>
-/// The storage every node of a test cluster shares, as the nodes' settings: the one place to change when the
-/// cluster moves to another backend (PostgreSQL, once it lands, replaces these settings with its connection string
-/// and a shared blob store). Today: one SQLite database file (WAL journal, busy timeout, so several processes write it)
-/// and one blob directory, in one data directory all nodes use.
+/// The storage every node of a test cluster shares, as the nodes' settings: one PostgreSQL database (metadata, blobs
+/// and the at-rest keyring in it) and one master key configured on every node, as deploy/ runs a cluster. Each node
+/// has its own data directory, which holds nothing another node needs.
 /// </summary>
-public sealed class SharedStorage : IDisposable
+public sealed class SharedStorage : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new();
+    private readonly PostgresTestDatabase _database;
 
-    public string DataDirectory => _directory.Path;
+    private SharedStorage(PostgresTestDatabase database) => _database = database;
 
-    /// <summary>The settings, as environment variables of a node process.</summary>
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    /// <summary>A fresh database on the server.</summary>
+    public static async Task<SharedStorage> CreateAsync(PostgresServer server) => new(await server.CreateDatabaseAsync());
+
+    /// <summary>The data directory of the node <paramref name="node"/>.</summary>
+    public string DataDirectory(string node) => Path.Combine(_directory.Path, node);
+
+    /// <summary>A node's settings, as environment variables of its process.</summary>
+    public IReadOnlyDictionary<string, string> SettingsFor(string node)
     {
-        ["HeCompute__Storage__DataDirectory"] = _directory.Path,
-    };
+        var settings = _database.ServerSettings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        settings["HeCompute__Storage__DataDirectory"] = DataDirectory(node);
+        return settings;
+    }
 
-    public void Dispose() => _directory.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        _directory.Dispose();
+    }
 }

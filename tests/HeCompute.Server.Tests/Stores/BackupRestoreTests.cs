@@ -34,7 +34,8 @@ public sealed class BackupRestoreTests(PostgresServer server) : IAsyncLifetime
     {
         if (backend == "sqlite")
         {
-            return [];
+            // The restoring server needs the master key the backup was taken with (a backup never holds it).
+            return new() { ["HeCompute:AtRest:MasterKey"] = PostgresTestDatabase.MasterKey };
         }
 
         var database = await server.CreateDatabaseAsync();
@@ -91,8 +92,19 @@ public sealed class BackupRestoreTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(manifest.Blobs.Count, manifest.Blobs.Select(b => b.Sha256).Distinct().Count());
         foreach (var blob in manifest.Blobs)
         {
+            // Each blob as it is stored: its at-rest envelope, never the plaintext its name is the hash of.
             var bytes = await File.ReadAllBytesAsync(Path.Combine(backupFolder, "blobs", blob.Sha256));
-            Assert.Equal((blob.Sha256, blob.Bytes), (Api.Sha256Hex(bytes), bytes.LongLength));
+            Assert.Equal((blob.StoredSha256, blob.Bytes), (Api.Sha256Hex(bytes), bytes.LongLength));
+            Assert.NotEqual(blob.Sha256, blob.StoredSha256);
+            Assert.True(bytes.AsSpan().StartsWith("HCENVLP"u8));
+        }
+
+        // The wrapped keyring is in the backup, the master key is not.
+        var wrappedKeyring = await File.ReadAllTextAsync(Path.Combine(backupFolder, StorageBackup.KeyringFile));
+        Assert.Contains("master_key_id", wrappedKeyring, StringComparison.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(backupFolder, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain(PostgresTestDatabase.MasterKey, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
         }
 
         Assert.True(manifest.Rows["audit_log"] > 5);
@@ -149,7 +161,8 @@ public sealed class BackupRestoreTests(PostgresServer server) : IAsyncLifetime
         var bytes = await File.ReadAllBytesAsync(blob);
         bytes[^1] ^= 1;
         await File.WriteAllBytesAsync(blob, bytes);
-        await using var host = await StorageHost.StartAsync(Folder("restored"), new Dictionary<string, string?>(), initialize: false);
+        await using var host = await StorageHost.StartAsync(
+            Folder("restored"), new Dictionary<string, string?> { ["HeCompute:AtRest:MasterKeyFile"] = Path.Combine(Folder("original"), "keys", "master.key") }, initialize: false);
         var console = new StringWriter();
         Assert.Equal(StorageCommand.Failed, await StorageCommand.RunAsync(host.Get<IServiceProvider>(), ["restore", backupFolder], console));
         Assert.Contains("does not match its manifest", console.ToString(), StringComparison.Ordinal);
@@ -171,23 +184,36 @@ public sealed class BackupRestoreTests(PostgresServer server) : IAsyncLifetime
         var (code, output) = await RunServerAsync(data, "backup", backupFolder);
         Assert.True(code == 0, output);
         Assert.Contains("backup of sqlite written to " + backupFolder, output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(backupFolder, StorageBackup.KeyringFile)));
+
+        // Restored by a server with another master key (here: its own, generated): refused, saying why, nothing written.
+        var elsewhere = Folder("elsewhere");
+        (code, output) = await RunServerAsync(elsewhere, "restore", backupFolder);
+        Assert.True(code == StorageCommand.Failed, output);
+        Assert.Contains("restore failed: Wrong master key: the backup's keyring", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(elsewhere, "blobs", "sha256")) && Directory.EnumerateFiles(Path.Combine(elsewhere, "blobs", "sha256"), "*", SearchOption.AllDirectories).Any());
+
+        // With the master key the backup was taken under (the operator configures it; the backup does not hold it).
+        var masterKey = ("HeCompute__AtRest__MasterKeyFile", Path.Combine(data, "keys", "master.key"));
         var restored = Folder("restored");
-        (code, output) = await RunServerAsync(restored, "restore", backupFolder);
+        (code, output) = await RunServerAsync(restored, ["restore", backupFolder], masterKey);
         Assert.True(code == 0, output);
         Assert.Contains("audit: valid", output, StringComparison.Ordinal);
-        (code, output) = await RunServerAsync(restored, "verify");
+        (code, output) = await RunServerAsync(restored, ["verify"], masterKey);
         Assert.True(code == 0, output);
         Assert.Matches(@"blobs: (\d+) of \1 intact", output);
 
         // A blob damaged in the store fails verification, naming it.
         var blob = Directory.GetFiles(Path.Combine(restored, "blobs", "sha256"), "*", SearchOption.AllDirectories)[0];
         await File.WriteAllBytesAsync(blob, [1, 2, 3]);
-        (code, output) = await RunServerAsync(restored, "verify");
+        (code, output) = await RunServerAsync(restored, ["verify"], masterKey);
         Assert.Equal(StorageCommand.Failed, code);
         Assert.Contains("damaged blob " + Path.GetFileName(blob), output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Output)> RunServerAsync(string dataDirectory, params string[] args)
+    private static Task<(int Code, string Output)> RunServerAsync(string dataDirectory, params string[] args) => RunServerAsync(dataDirectory, args, []);
+
+    private static async Task<(int Code, string Output)> RunServerAsync(string dataDirectory, string[] args, params (string Name, string Value)[] environment)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
@@ -203,6 +229,11 @@ public sealed class BackupRestoreTests(PostgresServer server) : IAsyncLifetime
         }
 
         start.Environment["HeCompute__Storage__DataDirectory"] = dataDirectory;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -4,9 +4,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HeCompute.Contracts;
 using HeCompute.Server.Errors;
+using System.Security.Cryptography;
 using HeCompute.Server.Storage;
+using HeCompute.Server.Storage.AtRest;
 using HeCompute.Server.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
 using Npgsql;
 
 namespace HeCompute.Server.Tests.Stores;
@@ -31,9 +35,15 @@ public sealed class PostgresServerTests(PostgresServer server) : IAsyncLifetime
         _directory.Dispose();
     }
 
-    private HeComputeFactory Node(string name)
+    private HeComputeFactory Node(string name, Dictionary<string, string?>? atRest = null)
     {
-        var factory = new HeComputeFactory(Path.Combine(_directory.Path, name), Database.ServerSettings());
+        var settings = Database.ServerSettings();
+        foreach (var (key, value) in atRest ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var factory = new HeComputeFactory(Path.Combine(_directory.Path, name), settings);
         // Start it now: both nodes are up before any job exists (a node starting later requeues running jobs, a
         // one-node assumption the job leases of the cluster mode replace).
         _ = factory.Services;
@@ -124,6 +134,90 @@ public sealed class PostgresServerTests(PostgresServer server) : IAsyncLifetime
             Assert.True(await ScalarAsync("SELECT COUNT(*) FROM blobs;") >= 5);
             Assert.Empty(Directory.GetFiles(_directory.Path, "*", SearchOption.AllDirectories));
         }
+    }
+
+    [Fact]
+    public async Task A_master_key_rotation_rewraps_the_shared_keyring_while_two_nodes_keep_serving()
+    {
+        var newKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var rotating = new Dictionary<string, string?>
+        {
+            ["HeCompute:AtRest:MasterKey"] = newKey,
+            ["HeCompute:AtRest:PreviousMasterKeys:0"] = PostgresTestDatabase.MasterKey,
+        };
+        string secret;
+        BreastCancerPrediction prediction;
+        string before;
+        var a = Node("a");
+        var b = Node("b");
+        await using (a.ConfigureAwait(true))
+        await using (b.ConfigureAwait(true))
+        {
+            using var hospital = await a.NewTenantAsync(Roles.ModelAdmin, Roles.Hospital);
+            secret = hospital.Secret;
+            prediction = await BreastCancerPrediction.PrepareAsync(hospital.Http);
+            using var viaB = b.Client(secret);
+            await AssertPredictsAsync(viaB, prediction);
+            before = await KeyringAsync();
+
+            // The re-wrap runs against the database while both nodes serve; they hold the data keys, which do not change.
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            Assert.Equal(0, KeyRewrapCommand.Run(Configuration(rotating), new HostingEnvironment { ContentRootPath = _directory.Path, EnvironmentName = "Testing" }, output, error));
+            Assert.Contains("1 data key(s) re-wrapped", output.ToString(), StringComparison.Ordinal);
+            Assert.NotEqual(before, await KeyringAsync());
+            await AssertPredictsAsync(viaB, prediction);
+            await AssertPredictsAsync(hospital.Http, prediction);
+        }
+
+        // Restarted with only the new key, both nodes read every blob; the old key alone no longer opens the keyring.
+        var rotated = new Dictionary<string, string?> { ["HeCompute:AtRest:MasterKey"] = newKey };
+        var c = Node("c", rotated);
+        var d = Node("d", rotated);
+        await using (c.ConfigureAwait(true))
+        await using (d.ConfigureAwait(true))
+        {
+            using var viaC = c.Client(secret);
+            using var viaD = d.Client(secret);
+            await AssertPredictsAsync(viaC, prediction);
+            await AssertPredictsAsync(viaD, prediction);
+        }
+
+        using var staleError = new StringWriter();
+        Assert.Equal(1, KeyRewrapCommand.Run(Configuration(new() { ["HeCompute:AtRest:MasterKey"] = PostgresTestDatabase.MasterKey }), new HostingEnvironment { ContentRootPath = _directory.Path, EnvironmentName = "Testing" }, TextWriter.Null, staleError));
+        Assert.Contains("Wrong master key", staleError.ToString(), StringComparison.Ordinal);
+        prediction.Dispose();
+    }
+
+    private IConfiguration Configuration(Dictionary<string, string?> atRest)
+    {
+        var settings = Database.ServerSettings();
+        settings["HeCompute:Storage:DataDirectory"] = Path.Combine(_directory.Path, "admin");
+        settings.Remove("HeCompute:AtRest:MasterKey");
+        foreach (var (key, value) in atRest)
+        {
+            settings[key] = value;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    }
+
+    private async Task<string> KeyringAsync()
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT document FROM at_rest_keyring WHERE id = 1;", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task AssertPredictsAsync(HttpClient http, BreastCancerPrediction prediction)
+    {
+        using var body = new ByteArrayContent(prediction.Input);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var predicted = await http.PostAsync(prediction.Url, body);
+        Assert.True(predicted.StatusCode == HttpStatusCode.OK, await predicted.Content.ReadAsStringAsync());
+        var result = await predicted.Content.ReadAsByteArrayAsync();
+        ModelTests.AssertLogits(prediction.Model.Plan, prediction.Compiled, prediction.Client.Decrypt(result), 0, prediction.Records.Length);
     }
 
     [Fact]

@@ -495,6 +495,26 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.Empty(await ReadAllAsync(Blobs.OpenRead(empty.Sha256)));
     }
 
+    [Fact]
+    public async Task The_keyring_is_created_once_first_writer_wins_and_replaced_only_from_what_was_read()
+    {
+        var keyring = Metadata.Keyring;
+        Assert.Null(await keyring.ReadAsync(CancellationToken.None));
+        Assert.False(await keyring.ReplaceAsync("{}", "{\"a\":1}", CancellationToken.None));
+
+        // Several nodes creating it at once: one document wins and every one of them is handed that one.
+        var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => keyring.CreateAsync($"{{\"node\":{i}}}", CancellationToken.None))));
+        var winner = await keyring.ReadAsync(CancellationToken.None);
+        Assert.NotNull(winner);
+        Assert.All(created, document => Assert.Equal(winner, document));
+        Assert.Equal(winner, await keyring.CreateAsync("{\"late\":true}", CancellationToken.None));
+
+        // A replace succeeds only from the document it was based on (a compare-and-swap): of two racing, one loses.
+        Assert.True(await keyring.ReplaceAsync(winner!, "{\"rewrapped\":1}", CancellationToken.None));
+        Assert.False(await keyring.ReplaceAsync(winner!, "{\"rewrapped\":2}", CancellationToken.None));
+        Assert.Equal("{\"rewrapped\":1}", await keyring.ReadAsync(CancellationToken.None));
+    }
+
     /// <summary>Compares audit entries by value (their lists element by element).</summary>
     private sealed class AuditEntryComparer : IEqualityComparer<AuditEntry>
     {

@@ -30,6 +30,24 @@ public sealed class StorageOptionsTests
         }
     }
 
+    [Fact]
+    public async Task A_node_on_postgres_without_a_configured_master_key_refuses_to_start_and_generates_none()
+    {
+        using var directory = new TempDirectory();
+        var factory = new HeComputeFactory(directory.Path, new Dictionary<string, string?>
+        {
+            ["HeCompute:Storage:Provider"] = "postgres",
+            ["HeCompute:Storage:Postgres:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=none",
+        });
+        await using (factory.ConfigureAwait(true))
+        {
+            var failure = Assert.Throws<OptionsValidationException>(() => factory.Services);
+            Assert.Contains(failure.Failures, f => f.StartsWith("HeCompute:AtRest:MasterKey or HeCompute:AtRest:MasterKeyFile must be set for the postgres provider", StringComparison.Ordinal));
+        }
+
+        Assert.False(File.Exists(Path.Combine(directory.Path, "keys", "master.key")));
+    }
+
     [Theory]
     [MemberData(nameof(Invalid))]
     public async Task Invalid_storage_settings_stop_the_server_at_start(string provider, string? maxPoolSize, string? blobs, string message)

@@ -7,7 +7,8 @@ public static class AtRestServiceCollectionExtensions
 {
     /// <summary>
     /// Wraps the registered <see cref="IBlobStore"/> (call it after the backend's registration) in the encrypting
-    /// layer, and loads the keyring on start so that a wrong master key stops the server with its reason.
+    /// layer. The storage initializer loads the keyring right after the schema, so a wrong master key stops the
+    /// server with its reason.
     /// </summary>
     public static IServiceCollection AddBlobEncryptionAtRest(this IServiceCollection services)
     {
@@ -17,7 +18,6 @@ public static class AtRestServiceCollectionExtensions
         services.RemoveAll<IBlobStore>();
         services.TryAddSingleton<AtRestKeyring>();
         services.AddSingleton<IBlobStore>(provider => new EncryptedBlobStore(Create(provider, backend), provider.GetRequiredService<AtRestKeyring>()));
-        services.AddHostedService<AtRestKeyringCheck>();
         return services;
     }
 
@@ -25,16 +25,4 @@ public static class AtRestServiceCollectionExtensions
         (IBlobStore)(backend.ImplementationInstance
             ?? backend.ImplementationFactory?.Invoke(provider)
             ?? ActivatorUtilities.CreateInstance(provider, backend.ImplementationType!));
-
-    // Resolving the keyring at start turns a wrong or missing master key into a failed start, not a failed request.
-    private sealed class AtRestKeyringCheck(IServiceProvider provider) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            provider.GetRequiredService<AtRestKeyring>();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -8,6 +8,12 @@ namespace HeCompute.Server.Storage.AtRest;
 /// </summary>
 internal sealed class EncryptedBlobStore(IBlobStore inner, AtRestKeyring keyring) : IBlobStore
 {
+    /// <summary>The store underneath, holding envelopes (what a backup copies as it is).</summary>
+    public IBlobStore Inner => inner;
+
+    /// <summary>The keyring the envelopes' data keys are in.</summary>
+    public AtRestKeyring Keyring => keyring;
+
     /// <inheritdoc/>
     public async Task<StagedBlob> StageAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
     {

@@ -134,7 +134,7 @@ internal sealed class EnvelopeDecryptingStream : Stream
             }
 
             var key = _keyring.Find(BlobEnvelope.KeyId(_header))
-                ?? throw Corrupt($"it was encrypted under data key {Convert.ToHexStringLower(BlobEnvelope.KeyId(_header))}, which the keyring does not hold (was the keyring file replaced or lost?)");
+                ?? throw Corrupt($"it was encrypted under data key {Convert.ToHexStringLower(BlobEnvelope.KeyId(_header))}, which the keyring does not hold (was the keyring in the metadata store replaced, or the blob restored without its backup's keyring?)");
             _cipher = BlobEnvelope.CipherFor(key.Key, _header);
             _in = new byte[chunkSize + BlobEnvelope.TagLength];
             _plain = new byte[chunkSize];

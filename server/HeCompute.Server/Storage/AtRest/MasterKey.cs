@@ -55,8 +55,7 @@ internal sealed class MasterKey
         {
             if (!File.Exists(defaultFile))
             {
-                PrivateFiles.CreateDirectory(Path.GetDirectoryName(defaultFile)!);
-                PrivateFiles.WriteSecret(defaultFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(Length)) + "\n");
+                Generate(defaultFile);
             }
 
             current = FromFile(defaultFile, "the generated master key file");
@@ -66,6 +65,27 @@ internal sealed class MasterKey
             .Concat(options.PreviousMasterKeyFiles.Select((f, i) => FromFile(f, $"HeCompute:AtRest:PreviousMasterKeyFiles:{i}")))
             .ToList();
         return (current, previous);
+    }
+
+    // Written whole to a temporary file and moved into place without overwriting: of two first starts on one data
+    // directory, the one that loses the rename reads the winner's key, so there is never a second master key.
+    private static void Generate(string path)
+    {
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            PrivateFiles.WriteSecret(temp, Convert.ToBase64String(RandomNumberGenerator.GetBytes(Length)) + "\n");
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another start won.
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     private static MasterKey FromFile(string path, string setting)

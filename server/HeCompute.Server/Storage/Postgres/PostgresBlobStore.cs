@@ -45,13 +45,16 @@ public sealed class PostgresBlobStore : IBlobStore
         }
 
         var chunkBytes = _database.BlobChunkBytes;
+        // What is stored is the staged file, whose length a layer above may have relabelled (encryption at rest names
+        // the plaintext's): the row records the file's, or reads would stop short of the last chunk.
+        var storedBytes = new FileInfo(staged.TempPath).Length;
         await using (var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
             // A node committing the same content at once waits here for the other's transaction; then there is nothing to do.
             await using (var claim = connection.Command(
                 "INSERT INTO blobs (sha256, bytes, chunk_bytes) VALUES (@sha, @bytes, @chunk) ON CONFLICT (sha256) DO NOTHING;", transaction)
-                .With("sha", staged.Sha256).With("bytes", staged.Length).With("chunk", chunkBytes))
+                .With("sha", staged.Sha256).With("bytes", storedBytes).With("chunk", chunkBytes))
             {
                 if (await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {

@@ -11,7 +11,8 @@ public sealed class PostgresMetadataStore(
     PostgresJobStore jobs,
     PostgresModelStore models,
     PostgresDatasetStore datasets,
-    PostgresAuditStore audit) : IMetadataStore
+    PostgresAuditStore audit,
+    PostgresKeyringStore keyring) : IMetadataStore
 {
     /// <inheritdoc/>
     public ITenantStore Tenants => tenants;
@@ -33,6 +34,9 @@ public sealed class PostgresMetadataStore(
 
     /// <inheritdoc/>
     public IAuditStore Audit => audit;
+
+    /// <inheritdoc/>
+    public IKeyringStore Keyring => keyring;
 
     /// <inheritdoc/>
     public async Task InitializeAsync(CancellationToken cancellationToken)

@@ -191,6 +191,15 @@ internal static class PostgresSchema
         ALTER TABLE jobs ADD COLUMN fencing_token bigint NOT NULL DEFAULT 0;
         CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE state = 'running';
         """,
+
+        // 3: the at-rest keyring (data keys wrapped by the master key), one row every node shares.
+        """
+        CREATE TABLE at_rest_keyring (
+            id integer PRIMARY KEY CHECK (id = 1),
+            document text NOT NULL,
+            updated_at timestamptz NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -12,7 +12,8 @@ public sealed class SqliteMetadataStore(
     SqliteJobStore jobs,
     SqliteModelStore models,
     SqliteDatasetStore datasets,
-    SqliteAuditStore audit) : IMetadataStore
+    SqliteAuditStore audit,
+    SqliteKeyringStore keyring) : IMetadataStore
 {
     /// <inheritdoc/>
     public ITenantStore Tenants => tenants;
@@ -34,6 +35,9 @@ public sealed class SqliteMetadataStore(
 
     /// <inheritdoc/>
     public IAuditStore Audit => audit;
+
+    /// <inheritdoc/>
+    public IKeyringStore Keyring => keyring;
 
     /// <inheritdoc/>
     public async Task InitializeAsync(CancellationToken cancellationToken)

@@ -163,6 +163,15 @@ internal static class SqliteSchema
         ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT;
         ALTER TABLE jobs ADD COLUMN fencing_token INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 7: the at-rest keyring (data keys wrapped by the master key), one row, so it travels with the metadata.
+        """
+        CREATE TABLE at_rest_keyring (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            document TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
