@@ -1,3 +1,4 @@
+using HeCompute.Ckks.Tools;
 using System.Numerics;
 using HeCompute.Lattice;
 
@@ -7,9 +8,19 @@ namespace HeCompute.Ckks;
 /// SEALNet's <c>CKKSEncoder</c> over the core's <see cref="CkksCore.Encoder"/>: encodes up to N/2 real or complex
 /// numbers into a plaintext at a level and scale, in SEAL's slot order, and decodes them back.
 /// </summary>
-public sealed class CKKSEncoder : IDisposable
+public sealed class CKKSEncoder : DisposableObject
 {
     private readonly CkksCore.Encoder _core;
+
+    /// <summary>The core object; SEALNet's members throw <see cref="ObjectDisposedException"/> once the handle is disposed.</summary>
+    private CkksCore.Encoder Live
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _core;
+        }
+    }
 
     // The level the overloads without a parms id encode at: they are those overloads at this level.
     private readonly ParmsId _firstParmsId;
@@ -24,7 +35,7 @@ public sealed class CKKSEncoder : IDisposable
     }
 
     /// <summary>Number of slots: N/2.</summary>
-    public ulong SlotCount => (ulong)_core.SlotCount;
+    public ulong SlotCount => (ulong)Live.SlotCount;
 
     /// <summary>Encodes real values (zero-padded to the slot count) at a level and scale.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -33,7 +44,7 @@ public sealed class CKKSEncoder : IDisposable
     public void Encode(IEnumerable<double> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        SealNetErrors.Run(() => _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
+        SealNetErrors.Run(() => Live.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
     }
 
     /// <summary>Encodes real values at the first data level.</summary>
@@ -44,7 +55,7 @@ public sealed class CKKSEncoder : IDisposable
     public void Encode(IEnumerable<Complex> values, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        SealNetErrors.Run(() => _core.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
+        SealNetErrors.Run(() => Live.Encode(values, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
     }
 
     /// <summary>Encodes complex values at the first data level.</summary>
@@ -58,7 +69,7 @@ public sealed class CKKSEncoder : IDisposable
         var plain = Plaintext.Unwrap(destination, nameof(destination));
         try
         {
-            _core.Encode(values, id, scale, plain);
+            Live.Encode(values, id, scale, plain);
         }
         catch (SealException error) when (SealNetErrors.IsArgumentError(error))
         {
@@ -68,7 +79,7 @@ public sealed class CKKSEncoder : IDisposable
 
     /// <summary>Encodes one real value into every slot.</summary>
     public void Encode(double value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
-        SealNetErrors.Run(() => _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
+        SealNetErrors.Run(() => Live.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>Encodes one real value into every slot at the first data level.</summary>
     public void Encode(double value, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
@@ -76,7 +87,7 @@ public sealed class CKKSEncoder : IDisposable
 
     /// <summary>Encodes one complex value into every slot.</summary>
     public void Encode(Complex value, ParmsId parmsId, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
-        SealNetErrors.Run(() => _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
+        SealNetErrors.Run(() => Live.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), scale, Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>Encodes one complex value into every slot at the first data level.</summary>
     public void Encode(Complex value, double scale, Plaintext destination, MemoryPoolHandle? pool = null) =>
@@ -84,7 +95,7 @@ public sealed class CKKSEncoder : IDisposable
 
     /// <summary>Encodes an integer into every slot with scale 1.</summary>
     public void Encode(long value, ParmsId parmsId, Plaintext destination) =>
-        SealNetErrors.Run(() => _core.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination))));
+        SealNetErrors.Run(() => Live.Encode(value, ParmsId.Require(parmsId, nameof(parmsId)), Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>Encodes an integer into every slot with scale 1 at the first data level.</summary>
     public void Encode(long value, Plaintext destination) => Encode(value, _firstParmsId, destination);
@@ -94,7 +105,7 @@ public sealed class CKKSEncoder : IDisposable
     public void Decode(Plaintext plain, ICollection<double> destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        SealNetErrors.Run(() => _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination));
+        SealNetErrors.Run(() => Live.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination));
     }
 
     /// <summary>Decodes into complex values; the collection is cleared first.</summary>
@@ -102,7 +113,7 @@ public sealed class CKKSEncoder : IDisposable
     public void Decode(Plaintext plain, ICollection<Complex> destination, MemoryPoolHandle? pool = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        SealNetErrors.Run(() => _core.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination));
+        SealNetErrors.Run(() => Live.Decode(Plaintext.Unwrap(plain, nameof(plain)), destination));
     }
 
     /// <summary>Decodes the real parts (and, if <paramref name="imaginary"/> is not empty, the imaginary parts) of every slot (an extension over SEALNet).</summary>
@@ -111,7 +122,7 @@ public sealed class CKKSEncoder : IDisposable
         var core = Plaintext.Unwrap(plain, nameof(plain));
         try
         {
-            _core.Decode(core, real, imaginary);
+            Live.Decode(core, real, imaginary);
         }
         catch (SealException error) when (SealNetErrors.IsArgumentError(error))
         {
@@ -119,8 +130,4 @@ public sealed class CKKSEncoder : IDisposable
         }
     }
 
-    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
-    public void Dispose()
-    {
-    }
 }

@@ -6,7 +6,7 @@ namespace HeCompute.Ckks;
 /// SEALNet's <c>Ciphertext</c>, a handle on a core <see cref="Rlwe.Ciphertext"/>: <see cref="Size"/> RNS polynomials
 /// in NTT form at the level named by <see cref="ParmsId"/>.
 /// </summary>
-public sealed class Ciphertext : SealObject<Rlwe.Ciphertext>
+public sealed class Ciphertext : SealObject<Rlwe.Ciphertext>, ISettable<Ciphertext>
 {
     /// <summary>Smallest size of a non-empty ciphertext.</summary>
     public const int SizeMin = Rlwe.Ciphertext.SizeMin;

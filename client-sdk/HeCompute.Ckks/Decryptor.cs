@@ -1,11 +1,22 @@
+using HeCompute.Ckks.Tools;
 using HeCompute.Lattice;
 
 namespace HeCompute.Ckks;
 
 /// <summary>SEALNet's <c>Decryptor</c> over the core's <see cref="Rlwe.Decryptor"/>.</summary>
-public sealed class Decryptor : IDisposable
+public sealed class Decryptor : DisposableObject
 {
     private readonly Rlwe.Decryptor _core;
+
+    /// <summary>The core object; SEALNet's members throw <see cref="ObjectDisposedException"/> once the handle is disposed.</summary>
+    private Rlwe.Decryptor Live
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _core;
+        }
+    }
 
     /// <summary>Creates a decryptor.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -16,7 +27,7 @@ public sealed class Decryptor : IDisposable
     /// <summary>Decrypts to an NTT-form plaintext at the ciphertext's level.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public void Decrypt(Ciphertext encrypted, Plaintext destination) =>
-        SealNetErrors.Run(() => _core.Decrypt(Ciphertext.Unwrap(encrypted, nameof(encrypted)), Plaintext.Unwrap(destination, nameof(destination))));
+        SealNetErrors.Run(() => Live.Decrypt(Ciphertext.Unwrap(encrypted, nameof(encrypted)), Plaintext.Unwrap(destination, nameof(destination))));
 
     /// <summary>SEALNet's noise budget, which only BFV and BGV have: for CKKS, SEAL refuses with this exception.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="encrypted"/> is null.</exception>
@@ -27,8 +38,4 @@ public sealed class Decryptor : IDisposable
         throw new ArgumentException("The invariant noise budget is defined for BFV and BGV only, not CKKS.", nameof(encrypted));
     }
 
-    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
-    public void Dispose()
-    {
-    }
 }

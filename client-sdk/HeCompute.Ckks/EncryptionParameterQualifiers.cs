@@ -1,9 +1,10 @@
+using HeCompute.Ckks.Tools;
 using HeCompute.Lattice;
 
 namespace HeCompute.Ckks;
 
 /// <summary>Properties of validated parameters (SEALNet's <c>EncryptionParameterQualifiers</c>).</summary>
-public sealed class EncryptionParameterQualifiers
+public sealed class EncryptionParameterQualifiers : DisposableObject
 {
     internal EncryptionParameterQualifiers(ParameterError error, SecLevelType secLevel, bool descending)
     {

@@ -1,3 +1,4 @@
+using HeCompute.Ckks.Tools;
 using HeCompute.Lattice;
 
 namespace HeCompute.Ckks;
@@ -7,7 +8,7 @@ namespace HeCompute.Ckks;
 /// <see cref="SEALContext"/>. CKKS parameters map to the core's <see cref="Rlwe.ParametersLiteral"/>, which computes
 /// their parms_id and reads and writes them.
 /// </summary>
-public sealed class EncryptionParameters : IEquatable<EncryptionParameters>, IDisposable
+public sealed class EncryptionParameters : DisposableObject, IEquatable<EncryptionParameters>
 {
     private ulong _polyModulusDegree;
     private Modulus[] _coeffModulus = [];
@@ -56,7 +57,12 @@ public sealed class EncryptionParameters : IEquatable<EncryptionParameters>, IDi
     /// <exception cref="InvalidOperationException">A nonzero degree is set without a scheme.</exception>
     public ulong PolyModulusDegree
     {
-        get => _polyModulusDegree;
+        get
+        {
+            ThrowIfDisposed();
+            return _polyModulusDegree;
+        }
+
         set
         {
             ThrowIfNoScheme("poly_modulus_degree", value != 0);
@@ -70,7 +76,12 @@ public sealed class EncryptionParameters : IEquatable<EncryptionParameters>, IDi
     /// <exception cref="ArgumentException">More than <see cref="CoeffModulus.MaxPrimeCount"/> primes are given.</exception>
     public IEnumerable<Modulus> CoeffModulus
     {
-        get => _coeffModulus.Select(m => new Modulus(m)).ToList();
+        get
+        {
+            ThrowIfDisposed();
+            return _coeffModulus.Select(m => new Modulus(m)).ToList();
+        }
+
         set
         {
             ArgumentNullException.ThrowIfNull(value);
@@ -197,6 +208,7 @@ public sealed class EncryptionParameters : IEquatable<EncryptionParameters>, IDi
 
     private void ThrowIfNoScheme(string what, bool setting)
     {
+        ThrowIfDisposed();
         if (Scheme == SchemeType.None && setting)
         {
             throw new InvalidOperationException($"{what} is not supported for parameters without a scheme.");
@@ -212,8 +224,4 @@ public sealed class EncryptionParameters : IEquatable<EncryptionParameters>, IDi
     /// <inheritdoc/>
     public override int GetHashCode() => ParmsId.GetHashCode();
 
-    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
-    public void Dispose()
-    {
-    }
 }

@@ -3,7 +3,7 @@ using HeCompute.Lattice;
 namespace HeCompute.Ckks;
 
 /// <summary>SEALNet's <c>KSwitchKeys</c>, a handle on core <see cref="Rlwe.KSwitchKeys"/>: a list of key-switching keys, each a list of public keys.</summary>
-public class KSwitchKeys : SealObject<Rlwe.KSwitchKeys>
+public class KSwitchKeys : SealObject<Rlwe.KSwitchKeys>, ISettable<KSwitchKeys>
 {
     /// <summary>Creates empty keys.</summary>
     public KSwitchKeys() : this(new Rlwe.KSwitchKeys())
@@ -53,7 +53,7 @@ public class KSwitchKeys : SealObject<Rlwe.KSwitchKeys>
 }
 
 /// <summary>SEALNet's <c>RelinKeys</c>, a handle on core <see cref="Rlwe.RelinKeys"/>; key 0 switches s² to s.</summary>
-public sealed class RelinKeys : KSwitchKeys
+public sealed class RelinKeys : KSwitchKeys, ISettable<RelinKeys>
 {
     /// <summary>Creates empty keys.</summary>
     public RelinKeys() : this(new Rlwe.RelinKeys())
@@ -96,7 +96,7 @@ public sealed class RelinKeys : KSwitchKeys
 }
 
 /// <summary>SEALNet's <c>GaloisKeys</c>, a handle on core <see cref="Rlwe.GaloisKeys"/>; one key per Galois element.</summary>
-public sealed class GaloisKeys : KSwitchKeys
+public sealed class GaloisKeys : KSwitchKeys, ISettable<GaloisKeys>
 {
     /// <summary>Creates empty keys.</summary>
     public GaloisKeys() : this(new Rlwe.GaloisKeys())

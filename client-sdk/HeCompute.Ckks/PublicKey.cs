@@ -3,7 +3,7 @@ using HeCompute.Lattice;
 namespace HeCompute.Ckks;
 
 /// <summary>SEALNet's <c>PublicKey</c>, a handle on a core <see cref="Rlwe.PublicKey"/>: an encryption of zero at the key level.</summary>
-public sealed class PublicKey : SealObject<Rlwe.PublicKey>
+public sealed class PublicKey : SealObject<Rlwe.PublicKey>, ISettable<PublicKey>
 {
     /// <summary>Creates an empty public key (to load into).</summary>
     public PublicKey() : this(new Rlwe.PublicKey())

@@ -1,3 +1,4 @@
+using HeCompute.Ckks.Tools;
 using System.Text;
 using HeCompute.Lattice;
 
@@ -14,7 +15,7 @@ namespace HeCompute.Ckks;
 /// context throws <see cref="InvalidParametersException"/>. <see cref="SecLevelType.None"/> is the explicit,
 /// research-only opt-out.
 /// </remarks>
-public sealed class SEALContext : IDisposable
+public sealed class SEALContext : DisposableObject
 {
     private readonly Dictionary<Rlwe.ParmsId, ContextData> _levels = [];
     private readonly Rlwe.Parameters? _parameters;
@@ -105,7 +106,21 @@ public sealed class SEALContext : IDisposable
     public bool UsingKeyswitching => _parameters?.SupportsKeySwitching ?? false;
 
     /// <summary>Whether the parameters are valid.</summary>
-    public bool ParametersSet => _parameters is not null;
+    /// <exception cref="ObjectDisposedException">The context is disposed.</exception>
+    public bool ParametersSet
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _parameters is not null;
+        }
+    }
+
+    /// <summary>The validated core parameters, or null; for this layer's objects, which keep working once the context is disposed (as SEAL's share its data).</summary>
+    internal Rlwe.Parameters? CoreParameters => _parameters;
+
+    /// <summary>SEALNet's check of a context argument: a disposed context throws <see cref="ObjectDisposedException"/>.</summary>
+    internal void ThrowIfDisposedHandle() => ThrowIfDisposed();
 
     /// <summary>SEAL's name of the validation outcome: <c>success</c>, or e.g. <c>invalid_parameters_insecure</c>.</summary>
     public string ParameterErrorName() => SnakeCase(KeyContextData.Qualifiers.ParameterError.ToString());
@@ -123,7 +138,13 @@ public sealed class SEALContext : IDisposable
 
     /// <summary>The level with this parms_id, or null if the chain has none.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="parmsId"/> is null.</exception>
-    public ContextData? GetContextData(ParmsId parmsId) => _levels.GetValueOrDefault(ParmsId.Require(parmsId, nameof(parmsId)));
+    /// <exception cref="ObjectDisposedException">The context is disposed.</exception>
+    public ContextData? GetContextData(ParmsId parmsId)
+    {
+        var id = ParmsId.Require(parmsId, nameof(parmsId));
+        ThrowIfDisposed();
+        return _levels.GetValueOrDefault(id);
+    }
 
     /// <summary>The level of a core parms_id, if it is in this context's chain.</summary>
     internal ContextData? GetContextData(Rlwe.ParmsId parmsId) => _levels.GetValueOrDefault(parmsId);
@@ -131,9 +152,11 @@ public sealed class SEALContext : IDisposable
     /// <summary>The core parameters of a context argument, refusing null and invalid parameters.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
     /// <exception cref="ArgumentException">The parameters are not valid (SEALNet's exception; the core's <see cref="InvalidParametersException"/> is the inner one).</exception>
+    /// <exception cref="ObjectDisposedException">The context is disposed.</exception>
     internal static Rlwe.Parameters Require(SEALContext? context, string name)
     {
         ArgumentNullException.ThrowIfNull(context, name);
+        context.ThrowIfDisposed();
         return SealNetErrors.Run(() => context.Parameters);
     }
 
@@ -153,13 +176,9 @@ public sealed class SEALContext : IDisposable
         return builder.ToString();
     }
 
-    /// <summary>Nothing to release: present so SEALNet code that disposes this object (with <c>using</c>) compiles unchanged.</summary>
-    public void Dispose()
-    {
-    }
 
     /// <summary>One level of the modulus chain (SEALNet's <c>SEALContext.ContextData</c>), a view of a core <see cref="Rlwe.Level"/>.</summary>
-    public sealed class ContextData
+    public sealed class ContextData : DisposableObject
     {
         private readonly EncryptionParameters _parms;
 

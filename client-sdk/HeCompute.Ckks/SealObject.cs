@@ -9,7 +9,7 @@ namespace HeCompute.Ckks;
 /// <see cref="DisposableObject.Dispose"/>, every member throws <see cref="ObjectDisposedException"/>.
 /// </summary>
 /// <typeparam name="TCore">The core type the handle wraps.</typeparam>
-public abstract class SealObject<TCore> : DisposableObject, IPoolStorage
+public abstract class SealObject<TCore> : DisposableObject, IPoolStorage, ISerializableObject
     where TCore : class, Rlwe.ISealObject
 {
     private readonly TCore _core;

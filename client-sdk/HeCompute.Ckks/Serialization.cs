@@ -75,7 +75,7 @@ public static class Serialization
     }
 
     /// <summary>SEALNet's mutable header: the fields in wire order, a new one describing an empty object of this version.</summary>
-    public class SEALHeader
+    public class SEALHeader : ISettable<SEALHeader>
     {
         /// <summary>Magic number; <see cref="SEALMagic"/> in a valid header.</summary>
         public ushort Magic = SEALMagic;
