@@ -24,13 +24,20 @@ public sealed partial class PackageTests
             var feed = Path.Combine(work, "feed");
             foreach (var project in new[] { "HeCompute.Lattice", "HeCompute.Ckks" })
             {
-                Dotnet(repository, "pack", Path.Combine(repository, "client-sdk", project, project + ".csproj"), "-c", "Release", "-o", feed, "-nologo", "-v", "q");
+                var packOutput = Dotnet(repository, "pack", Path.Combine(repository, "client-sdk", project, project + ".csproj"), "-c", "Release", "-o", feed, "-nologo", "-v", "q");
+
+                // SourceLink runs only with a GitHub remote, so a clone without one packs without its warnings.
+                Assert.DoesNotContain("has no remote", packOutput, StringComparison.Ordinal);
+                Assert.DoesNotContain("Source control information is not available", packOutput, StringComparison.Ordinal);
             }
 
             var packages = Directory.GetFiles(feed).Select(Path.GetFileName).ToList();
             var version = packages.Select(name => PackageFile().Match(name!)).Single(m => m.Success).Groups["version"].Value;
             Assert.Contains($"HeCompute.Ckks.{version}.snupkg", packages);
             Assert.Contains($"HeCompute.Lattice.{version}.nupkg", packages);
+
+            AssertMetadata(Path.Combine(feed, $"HeCompute.Ckks.{version}.nupkg"), repository);
+            AssertMetadata(Path.Combine(feed, $"HeCompute.Lattice.{version}.nupkg"), repository);
 
             var app = Path.Combine(work, "app");
             Directory.CreateDirectory(app);
@@ -96,6 +103,33 @@ public sealed partial class PackageTests
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The nuspec's license is the repository's MIT expression, and its repository address is the git remote's when
+    /// the clone has a GitHub remote, and absent otherwise (never an address written into the project).
+    /// </summary>
+    private static void AssertMetadata(string package, string repository)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        var entry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var reader = new StreamReader(entry.Open());
+        var nuspec = System.Xml.Linq.XDocument.Parse(reader.ReadToEnd());
+        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        var license = metadata.Elements().Single(e => e.Name.LocalName == "license");
+        Assert.Equal(("expression", "MIT"), ((string?)license.Attribute("type"), license.Value));
+        Assert.Contains("MIT License", File.ReadAllText(Path.Combine(repository, "LICENSE")), StringComparison.Ordinal);
+
+        var url = (string?)metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "repository")?.Attribute("url");
+        var remotes = Dotnet(repository, "msbuild", Path.Combine(repository, "client-sdk", "HeCompute.Ckks", "HeCompute.Ckks.csproj"), "-getProperty:HeComputeSourceLink", "-nologo").Trim();
+        if (remotes == "true")
+        {
+            Assert.Matches("github.com", url ?? string.Empty);
+        }
+        else
+        {
+            Assert.Null(url);
         }
     }
 
