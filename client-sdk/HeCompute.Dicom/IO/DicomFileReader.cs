@@ -52,7 +52,14 @@ internal static class DicomFileReader
         {
             // File Meta Information: Explicit VR Little Endian (some writers use implicit VR; detect by the VR bytes).
             bool explicitMeta = DicomVRInfo.TryParse(first[4], first[5], out _);
+            parser.ReadingMeta = true;
             parser.ReadDataset(meta, new DicomParser.Encoding(explicitMeta, false), null, false, 0, tag => tag.Group != 0x0002);
+            parser.ReadingMeta = false;
+            if (parser.Unsound is { } unsound)
+            {
+                // A partial read whose meta information is cut: the dataset's encoding is unknown, so nothing more is read.
+                return new DicomFile(meta, new DicomDataset(), path, preambleOffset, preamble) { Unsound = unsound };
+            }
         }
         else if (preambleOffset is not null && first.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(first) == 0x0002)
         {
@@ -86,8 +93,8 @@ internal static class DicomFileReader
         if (declared is { IsDeflate: true })
         {
             dataset.InternalTransferSyntax = declared;
-            ReadDeflated(input, options, dataset);
-            return new DicomFile(meta, dataset, path, preambleOffset, preamble);
+            var unsound = ReadDeflated(input, options, dataset);
+            return new DicomFile(meta, dataset, path, preambleOffset, preamble) { Unsound = unsound };
         }
 
         // Without a declared syntax, the first element header decides. With one, only explicit vs implicit VR is checked
@@ -116,7 +123,7 @@ internal static class DicomFileReader
         dataset.InternalTransferSyntax = declared is { IsEncapsulated: true } ? declared : encoding;
         Func<DicomTag, bool>? stop = options.StopAtPixelData ? tag => tag == DicomTag.PixelData : null;
         parser.ReadDataset(dataset, DicomParser.Encoding.Of(encoding), null, false, 0, stop);
-        return new DicomFile(meta, dataset, path, preambleOffset, preamble);
+        return new DicomFile(meta, dataset, path, preambleOffset, preamble) { Unsound = parser.Unsound };
     }
 
     /// <summary>Guesses the encoding of a dataset from its first element header (PS3.5 7.1: group, element, then VR letters in explicit VR).</summary>
@@ -156,7 +163,7 @@ internal static class DicomFileReader
         return groupBig < groupLittle ? DicomTransferSyntax.ExplicitVRBigEndian : DicomTransferSyntax.ExplicitVRLittleEndian;
     }
 
-    private static void ReadDeflated(DicomInput input, DicomReadOptions options, DicomDataset dataset)
+    private static DicomUnsoundElement? ReadDeflated(DicomInput input, DicomReadOptions options, DicomDataset dataset)
     {
         // RFC 1951 raw deflate (PS3.5 A.5); a zlib header (RFC 1950), which some writers add, is accepted too.
         var peek = input.Peek(2);
@@ -168,6 +175,7 @@ internal static class DicomFileReader
         var parser = new DicomParser(inflatedInput, options, null);
         Func<DicomTag, bool>? stop = options.StopAtPixelData ? tag => tag == DicomTag.PixelData : null;
         parser.ReadDataset(dataset, new DicomParser.Encoding(true, false), null, false, 0, stop);
+        return parser.Unsound;
     }
 
     /// <summary>The rest of a <see cref="DicomInput"/> as a forward-only stream.</summary>

@@ -13,6 +13,15 @@ internal sealed class DicomParser
     private long _allocated;
     private long _steps;
 
+    // The top-level element being read (tag and header offset), for the report of a partial read.
+    private (DicomTag? Tag, long Offset)? _current;
+
+    /// <summary>With <see cref="DicomReadOptions.Partial"/>: the top-level element a read stopped at, else null.</summary>
+    internal DicomUnsoundElement? Unsound { get; private set; }
+
+    /// <summary>Whether unsound elements are being reported as part of the File Meta Information.</summary>
+    internal bool ReadingMeta { get; set; }
+
     internal DicomParser(DicomInput input, DicomReadOptions options, DicomValueSource? deferSource)
     {
         _in = input;
@@ -41,11 +50,37 @@ internal sealed class DicomParser
 
     private void ReadElements(DicomDataset ds, Encoding enc, long? end, bool undefinedItem, int depth, Func<DicomTag, bool>? stopBefore)
     {
+        if (depth > 0 || !_options.Partial)
+        {
+            ReadElementsCore(ds, enc, end, undefinedItem, depth, stopBefore);
+            return;
+        }
+
+        // A partial read: an element is added only once it is read whole, so stopping at the first failure keeps
+        // exactly the sound elements before it.
+        _current = null;
+        long position = _in.Position;
+        try
+        {
+            ReadElementsCore(ds, enc, end, undefinedItem, depth, stopBefore);
+        }
+        catch (DicomFormatException ex)
+        {
+            Unsound = new DicomUnsoundElement(_current?.Tag, _current?.Offset ?? position, ex.Message, ReadingMeta);
+        }
+    }
+
+    private void ReadElementsCore(DicomDataset ds, Encoding enc, long? end, bool undefinedItem, int depth, Func<DicomTag, bool>? stopBefore)
+    {
         bool topLevel = depth == 0;
         while (true)
         {
             Step();
             long headerOffset = _in.Position;
+            if (topLevel)
+            {
+                _current = (null, headerOffset);
+            }
             if (end is { } e)
             {
                 if (headerOffset == e)
@@ -73,6 +108,11 @@ internal sealed class DicomParser
             if (stopBefore?.Invoke(tag) == true)
             {
                 return;
+            }
+
+            if (topLevel)
+            {
+                _current = (tag, headerOffset);
             }
 
             _in.Skip(4);

@@ -21,6 +21,15 @@ public sealed record DicomReadOptions
     /// <summary>Stop before the top-level Pixel Data (7FE0,0010): the dataset ends there.</summary>
     public bool StopAtPixelData { get; init; }
 
+    /// <summary>
+    /// Read what is sound and report the rest instead of refusing the file: the read stops at the first top-level element
+    /// that cannot be read whole (a truncated last element, a header cut by the end of the file, malformed contents),
+    /// keeps every element before it, and names it in <see cref="DicomFile.Unsound"/> with its byte offset and the reason.
+    /// Off by default: a strict read raises <see cref="DicomFormatException"/> for the same data. Group lengths are never
+    /// used to find the end of a group, so a wrong one does not derail either mode (as pydicom and dcmtk read on).
+    /// </summary>
+    public bool Partial { get; init; }
+
     /// <summary>Deepest nesting of sequences accepted.</summary>
     public int MaxSequenceDepth { get; init; } = 64;
 

@@ -43,6 +43,12 @@ public sealed class DicomFile
     /// <summary>The 128-byte preamble as read (null when absent). It is not written back: saved files get a zero preamble.</summary>
     public ReadOnlyMemory<byte>? Preamble { get; }
 
+    /// <summary>
+    /// With <see cref="DicomReadOptions.Partial"/>, the first element the read could not take whole, where and why; null
+    /// when the whole file was read (always null for a strict read, which raises instead).
+    /// </summary>
+    public DicomUnsoundElement? Unsound { get; internal set; }
+
     /// <summary>The transfer syntax of the dataset.</summary>
     public DicomTransferSyntax TransferSyntax => Dataset.InternalTransferSyntax;
 
