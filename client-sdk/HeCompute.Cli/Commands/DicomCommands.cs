@@ -76,14 +76,15 @@ internal static class DicomCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "A DICOM file" };
         file.AcceptExistingOnly();
-        var command = new Command("inspect", "Show a file's attributes, transfer syntax and pixel description") { file };
+        var command = new Command("inspect", "Show a file's attributes, transfer syntax and pixel description; of a damaged file, what is sound and where the first unsound element is (exit code 1)") { file };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!.FullName;
             var stream = File.OpenRead(path);
             await using (stream)
             {
-                var dicom = await DicomFile.OpenAsync(stream, new DicomReadOptions(), cancellationToken);
+                // A partial read: inspecting a damaged file shows what other toolkits read of it, and where and why it breaks.
+                var dicom = await DicomFile.OpenAsync(stream, new DicomReadOptions { Partial = true }, cancellationToken);
                 var elements = new List<InspectedElement>();
                 foreach (var item in dicom.Dataset)
                 {
@@ -106,7 +107,8 @@ internal static class DicomCommands
                     }
                 }
 
-                var result = new InspectedFile(path, new InspectedSyntax(dicom.TransferSyntax.Uid, dicom.TransferSyntax.Name), pixels, elements, pixelError);
+                var unsound = dicom.Unsound is { } u ? new InspectedUnsound(u.Tag?.ToString(), u.Offset, u.Reason, u.InFileMetaInformation) : null;
+                var result = new InspectedFile(path, new InspectedSyntax(dicom.TransferSyntax.Uid, dicom.TransferSyntax.Name), pixels, elements, pixelError, unsound);
                 context.Output.Result(result, console =>
                 {
                     console.MarkupLine($"[bold]{Markup.Escape(path)}[/]  {Markup.Escape(result.TransferSyntax.Name)} ({result.TransferSyntax.Uid})");
@@ -131,7 +133,16 @@ internal static class DicomCommands
                     }
 
                     console.Write(table);
+                    if (unsound is not null)
+                    {
+                        console.MarkupLine($"[red]unsound from {Markup.Escape(unsound.Tag ?? "an element tag")} at byte offset {unsound.Offset}{(unsound.InFileMetaInformation ? " (File Meta Information)" : string.Empty)}:[/] {Markup.Escape(unsound.Reason)}; the elements above were read whole, the rest was not read");
+                    }
                 });
+
+                if (unsound is not null)
+                {
+                    return CliRunner.InputError;
+                }
             }
 
             return 0;
@@ -203,7 +214,9 @@ internal static class DicomCommands
 
     private sealed record FoundStudy(string StudyInstanceUid, string PatientId, string StudyDate, string Modalities, string Description);
 
-    private sealed record InspectedFile(string Path, InspectedSyntax TransferSyntax, InspectedPixels? Pixels, IReadOnlyList<InspectedElement> Elements, string? PixelError);
+    private sealed record InspectedFile(string Path, InspectedSyntax TransferSyntax, InspectedPixels? Pixels, IReadOnlyList<InspectedElement> Elements, string? PixelError, InspectedUnsound? Unsound);
+
+    private sealed record InspectedUnsound(string? Tag, long Offset, string Reason, bool InFileMetaInformation);
 
     private sealed record InspectedSyntax(string Uid, string Name);
 
