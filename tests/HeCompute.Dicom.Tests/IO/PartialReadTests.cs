@@ -191,6 +191,63 @@ public sealed partial class PartialReadTests
         }
     }
 
+    [Fact]
+    public void MutatedFilesReadPartiallyWithBoundedAllocation()
+    {
+        // Random flips, cuts and huge lengths, read in partial mode: a DicomException with an offset or a partial file
+        // whose report lies inside the data; never another exception, never more than a small multiple of the input
+        // allocated (the length checks before each allocation are the strict read's).
+        var random = new Random(20261204);
+        var failures = new List<string>();
+        foreach (var name in new[] { "CT_small.dcm", "MR_small_implicit.dcm", "ExplVR_BigEnd.dcm", "SC_rgb_rle.dcm", "JPEG2000.dcm", "rtplan.dcm" })
+        {
+            var original = File.ReadAllBytes(Test(name));
+            for (int i = 0; i < 60; i++)
+            {
+                var data = original.ToArray();
+                int at = random.Next(132, data.Length - 4);
+                switch (i % 3)
+                {
+                    case 0:
+                        data[at] ^= (byte)random.Next(1, 256);
+                        break;
+                    case 1:
+                        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at), 0xFFFFFFF0u - (uint)random.Next(1000));
+                        break;
+                    default:
+                        data = data[..at];
+                        break;
+                }
+
+                var options = new DicomReadOptions { Partial = true, DeferPixelData = false, MaxParserSteps = 4L * data.Length };
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                try
+                {
+                    var file = DicomFile.Open(new MemoryStream(data), options);
+                    if (file.Unsound is { } unsound && (unsound.Offset < 0 || unsound.Offset > data.Length))
+                    {
+                        failures.Add($"{name} #{i}: unsound offset {unsound.Offset} outside {data.Length} bytes");
+                    }
+                }
+                catch (DicomException ex) when (ex.Offset is not null || ex is DicomDataException)
+                {
+                }
+                catch (Exception ex)
+                {
+                    failures.Add($"{name} #{i}: {ex.GetType().Name}: {ex.Message}");
+                }
+
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (allocated > (32L * 1024 * 1024) + (16L * data.Length))
+                {
+                    failures.Add($"{name} #{i}: allocated {allocated} bytes for {data.Length}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     private static (long Cut, DicomTag? Reported, DicomTag FirstUnread) CutPoint(DicomFile intact, Cut cut)
     {
         var elements = intact.Dataset.OfType<DicomElement>().Where(e => e.ValueOffset is not null && e.Tag != DicomTag.PixelData).ToList();
