@@ -120,12 +120,12 @@ internal sealed class CliContext : IDisposable
             return null;
         }
 
-        var parsed = new List<PixelRectangle>();
+        var parsed = new List<CleanRectangle>();
         foreach (string text in rectangles)
         {
             try
             {
-                parsed.Add(PixelRectangle.Parse(text));
+                parsed.Add(CleanRectangle.Parse(text));
             }
             catch (FormatException e)
             {

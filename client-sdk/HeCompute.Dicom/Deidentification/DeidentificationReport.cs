@@ -60,7 +60,7 @@ public sealed record DeidentificationReport
     public bool PixelsCleaned { get; init; }
 
     /// <summary>The rectangles blanked, clipped to the image (empty when the pixels were not cleaned).</summary>
-    public IReadOnlyList<PixelRectangle> CleanedRectangles { get; init; } = [];
+    public IReadOnlyList<CleanRectangle> CleanedRectangles { get; init; } = [];
 
     /// <summary>Where the rectangles came from, or why none applied (given, a modality default and its heuristic, skipped ones).</summary>
     public IReadOnlyList<string> PixelCleaningNotes { get; init; } = [];

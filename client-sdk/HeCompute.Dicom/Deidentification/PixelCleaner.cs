@@ -10,7 +10,7 @@ internal static class PixelCleaner
     private static readonly DicomTag ExtendedOffsetTableLengths = new(0x7FE0, 0x0002);
 
     /// <summary>What is to be blanked in one image: the rectangles clipped to it, and notes on where they come from.</summary>
-    internal sealed record Plan(IReadOnlyList<PixelRectangle> Rectangles, IReadOnlyList<string> Notes);
+    internal sealed record Plan(IReadOnlyList<CleanRectangle> Rectangles, IReadOnlyList<string> Notes);
 
     /// <summary>The rectangles for <paramref name="dataset"/>, or null when the image has no pixel data or nothing to blank in it.</summary>
     internal static Plan? PlanFor(DicomDataset dataset, CleanPixelDataOptions options, out IReadOnlyList<string> notes)
@@ -25,7 +25,7 @@ internal static class PixelCleaner
 
         int rows = dataset.GetSingleValueOrDefault(DicomTag.Rows, 0);
         int columns = dataset.GetSingleValueOrDefault(DicomTag.Columns, 0);
-        var wanted = new List<PixelRectangle>(options.Rectangles);
+        var wanted = new List<CleanRectangle>(options.Rectangles);
         if (options.Rectangles.Count > 0)
         {
             list.Add("given rectangles");
@@ -38,7 +38,7 @@ internal static class PixelCleaner
             list.Add(source);
         }
 
-        var clipped = new List<PixelRectangle>();
+        var clipped = new List<CleanRectangle>();
         foreach (var rectangle in wanted)
         {
             if (rectangle.ClipTo(columns, rows) is { } inside)
@@ -61,7 +61,7 @@ internal static class PixelCleaner
     /// </summary>
     /// <exception cref="DicomException">The pixels cannot be decoded.</exception>
     /// <exception cref="DeidentificationException">The decoded pixels would not fit in one value.</exception>
-    internal static int Apply(DicomDataset original, DicomDataset result, IReadOnlyList<PixelRectangle> rectangles)
+    internal static int Apply(DicomDataset original, DicomDataset result, IReadOnlyList<CleanRectangle> rectangles)
     {
         var pixels = DicomPixelData.Create(original);
         int bytesPerSample = pixels.DecodedBytesPerSample;

@@ -8,7 +8,7 @@ namespace HeCompute.Dicom.Deidentification;
 /// <param name="Y">First row (0-based).</param>
 /// <param name="Width">Columns covered (at least 1).</param>
 /// <param name="Height">Rows covered (at least 1).</param>
-public sealed record PixelRectangle(int X, int Y, int Width, int Height)
+public sealed record CleanRectangle(int X, int Y, int Width, int Height)
 {
     /// <summary>Checks the rectangle: a non-negative corner and a positive size.</summary>
     /// <exception cref="ArgumentException">A coordinate is negative or a side is not positive.</exception>
@@ -22,7 +22,7 @@ public sealed record PixelRectangle(int X, int Y, int Width, int Height)
 
     /// <summary>Parses "x,y,width,height" (integers, as the CLI's --clean-rect takes them).</summary>
     /// <exception cref="FormatException">The text is not four integers or the rectangle is invalid.</exception>
-    public static PixelRectangle Parse(string text)
+    public static CleanRectangle Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
@@ -32,7 +32,7 @@ public sealed record PixelRectangle(int X, int Y, int Width, int Height)
             throw new FormatException($"'{text}' is not a rectangle x,y,width,height of non-negative integers.");
         }
 
-        var rectangle = new PixelRectangle(numbers[0], numbers[1], numbers[2], numbers[3]);
+        var rectangle = new CleanRectangle(numbers[0], numbers[1], numbers[2], numbers[3]);
         if (rectangle.Width < 1 || rectangle.Height < 1)
         {
             throw new FormatException($"'{text}': width and height must be at least 1.");
@@ -42,11 +42,11 @@ public sealed record PixelRectangle(int X, int Y, int Width, int Height)
     }
 
     /// <summary>The part of the rectangle inside an image of <paramref name="columns"/> x <paramref name="rows"/>, or null.</summary>
-    internal PixelRectangle? ClipTo(int columns, int rows)
+    internal CleanRectangle? ClipTo(int columns, int rows)
     {
         int x1 = (int)Math.Min((long)X + Width, columns);
         int y1 = (int)Math.Min((long)Y + Height, rows);
-        return X >= columns || Y >= rows ? null : new PixelRectangle(X, Y, x1 - X, y1 - Y);
+        return X >= columns || Y >= rows ? null : new CleanRectangle(X, Y, x1 - X, y1 - Y);
     }
 
     /// <summary>"x,y,width,height".</summary>
@@ -62,10 +62,10 @@ public sealed record PixelRectangle(int X, int Y, int Width, int Height)
 /// </summary>
 public sealed record CleanPixelDataOptions
 {
-    private readonly IReadOnlyList<PixelRectangle> _rectangles = [];
+    private readonly IReadOnlyList<CleanRectangle> _rectangles = [];
 
     /// <summary>Rectangles blanked in every image that has pixel data (clipped to the image; one wholly outside is reported and skipped).</summary>
-    public IReadOnlyList<PixelRectangle> Rectangles
+    public IReadOnlyList<CleanRectangle> Rectangles
     {
         get => _rectangles;
         init
@@ -116,7 +116,7 @@ public static class PixelCleaningDefaults
     /// image data are; otherwise it is the top <see cref="UltrasoundHeaderFraction"/> of the rows. Other modalities:
     /// none (give rectangles).
     /// </summary>
-    public static (IReadOnlyList<PixelRectangle> Rectangles, string Source) For(DicomDataset dataset)
+    public static (IReadOnlyList<CleanRectangle> Rectangles, string Source) For(DicomDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         string modality = dataset.GetElement(DicomTag.Modality) is { IsDeferred: false } m
@@ -149,11 +149,11 @@ public static class PixelCleaningDefaults
             {
                 return top == 0
                     ? ([], "US heuristic: the topmost ultrasound region starts at row 0, no header band above it")
-                    : ([new PixelRectangle(0, 0, columns, (int)Math.Min(top, rows))], "US heuristic: the band above the topmost region of the Sequence of Ultrasound Regions (0018,6011)");
+                    : ([new CleanRectangle(0, 0, columns, (int)Math.Min(top, rows))], "US heuristic: the band above the topmost region of the Sequence of Ultrasound Regions (0018,6011)");
             }
         }
 
         int band = Math.Max(1, (int)Math.Ceiling(rows * UltrasoundHeaderFraction));
-        return ([new PixelRectangle(0, 0, columns, band)], "US heuristic: the top 10% of the rows (no Sequence of Ultrasound Regions)");
+        return ([new CleanRectangle(0, 0, columns, band)], "US heuristic: the top 10% of the rows (no Sequence of Ultrasound Regions)");
     }
 }

@@ -61,7 +61,7 @@ for case in json.load(open(sys.argv[1])):
 print(json.dumps(out))
 """;
 
-    private static readonly PixelRectangle[] SmallRectangles = [new(1, 2, 5, 4), new(30, 0, 500, 3)];
+    private static readonly CleanRectangle[] SmallRectangles = [new(1, 2, 5, 4), new(30, 0, 500, 3)];
 
     public static TheoryData<string, string> Files => new()
     {
@@ -82,7 +82,7 @@ print(json.dumps(out))
     public void Given_rectangles_are_black_in_every_frame_and_sample_and_every_other_pixel_is_unchanged(string relative, string what)
     {
         string source = Path.Combine(ExternalTools.PydicomData, relative);
-        var rectangles = DicomFile.Open(source).Dataset.GetSingleValueOrDefault(DicomTag.Rows, 0) < 10 ? [new PixelRectangle(1, 0, 1, 2)] : SmallRectangles;
+        var rectangles = DicomFile.Open(source).Dataset.GetSingleValueOrDefault(DicomTag.Rows, 0) < 10 ? [new CleanRectangle(1, 0, 1, 2)] : SmallRectangles;
         var (output, report) = CleanToFile(source, new CleanPixelDataOptions { Rectangles = rectangles });
         Assert.True(report.PixelsCleaned, what);
         Assert.Contains(report.Entries, e => e.Path == "(7FE0,0010)" && e.Outcome == AttributeOutcome.Cleaned);
@@ -106,7 +106,7 @@ print(json.dumps(out))
         string source = Path.Combine(ExternalTools.PydicomData, "test_files/MR_small.dcm");
         var options = new CleanPixelDataOptions { Rectangles = [new(60, 60, 100, 100), new(64, 0, 5, 5)] };
         var (_, report) = Deidentify(DicomFile.Open(source), options);
-        Assert.Equal([new PixelRectangle(60, 60, 4, 4)], report.CleanedRectangles);
+        Assert.Equal([new CleanRectangle(60, 60, 4, 4)], report.CleanedRectangles);
         Assert.Contains(report.PixelCleaningNotes, n => n.Contains("64,0,5,5", StringComparison.Ordinal) && n.Contains("outside", StringComparison.Ordinal));
     }
 
@@ -116,7 +116,7 @@ print(json.dumps(out))
         // pydicom's ExplVR_BigEnd.dcm is an 80x60 RGB ultrasound image in Explicit VR Big Endian.
         string source = Path.Combine(ExternalTools.PydicomData, "test_files/ExplVR_BigEnd.dcm");
         var (output, report) = CleanToFile(source, new CleanPixelDataOptions { ModalityDefaults = true });
-        Assert.Equal([new PixelRectangle(0, 0, 80, 6)], report.CleanedRectangles);
+        Assert.Equal([new CleanRectangle(0, 0, 80, 6)], report.CleanedRectangles);
         Assert.Contains(report.PixelCleaningNotes, n => n.Contains("top 10% of the rows", StringComparison.Ordinal));
         var seen = Compare(source, output, report.CleanedRectangles);
         Assert.True(seen.GetProperty("inside_black").GetBoolean());
@@ -136,7 +136,7 @@ print(json.dumps(out))
         }).ToList();
         file.Dataset.AddOrUpdate(new DicomSequence(new DicomTag(0x0018, 0x6011), regions));
         var (result, report) = Deidentify(file, new CleanPixelDataOptions { ModalityDefaults = true });
-        Assert.Equal([new PixelRectangle(0, 0, 80, 14)], report.CleanedRectangles);
+        Assert.Equal([new CleanRectangle(0, 0, 80, 14)], report.CleanedRectangles);
         Assert.Contains(report.PixelCleaningNotes, n => n.Contains("(0018,6011)", StringComparison.Ordinal));
 
         var before = DicomPixelData.Create(file.Dataset).GetFrameBytes(0);
@@ -192,10 +192,10 @@ print(json.dumps(out))
     [Fact]
     public void Rectangles_are_parsed_and_checked()
     {
-        Assert.Equal(new PixelRectangle(3, 4, 5, 6), PixelRectangle.Parse(" 3, 4,5 ,6"));
-        Assert.Throws<FormatException>(() => PixelRectangle.Parse("3,4,5"));
-        Assert.Throws<FormatException>(() => PixelRectangle.Parse("-1,4,5,6"));
-        Assert.Throws<FormatException>(() => PixelRectangle.Parse("1,4,0,6"));
+        Assert.Equal(new CleanRectangle(3, 4, 5, 6), CleanRectangle.Parse(" 3, 4,5 ,6"));
+        Assert.Throws<FormatException>(() => CleanRectangle.Parse("3,4,5"));
+        Assert.Throws<FormatException>(() => CleanRectangle.Parse("-1,4,5,6"));
+        Assert.Throws<FormatException>(() => CleanRectangle.Parse("1,4,0,6"));
         Assert.Throws<ArgumentException>(() => new CleanPixelDataOptions { Rectangles = [new(0, 0, 0, 1)] });
     }
 
@@ -210,7 +210,7 @@ print(json.dumps(out))
         return (output, report);
     }
 
-    private static JsonElement Compare(string original, string output, IReadOnlyList<PixelRectangle> rectangles)
+    private static JsonElement Compare(string original, string output, IReadOnlyList<CleanRectangle> rectangles)
     {
         string python = ExternalTools.PythonWithPydicom();
         string dir = ExternalTools.TempDirectory("clean-pixels-script");
