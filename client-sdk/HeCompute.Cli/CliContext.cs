@@ -102,7 +102,38 @@ internal sealed class CliContext : IDisposable
                 "(names, IDs, dates on ultrasound and secondary-capture images) is NOT removed; check them before they leave this machine.");
         }
 
-        return new DeidentificationOptions(secret) { AllowBurnedInAnnotation = allowBurnedIn };
+        return new DeidentificationOptions(secret) { AllowBurnedInAnnotation = allowBurnedIn, CleanPixelData = CleanPixelData() };
+    }
+
+    /// <summary>The Clean Pixel Data Option of --clean-pixels and --clean-rect, or null when neither is given.</summary>
+    private CleanPixelDataOptions? CleanPixelData()
+    {
+        string? mode = _parse.GetValue(GlobalOptions.CleanPixels);
+        string[] rectangles = _parse.GetValue(GlobalOptions.CleanRect) ?? [];
+        if (mode is not (null or "default"))
+        {
+            throw new CliException($"--clean-pixels '{mode}': the only value is 'default' (give other rectangles with --clean-rect x,y,width,height).");
+        }
+
+        if (mode is null && rectangles.Length == 0)
+        {
+            return null;
+        }
+
+        var parsed = new List<CleanRectangle>();
+        foreach (string text in rectangles)
+        {
+            try
+            {
+                parsed.Add(CleanRectangle.Parse(text));
+            }
+            catch (FormatException e)
+            {
+                throw new CliException("--clean-rect " + e.Message);
+            }
+        }
+
+        return new CleanPixelDataOptions { Rectangles = parsed, ModalityDefaults = mode is not null };
     }
 
     public void Dispose() => _services?.Dispose();

@@ -58,7 +58,7 @@ internal static class CliRunner
             or SealException or JsonException or FormatException or InvalidOperationException)
         {
             string detail = e is BurnedInAnnotationException
-                ? e.Message + " Pass --allow-burned-in-annotation to accept it (the text in the pixels is not removed)."
+                ? e.Message + " Pass --clean-rect x,y,width,height (or --clean-pixels default for ultrasound) to blank the text, or --allow-burned-in-annotation to accept it as it is (the text in the pixels is not removed)."
                 : e.Message;
             Report(context.Output, new CliProblem("about:blank", Title(e), null, detail, null));
             return InputError;

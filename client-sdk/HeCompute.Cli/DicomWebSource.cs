@@ -1,3 +1,4 @@
+using System.CommandLine;
 using HeCompute.Dicom;
 using HeCompute.Dicom.Web;
 
@@ -93,5 +94,39 @@ internal sealed class DicomWebSource : IDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
+    }
+}
+
+/// <summary>The --dicomweb, --study and --series options of a command that reads DICOM files (predict, dataset upload).</summary>
+internal sealed class DicomWebOptions
+{
+    public Option<string?> Root { get; } = new("--dicomweb")
+    {
+        Description = "A PACS's DICOMweb root (e.g. http://pacs:8042/dicom-web/): read the images of --study from it (QIDO-RS, WADO-RS); they are de-identified here like local files",
+    };
+
+    public Option<string?> Study { get; } = new("--study") { Description = "Study Instance UID to read from --dicomweb" };
+
+    public Option<string?> Series { get; } = new("--series") { Description = "Only this Series Instance UID of the study" };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Root);
+        command.Add(Study);
+        command.Add(Series);
+    }
+
+    /// <summary>The study (or series) retrieved into a private temporary directory, or null without --dicomweb.</summary>
+    public async Task<DicomWebSource?> OpenAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
+        if (parse.GetValue(Root) is not { } root)
+        {
+            return parse.GetValue(Study) is null && parse.GetValue(Series) is null
+                ? null
+                : throw new CliException("--study and --series need --dicomweb URL.");
+        }
+
+        var study = parse.GetValue(Study) ?? throw new CliException("--dicomweb needs --study UID.");
+        return await DicomWebSource.FetchAsync(context, DicomWebSource.ParseRoot(root), study, parse.GetValue(Series), cancellationToken);
     }
 }

@@ -51,9 +51,25 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> CleanPixels = new("--clean-pixels")
+    {
+        Description = "Clean Pixel Data: 'default' blanks the modality's default rectangles where one is known (ultrasound: the " +
+            "header band; a heuristic, check the output); cleaned images get BurnedInAnnotation NO and are written uncompressed",
+        Recursive = true,
+    };
+
+    public static readonly Option<string[]> CleanRect = new("--clean-rect")
+    {
+        Description = "Clean Pixel Data: blank this rectangle x,y,width,height (pixels from the top-left) in every frame of every image; repeatable",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public static void AddTo(RootCommand root)
     {
         root.Add(AllowBurnedInAnnotation);
+        root.Add(CleanPixels);
+        root.Add(CleanRect);
         root.Add(Server);
         root.Add(Pin);
         root.Add(ApiKey);

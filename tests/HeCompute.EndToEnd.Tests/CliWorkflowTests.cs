@@ -205,6 +205,74 @@ public sealed class CliWorkflowTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task DatasetUploadFromAPacsOverDicomWebEqualsUploadFromTheSameFiles()
+    {
+        var (_, keys) = await server.NewTenantAsync("cli pacs cohort", [Roles.Hospital]);
+        var images = SyntheticCtImages.Write(Path.Combine(_work.Path, "cohort-images"), 3, seed: 31);
+        string[] names = ["first_order.maximum", "first_order.mean"];
+        var reader = new Client.Prediction.DicomFeatureReader(new Dicom.Deidentification.DeidentificationOptions(new byte[32]), new Features.RadiomicsOptions());
+        var selection = reader.SelectFeatures(names, null);
+        var local = await reader.ReadRecordsAsync([.. images.Select(i => i.Path)], selection);
+        string lower = string.Join(',', names.Select((_, t) => Math.Floor(local.Min(r => r[t]) - 100).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        string upper = string.Join(',', names.Select((_, t) => Math.Ceiling(local.Max(r => r[t]) + 100).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        async Task<string> CreateAsync(string name)
+        {
+            var id = (await Cli.JsonAsync(keys[0], "dataset", "create", "--name", name, "--features", string.Join(',', names), "--lower", lower, "--upper", upper)).GetProperty("id").GetString()!;
+            await Cli.JsonAsync(keys[0], "keys", "init", "--dataset", id);
+            return id;
+        }
+
+        string fromDisk = await CreateAsync("from disk");
+        var diskUpload = await Cli.JsonAsync(keys[0], ["dataset", "upload", fromDisk, .. images.Select(i => i.Path)]);
+        Assert.Equal(3, diskUpload.GetProperty("records").GetInt32());
+
+        using var pacs = new HeCompute.Dicom.Tests.Web.OrthancServer();
+        var sops = new List<string>();
+        foreach (var (path, _) in images)
+        {
+            pacs.Store(path);
+            sops.Add(Dicom.DicomFile.Open(path).Dataset.GetString(Dicom.DicomTag.SOPInstanceUID));
+        }
+
+        string study = Dicom.DicomFile.Open(images[0].Path).Dataset.GetString(Dicom.DicomTag.StudyInstanceUID);
+        string fromPacs = await CreateAsync("from pacs");
+        var pacsUpload = await Cli.JsonAsync(keys[0], "dataset", "upload", "--dataset", fromPacs, "--dicomweb", pacs.DicomWebRoot.ToString(), "--study", study);
+        Assert.Equal(3, pacsUpload.GetProperty("records").GetInt32());
+        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), "hecompute-dicomweb-*"));
+
+        // The same records, file by file: the PACS's copy de-identified and extracted here gives the disk file's features.
+        foreach (var record in pacsUpload.GetProperty("inputs").EnumerateArray())
+        {
+            string input = record.GetProperty("input").GetString()!;
+            Assert.StartsWith(pacs.DicomWebRoot + "studies/" + study + "/series/", input, StringComparison.Ordinal);
+            int index = sops.FindIndex(sop => input.EndsWith("/instances/" + sop, StringComparison.Ordinal));
+            Assert.True(index >= 0, input);
+            Assert.Equal(local[index], record.GetProperty("features").EnumerateArray().Select(f => f.GetDouble()));
+            Assert.Equal(local[index], diskUpload.GetProperty("inputs")[index].GetProperty("features").EnumerateArray().Select(f => f.GetDouble()));
+        }
+
+        // And the encrypted cohorts give the same statistics, equal to the plaintext ones.
+        var diskStats = (await Cli.JsonAsync(keys[0], "stats", fromDisk)).GetProperty("statistics");
+        var pacsStats = (await Cli.JsonAsync(keys[0], "stats", fromPacs)).GetProperty("statistics");
+        Assert.Equal(3, pacsStats.GetProperty("count").GetDouble(), 3);
+        for (int t = 0; t < names.Length; t++)
+        {
+            double mean = local.Average(r => r[t]);
+            Assert.Equal(mean, pacsStats.GetProperty("means")[t].GetDouble(), 2);
+            Assert.Equal(diskStats.GetProperty("means")[t].GetDouble(), pacsStats.GetProperty("means")[t].GetDouble(), 2);
+        }
+
+        string csv = Path.Combine(_work.Path, "cohort-features.csv");
+        await File.WriteAllLinesAsync(csv, [string.Join(',', names), "1,2"]);
+        var (code, stdout, _) = await Cli.RunAsync(keys[0], "dataset", "upload", fromPacs, csv, "--dicomweb", pacs.DicomWebRoot.ToString(), "--study", study, "--json");
+        Assert.NotEqual(0, code);
+        Assert.Contains("one CSV file alone", stdout, StringComparison.Ordinal);
+        (code, stdout, _) = await Cli.RunAsync(keys[0], "dataset", "upload", fromPacs, "--study", study, "--json");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--dicomweb", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DatasetUploadAndStatisticsThroughTheCli()
     {
         var (_, keys) = await server.NewTenantAsync("cli statistics", [Roles.Hospital]);

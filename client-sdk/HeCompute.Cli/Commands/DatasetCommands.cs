@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using HeCompute.Client.Keys;
+using HeCompute.Client.Prediction;
 using HeCompute.Client.Statistics;
 using HeCompute.Contracts;
+using HeCompute.Features;
 using Spectre.Console;
 
 namespace HeCompute.Cli.Commands;
@@ -62,46 +64,78 @@ internal static class DatasetCommands
         {
             Description = "Contributors: the owner's public key fingerprint, obtained from the owner out of band; refuse any other key the server serves",
         };
-        var files = new Argument<string[]>("dataset-and-csv")
+        var files = new Argument<string[]>("dataset-and-inputs")
         {
-            Description = "[DATASET] FILE.csv: a CSV with a header naming the dataset's features and categories",
-            Arity = new ArgumentArity(1, 2),
+            Description = "[DATASET] FILE.csv | DICOM...: a CSV with a header naming the dataset's columns, or DICOM files whose radiomics features are the columns",
+            Arity = ArgumentArity.ZeroOrMore,
         };
-        var command = new Command("upload", "Encrypt CSV rows and append them in as few batches as the plan allows (owner: its key set; contributor: the owner's public key)")
+        var dicomWeb = new DicomWebOptions();
+        var command = new Command("upload", "Encrypt CSV rows, or the features of DICOM files (local or from a PACS, de-identified here), and append them in as few batches as the plan allows (owner: its key set; contributor: the owner's public key)")
         {
-            datasetOption, contributor, pin, files,
+            datasetOption, contributor, pin,
         };
+        dicomWeb.AddTo(command);
+        command.Add(files);
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
-            var (datasetId, path) = (parse.GetValue(datasetOption), parse.GetValue(files)!) switch
-            {
-                ({ } id, [var file]) => (id, file),
-                (null, [var id, var file]) => (id, file),
-                _ => throw new CliException("Give the dataset once: `dataset upload --dataset ID FILE.csv` or `dataset upload ID FILE.csv`."),
-            };
-            if (!File.Exists(path))
+            var arguments = parse.GetValue(files) ?? [];
+            var (datasetId, inputs) = parse.GetValue(datasetOption) is { } given
+                ? (given, arguments)
+                : arguments.Length > 0 ? (arguments[0], arguments[1..]) : throw new CliException("Give the dataset: `dataset upload --dataset ID INPUTS` or `dataset upload ID INPUTS`.");
+            foreach (var path in inputs.Where(p => !File.Exists(p)))
             {
                 throw new CliException($"File '{path}' does not exist.");
+            }
+
+            var csv = inputs.Where(p => p.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).ToList();
+            if (csv.Count > 0 && (csv.Count > 1 || inputs.Length > 1 || parse.GetValue(dicomWeb.Root) is not null))
+            {
+                throw new CliException("Upload one CSV file alone, or DICOM files and/or --dicomweb URL --study UID.");
             }
 
             var client = context.Client();
             var response = await client.GetDatasetAsync(datasetId, cancellationToken);
             var asContributor = parse.GetValue(contributor) || !response.Owned;
-            var table = await CsvTable.ReadAsync(path, cancellationToken);
-            var rows = table.Select(new DatasetRecordPacker(response).InputColumns, path);
+            var columns = new DatasetRecordPacker(response).InputColumns;
+            IReadOnlyList<IReadOnlyList<double>> rows;
+            List<UploadedRecord>? records = null;
+            if (csv.Count == 1)
+            {
+                rows = (await CsvTable.ReadAsync(csv[0], cancellationToken)).Select(columns, csv[0]);
+            }
+            else
+            {
+                using var pacs = await dicomWeb.OpenAsync(context, parse, cancellationToken);
+                var paths = inputs.Select(Path.GetFullPath).Concat(pacs?.Paths ?? []).ToList();
+                if (paths.Count == 0)
+                {
+                    throw new CliException("Nothing to upload: give a CSV file, DICOM files, or --dicomweb URL --study UID.");
+                }
+
+                var reader = new DicomFeatureReader(context.Deidentification(), new RadiomicsOptions());
+                var selection = reader.SelectFeatures(columns, null);
+                var features = await context.Output.WithProgressAsync("De-identifying and extracting features", report =>
+                    reader.ReadRecordsAsync(paths, selection, new Progress<PredictionProgress>(p => report((double)p.Completed / Math.Max(1, p.Total), $"{p.Stage} {p.Item}")), cancellationToken));
+                rows = features;
+                records = [.. paths.Select((p, i) => new UploadedRecord(pacs?.Origin(p) ?? p, features[i]))];
+            }
+
             using ISlotEncryptor encryptor = asContributor
                 ? await DatasetUploader.OpenContributorEncryptorAsync(client, response, parse.GetValue(pin), cancellationToken)
                 : await UnlockOwnerKeysAsync(context, response, cancellationToken);
             var batches = await context.Output.WithProgressAsync("Encrypting and appending", report =>
                 DatasetUploader.UploadAsync(client, response, encryptor, rows, new Progress<(int Completed, int Total)>(p => report((double)p.Completed / Math.Max(1, p.Total), $"batch {p.Completed}/{p.Total}")), cancellationToken));
             var fingerprint = (encryptor as PublicKeyEncryptor)?.PublicKeySha256;
-            context.Output.Result(new { DatasetId = response.Id, Records = rows.Count, Contributor = asContributor, PublicKeySha256 = fingerprint, Batches = batches }, console =>
+            context.Output.Result(new { DatasetId = response.Id, Records = rows.Count, Contributor = asContributor, PublicKeySha256 = fingerprint, Batches = batches, Columns = columns, Inputs = records }, console =>
                 console.MarkupLine($"Appended {rows.Count} records in {batches.Count} encrypted batch(es), {CliOutput.Bytes(batches.Sum(b => b.Bytes))}"
                     + (fingerprint is null ? "." : $", encrypted under the owner's public key sha256:{fingerprint}.")));
             return 0;
         });
         return command;
     }
+
+    /// <summary>A DICOM input of an upload and the features it gave (printed locally; only the ciphertexts are sent).</summary>
+    private sealed record UploadedRecord(string Input, IReadOnlyList<double> Features);
 
     /// <summary>The owner's side of an upload: its key set for the dataset, unlocked with the passphrase.</summary>
     private static async Task<ISlotEncryptor> UnlockOwnerKeysAsync(CliContext context, DatasetResponse response, CancellationToken cancellationToken)

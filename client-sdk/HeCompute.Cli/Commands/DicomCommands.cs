@@ -183,6 +183,15 @@ internal static class DicomCommands
                 }
 
                 console.MarkupLine($"Wrote [bold]{Markup.Escape(destination)}[/]; options: {Markup.Escape(string.Join(", ", report.OptionsApplied))}");
+                if (report.PixelsCleaned)
+                {
+                    console.MarkupLine($"Clean Pixel Data: blanked {Markup.Escape(string.Join("; ", report.CleanedRectangles))} ({Markup.Escape(string.Join("; ", report.PixelCleaningNotes))}); BurnedInAnnotation is NO");
+                }
+                else if (report.PixelCleaningNotes.Count > 0)
+                {
+                    console.MarkupLine($"Pixels not cleaned: {Markup.Escape(string.Join("; ", report.PixelCleaningNotes))}");
+                }
+
                 console.Write(table);
             });
             return 0;

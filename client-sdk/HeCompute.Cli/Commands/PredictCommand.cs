@@ -19,10 +19,10 @@ internal static class PredictCommand
         var files = new Argument<FileInfo[]>("files") { Description = "DICOM files, or CSV files with a header naming the model's features", Arity = ArgumentArity.ZeroOrMore };
         files.AcceptExistingOnly();
         var batch = new Option<bool>("--batch") { Description = "Send all ciphertexts of a file set as one predict-batch job, follow it, then download and decrypt the outputs" };
-        var dicomWeb = new Option<string?>("--dicomweb") { Description = "A PACS's DICOMweb root (e.g. http://pacs:8042/dicom-web/): read the images of --study from it (QIDO-RS, WADO-RS); they are de-identified here like local files" };
-        var study = new Option<string?>("--study") { Description = "Study Instance UID to read from --dicomweb" };
-        var series = new Option<string?>("--series") { Description = "Only this Series Instance UID of the study" };
-        var command = new Command("predict", "Encrypt features, have the server evaluate the model on ciphertexts, decrypt the results") { model, keySet, batch, dicomWeb, study, series, files };
+        var dicomWeb = new DicomWebOptions();
+        var command = new Command("predict", "Encrypt features, have the server evaluate the model on ciphertexts, decrypt the results") { model, keySet, batch };
+        dicomWeb.AddTo(command);
+        command.Add(files);
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var client = context.Client();
@@ -30,14 +30,7 @@ internal static class PredictCommand
             using var keys = await UnlockForModelAsync(context, modelResponse, parse.GetValue(keySet), cancellationToken);
             var predictor = new EncryptedPredictor(client, modelResponse, keys, keys.Stored.ServerKeySetId!);
             var paths = (parse.GetValue(files) ?? []).Select(f => f.FullName).ToList();
-            using var pacs = parse.GetValue(dicomWeb) is { } root
-                ? await DicomWebSource.FetchAsync(context, DicomWebSource.ParseRoot(root), parse.GetValue(study) ?? throw new CliException("--dicomweb needs --study UID."), parse.GetValue(series), cancellationToken)
-                : null;
-            if (pacs is null && (parse.GetValue(study) is not null || parse.GetValue(series) is not null))
-            {
-                throw new CliException("--study and --series need --dicomweb URL.");
-            }
-
+            using var pacs = await dicomWeb.OpenAsync(context, parse, cancellationToken);
             paths.AddRange(pacs?.Paths ?? []);
             if (paths.Count == 0)
             {

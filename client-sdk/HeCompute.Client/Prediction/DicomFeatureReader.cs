@@ -79,6 +79,37 @@ public sealed class DicomFeatureReader
 
         return missing.Count == 0
             ? indexes
-            : throw new FeatureSchemaMismatchException($"The model needs features the schema {Schema.Name} v{Schema.Version} does not have: {string.Join(", ", missing)}.");
+            : throw new FeatureSchemaMismatchException($"Features the schema {Schema.Name} v{Schema.Version} does not have are needed: {string.Join(", ", missing)}.");
+    }
+
+    /// <summary>
+    /// Reads, de-identifies and extracts every file (in order), keeping the features at <paramref name="selection"/>
+    /// (from <see cref="SelectFeatures"/>): one record per file, as a model's input or a dataset's rows. Reports
+    /// <see cref="PredictionStage.Deidentifying"/> and <see cref="PredictionStage.ExtractingFeatures"/> per file.
+    /// </summary>
+    /// <exception cref="DicomException">A file is not readable DICOM or its pixels cannot be decoded.</exception>
+    /// <exception cref="DeidentificationException">A file cannot be de-identified (e.g. burned-in annotation, not cleaned).</exception>
+    /// <exception cref="FeatureExtractionException">An image gives no features.</exception>
+    public async Task<double[][]> ReadRecordsAsync(
+        IReadOnlyList<string> paths, IReadOnlyList<int> selection, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(selection);
+        var records = new double[paths.Count][];
+        for (var i = 0; i < paths.Count; i++)
+        {
+            progress?.Report(new PredictionProgress(PredictionStage.Deidentifying, i, paths.Count, paths[i]));
+            var features = await ReadAsync(paths[i], cancellationToken).ConfigureAwait(false);
+            progress?.Report(new PredictionProgress(PredictionStage.ExtractingFeatures, i + 1, paths.Count, paths[i]));
+            var record = new double[selection.Count];
+            for (var t = 0; t < record.Length; t++)
+            {
+                record[t] = features.Vector[selection[t]];
+            }
+
+            records[i] = record;
+        }
+
+        return records;
     }
 }

@@ -33,21 +33,7 @@ public sealed class DicomPredictionPipeline
     {
         ArgumentNullException.ThrowIfNull(paths);
         var watch = Stopwatch.StartNew();
-        var records = new IReadOnlyList<double>[paths.Count];
-        for (var i = 0; i < paths.Count; i++)
-        {
-            progress?.Report(new PredictionProgress(PredictionStage.Deidentifying, i, paths.Count, paths[i]));
-            var features = await _reader.ReadAsync(paths[i], cancellationToken).ConfigureAwait(false);
-            progress?.Report(new PredictionProgress(PredictionStage.ExtractingFeatures, i + 1, paths.Count, paths[i]));
-            var record = new double[_selection.Length];
-            for (var t = 0; t < record.Length; t++)
-            {
-                record[t] = features.Vector[_selection[t]];
-            }
-
-            records[i] = record;
-        }
-
+        var records = await _reader.ReadRecordsAsync(paths, _selection, progress, cancellationToken).ConfigureAwait(false);
         var featureTime = watch.Elapsed;
         var run = asBatchJob
             ? await _predictor.PredictBatchAsync(records, progress, cancellationToken).ConfigureAwait(false)

@@ -102,6 +102,14 @@ public sealed record DeidentificationOptions
     public bool AllowBurnedInAnnotation { get; init; }
 
     /// <summary>
+    /// The Clean Pixel Data Option: blank rectangles of the pixels of every frame (given ones, and the modality's
+    /// defaults when asked for). A cleaned image is accepted whatever its burned-in annotation, gets
+    /// BurnedInAnnotation = NO and code 113101 in the method code sequence, and is written uncompressed. Null: the
+    /// pixels are never modified.
+    /// </summary>
+    public CleanPixelDataOptions? CleanPixelData { get; init; }
+
+    /// <summary>
     /// Also refuse files whose modality or SOP class typically carries burned-in text (US, secondary capture, ...)
     /// unless they say BurnedInAnnotation = NO (default true).
     /// </summary>
@@ -134,6 +142,7 @@ public sealed record DeidentificationOptions
             .Append(", CombinedActions = ").Append(CombinedActions)
             .Append(", AllowBurnedInAnnotation = ").Append(AllowBurnedInAnnotation)
             .Append(", RefuseLikelyBurnedInAnnotation = ").Append(RefuseLikelyBurnedInAnnotation)
+            .Append(", CleanPixelData = ").Append(CleanPixelData is null ? "none" : $"{CleanPixelData.Rectangles.Count} rectangle(s), modality defaults {CleanPixelData.ModalityDefaults}")
             .Append(", ReplaceUnlistedUids = ").Append(ReplaceUnlistedUids)
             .Append(", RemoveUnlistedPersonNames = ").Append(RemoveUnlistedPersonNames)
             .Append(", MaximumDateShiftDays = ").Append(MaximumDateShiftDays)
@@ -146,6 +155,7 @@ public sealed record DeidentificationOptions
         other is not null && _secret.AsSpan().SequenceEqual(other._secret) && Options == other.Options
         && SafePrivateTags.SequenceEqual(other.SafePrivateTags) && CombinedActions == other.CombinedActions
         && AllowBurnedInAnnotation == other.AllowBurnedInAnnotation && RefuseLikelyBurnedInAnnotation == other.RefuseLikelyBurnedInAnnotation
+        && Equals(CleanPixelData, other.CleanPixelData)
         && ReplaceUnlistedUids == other.ReplaceUnlistedUids && RemoveUnlistedPersonNames == other.RemoveUnlistedPersonNames
         && MaximumDateShiftDays == other.MaximumDateShiftDays && Equals(DescriptorCleaner, other.DescriptorCleaner);
 

@@ -16,7 +16,7 @@ public enum AttributeOutcome
     /// <summary>The value was replaced by a dummy value.</summary>
     Replaced,
 
-    /// <summary>Free text was kept after identifying text was removed from it.</summary>
+    /// <summary>Free text was kept after identifying text was removed from it; pixel data had rectangles blanked.</summary>
     Cleaned,
 
     /// <summary>The attribute was kept (a sequence's items are listed separately).</summary>
@@ -55,6 +55,15 @@ public sealed record DeidentificationReport
 
     /// <summary>True when burned-in annotation was accepted on the caller's say-so (pixels not cleaned).</summary>
     public bool BurnedInAnnotationAccepted { get; init; }
+
+    /// <summary>True when the Clean Pixel Data Option blanked <see cref="CleanedRectangles"/> in every frame (BurnedInAnnotation is then NO).</summary>
+    public bool PixelsCleaned { get; init; }
+
+    /// <summary>The rectangles blanked, clipped to the image (empty when the pixels were not cleaned).</summary>
+    public IReadOnlyList<CleanRectangle> CleanedRectangles { get; init; } = [];
+
+    /// <summary>Where the rectangles came from, or why none applied (given, a modality default and its heuristic, skipped ones).</summary>
+    public IReadOnlyList<string> PixelCleaningNotes { get; init; } = [];
 
     /// <summary>Attribute by attribute, in the order visited.</summary>
     public required IReadOnlyList<DeidentificationReportEntry> Entries { get; init; }

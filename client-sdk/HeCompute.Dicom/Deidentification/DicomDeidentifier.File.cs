@@ -53,7 +53,10 @@ public sealed partial class DicomDeidentifier
                 _options.Options.HasFlag(ConfidentialityOptions.RetainUids) ? AttributeOutcome.Kept : AttributeOutcome.UidRemapped, "file meta: follows SOPInstanceUID"));
         }
 
-        dataset.InternalTransferSyntax = file.Dataset.InternalTransferSyntax;
+        if (!report.PixelsCleaned)
+        {
+            dataset.InternalTransferSyntax = file.Dataset.InternalTransferSyntax; // cleaned pixels are native: Explicit VR Little Endian
+        }
         return (new DicomFile(meta, dataset), report with { Entries = [.. report.Entries, .. entries] });
     }
 }

@@ -441,10 +441,15 @@ public sealed partial class DicomDeidentifier
             return changed;
         }
 
-        internal IReadOnlyList<string> AddMethodAttributes(DicomDataset result)
+        internal IReadOnlyList<string> AddMethodAttributes(DicomDataset result, bool pixelsCleaned)
         {
             var o = Options.Options;
             var codes = new List<(string Value, string Meaning)> { ("113100", "Basic Application Confidentiality Profile") };
+            if (pixelsCleaned)
+            {
+                codes.Add(("113101", "Clean Pixel Data Option"));
+            }
+
             if (o.HasFlag(ConfidentialityOptions.CleanDescriptors))
             {
                 codes.Add(("113105", "Clean Descriptors Option"));

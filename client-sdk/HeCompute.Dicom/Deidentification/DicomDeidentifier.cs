@@ -11,7 +11,8 @@ namespace HeCompute.Dicom.Deidentification;
 /// Beyond the table (each can be turned off in the options, and each is listed in the report with its rule):
 /// instance UIDs in UI attributes the table does not list are replaced, unlisted person names removed, group
 /// length elements dropped, and the file meta's source/sending/receiving AE titles and private information removed.
-/// The pixel data is never modified: files that have or may have burned-in text are refused unless the caller opts in.
+/// The pixel data is modified only by the Clean Pixel Data Option (<see cref="DeidentificationOptions.CleanPixelData"/>):
+/// otherwise files that have or may have burned-in text are refused unless the caller accepts them as they are.
 /// </remarks>
 public sealed partial class DicomDeidentifier
 {
@@ -83,12 +84,38 @@ public sealed partial class DicomDeidentifier
     public (DicomDataset Result, DeidentificationReport Report) Deidentify(DicomDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        bool acceptedBurnedIn = CheckBurnedInAnnotation(dataset);
+        IReadOnlyList<string> cleaningNotes = [];
+        var cleaning = _options.CleanPixelData is { } clean ? PixelCleaner.PlanFor(dataset, clean, out cleaningNotes) : null;
+        bool acceptedBurnedIn = cleaning is null && CheckBurnedInAnnotation(dataset);
         var run = new Run(this, dataset);
         var result = dataset.Clone();
         run.ProcessDataset(result, string.Empty, ContentMode.Normal, 0);
-        var codes = run.AddMethodAttributes(result);
-        return (result, run.BuildReport(codes, acceptedBurnedIn));
+        if (cleaning is not null)
+        {
+            // After the table, so that nothing it does touches the cleaned pixels or the new BurnedInAnnotation.
+            int frames = PixelCleaner.Apply(dataset, result, cleaning.Rectangles);
+            run.Report(DicomTag.PixelData.ToString(), DicomTag.PixelData, null, AttributeOutcome.Cleaned,
+                $"Clean Pixel Data Option: {cleaning.Rectangles.Count} rectangle(s) blanked in {frames} frame(s), every sample; written uncompressed");
+            bool had = result.Contains(Tags.BurnedInAnnotation);
+            SetCodeString(result, Tags.BurnedInAnnotation, "NO");
+            run.Report(Tags.BurnedInAnnotation.ToString(), Tags.BurnedInAnnotation, null, had ? AttributeOutcome.Replaced : AttributeOutcome.Added,
+                "Clean Pixel Data Option: NO once the pixels are cleaned");
+        }
+
+        var codes = run.AddMethodAttributes(result, cleaning is not null);
+        var report = run.BuildReport(codes, acceptedBurnedIn) with
+        {
+            PixelsCleaned = cleaning is not null,
+            CleanedRectangles = cleaning?.Rectangles ?? [],
+            PixelCleaningNotes = cleaningNotes,
+        };
+        return (result, report);
+    }
+
+    private static void SetCodeString(DicomDataset dataset, DicomTag tag, string value)
+    {
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes(value.Length % 2 == 0 ? value : value + " ");
+        dataset.AddOrUpdate(new DicomElement(tag, DicomVR.CS, bytes));
     }
 
     private bool CheckBurnedInAnnotation(DicomDataset dataset)
@@ -98,7 +125,7 @@ public sealed partial class DicomDeidentifier
         {
             return _options.AllowBurnedInAnnotation
                 ? true
-                : throw new BurnedInAnnotationException("BurnedInAnnotation (0028,0301) is YES: the pixels carry identifying text. Clean them and set AllowBurnedInAnnotation to proceed.");
+                : throw new BurnedInAnnotationException("BurnedInAnnotation (0028,0301) is YES: the pixels carry identifying text. Clean them with CleanPixelData, or set AllowBurnedInAnnotation to accept them as they are.");
         }
 
         if (burnedIn == "NO" || !_options.RefuseLikelyBurnedInAnnotation)
@@ -116,7 +143,7 @@ public sealed partial class DicomDeidentifier
 
         return _options.AllowBurnedInAnnotation
             ? true
-            : throw new BurnedInAnnotationException($"{reason} and BurnedInAnnotation (0028,0301) is not NO: such images usually carry burned-in text. Check or clean the pixels and set AllowBurnedInAnnotation to proceed.");
+            : throw new BurnedInAnnotationException($"{reason} and BurnedInAnnotation (0028,0301) is not NO: such images usually carry burned-in text. Clean them with CleanPixelData, or check them and set AllowBurnedInAnnotation.");
     }
 
     /// <summary>The value as bytes decoded one-to-one (for ASCII-only values and stable keys; no character set needed).</summary>
