@@ -72,7 +72,7 @@ public static class NodeSealRunner
     }
 
     /// <summary>Runs a process; its stderr goes to ours as it comes, its stdout is returned.</summary>
-    private static (int ExitCode, string Stdout) Exec(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    internal static (int ExitCode, string Stdout) Exec(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(fileName)
         {

@@ -31,6 +31,9 @@ public static class SealCompare
                         resolved (default: the repository holding HeCompute.sln above the working directory)
           --out         also write the markdown report to FILE
           --json        also write the figures as JSON to FILE (ours, node-seal, native per op)
+          --native PATH a native SEAL timing program (bench/README.md says how to build one outside the repository):
+                        ours is measured with 1 and 2 threads, then PATH runs with the same counts in the same run,
+                        and the report is the table of ours / native for both thread counts (node-seal is skipped)
         """;
 
     /// <summary>The mode's options.</summary>
@@ -42,7 +45,8 @@ public static class SealCompare
     /// <param name="SealRoot">Root for the node-seal runner's paths, or null for the repository root.</param>
     /// <param name="Output">File for the report, or null.</param>
     /// <param name="JsonOutput">File for the same figures as JSON (for notebooks and scripts), or null.</param>
-    public sealed record Options(int[] Degrees, bool Quick, int Rounds, bool CpuTime, bool NoSeal, string? SealRoot, string? Output, string? JsonOutput = null)
+    /// <param name="NativePath">A native SEAL timing program to run in the same run, or null.</param>
+    public sealed record Options(int[] Degrees, bool Quick, int Rounds, bool CpuTime, bool NoSeal, string? SealRoot, string? Output, string? JsonOutput = null, string? NativePath = null)
     {
         /// <summary>Reads the options from the command line.</summary>
         public static Options Parse(string[] args)
@@ -65,10 +69,11 @@ public static class SealCompare
                 args.Contains("--quick"),
                 rounds,
                 cpuTime,
-                cpuTime || args.Contains("--no-seal"),
+                cpuTime || args.Contains("--no-seal") || args.Contains("--native"),
                 Option(args, "--seal-root"),
                 Option(args, "--out"),
-                Option(args, "--json"));
+                Option(args, "--json"),
+                Option(args, "--native"));
         }
     }
 
@@ -76,6 +81,11 @@ public static class SealCompare
     public static int Run(string[] args)
     {
         var options = Options.Parse(args);
+        if (options.NativePath is not null)
+        {
+            return NativeCompare.Run(options);
+        }
+
         if (options.CpuTime)
         {
             EngineThreads.Limit(1);
@@ -127,7 +137,7 @@ public static class SealCompare
         return options.NoSeal || seal is not null ? 0 : 1;
     }
 
-    private static void MeasureOps(int n, Repetitions repetitions, bool cpuTime, Dictionary<(int N, string Op), double> into)
+    internal static void MeasureOps(int n, Repetitions repetitions, bool cpuTime, Dictionary<(int N, string Op), double> into)
     {
         var ckks = new CkksFixture(n);
         foreach (var op in CkksOps.All)
@@ -162,7 +172,7 @@ public static class SealCompare
         return lowest;
     }
 
-    private static void KeepLower(Dictionary<(int N, string Op), double> into, (int N, string Op) key, double value) =>
+    internal static void KeepLower(Dictionary<(int N, string Op), double> into, (int N, string Op) key, double value) =>
         into[key] = into.TryGetValue(key, out var current) ? Math.Min(current, value) : value;
 
     /// <summary>Starts each op from a collected heap, so one op's garbage is not collected on the next op's clock.</summary>
@@ -313,7 +323,7 @@ public static class SealCompare
         return $"Load check: node-seal's medians here / its anchors' figures, median over ops: {string.Join(", ", parts)} (1.00× = a machine as quiet as the anchors').";
     }
 
-    private static string Micros(double? value) => value switch
+    internal static string Micros(double? value) => value switch
     {
         null => "–",
         >= 100 => value.Value.ToString("F0", Invariant),
@@ -330,7 +340,7 @@ public static class SealCompare
     }
 
     /// <summary>The 1-minute load average: other work on the machine shows up here, and in the medians.</summary>
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -342,7 +352,7 @@ public static class SealCompare
         }
     }
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         try
         {

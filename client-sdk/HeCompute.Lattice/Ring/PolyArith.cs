@@ -126,6 +126,60 @@ internal static class PolyArith
         }
     }
 
+    /// <summary>
+    /// (hi·2^64 + lo) += a·b element by element, exactly: the 128-bit accumulator of an inner product that is
+    /// reduced once, by <see cref="ReduceWide"/>, instead of once per term.
+    /// </summary>
+    /// <remarks>
+    /// No modulus is involved and nothing is checked: the caller bounds the sum below 2^128. Sixty-three terms with
+    /// factors below 2^62 and 2^60 stay below 2^128, and no level has more than 63 data primes.
+    /// </remarks>
+    /// <param name="a">First factor.</param>
+    /// <param name="b">Second factor.</param>
+    /// <param name="lo">Low words of the accumulator, read and written.</param>
+    /// <param name="hi">High words of the accumulator, read and written.</param>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static void MultiplyAddWide(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> lo, Span<ulong> hi)
+    {
+        CheckLengths(a, b, lo);
+        CheckLengths(a, hi);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector512.MultiplyAddWide(a, b, lo, hi);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.MultiplyAddWide(a, b, lo, hi);
+        }
+        else
+        {
+            PolyArithScalar.MultiplyAddWide(a, b, lo, hi);
+        }
+    }
+
+    /// <summary>dst = (hi·2^64 + lo) mod q, element by element, for any 128-bit values.</summary>
+    /// <param name="lo">Low words.</param>
+    /// <param name="hi">High words.</param>
+    /// <param name="dst">Destination (may alias <paramref name="lo"/> or <paramref name="hi"/>).</param>
+    /// <param name="q">The modulus.</param>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static void ReduceWide(ReadOnlySpan<ulong> lo, ReadOnlySpan<ulong> hi, Span<ulong> dst, in SmallModulus q)
+    {
+        CheckLengths(lo, hi, dst);
+        if (Vector512Arith.IsSupported)
+        {
+            PolyArithVector512.ReduceWide(lo, hi, dst, q);
+        }
+        else if (Vector256Arith.IsSupported)
+        {
+            PolyArithVector256.ReduceWide(lo, hi, dst, q);
+        }
+        else
+        {
+            PolyArithScalar.ReduceWide(lo, hi, dst, q);
+        }
+    }
+
     /// <summary>dst = (a * scalar) mod q.</summary>
     /// <param name="a">The vector.</param>
     /// <param name="scalar">The constant factor; values of q or more are reduced first.</param>

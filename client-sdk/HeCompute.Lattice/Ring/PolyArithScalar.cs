@@ -47,6 +47,24 @@ internal static class PolyArithScalar
         }
     }
 
+    public static void MultiplyAddWide(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> lo, Span<ulong> hi)
+    {
+        for (int i = 0; i < lo.Length; i++)
+        {
+            UInt128 sum = new UInt128(hi[i], lo[i]) + Math.BigMul(a[i], b[i]);
+            hi[i] = (ulong)(sum >> 64);
+            lo[i] = (ulong)sum;
+        }
+    }
+
+    public static void ReduceWide(ReadOnlySpan<ulong> lo, ReadOnlySpan<ulong> hi, Span<ulong> dst, in SmallModulus q)
+    {
+        for (int i = 0; i < dst.Length; i++)
+        {
+            dst[i] = q.Reduce128(hi[i], lo[i]);
+        }
+    }
+
     public static void MultiplyScalarMod(ReadOnlySpan<ulong> a, ulong w, ulong wShoup, Span<ulong> dst, in SmallModulus q)
     {
         for (int i = 0; i < dst.Length; i++)

@@ -96,6 +96,54 @@ internal static unsafe class PolyArithVector256
         PolyArithScalar.ReduceMod(a[body..], dst[body..], q);
     }
 
+    public static void MultiplyAddWide(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> lo, Span<ulong> hi)
+    {
+        int body = lo.Length & ~(Lanes - 1);
+        fixed (ulong* pa = a, pb = b, pl = lo, ph = hi)
+        {
+            for (int i = 0; i < body; i += Lanes)
+            {
+                Vector256<ulong> x = Vector256.Load(pa + i);
+                Vector256<ulong> y = Vector256.Load(pb + i);
+                Vector256<ulong> sum = Vector256.Load(pl + i) + (x * y);
+                // The low word wrapped exactly when the sum is below the added term; the all-ones mask is −1.
+                Vector256<ulong> carry = Vector256.LessThan(sum, x * y);
+                sum.Store(pl + i);
+                (Vector256.Load(ph + i) + MultiplyHigh(x, y, Avx2.ShiftRightLogical(y, 32)) - carry).Store(ph + i);
+            }
+        }
+
+        PolyArithScalar.MultiplyAddWide(a[body..], b[body..], lo[body..], hi[body..]);
+    }
+
+    public static void ReduceWide(ReadOnlySpan<ulong> lo, ReadOnlySpan<ulong> hi, Span<ulong> dst, in SmallModulus q)
+    {
+        int body = dst.Length & ~(Lanes - 1);
+        Vector256<ulong> qv = Vector256.Create(q.Value);
+        Vector256<ulong> ratioLo = Vector256.Create(q.BarrettLo);
+        Vector256<ulong> ratioLoHi = Vector256.Create(q.BarrettLo >> 32);
+        Vector256<ulong> ratioHi = Vector256.Create(q.BarrettHi);
+        Vector256<ulong> ratioHiHi = Vector256.Create(q.BarrettHi >> 32);
+        fixed (ulong* pl = lo, ph = hi, pd = dst)
+        {
+            for (int i = 0; i < body; i += Lanes)
+            {
+                // SmallModulus.Reduce128 lane by lane: the quotient floor(x·floor(2^128/q) / 2^128), exact modulo 2^64.
+                Vector256<ulong> l = Vector256.Load(pl + i);
+                Vector256<ulong> h = Vector256.Load(ph + i);
+                Vector256<ulong> hiTimesLoLo = h * ratioLo;
+                Vector256<ulong> middle = hiTimesLoLo + MultiplyHigh(l, ratioLo, ratioLoHi);
+                Vector256<ulong> carry = Vector256.LessThan(middle, hiTimesLoLo);
+                Vector256<ulong> middle2 = middle + (l * ratioHi);
+                carry += Vector256.LessThan(middle2, middle);
+                Vector256<ulong> quotient = (h * ratioHi) + MultiplyHigh(h, ratioLo, ratioLoHi) + MultiplyHigh(l, ratioHi, ratioHiHi) - carry;
+                SubtractIfAtLeast(l - (quotient * qv), qv).Store(pd + i);
+            }
+        }
+
+        PolyArithScalar.ReduceWide(lo[body..], hi[body..], dst[body..], q);
+    }
+
     public static void MultiplyScalarMod(ReadOnlySpan<ulong> a, ulong w, ulong wShoup, Span<ulong> dst, in SmallModulus q)
     {
         int body = dst.Length & ~(Lanes - 1);

@@ -100,6 +100,54 @@ internal static unsafe class PolyArithVector512
         PolyArithScalar.ReduceMod(a[body..], dst[body..], q);
     }
 
+    public static void MultiplyAddWide(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> lo, Span<ulong> hi)
+    {
+        int body = lo.Length & ~(Lanes - 1);
+        fixed (ulong* pa = a, pb = b, pl = lo, ph = hi)
+        {
+            for (int i = 0; i < body; i += Lanes)
+            {
+                Vector512<ulong> x = Vector512.Load(pa + i);
+                Vector512<ulong> y = Vector512.Load(pb + i);
+                Vector512<ulong> sum = Vector512.Load(pl + i) + (x * y);
+                // The low word wrapped exactly when the sum is below the added term; the all-ones mask is −1.
+                Vector512<ulong> carry = Vector512.LessThan(sum, x * y);
+                sum.Store(pl + i);
+                (Vector512.Load(ph + i) + MultiplyHigh(x, y, Avx512F.ShiftRightLogical(y, 32)) - carry).Store(ph + i);
+            }
+        }
+
+        PolyArithScalar.MultiplyAddWide(a[body..], b[body..], lo[body..], hi[body..]);
+    }
+
+    public static void ReduceWide(ReadOnlySpan<ulong> lo, ReadOnlySpan<ulong> hi, Span<ulong> dst, in SmallModulus q)
+    {
+        int body = dst.Length & ~(Lanes - 1);
+        Vector512<ulong> qv = Vector512.Create(q.Value);
+        Vector512<ulong> ratioLo = Vector512.Create(q.BarrettLo);
+        Vector512<ulong> ratioLoHi = Vector512.Create(q.BarrettLo >> 32);
+        Vector512<ulong> ratioHi = Vector512.Create(q.BarrettHi);
+        Vector512<ulong> ratioHiHi = Vector512.Create(q.BarrettHi >> 32);
+        fixed (ulong* pl = lo, ph = hi, pd = dst)
+        {
+            for (int i = 0; i < body; i += Lanes)
+            {
+                // SmallModulus.Reduce128 lane by lane: the quotient floor(x·floor(2^128/q) / 2^128), exact modulo 2^64.
+                Vector512<ulong> l = Vector512.Load(pl + i);
+                Vector512<ulong> h = Vector512.Load(ph + i);
+                Vector512<ulong> hiTimesLoLo = h * ratioLo;
+                Vector512<ulong> middle = hiTimesLoLo + MultiplyHigh(l, ratioLo, ratioLoHi);
+                Vector512<ulong> carry = Vector512.LessThan(middle, hiTimesLoLo);
+                Vector512<ulong> middle2 = middle + (l * ratioHi);
+                carry += Vector512.LessThan(middle2, middle);
+                Vector512<ulong> quotient = (h * ratioHi) + MultiplyHigh(h, ratioLo, ratioLoHi) + MultiplyHigh(l, ratioHi, ratioHiHi) - carry;
+                SubtractIfAtLeast(l - (quotient * qv), qv).Store(pd + i);
+            }
+        }
+
+        PolyArithScalar.ReduceWide(lo[body..], hi[body..], dst[body..], q);
+    }
+
     public static void MultiplyScalarMod(ReadOnlySpan<ulong> a, ulong w, ulong wShoup, Span<ulong> dst, in SmallModulus q)
     {
         int body = dst.Length & ~(Lanes - 1);

@@ -19,18 +19,69 @@ internal static class KeySwitcher
 {
     public static void SwitchKeyAdd(Memory<ulong> target, SwitchingKey key, Level keyLevel, Level level, Memory<ulong> c0, Memory<ulong> c1)
     {
+        var n = level.N;
         var k = level.CoeffModulusSize;
         RequireParts(key, k);
+        var keyParts = key.Parts;
         var pool = ArrayPool<ulong>.Shared;
-        var digits = pool.Rent(DecomposedWords(level));
+        var centeredArray = pool.Rent(k * n);
+        var accArray = pool.Rent(2 * (k + 1) * n);
         try
         {
-            Decompose(target, keyLevel, level, digits);
-            InnerProductModDownAdd(digits, key, 0, keyLevel, level, c0, c1);
+            Memory<ulong> centered = centeredArray.AsMemory(0, k * n);
+            Memory<ulong> acc = accArray.AsMemory(0, 2 * (k + 1) * n);
+            CenterDigits(target, level, centered);
+
+            // One target prime at a time: each digit is lifted, transformed and multiplied into the key while it is
+            // hot, into 128-bit sums reduced once, so the k·(k+1)·N-word decomposition is never written out.
+            LimbParallel.For(k + 1, n, i =>
+            {
+                var keyIndex = i == k ? keyLevel.CoeffModulusSize - 1 : i;
+                var q = keyLevel.Moduli[keyIndex];
+                var scratch = ArrayPool<ulong>.Shared.Rent(5 * n);
+                try
+                {
+                    var lifted = scratch.AsSpan(0, n);
+                    var lo0 = scratch.AsSpan(n, n);
+                    var hi0 = scratch.AsSpan(2 * n, n);
+                    var lo1 = scratch.AsSpan(3 * n, n);
+                    var hi1 = scratch.AsSpan(4 * n, n);
+                    scratch.AsSpan(n, 4 * n).Clear();
+                    for (var j = 0; j < k; j++)
+                    {
+                        ReadOnlySpan<ulong> digit;
+                        if (j == i)
+                        {
+                            digit = target.Span.Slice(j * n, n);
+                        }
+                        else
+                        {
+                            LiftDigit(centered.Span.Slice(j * n, n), level.Moduli[j], q, lifted);
+                            keyLevel.Ntt[keyIndex].Forward(lifted);
+                            digit = lifted;
+                        }
+
+                        var part = keyParts[j].Data;
+                        PolyArith.MultiplyAddWide(digit, part.Limb(0, keyIndex), lo0, hi0);
+                        PolyArith.MultiplyAddWide(digit, part.Limb(1, keyIndex), lo1, hi1);
+                    }
+
+                    PolyArith.ReduceWide(lo0, hi0, acc.Span.Slice(i * n, n), q);
+                    PolyArith.ReduceWide(lo1, hi1, acc.Span.Slice((k + 1 + i) * n, n), q);
+                }
+                finally
+                {
+                    ArrayPool<ulong>.Shared.Return(scratch);
+                }
+            });
+
+            ModDownAdd(acc[..((k + 1) * n)], keyLevel, level, c0);
+            ModDownAdd(acc[((k + 1) * n)..], keyLevel, level, c1);
         }
         finally
         {
-            pool.Return(digits);
+            pool.Return(accArray);
+            pool.Return(centeredArray);
         }
     }
 
@@ -49,17 +100,7 @@ internal static class KeySwitcher
         try
         {
             Memory<ulong> centered = coefficients.AsMemory(0, k * n);
-            target.Span[..(k * n)].CopyTo(centered.Span);
-            LimbParallel.For(k, n, j =>
-            {
-                var digit = centered.Span.Slice(j * n, n);
-                level.Ntt[j].Inverse(digit);
-                // Digits are lifted as centered values d − q_j/2 (stored shifted by q_j/2): uncentered digits in
-                // [0, q_j) have mean q_j/2, and that bias times the key's noise lands on the slots nearest the root
-                // ζ — SEAL's slot 0 comes out ~50× worse than the median after a rotation.
-                PolyArith.AddScalarMod(digit, level.Moduli[j].Value >> 1, digit, level.Moduli[j]);
-            });
-
+            CenterDigits(target, level, centered);
             LimbParallel.For(k + 1, n, i =>
             {
                 var keyIndex = i == k ? keyLevel.CoeffModulusSize - 1 : i;
@@ -73,8 +114,7 @@ internal static class KeySwitcher
                         continue;
                     }
 
-                    PolyArith.ReduceMod(centered.Span.Slice(j * n, n), lifted, q);
-                    PolyArith.AddScalarMod(lifted, ModArith.Negate(q.Reduce(level.Moduli[j].Value >> 1), q), lifted, q);
+                    LiftDigit(centered.Span.Slice(j * n, n), level.Moduli[j], q, lifted);
                     keyLevel.Ntt[keyIndex].Forward(lifted);
                 }
             });
@@ -83,6 +123,32 @@ internal static class KeySwitcher
         {
             ArrayPool<ulong>.Shared.Return(coefficients);
         }
+    }
+
+    /// <summary>
+    /// The digits [t]_(q_j) of t (NTT form, k limbs) in coefficient form, each stored shifted by q_j/2 (see
+    /// <see cref="LiftDigit"/>).
+    /// </summary>
+    private static void CenterDigits(Memory<ulong> target, Level level, Memory<ulong> centered)
+    {
+        var n = level.N;
+        target.Span[..centered.Length].CopyTo(centered.Span);
+        LimbParallel.For(level.CoeffModulusSize, n, j =>
+        {
+            var digit = centered.Span.Slice(j * n, n);
+            level.Ntt[j].Inverse(digit);
+            // Digits are lifted as centered values d − q_j/2 (stored shifted by q_j/2): uncentered digits in
+            // [0, q_j) have mean q_j/2, and that bias times the key's noise lands on the slots nearest the root
+            // ζ — SEAL's slot 0 comes out ~50× worse than the median after a rotation.
+            PolyArith.AddScalarMod(digit, level.Moduli[j].Value >> 1, digit, level.Moduli[j]);
+        });
+    }
+
+    /// <summary>lifted = (d − q_j/2) mod q for a digit stored shifted as d + q_j/2 mod q_j, in coefficient form.</summary>
+    private static void LiftDigit(ReadOnlySpan<ulong> shifted, in SmallModulus digitModulus, in SmallModulus q, Span<ulong> lifted)
+    {
+        PolyArith.ReduceMod(shifted, lifted, q);
+        PolyArith.AddScalarMod(lifted, ModArith.Negate(q.Reduce(digitModulus.Value >> 1), q), lifted, q);
     }
 
     /// <summary>
@@ -103,33 +169,35 @@ internal static class KeySwitcher
             {
                 var keyIndex = i == k ? keyLevel.CoeffModulusSize - 1 : i;
                 var q = keyLevel.Moduli[keyIndex];
-                var acc0 = acc.Span.Slice(i * n, n);
-                var acc1 = acc.Span.Slice((k + 1 + i) * n, n);
-                acc0.Clear();
-                acc1.Clear();
-                var temp = galoisElement == 0 ? null : ArrayPool<ulong>.Shared.Rent(n);
+                var scratch = ArrayPool<ulong>.Shared.Rent(5 * n);
                 try
                 {
+                    var permuted = scratch.AsSpan(0, n);
+                    var lo0 = scratch.AsSpan(n, n);
+                    var hi0 = scratch.AsSpan(2 * n, n);
+                    var lo1 = scratch.AsSpan(3 * n, n);
+                    var hi1 = scratch.AsSpan(4 * n, n);
+                    scratch.AsSpan(n, 4 * n).Clear();
                     for (var j = 0; j < k; j++)
                     {
                         ReadOnlySpan<ulong> digit = digits.AsSpan(((i * k) + j) * n, n);
-                        if (temp is not null)
+                        if (galoisElement != 0)
                         {
-                            PolyArith.PermuteGaloisNtt(digit, temp.AsSpan(0, n), galoisElement, level.LogN);
-                            digit = temp.AsSpan(0, n);
+                            PolyArith.PermuteGaloisNtt(digit, permuted, galoisElement, level.LogN);
+                            digit = permuted;
                         }
 
                         var part = keyParts[j].Data;
-                        PolyArith.MultiplyAddMod(digit, part.Limb(0, keyIndex), acc0, q);
-                        PolyArith.MultiplyAddMod(digit, part.Limb(1, keyIndex), acc1, q);
+                        PolyArith.MultiplyAddWide(digit, part.Limb(0, keyIndex), lo0, hi0);
+                        PolyArith.MultiplyAddWide(digit, part.Limb(1, keyIndex), lo1, hi1);
                     }
+
+                    PolyArith.ReduceWide(lo0, hi0, acc.Span.Slice(i * n, n), q);
+                    PolyArith.ReduceWide(lo1, hi1, acc.Span.Slice((k + 1 + i) * n, n), q);
                 }
                 finally
                 {
-                    if (temp is not null)
-                    {
-                        ArrayPool<ulong>.Shared.Return(temp);
-                    }
+                    ArrayPool<ulong>.Shared.Return(scratch);
                 }
             });
 

@@ -75,6 +75,81 @@ public class PolyArithVectorTests
         }
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    public void WideKernels_MatchScalarAndUInt128(int width)
+    {
+        if (width == 512 ? !Vector512Arith.IsSupported : !Vector256Arith.IsSupported)
+        {
+            return;
+        }
+
+        var rng = new Random(width);
+        foreach (int length in new[] { 8, 13, 64, 203 })
+        {
+            // Any 64-bit factors and any 128-bit accumulator: both kernels compute modulo 2^128, so the carry from the
+            // low word (planted: all-ones low words, largest factors) must come out exactly as UInt128's.
+            ulong[] a = RingTestUtil.RandomVector(rng, length, ulong.MaxValue);
+            ulong[] b = RingTestUtil.RandomVector(rng, length, ulong.MaxValue);
+            ulong[] lo = RingTestUtil.RandomVector(rng, length, ulong.MaxValue);
+            ulong[] hi = RingTestUtil.RandomVector(rng, length, ulong.MaxValue);
+            (a[0], b[0], lo[0], hi[0]) = (ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, 0);
+            (a[1], b[1], lo[1], hi[1]) = (0, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
+            (a[2], b[2], lo[2], hi[2]) = (1, ulong.MaxValue, 1, 0);
+            (a[3], b[3], lo[3], hi[3]) = ((1UL << 62) - 1, (1UL << 60) - 1, ulong.MaxValue - 1, 1UL << 62);
+            var expectedLo = (ulong[])lo.Clone();
+            var expectedHi = (ulong[])hi.Clone();
+            PolyArithScalar.MultiplyAddWide(a, b, expectedLo, expectedHi);
+            for (int i = 0; i < length; i++)
+            {
+                UInt128 sum = new UInt128(hi[i], lo[i]) + ((UInt128)a[i] * b[i]);
+                Assert.Equal((ulong)sum, expectedLo[i]);
+                Assert.Equal((ulong)(sum >> 64), expectedHi[i]);
+            }
+
+            var actualLo = (ulong[])lo.Clone();
+            var actualHi = (ulong[])hi.Clone();
+            if (width == 512)
+            {
+                PolyArithVector512.MultiplyAddWide(a, b, actualLo, actualHi);
+            }
+            else
+            {
+                PolyArithVector256.MultiplyAddWide(a, b, actualLo, actualHi);
+            }
+
+            Assert.Equal(expectedLo, actualLo);
+            Assert.Equal(expectedHi, actualHi);
+
+            for (int bits = 2; bits <= 61; bits++)
+            {
+                ulong value = Math.Max(2, (1UL << (bits - 1)) + (RingTestUtil.NextULong(rng) % (1UL << (bits - 1))));
+                var q = new SmallModulus(value);
+                (lo[4], hi[4]) = (value - 1, 0);
+                (lo[5], hi[5]) = (0, value);
+                var expected = new ulong[length];
+                var actual = new ulong[length];
+                PolyArithScalar.ReduceWide(lo, hi, expected, q);
+                if (width == 512)
+                {
+                    PolyArithVector512.ReduceWide(lo, hi, actual, q);
+                }
+                else
+                {
+                    PolyArithVector256.ReduceWide(lo, hi, actual, q);
+                }
+
+                for (int i = 0; i < length; i++)
+                {
+                    Assert.Equal((ulong)(new UInt128(hi[i], lo[i]) % value), expected[i]);
+                }
+
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
+
     /// <summary>Random residues with the extremes planted at the front.</summary>
     private static ulong[] Operand(Random rng, int length, ulong q)
     {
