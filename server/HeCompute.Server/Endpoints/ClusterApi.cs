@@ -13,7 +13,7 @@ public static class ClusterApi
     {
         app.MapGet("/v1/admin/cluster", Get).WithName("admin.cluster.get").WithTags("Admin")
             .RequireAuthorization(Policies.Admin)
-            .WithSummary("This node's silo, the cluster's active silos, and the key set grains, key sets and evaluation memory bytes this node holds (global admin)")
+            .WithSummary("This node's silo, the cluster's active silos, and the key set grains, key sets, evaluation memory bytes and job leases this node holds (global admin)")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
@@ -27,7 +27,10 @@ public static class ClusterApi
             cluster.ActiveSilos(),
             metrics.KeySetGrains,
             metrics.KeySetsHeld,
-            metrics.BytesHeld));
+            metrics.BytesHeld,
+            metrics.LeaseOwner,
+            metrics.JobsRunning,
+            metrics.JobsTakenOver));
 }
 
 /// <summary>One node of the cluster, as it sees itself.</summary>
@@ -38,5 +41,9 @@ public static class ClusterApi
 /// <param name="KeySetGrains">Key set grains active on this node.</param>
 /// <param name="KeySetsHeld">Key sets whose deserialized keys this node holds.</param>
 /// <param name="MemoryBytes">Evaluation memory (keys and encoded plaintexts) this node holds, in bytes.</param>
+/// <param name="LeaseOwner">The name this node holds job leases under.</param>
+/// <param name="JobsRunning">Jobs this node runs under its lease now.</param>
+/// <param name="JobsTakenOver">Jobs this node took over from a node whose lease expired, since it started.</param>
 public sealed record ClusterNodeResponse(
-    string Silo, bool Clustered, string ClusterId, IReadOnlyList<string> ActiveSilos, int KeySetGrains, int KeySetsHeld, long MemoryBytes);
+    string Silo, bool Clustered, string ClusterId, IReadOnlyList<string> ActiveSilos, int KeySetGrains, int KeySetsHeld, long MemoryBytes,
+    string LeaseOwner, int JobsRunning, int JobsTakenOver);

@@ -8,14 +8,18 @@ namespace HeCompute.Server.Jobs;
 public sealed class JobContext
 {
     private readonly IJobStore _jobs;
+    private readonly IJobLeaseStore _leases;
+    private readonly long _token;
     private readonly IBlobStore _blobs;
     private readonly BlobCollector _collector;
 
-    internal JobContext(JobRecord job, IServiceProvider services, IJobStore jobs, IBlobStore blobs, BlobCollector collector)
+    internal JobContext(JobLease lease, IServiceProvider services, IJobStore jobs, IJobLeaseStore leases, IBlobStore blobs, BlobCollector collector)
     {
-        Job = job;
+        Job = lease.Job;
+        _token = lease.Token;
         Services = services;
         _jobs = jobs;
+        _leases = leases;
         _blobs = blobs;
         _collector = collector;
     }
@@ -62,8 +66,14 @@ public sealed class JobContext
         _jobs.UpdateProgressAsync(JobId, fraction, message, cancellationToken);
 
     /// <summary>Saves where the job is, so a resumed run can continue from there.</summary>
-    public Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default) =>
-        _jobs.SaveCheckpointAsync(JobId, checkpoint, cancellationToken);
+    /// <exception cref="JobLeaseLostException">Another runner holds the job now; nothing was saved.</exception>
+    public async Task SaveCheckpointAsync(string checkpoint, CancellationToken cancellationToken = default)
+    {
+        if (!await _leases.SaveCheckpointAsync(JobId, _token, checkpoint, cancellationToken).ConfigureAwait(false))
+        {
+            throw JobLeaseLostException.For(JobId);
+        }
+    }
 
     /// <summary>
     /// Saves where the job is together with the intermediate state a resumed run needs (e.g. a partial encrypted
@@ -73,6 +83,7 @@ public sealed class JobContext
     /// <param name="blobs">Named contents, read back with <see cref="OpenCheckpointBlobAsync"/>.</param>
     /// <param name="maxBytes">Upper bound on each blob.</param>
     /// <param name="cancellationToken">Cancels the upload (the previous checkpoint then stays).</param>
+    /// <exception cref="JobLeaseLostException">Another runner holds the job now; nothing was saved.</exception>
     public async Task SaveCheckpointAsync(string checkpoint, IReadOnlyDictionary<string, Stream> blobs, long maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -85,18 +96,22 @@ public sealed class JobContext
                 staged.Add((name, await _blobs.StageAsync(content, maxBytes, cancellationToken).ConfigureAwait(false)));
             }
 
-            var released = await _collector.WithLockAsync(async () =>
+            var (saved, released) = await _collector.WithLockAsync(async () =>
             {
                 foreach (var (_, blob) in staged)
                 {
                     await _blobs.CommitAsync(blob, CancellationToken.None).ConfigureAwait(false);
                 }
 
-                return await _jobs.SaveCheckpointAsync(
-                    JobId, TenantId, checkpoint, [.. staged.Select(s => new BlobReference(s.Name, s.Blob.Sha256, s.Blob.Length))], CancellationToken.None)
+                return await _leases.SaveCheckpointAsync(
+                    JobId, _token, TenantId, checkpoint, [.. staged.Select(s => new BlobReference(s.Name, s.Blob.Sha256, s.Blob.Length))], CancellationToken.None)
                     .ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             await _collector.ReleaseAsync(released, CancellationToken.None).ConfigureAwait(false);
+            if (!saved)
+            {
+                throw JobLeaseLostException.For(JobId);
+            }
         }
         finally
         {
@@ -127,12 +142,13 @@ public sealed class JobContext
 
     /// <summary>Stores a named result (e.g. a SEAL-format ciphertext), streamed to the blob store; replaces one of the same name.</summary>
     /// <exception cref="JobFailedException">The job no longer exists (its tenant's data was erased).</exception>
+    /// <exception cref="JobLeaseLostException">Another runner holds the job now; nothing was added.</exception>
     public async Task<BlobReference> AddResultAsync(string name, Stream content, long maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         using var staged = await _blobs.StageAsync(content, maxBytes, cancellationToken).ConfigureAwait(false);
         var reference = new BlobReference(name, staged.Sha256, staged.Length);
-        await _collector.WithLockAsync(async () =>
+        var added = await _collector.WithLockAsync(async () =>
         {
             if (await _jobs.GetByIdAsync(JobId, CancellationToken.None).ConfigureAwait(false) is null)
             {
@@ -140,9 +156,14 @@ public sealed class JobContext
             }
 
             await _blobs.CommitAsync(staged, CancellationToken.None).ConfigureAwait(false);
-            await _jobs.AddResultAsync(JobId, TenantId, reference, CancellationToken.None).ConfigureAwait(false);
-            return true;
+            return await _leases.AddResultAsync(JobId, _token, TenantId, reference, CancellationToken.None).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+        if (!added)
+        {
+            await _collector.ReleaseAsync([reference.Sha256], CancellationToken.None).ConfigureAwait(false);
+            throw JobLeaseLostException.For(JobId);
+        }
+
         return reference;
     }
 }

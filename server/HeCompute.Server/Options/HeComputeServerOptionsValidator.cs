@@ -90,7 +90,7 @@ public sealed class HeComputeServerOptionsValidator : IValidateOptions<HeCompute
             errors.Add("HeCompute:Jobs:MaxAttempts must be at least 1.");
         }
 
-        if (jobs.ResultRetention <= TimeSpan.Zero || jobs.PurgeInterval <= TimeSpan.Zero || jobs.PollInterval <= TimeSpan.Zero)
+        if (jobs.ResultRetention <= TimeSpan.Zero || jobs.PurgeInterval <= TimeSpan.Zero || jobs.PollInterval <= TimeSpan.Zero || jobs.LeaseDuration <= TimeSpan.Zero)
         {
             errors.Add("HeCompute:Jobs time spans must be positive.");
         }

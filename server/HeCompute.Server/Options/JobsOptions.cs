@@ -15,6 +15,12 @@ public sealed class JobsOptions
     /// <summary>How often the runner looks for queued jobs when not woken. Default 2 seconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a runner's claim on a job lasts unless renewed (it renews every third of it while the job runs). A node
+    /// that dies stops renewing: another node resumes its jobs once their leases expire. Default 6 s.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(6);
+
     /// <summary>Starts allowed per job (resumes after restarts included) before it is failed. Default 3.</summary>
     public int MaxAttempts { get; set; } = 3;
 }

@@ -11,6 +11,12 @@ internal static class JobStates
     /// <summary>Checkpoint blobs are owned by the job id plus this suffix, for the same reason.</summary>
     public const string CheckpointOwnerSuffix = "/checkpoint";
 
+    /// <summary>Partition blobs are owned by the job id plus this suffix (named <c>index/name</c>) until they are promoted to results or dropped.</summary>
+    public const string PartitionOwnerSuffix = "/partitions";
+
+    /// <summary>A partition's blob is stored under its index, so partitions may use the same names.</summary>
+    public static string PartitionBlobName(int index, string name) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index}/{name}");
+
     public static string ToText(JobState state) => state switch
     {
         JobState.Queued => "queued",

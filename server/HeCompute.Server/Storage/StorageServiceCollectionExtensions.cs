@@ -52,6 +52,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IJobLeaseStore>(p => UsesPostgres(p)
             ? p.GetRequiredService<PostgresJobStore>()
             : p.GetRequiredService<SqliteJobStore>());
+        services.AddSingleton<IJobPartitionStore>(p => UsesPostgres(p)
+            ? p.GetRequiredService<PostgresJobStore>()
+            : p.GetRequiredService<SqliteJobStore>());
         services.AddSingleton<IBlobReferenceLock>(p => UsesPostgres(p)
             ? p.GetRequiredService<PostgresBlobReferenceLock>()
             : p.GetRequiredService<InProcessBlobReferenceLock>());

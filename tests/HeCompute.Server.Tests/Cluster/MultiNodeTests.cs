@@ -114,6 +114,82 @@ public sealed class MultiNodeTests(ITestOutputHelper output, PostgresServer serv
         await WaitForActiveSilosAsync([last], 1);
     }
 
+    [Fact]
+    public async Task Kill_9_of_the_node_running_a_job_lets_another_node_take_it_over_from_its_checkpoint_and_the_results_are_right()
+    {
+        using var redis = new RedisServer();
+        await using var storage = await SharedStorage.CreateAsync(server);
+        var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        using var a = ServerProcess.Start("A", storage, redis, clusterId);
+        await a.WaitReadyAsync(StartTimeout);
+        using var b = ServerProcess.Start("B", storage, redis, clusterId);
+        using var c = ServerProcess.Start("C", storage, redis, clusterId);
+        await Task.WhenAll(b.WaitReadyAsync(StartTimeout), c.WaitReadyAsync(StartTimeout));
+        ServerProcess[] nodes = [a, b, c];
+        await WaitForActiveSilosAsync(nodes, 3);
+
+        var secret = await NewHospitalAsync(a);
+        using var viaA = a.Client(secret);
+        var model = await ModelTests.RegisterAsync(viaA, shared: false);
+        using var client = new PlanClient(model.Plan);
+        using var keyForm = client.KeySetForm();
+        var keySet = await Api.UploadAsync(viaA, keyForm);
+        var compiled = ModelPlanner.Compile(ModelDocument.Parse(Oracle.ModelJson), model.Plan.Parameters.PolyModulusDegree / 2);
+        const int inputs = 18;
+        const int perInput = 2;
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(keySet.Id), PredictProtocol.KeySetId },
+            { new StringContent(string.Join(',', Enumerable.Repeat(perInput, inputs))), PredictProtocol.Records },
+        };
+        for (var i = 0; i < inputs; i++)
+        {
+            form.Add(new ByteArrayContent(client.Encrypt(compiled.Pack(Oracle.Records[(i * perInput)..((i + 1) * perInput)]))), PredictProtocol.Input, $"{i}.seal");
+        }
+
+        string jobId;
+        using (var submitted = await viaA.PostAsync($"/v1/models/{model.Id}/predict-jobs", form))
+        {
+            jobId = (await submitted.ReadAsync<JobResponse>()).Id;
+        }
+
+        // Mid-way: at least one input done (its checkpoint saved), the job still running on exactly one node.
+        var running = await Api.WaitForJobAsync(viaA, jobId, j => j.State != JobState.Queued && j.Progress > 0, timeoutSeconds: 120);
+        Assert.True(running.State == JobState.Running, $"the job was {running.State} before the kill: {running.Error}");
+        var views = await Task.WhenAll(nodes.Select(n => n.ClusterAsync()));
+        var holder = nodes[Array.FindIndex(views, v => v.JobsRunning == 1)];
+        Assert.Equal(1, views.Sum(v => v.JobsRunning));
+        Assert.Equal(3, views.Select(v => v.LeaseOwner).Distinct().Count());
+        holder.KillHard();
+        var killed = Stopwatch.StartNew();
+        var survivors = nodes.Where(n => n != holder).ToArray();
+        using var viaSurvivor = survivors[0].Client(secret);
+
+        var done = await Api.WaitForJobAsync(viaSurvivor, jobId, j => j.State is JobState.Succeeded or JobState.Failed, timeoutSeconds: 180);
+        output.WriteLine($"after kill -9 of {holder.Name}: the job finished {killed.Elapsed.TotalSeconds:0.0} s later, attempts {done.Attempts}");
+        Assert.True(done.State == JobState.Succeeded, done.Error);
+        Assert.Equal(2, done.Attempts);
+        var after = await Task.WhenAll(survivors.Select(n => n.ClusterAsync()));
+        Assert.Equal(1, after.Sum(v => v.JobsTakenOver));
+        Assert.All(after, v => Assert.Equal(0, v.JobsRunning));
+
+        // Every input's result once, each sklearn's logits within the plan's bound.
+        Assert.Equal(Enumerable.Range(0, inputs).Select(PredictProtocol.OutputName), done.Results.Select(r => r.Name));
+        for (var i = 0; i < inputs; i++)
+        {
+            var logits = compiled.Unpack(client.Decrypt(await viaSurvivor.GetByteArrayAsync($"/v1/jobs/{jobId}/results/{PredictProtocol.OutputName(i)}")), perInput);
+            for (var r = 0; r < perInput; r++)
+            {
+                var expected = Oracle.Logits[(i * perInput) + r];
+                Assert.True(Math.Abs(logits[r][0] - expected) <= model.Plan.Precision.ExpectedMaxAbsError, $"input {i} record {r}: {logits[r][0]} vs {expected}");
+            }
+        }
+
+        using var admin = survivors[1].Admin();
+        var audit = await (await admin.GetAsync("/v1/audit/verify")).ReadAsync<AuditVerificationResponse>();
+        Assert.True(audit.Valid, audit.Reason);
+    }
+
     /// <summary>The description of <c>/health/ready</c>'s cluster check.</summary>
     private static async Task<string> ReadinessOfClusterAsync(ServerProcess node)
     {

@@ -380,6 +380,108 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.Null(await leases.ClaimAsync("node-c", At(1000), lease, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_stale_token_s_checkpoint_result_and_final_write_are_refused_and_a_restarted_node_lists_only_its_own_jobs()
+    {
+        var tenant = await TenantAsync();
+        var leases = Host.Get<IJobLeaseStore>();
+        var lease = TimeSpan.FromMinutes(1);
+        await Metadata.Jobs.CreateAsync(Job("jb_f" + tenant, tenant, 1), [], CancellationToken.None);
+        var slow = (await leases.ClaimAsync("node-a", At(10), lease, CancellationToken.None))!;
+        Assert.Null(slow.PreviousOwner);
+        Assert.Equal([slow.Job.Id], (await leases.ListHeldAsync("node-a", CancellationToken.None)).Where(j => j.TenantId == tenant).Select(j => j.Id));
+        var old = await BlobAsync("partial", "old checkpoint"u8.ToArray());
+        Assert.True((await leases.SaveCheckpointAsync(slow.Job.Id, slow.Token, tenant, "1", [old], CancellationToken.None)).Saved);
+
+        // Node a is too slow to renew: node b takes the job over, and knows from whom.
+        var current = (await leases.ClaimAsync("node-b", At(12), lease, CancellationToken.None))!;
+        Assert.Equal("node-a", current.PreviousOwner);
+        Assert.DoesNotContain(await leases.ListHeldAsync("node-a", CancellationToken.None), j => j.TenantId == tenant);
+        Assert.Equal([slow.Job.Id], (await leases.ListHeldAsync("node-b", CancellationToken.None)).Where(j => j.TenantId == tenant).Select(j => j.Id));
+
+        // Every write under node a's stale token is refused; the new blobs it brought are handed back to be released.
+        var stale = await BlobAsync("partial", "stale checkpoint"u8.ToArray());
+        var refused = await leases.SaveCheckpointAsync(slow.Job.Id, slow.Token, tenant, "9", [stale], CancellationToken.None);
+        Assert.False(refused.Saved);
+        Assert.Equal([stale.Sha256], refused.Released);
+        Assert.False(await leases.AddResultAsync(slow.Job.Id, slow.Token, tenant, await BlobAsync("result", "stale result"u8.ToArray()), CancellationToken.None));
+        Assert.False(await leases.FinishAsync(slow.Job.Id, slow.Token, JobState.Succeeded, null, "{}", At(13), At(100), CancellationToken.None));
+        var job = (await Metadata.Jobs.GetByIdAsync(slow.Job.Id, CancellationToken.None))!;
+        Assert.Equal((JobState.Running, "1", 0), (job.State, job.Checkpoint, job.Results.Count));
+        Assert.Equal([old.Sha256], (await Metadata.Jobs.ListCheckpointBlobsAsync(slow.Job.Id, CancellationToken.None)).Select(b => b.Sha256));
+
+        // The current holder's writes go through.
+        var saved = await leases.SaveCheckpointAsync(slow.Job.Id, current.Token, tenant, "2", [stale], CancellationToken.None);
+        Assert.True(saved.Saved);
+        Assert.Equal([old.Sha256], saved.Released);
+        var result = await BlobAsync("result", "result"u8.ToArray());
+        Assert.True(await leases.AddResultAsync(slow.Job.Id, current.Token, tenant, result, CancellationToken.None));
+        Assert.True(await leases.FinishAsync(slow.Job.Id, current.Token, JobState.Succeeded, null, "{}", At(13), At(100), CancellationToken.None));
+        job = (await Metadata.Jobs.GetByIdAsync(slow.Job.Id, CancellationToken.None))!;
+        Assert.Equal((JobState.Succeeded, "2", result.Sha256), (job.State, job.Checkpoint, job.Results.Single().Sha256));
+        Assert.False(await leases.FinishAsync(slow.Job.Id, current.Token, JobState.Failed, "again", null, At(14), At(100), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Partitions_are_claimed_across_owners_taken_over_on_expiry_and_a_stale_holder_s_result_is_refused_so_none_counts_twice()
+    {
+        var tenant = await TenantAsync();
+        var leases = Host.Get<IJobLeaseStore>();
+        var partitions = Host.Get<IJobPartitionStore>();
+        var lease = TimeSpan.FromMinutes(1);
+        await Metadata.Jobs.CreateAsync(Job("jb_p" + tenant, tenant, 1), [], CancellationToken.None);
+        var holder = (await leases.ClaimAsync("node-a", At(10), lease, CancellationToken.None))!;
+        var jobId = holder.Job.Id;
+        // Only the job's current holder creates partitions, once.
+        Assert.Empty(await partitions.EnsureAsync(jobId, holder.Token + 1, ["0:2", "2:4", "4:5"], CancellationToken.None));
+        var created = await partitions.EnsureAsync(jobId, holder.Token, ["0:2", "2:4", "4:5"], CancellationToken.None);
+        Assert.Equal(["0:2", "2:4", "4:5"], created.Select(p => p.Spec));
+        Assert.Equal(created.Select(p => p.Spec), (await partitions.EnsureAsync(jobId, holder.Token, ["other"], CancellationToken.None)).Select(p => p.Spec));
+
+        // Another node helps with the partitions of a job node a holds; node a does not help itself that way.
+        Assert.Null(await partitions.ClaimAsync("node-a", null, At(10), lease, CancellationToken.None));
+        var first = (await partitions.ClaimAsync("node-b", null, At(10), lease, CancellationToken.None))!;
+        Assert.Equal((jobId, 0, "0:2", 1L), (first.JobId, first.Index, first.Spec, first.Token));
+        var second = (await partitions.ClaimAsync("node-a", jobId, At(10), lease, CancellationToken.None))!;
+        Assert.Equal(1, second.Index);
+        Assert.True(await partitions.RenewAsync(jobId, 1, second.Token, At(10.5), lease, CancellationToken.None));
+
+        // Node b stalls on partition 0: after its lease expires node c takes it over with a new token.
+        var takeover = (await partitions.ClaimAsync("node-c", null, At(12), lease, CancellationToken.None))!;
+        Assert.Equal((0, 2L), (takeover.Index, takeover.Token));
+        Assert.False(await partitions.RenewAsync(jobId, 0, first.Token, At(12), lease, CancellationToken.None));
+        var late = await BlobAsync("sums", "node b's sums"u8.ToArray());
+        var refused = await partitions.CompleteAsync(jobId, tenant, 0, first.Token, "records=7", [late], CancellationToken.None);
+        Assert.False(refused.Completed);
+        Assert.Equal([late.Sha256], refused.Released);
+        var sums = await BlobAsync("sums", "node c's sums"u8.ToArray());
+        Assert.True((await partitions.CompleteAsync(jobId, tenant, 0, takeover.Token, "records=7", [sums], CancellationToken.None)).Completed);
+        Assert.False((await partitions.CompleteAsync(jobId, tenant, 0, takeover.Token, "records=7", [sums], CancellationToken.None)).Completed);
+        Assert.Equal([("sums", sums.Sha256)], (await partitions.ListBlobsAsync(jobId, 0, CancellationToken.None)).Select(b => (b.Name, b.Sha256)));
+
+        // A failed partition carries its reason; a handed-back one is claimed again; a restarted node hands back its own.
+        Assert.True(await partitions.ReleaseAsync(jobId, 1, second.Token, CancellationToken.None));
+        var again = (await partitions.ClaimAsync("node-a", jobId, At(13), lease, CancellationToken.None))!;
+        Assert.Equal((1, second.Token + 1), (again.Index, again.Token));
+        var third = (await partitions.ClaimAsync("node-b", null, At(13), lease, CancellationToken.None))!;
+        Assert.Equal(2, third.Index);
+        Assert.Equal(1, await partitions.ReleaseHeldAsync("node-b", CancellationToken.None));
+        third = (await partitions.ClaimAsync("node-c", null, At(13), lease, CancellationToken.None))!;
+        Assert.True(await partitions.FailAsync(jobId, 2, third.Token, "batch gone", CancellationToken.None));
+        Assert.True((await partitions.CompleteAsync(jobId, tenant, 1, again.Token, "records=3", [await BlobAsync("output-0001", "p1"u8.ToArray())], CancellationToken.None)).Completed);
+        var listed = await partitions.ListAsync(jobId, CancellationToken.None);
+        Assert.Equal(
+            [(JobPartition.Done, "records=7", "node-c", 2), (JobPartition.Done, "records=3", "node-a", 2), (JobPartition.Failed, "batch gone", (string?)null, 2)],
+            listed.Select(p => (p.State, p.Output, p.CompletedBy, p.Attempts)));
+
+        // The holder promotes the partitions' blobs to results under a current token only; then nothing is left to claim.
+        Assert.False(await partitions.PromoteBlobsAsync(jobId, holder.Token + 1, CancellationToken.None));
+        Assert.True(await partitions.PromoteBlobsAsync(jobId, holder.Token, CancellationToken.None));
+        var job = (await Metadata.Jobs.GetByIdAsync(jobId, CancellationToken.None))!;
+        Assert.Equal(["output-0001", "sums"], job.Results.Select(r => r.Name).Order(StringComparer.Ordinal));
+        Assert.Null(await partitions.ClaimAsync("node-b", null, At(1000), lease, CancellationToken.None));
+    }
+
     private static AuditDraft Draft(string? tenant, string action, int minute) => new(
         At(minute).AddTicks(1234567), tenant, tenant is null ? null : "ak_" + tenant, action, "GET", "/v1/" + action, ["ob_1"], ["aa"], [], tenant is null ? null : "parms",
         42, 200, "success");

@@ -7,10 +7,15 @@ namespace HeCompute.Server.Storage.Postgres;
 /// The durable job table in PostgreSQL; result blobs are <c>blob_refs</c> rows owned by the job. A claim locks the row
 /// it takes with SKIP LOCKED, so nodes polling at once each take a different job.
 /// </summary>
-public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJobLeaseStore
+public sealed partial class PostgresJobStore(PostgresDatabase database) : IJobStore, IJobLeaseStore, IJobPartitionStore
 {
     private const string InputOwnerSuffix = JobStates.InputOwnerSuffix;
     private const string CheckpointOwnerSuffix = JobStates.CheckpointOwnerSuffix;
+    private const string PartitionOwnerSuffix = JobStates.PartitionOwnerSuffix;
+
+    // A write under a fencing token matches only while the token is current; without one (the single-node calls of
+    // IJobStore) it matches any running job.
+    private const string Fenced = "(@token::bigint IS NULL OR fencing_token = @token::bigint)";
     private const string Final = "state IN ('succeeded', 'failed', 'cancelled')";
 
     /// <inheritdoc/>
@@ -90,17 +95,26 @@ public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJo
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> SaveCheckpointAsync(
-        string jobId, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken)
+        string jobId, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken) =>
+        (await SaveCheckpointAsync(jobId, null, tenantId, checkpoint, blobs, cancellationToken).ConfigureAwait(false)).Released;
+
+    /// <inheritdoc/>
+    public Task<(bool Saved, IReadOnlyList<string> Released)> SaveCheckpointAsync(
+        string jobId, long token, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken) =>
+        SaveCheckpointAsync(jobId, (long?)token, tenantId, checkpoint, blobs, cancellationToken);
+
+    private async Task<(bool Saved, IReadOnlyList<string> Released)> SaveCheckpointAsync(
+        string jobId, long? token, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var update = connection.Command("UPDATE jobs SET checkpoint = @checkpoint WHERE id = @id AND state = 'running';", transaction)
-            .With("id", jobId).With("checkpoint", checkpoint))
+        await using (var update = connection.Command($"UPDATE jobs SET checkpoint = @checkpoint WHERE id = @id AND state = 'running' AND {Fenced};", transaction)
+            .With("id", jobId).With("checkpoint", checkpoint).With("token", token))
         {
             if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
-                return [.. blobs.Select(b => b.Sha256)];
+                return (false, [.. blobs.Select(b => b.Sha256)]);
             }
         }
 
@@ -111,7 +125,7 @@ public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJo
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return released;
+        return (true, released);
     }
 
     /// <inheritdoc/>
@@ -126,7 +140,9 @@ public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJo
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var released = await PostgresBlobRefs.DeleteAsync(connection, transaction, "owner_id = @p", jobId + CheckpointOwnerSuffix, cancellationToken).ConfigureAwait(false);
+        var released = await PostgresBlobRefs.DeleteAsync(
+            connection, transaction, "owner_id IN (@p, @partitions)", jobId + CheckpointOwnerSuffix, cancellationToken, ("partitions", jobId + PartitionOwnerSuffix))
+            .ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return released;
     }
@@ -139,16 +155,45 @@ public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJo
     }
 
     /// <inheritdoc/>
-    public async Task<bool> FinishAsync(
+    public async Task<bool> AddResultAsync(string jobId, long token, string tenantId, BlobReference result, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // The row lock holds the token still while the reference is added.
+        await using (var check = connection.Command($"SELECT 1 FROM jobs WHERE id = @id AND state = 'running' AND {Fenced} FOR UPDATE;", transaction)
+            .With("id", jobId).With("token", token))
+        {
+            if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                return false;
+            }
+        }
+
+        await PostgresBlobRefs.InsertAsync(connection, transaction, jobId, tenantId, result, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> FinishAsync(
         string jobId, JobState state, string? error, string? output, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        FinishAsync(jobId, null, state, error, output, finishedAt, expiresAt, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> FinishAsync(
+        string jobId, long token, JobState state, string? error, string? output, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        FinishAsync(jobId, (long?)token, state, error, output, finishedAt, expiresAt, cancellationToken);
+
+    private async Task<bool> FinishAsync(
+        string jobId, long? token, JobState state, string? error, string? output, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         await ExecuteAsync(
-            """
+            $"""
             UPDATE jobs SET state = @state, error = @error::text, output = @output::text, finished_at = @finished, expires_at = @expires,
-                progress = CASE WHEN @state = 'succeeded' THEN 1 ELSE progress END
-            WHERE id = @id AND state IN ('queued', 'running');
+                progress = CASE WHEN @state = 'succeeded' THEN 1 ELSE progress END, lease_expires_at = NULL
+            WHERE id = @id AND (state = 'queued' OR (state = 'running' AND {Fenced}));
             """,
             cancellationToken,
-            ("id", jobId), ("state", JobStates.ToText(state)), ("error", error), ("output", output), ("finished", finishedAt), ("expires", expiresAt))
+            ("id", jobId), ("token", token), ("state", JobStates.ToText(state)), ("error", error), ("output", output), ("finished", finishedAt), ("expires", expiresAt))
             .ConfigureAwait(false) > 0;
 
     /// <inheritdoc/>
@@ -183,7 +228,7 @@ public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJo
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var released = await PostgresBlobRefs.DeleteAsync(
             connection, transaction,
-            $"owner_id IN (SELECT owner FROM jobs, LATERAL (VALUES (id), (id || '{InputOwnerSuffix}'), (id || '{CheckpointOwnerSuffix}')) AS o(owner) " +
+            $"owner_id IN (SELECT owner FROM jobs, LATERAL (VALUES (id), (id || '{InputOwnerSuffix}'), (id || '{CheckpointOwnerSuffix}'), (id || '{PartitionOwnerSuffix}')) AS o(owner) " +
             $"WHERE {Final} AND expires_at <= @p)",
             PostgresDatabase.Round(now), cancellationToken).ConfigureAwait(false);
         await using (var command = connection.Command($"DELETE FROM jobs WHERE {Final} AND expires_at <= @now;", transaction).With("now", now))
@@ -202,14 +247,16 @@ public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJo
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         string id;
         long token;
+        string? previous;
         await using (var command = connection.Command(
             """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = @now,
+                previous_owner = CASE WHEN state = 'running' THEN lease_owner END,
                 lease_owner = @owner, lease_expires_at = @until, fencing_token = fencing_token + 1
             WHERE id = (SELECT id FROM jobs
                         WHERE state = 'queued' OR (state = 'running' AND lease_expires_at <= @now)
                         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, fencing_token;
+            RETURNING id, fencing_token, previous_owner;
             """).With("now", now).With("owner", owner).With("until", until))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -218,11 +265,11 @@ public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJo
                 return null;
             }
 
-            (id, token) = (reader.GetString(0), reader.GetInt64(1));
+            (id, token, previous) = (reader.GetString(0), reader.GetInt64(1), await reader.IsDBNullAsync(2, cancellationToken).ConfigureAwait(false) ? null : reader.GetString(2));
         }
 
         var job = await GetByIdAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Claimed job {id} vanished.");
-        return new JobLease(job, owner, token, until);
+        return new JobLease(job, owner, token, until, previous);
     }
 
     /// <inheritdoc/>
@@ -245,6 +292,12 @@ public sealed class PostgresJobStore(PostgresDatabase database) : IJobStore, IJo
         await ExecuteAsync(
             "UPDATE jobs SET checkpoint = @checkpoint WHERE id = @id AND state = 'running' AND fencing_token = @token;",
             cancellationToken, ("id", jobId), ("token", token), ("checkpoint", checkpoint)).ConfigureAwait(false) > 0;
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<JobRecord>> ListHeldAsync(string owner, CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT * FROM jobs WHERE state = 'running' AND (lease_owner = @owner OR lease_owner IS NULL) ORDER BY created_at, id;",
+            cancellationToken, ("owner", owner));
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -200,6 +200,26 @@ internal static class PostgresSchema
             updated_at timestamptz NOT NULL
         );
         """,
+
+        // 4: job partitions (a partitioned job's units of work, each leased and fenced like a job) and who a claim took a
+        // job over from.
+        """
+        ALTER TABLE jobs ADD COLUMN previous_owner text;
+        CREATE TABLE job_partitions (
+            job_id text NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            idx integer NOT NULL,
+            spec text NOT NULL,
+            state text NOT NULL,
+            lease_owner text,
+            lease_expires_at timestamptz,
+            fencing_token bigint NOT NULL DEFAULT 0,
+            attempts integer NOT NULL DEFAULT 0,
+            output text,
+            completed_by text,
+            PRIMARY KEY (job_id, idx)
+        );
+        CREATE INDEX job_partitions_open ON job_partitions (job_id, idx) WHERE state <> 'done';
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

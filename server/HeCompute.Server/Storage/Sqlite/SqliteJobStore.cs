@@ -4,10 +4,15 @@ using Microsoft.Data.Sqlite;
 namespace HeCompute.Server.Storage.Sqlite;
 
 /// <summary>The durable job table in SQLite; result blobs are <c>blob_refs</c> rows owned by the job.</summary>
-public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLeaseStore
+public sealed partial class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLeaseStore, IJobPartitionStore
 {
     private const string InputOwnerSuffix = JobStates.InputOwnerSuffix;
     private const string CheckpointOwnerSuffix = JobStates.CheckpointOwnerSuffix;
+    private const string PartitionOwnerSuffix = JobStates.PartitionOwnerSuffix;
+
+    // A write under a fencing token matches only while the token is current; without one (the single-node calls of
+    // IJobStore) it matches any running job.
+    private const string Fenced = "($token IS NULL OR fencing_token = $token)";
 
     /// <inheritdoc/>
     public async Task CreateAsync(JobRecord job, IReadOnlyList<BlobReference> inputs, CancellationToken cancellationToken)
@@ -95,17 +100,26 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLea
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> SaveCheckpointAsync(
-        string jobId, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken)
+        string jobId, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken) =>
+        (await SaveCheckpointAsync(jobId, null, tenantId, checkpoint, blobs, cancellationToken).ConfigureAwait(false)).Released;
+
+    /// <inheritdoc/>
+    public Task<(bool Saved, IReadOnlyList<string> Released)> SaveCheckpointAsync(
+        string jobId, long token, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken) =>
+        SaveCheckpointAsync(jobId, (long?)token, tenantId, checkpoint, blobs, cancellationToken);
+
+    private async Task<(bool Saved, IReadOnlyList<string> Released)> SaveCheckpointAsync(
+        string jobId, long? token, string tenantId, string checkpoint, IReadOnlyList<BlobReference> blobs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var update = connection.Command("UPDATE jobs SET checkpoint = $checkpoint WHERE id = $id AND state = 'running';", transaction)
-            .With("$id", jobId).With("$checkpoint", checkpoint))
+        await using (var update = connection.Command($"UPDATE jobs SET checkpoint = $checkpoint WHERE id = $id AND state = 'running' AND {Fenced};", transaction)
+            .With("$id", jobId).With("$checkpoint", checkpoint).With("$token", token))
         {
             if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
-                return [.. blobs.Select(b => b.Sha256)];
+                return (false, [.. blobs.Select(b => b.Sha256)]);
             }
         }
 
@@ -116,7 +130,7 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLea
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return released;
+        return (true, released);
     }
 
     /// <inheritdoc/>
@@ -131,7 +145,9 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLea
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var released = await SqliteBlobRefs.DeleteAsync(connection, transaction, "owner_id = $p", jobId + CheckpointOwnerSuffix, cancellationToken).ConfigureAwait(false);
+        var released = await SqliteBlobRefs.DeleteAsync(
+            connection, transaction, "owner_id IN ($p, $partitions)", jobId + CheckpointOwnerSuffix, cancellationToken, ("$partitions", jobId + PartitionOwnerSuffix))
+            .ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return released;
     }
@@ -144,16 +160,48 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLea
     }
 
     /// <inheritdoc/>
-    public async Task<bool> FinishAsync(
+    public async Task<bool> AddResultAsync(string jobId, long token, string tenantId, BlobReference result, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // An immediate transaction holds the database's write lock, so the token cannot change before the insert.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await HoldsAsync(connection, transaction, jobId, token, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await SqliteBlobRefs.InsertAsync(connection, transaction, jobId, tenantId, result, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task<bool> HoldsAsync(SqliteConnection connection, SqliteTransaction transaction, string jobId, long token, CancellationToken cancellationToken)
+    {
+        await using var check = connection.Command("SELECT 1 FROM jobs WHERE id = $id AND state = 'running' AND fencing_token = $token;", transaction)
+            .With("$id", jobId).With("$token", token);
+        return await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> FinishAsync(
         string jobId, JobState state, string? error, string? output, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        FinishAsync(jobId, null, state, error, output, finishedAt, expiresAt, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> FinishAsync(
+        string jobId, long token, JobState state, string? error, string? output, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        FinishAsync(jobId, (long?)token, state, error, output, finishedAt, expiresAt, cancellationToken);
+
+    private async Task<bool> FinishAsync(
+        string jobId, long? token, JobState state, string? error, string? output, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         await ExecuteAsync(
-            """
+            $"""
             UPDATE jobs SET state = $state, error = $error, output = $output, finished_at = $finished, expires_at = $expires,
-                progress = CASE WHEN $state = 'succeeded' THEN 1 ELSE progress END
-            WHERE id = $id AND state IN ('queued', 'running');
+                progress = CASE WHEN $state = 'succeeded' THEN 1 ELSE progress END, lease_expires_at = NULL
+            WHERE id = $id AND (state = 'queued' OR (state = 'running' AND {Fenced}));
             """,
             cancellationToken,
-            ("$id", jobId), ("$state", JobStates.ToText(state)), ("$error", error), ("$output", output),
+            ("$id", jobId), ("$token", token), ("$state", JobStates.ToText(state)), ("$error", error), ("$output", output),
             ("$finished", SqliteDatabase.Format(finishedAt)), ("$expires", SqliteDatabase.Format(expiresAt))).ConfigureAwait(false) > 0;
 
     /// <inheritdoc/>
@@ -190,7 +238,8 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLea
             connection, transaction,
             $"owner_id IN (SELECT id FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p) " +
             $"OR owner_id IN (SELECT id || '{InputOwnerSuffix}' FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p) " +
-            $"OR owner_id IN (SELECT id || '{CheckpointOwnerSuffix}' FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p)",
+            $"OR owner_id IN (SELECT id || '{CheckpointOwnerSuffix}' FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p) " +
+            $"OR owner_id IN (SELECT id || '{PartitionOwnerSuffix}' FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $p)",
             SqliteDatabase.Format(now), cancellationToken).ConfigureAwait(false);
         await using (var command = connection.Command(
             "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND expires_at <= $now;", transaction).With("$now", SqliteDatabase.Format(now)))
@@ -208,15 +257,17 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLea
         var until = now + duration;
         string? id;
         long token;
+        string? previous;
         await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var command = connection.Command(
             """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = $now,
+                previous_owner = CASE WHEN state = 'running' THEN lease_owner END,
                 lease_owner = $owner, lease_expires_at = $until, fencing_token = fencing_token + 1
             WHERE id = (SELECT id FROM jobs
                         WHERE state = 'queued' OR (state = 'running' AND lease_expires_at IS NOT NULL AND lease_expires_at <= $now)
                         ORDER BY created_at, id LIMIT 1)
-            RETURNING id, fencing_token;
+            RETURNING id, fencing_token, previous_owner;
             """).With("$now", SqliteDatabase.Format(now)).With("$owner", owner).With("$until", SqliteDatabase.Format(until)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -225,11 +276,11 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLea
                 return null;
             }
 
-            (id, token) = (reader.GetString(0), reader.GetInt64(1));
+            (id, token, previous) = (reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2));
         }
 
         var job = await GetByIdAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Claimed job {id} vanished.");
-        return new JobLease(job, owner, token, SqliteDatabase.Parse(SqliteDatabase.Format(until)));
+        return new JobLease(job, owner, token, SqliteDatabase.Parse(SqliteDatabase.Format(until)), previous);
     }
 
     /// <inheritdoc/>
@@ -252,6 +303,12 @@ public sealed class SqliteJobStore(SqliteDatabase database) : IJobStore, IJobLea
         await ExecuteAsync(
             "UPDATE jobs SET checkpoint = $checkpoint WHERE id = $id AND state = 'running' AND fencing_token = $token;",
             cancellationToken, ("$id", jobId), ("$token", token), ("$checkpoint", checkpoint)).ConfigureAwait(false) > 0;
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<JobRecord>> ListHeldAsync(string owner, CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT * FROM jobs WHERE state = 'running' AND (lease_owner = $owner OR lease_owner IS NULL) ORDER BY created_at, id;",
+            cancellationToken, ("$owner", owner));
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -172,6 +172,25 @@ internal static class SqliteSchema
             updated_at TEXT NOT NULL
         );
         """,
+
+        // 8: job partitions (a partitioned job's units of work, each leased and fenced like a job) and who a claim took a
+        // job over from.
+        """
+        ALTER TABLE jobs ADD COLUMN previous_owner TEXT;
+        CREATE TABLE job_partitions (
+            job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            spec TEXT NOT NULL,
+            state TEXT NOT NULL,
+            lease_owner TEXT,
+            lease_expires_at TEXT,
+            fencing_token INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            output TEXT,
+            completed_by TEXT,
+            PRIMARY KEY (job_id, idx)
+        );
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
