@@ -274,6 +274,13 @@ public sealed class ModelCase : IDisposable
     /// <summary>Disposes the key generator.</summary>
     public void Dispose() => _keygen.Dispose();
 
+    /// <summary>A case evaluated with a plan's ring, primes and scale and exactly <paramref name="model"/>'s keys.</summary>
+    internal static ModelCase ForPlan(ModelCase source, Analytics.Planning.ModelPlan plan, IEncryptedModel model)
+    {
+        var parameters = plan.Document.Parameters;
+        return new ModelCase(source.Name, model, (ulong)parameters.PolyModulusDegree, [.. parameters.CoeffModulusBits], plan.Scale, source.Records, source.Labels);
+    }
+
     internal static ModelCase Create(string name, JsonElement entry)
     {
         var document = ModelDocument.Parse(entry.GetProperty("document").GetRawText());

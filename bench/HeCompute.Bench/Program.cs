@@ -31,6 +31,11 @@ public static class Program
             return ModelReport.Run(args);
         }
 
+        if (args.Contains("--keys"))
+        {
+            return KeyReport.Run(args);
+        }
+
         if (args.Contains("--e2e"))
         {
             return EndToEndBenchmark.Run(args);

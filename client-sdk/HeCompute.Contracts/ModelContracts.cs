@@ -19,7 +19,23 @@ namespace HeCompute.Contracts;
 /// bounds: widen it to contain them (listed in the plan's <c>widened_intervals</c>) instead of refusing the model
 /// (422, <see cref="ProblemTypes.ActivationIntervalTooNarrow"/>).
 /// </param>
-public sealed record RegisterModelRequest(string Name, JsonElement Document, bool Shared = false, int? PrecisionBits = null, bool NoiseFlooding = false, bool WidenIntervals = false);
+/// <param name="KeyPreset">
+/// The key/latency trade-off (<see cref="KeyPresets"/>: <c>smallest-keys</c>, <c>balanced</c>, <c>fastest</c>; null:
+/// balanced). The plan's <c>key_choice</c> lists every alternative considered.
+/// </param>
+/// <param name="KeyBudgetBytes">
+/// At most this many bytes of Galois keys (seeded form): the fastest layout within it is chosen (then the preset is not
+/// used); none fits → 422 <see cref="ProblemTypes.ModelNotPlannable"/> naming the smallest.
+/// </param>
+public sealed record RegisterModelRequest(
+    string Name,
+    JsonElement Document,
+    bool Shared = false,
+    int? PrecisionBits = null,
+    bool NoiseFlooding = false,
+    bool WidenIntervals = false,
+    string? KeyPreset = null,
+    long? KeyBudgetBytes = null);
 
 /// <summary>
 /// The <c>options</c> part of <c>POST /v1/models/onnx</c> (multipart/form-data with the ONNX file in part <c>onnx</c>):
@@ -40,6 +56,8 @@ public sealed record RegisterModelRequest(string Name, JsonElement Document, boo
 /// <param name="PrecisionBits">As in <see cref="RegisterModelRequest"/>.</param>
 /// <param name="NoiseFlooding">As in <see cref="RegisterModelRequest"/>.</param>
 /// <param name="WidenIntervals">As in <see cref="RegisterModelRequest"/>.</param>
+/// <param name="KeyPreset">As in <see cref="RegisterModelRequest"/>.</param>
+/// <param name="KeyBudgetBytes">As in <see cref="RegisterModelRequest"/>.</param>
 public sealed record OnnxImportRequest(
     string Name,
     IReadOnlyList<string> Features,
@@ -55,7 +73,9 @@ public sealed record OnnxImportRequest(
     bool Shared = false,
     int? PrecisionBits = null,
     bool NoiseFlooding = false,
-    bool WidenIntervals = false);
+    bool WidenIntervals = false,
+    string? KeyPreset = null,
+    long? KeyBudgetBytes = null);
 
 /// <summary>Names of the multipart parts of <c>POST /v1/models/onnx</c>.</summary>
 public static class OnnxImportParts

@@ -57,7 +57,66 @@ public sealed record PlanDocument
     /// (only when registered with <c>widen_intervals</c>; null when none was widened).
     /// </summary>
     public IReadOnlyList<PlanWidening>? WidenedIntervals { get; init; }
+
+    /// <summary>
+    /// How the planner traded Galois keys for latency (model plans with rotations): the rotation layout chosen and every
+    /// alternative it considered. Null for statistics plans and circuits with a single layout.
+    /// </summary>
+    public PlanKeyChoice? KeyChoice { get; init; }
 }
+
+/// <summary>
+/// Presets of the key/latency trade-off a model is registered with (<c>key_preset</c>). Each chooses among the layouts
+/// whose Galois keys weigh less than SEAL's default set whenever one does.
+/// </summary>
+public static class KeyPresets
+{
+    /// <summary>The fewest Galois-key bytes whatever the latency.</summary>
+    public const string SmallestKeys = "smallest-keys";
+
+    /// <summary>The fewest Galois-key bytes at most 1.5× the fastest layout's estimated latency (the default).</summary>
+    public const string Balanced = "balanced";
+
+    /// <summary>The lowest estimated latency.</summary>
+    public const string Fastest = "fastest";
+
+    /// <summary>Every preset.</summary>
+    public static IReadOnlyList<string> All { get; } = [SmallestKeys, Balanced, Fastest];
+}
+
+/// <summary>The key/latency trade-off of a model plan.</summary>
+/// <param name="Preset">The preset planned for (<see cref="KeyPresets"/>); with <paramref name="KeyBudgetBytes"/>, the budget decides instead.</param>
+/// <param name="KeyBudgetBytes">The Galois-key budget asked for (null: none): the fastest alternative within it is chosen.</param>
+/// <param name="Chosen">The chosen alternative (one of <paramref name="Alternatives"/>).</param>
+/// <param name="Alternatives">Every rotation layout considered, fastest estimate first.</param>
+public sealed record PlanKeyChoice(string Preset, long? KeyBudgetBytes, PlanAlternative Chosen, IReadOnlyList<PlanAlternative> Alternatives);
+
+/// <summary>One rotation layout the planner considered.</summary>
+/// <param name="Rotations">
+/// Its name: <c>hoisted</c> (every baby step hoisted from the input) or <c>group-h</c> (baby steps in groups of h, each
+/// group reached from the previous one by a rotation by h), with <c>+shared-giant</c> when the giant steps are combined
+/// with the single key g.
+/// </param>
+/// <param name="BabyGroup">h (0 for <c>hoisted</c>).</param>
+/// <param name="SharedGiantKey">Whether giant steps share one key.</param>
+/// <param name="PolyModulusDegree">N the layout plans at (a longer chain of key switches can need more scale bits).</param>
+/// <param name="GaloisSteps">The rotation steps (Galois keys) it needs.</param>
+/// <param name="GaloisKeysBytes">Those keys in seeded form, bytes.</param>
+/// <param name="KeySwitches">Key switches per evaluated ciphertext (hoisted rotations included).</param>
+/// <param name="EstimatedLatencyMs">
+/// Estimated server time of the rotations and plaintext products of one ciphertext (what the layouts differ in), from
+/// operation counts and the engine's per-operation costs measured on a 2-core machine; relative values are what to
+/// compare.
+/// </param>
+public sealed record PlanAlternative(
+    string Rotations,
+    int BabyGroup,
+    bool SharedGiantKey,
+    int PolyModulusDegree,
+    IReadOnlyList<int> GaloisSteps,
+    long GaloisKeysBytes,
+    int KeySwitches,
+    double EstimatedLatencyMs);
 
 /// <summary>One activation interval the planner widened: its polynomial is fitted on [lower, upper] instead of the declared interval.</summary>
 /// <param name="Layer">Index of the activation layer in the model document.</param>

@@ -65,6 +65,26 @@ public sealed class HeComputeClientTests
     }
 
     [Fact]
+    public async Task ModelRegistrationSendsTheKeyPresetBudgetAndWideningAndGetsTheRefusalTyped()
+    {
+        string? body = null;
+        var client = Direct(new StubHandler(request =>
+        {
+            body = request.Content!.ReadAsStringAsync().GetAwaiter().GetResult();
+            return StubHandler.Problem(
+                HttpStatusCode.UnprocessableEntity,
+                """{"type":"https://hecompute.dev/problems/model-not-plannable","title":"Model not plannable","status":422,"detail":"No rotation layout fits a Galois-key budget of 1000 bytes"}""");
+        }));
+        using var document = System.Text.Json.JsonDocument.Parse("""{"format":"hecompute-model"}""");
+        var request = new RegisterModelRequest("m", document.RootElement.Clone(), WidenIntervals: true, KeyPreset: KeyPresets.SmallestKeys, KeyBudgetBytes: 1000);
+        var error = await Assert.ThrowsAsync<HeComputeApiException>(() => client.RegisterModelAsync(request));
+        Assert.Equal(ProblemTypes.ModelNotPlannable, error.Type);
+        Assert.Contains("\"key_preset\":\"smallest-keys\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"key_budget_bytes\":1000", body, StringComparison.Ordinal);
+        Assert.Contains("\"widen_intervals\":true", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NonProblemErrorsAndMalformedAnswersStillGiveClearErrors()
     {
         var client = Direct(new StubHandler(

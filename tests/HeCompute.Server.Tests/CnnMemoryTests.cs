@@ -105,7 +105,7 @@ public sealed class CnnMemoryTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>A small CNN with weights drawn from the model's index, pixels declared in [0, 1].</summary>
-    private static ModelDocument Cnn(int index)
+    internal static ModelDocument Cnn(int index)
     {
         var random = new Random(100 + index);
         double[] Values(int n, double scale) => [.. Enumerable.Range(0, n).Select(_ => ((2 * random.NextDouble()) - 1) * scale)];

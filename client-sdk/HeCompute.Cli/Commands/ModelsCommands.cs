@@ -53,6 +53,25 @@ internal static class ModelsCommands
         console.MarkupLine($"precision: depth {plan.Precision.Depth}, expected max abs error {plan.Precision.ExpectedMaxAbsError:G3}");
         var s = plan.Sizes;
         console.MarkupLine($"sizes: input {CliOutput.Bytes(s.InputCiphertextBytes)}, output {CliOutput.Bytes(s.OutputCiphertextBytes)}, public key {CliOutput.Bytes(s.PublicKeyBytes)}, relin {CliOutput.Bytes(s.RelinKeysBytes)}, Galois {CliOutput.Bytes(s.GaloisKeysBytes)} (all steps would be {CliOutput.Bytes(s.AllGaloisKeysBytes)})");
+        if (plan.WidenedIntervals is { } widened)
+        {
+            foreach (var w in widened)
+            {
+                console.MarkupLine($"widened: layer {w.Layer} ({Markup.Escape(w.Function)}) fitted on [{w.Lower:G4}, {w.Upper:G4}]");
+            }
+        }
+
+        if (plan.KeyChoice is { } choice)
+        {
+            var table = new Table().AddColumns("rotations", "N", "keys", "Galois keys", "key switches", "est. ms", "chosen");
+            foreach (var a in choice.Alternatives)
+            {
+                table.AddRow(a.Rotations, $"{a.PolyModulusDegree}", $"{a.GaloisSteps.Count}", CliOutput.Bytes(a.GaloisKeysBytes), $"{a.KeySwitches}", $"{a.EstimatedLatencyMs:F1}", a == choice.Chosen ? "yes" : string.Empty);
+            }
+
+            console.MarkupLine($"key choice ({Markup.Escape(choice.KeyBudgetBytes is { } b ? $"budget {CliOutput.Bytes(b)}" : $"preset {choice.Preset}")}): {Markup.Escape(choice.Chosen.Rotations)}");
+            console.Write(table);
+        }
     }
 
     private static Command Register()
@@ -64,7 +83,11 @@ internal static class ModelsCommands
         var options = new Option<string?>("--options") { Description = "ONNX import options: a JSON file, or inline JSON (features, outputs, mean, scale, bounds…)" };
         var shared = new Option<bool>("--shared") { Description = "Let every tenant use the model" };
         var precision = new Option<int?>("--precision-bits") { Description = "Bits of precision the outputs need" };
-        var command = new Command("register", "Register a model (role model-admin)") { file, name, onnx, options, shared, precision };
+        var preset = new Option<string?>("--preset") { Description = "Galois keys against latency: smallest-keys, balanced (default) or fastest" };
+        preset.AcceptOnlyFromAmong([.. KeyPresets.All]);
+        var budget = new Option<long?>("--key-budget") { Description = "At most this many bytes of Galois keys: the fastest layout within it (overrides --preset)" };
+        var widen = new Option<bool>("--widen-intervals") { Description = "Widen activation intervals narrower than their propagated inputs (listed in the plan) instead of refusing the model" };
+        var command = new Command("register", "Register a model (role model-admin)") { file, name, onnx, options, shared, precision, preset, budget, widen };
         CliRunner.SetAction(command, async (context, parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!.FullName;
@@ -77,12 +100,15 @@ internal static class ModelsCommands
                 var json = given.TrimStart().StartsWith('{') ? given : await File.ReadAllTextAsync(given, cancellationToken);
                 var read = JsonSerializer.Deserialize<OnnxImportRequest>(json, HeComputeJson.Options) ?? throw new CliException("--options is empty.");
 
-                // The command line wins over the options file; the file's own name, sharing and precision stay otherwise.
+                // The command line wins over the options file; the file's own name, sharing, precision and key options stay otherwise.
                 var request = read with
                 {
                     Name = parse.GetValue(name) ?? (string.IsNullOrWhiteSpace(read.Name) ? displayName : read.Name),
                     Shared = parse.GetValue(shared) || read.Shared,
                     PrecisionBits = parse.GetValue(precision) ?? read.PrecisionBits,
+                    WidenIntervals = parse.GetValue(widen) || read.WidenIntervals,
+                    KeyPreset = parse.GetValue(preset) ?? read.KeyPreset,
+                    KeyBudgetBytes = parse.GetValue(budget) ?? read.KeyBudgetBytes,
                 };
                 var stream = File.OpenRead(path);
                 await using (stream)
@@ -93,7 +119,16 @@ internal static class ModelsCommands
             else
             {
                 using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(path, cancellationToken));
-                model = await client.RegisterModelAsync(new RegisterModelRequest(displayName, document.RootElement.Clone(), parse.GetValue(shared), parse.GetValue(precision)), cancellationToken);
+                model = await client.RegisterModelAsync(
+                    new RegisterModelRequest(
+                        displayName,
+                        document.RootElement.Clone(),
+                        parse.GetValue(shared),
+                        parse.GetValue(precision),
+                        WidenIntervals: parse.GetValue(widen),
+                        KeyPreset: parse.GetValue(preset),
+                        KeyBudgetBytes: parse.GetValue(budget)),
+                    cancellationToken);
             }
 
             context.Output.Result(model, console => PrintPlan(console, model));

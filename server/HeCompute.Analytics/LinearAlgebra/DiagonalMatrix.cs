@@ -17,6 +17,11 @@ namespace HeCompute.Analytics.LinearAlgebra;
 /// or giant step no remaining diagonal uses.
 /// </para>
 /// <para>
+/// <b>Keys.</b> The <see cref="RotationSchedule"/> trades key switches for keys: babies in groups reached one from the
+/// next (keys 1 … h−1 and h instead of 1 … g−1) and giants combined Horner-style with the one key g instead of one key
+/// per giant step (<see cref="RequiredSteps"/>, <see cref="Work"/>).
+/// </para>
+/// <para>
 /// Levels and scale: one level. The diagonals are encoded at outputScale·q_ℓ/s_x, so the rescaled result has exactly
 /// the requested scale (the input's by default). The giant rotations act before the rescale, where their key-switching
 /// noise is divided by q_ℓ. Encoded diagonals are kept in the context's <see cref="EvaluationContext.Plaintexts"/>, per
@@ -29,20 +34,28 @@ public sealed class DiagonalMatrix
     private readonly bool _wrapCopy;
 
     /// <summary>Extracts and pre-rotates the diagonals of <paramref name="matrix"/> (rows × columns as the layout says).</summary>
-    public DiagonalMatrix(double[,] matrix, MatrixVectorLayout layout)
-        : this(layout, DenseEntries(matrix, layout))
+    /// <param name="matrix">The matrix.</param>
+    /// <param name="layout">Its layout.</param>
+    /// <param name="schedule">How the rotations are reached (<see cref="RotationSchedule.Hoisted"/> if null).</param>
+    public DiagonalMatrix(double[,] matrix, MatrixVectorLayout layout, RotationSchedule? schedule = null)
+        : this(layout, DenseEntries(matrix, layout), schedule)
     {
     }
 
     /// <summary>Extracts and pre-rotates the diagonals of a sparse matrix (rows × columns as the layout says).</summary>
-    public DiagonalMatrix(SparseMatrix matrix, MatrixVectorLayout layout)
-        : this(layout, SparseEntries(matrix, layout))
+    /// <param name="matrix">The matrix.</param>
+    /// <param name="layout">Its layout.</param>
+    /// <param name="schedule">How the rotations are reached (<see cref="RotationSchedule.Hoisted"/> if null).</param>
+    public DiagonalMatrix(SparseMatrix matrix, MatrixVectorLayout layout, RotationSchedule? schedule = null)
+        : this(layout, SparseEntries(matrix, layout), schedule)
     {
     }
 
-    private DiagonalMatrix(MatrixVectorLayout layout, IEnumerable<(int Row, int Column, double Value)> entries)
+    private DiagonalMatrix(MatrixVectorLayout layout, IEnumerable<(int Row, int Column, double Value)> entries, RotationSchedule? schedule)
     {
         Layout = layout;
+        Schedule = schedule ?? RotationSchedule.Hoisted;
+        Schedule.Validate();
         var d = layout.Dimension;
         var slots = layout.SlotCount;
         var g = layout.BabySteps;
@@ -68,7 +81,19 @@ public sealed class DiagonalMatrix
 
         BabyStepsUsed = [.. _diagonals.Keys.Select(k => k % g).Distinct().Order()];
         GiantStepsUsed = [.. _diagonals.Keys.Select(k => k / g).Distinct().Order()];
-        var steps = BabyStepsUsed.Where(j => j != 0).Concat(GiantStepsUsed.Where(i => i != 0).Select(i => i * g));
+        // A group as wide as the baby steps is one group hoisted from the input.
+        _group = Schedule.BabyGroup == 0 || Schedule.BabyGroup >= g ? g : Schedule.BabyGroup;
+        var babies = BabyStepsUsed.Select(j => j % _group).Where(j => j != 0);
+        if (BabyStepsUsed.Length > 0 && BabyStepsUsed[^1] >= _group)
+        {
+            babies = babies.Append(_group);
+        }
+
+        var maxGiant = GiantStepsUsed.Length == 0 ? 0 : GiantStepsUsed[^1];
+        var giants = Schedule.SharedGiantKey
+            ? (maxGiant > 0 ? [g] : [])
+            : GiantStepsUsed.Where(i => i != 0).Select(i => i * g);
+        var steps = babies.Concat(giants);
         // The compact packing reads x[(i + k) mod d] as slot i + k, which holds it only after the copy to [d, 2d);
         // entries that never wrap (i + k < d) need no copy, so neither does, say, a single-row matrix.
         _wrapCopy = layout.NeedsWrapCopy && wraps;
@@ -78,7 +103,14 @@ public sealed class DiagonalMatrix
         }
 
         RequiredSteps = RotationSteps.Canonical(steps, slots);
+        Work = CountWork(maxGiant);
     }
+
+    /// <summary>How this product reaches its rotations.</summary>
+    public RotationSchedule Schedule { get; }
+
+    /// <summary>The key switches and plaintext products one <see cref="Multiply"/> runs.</summary>
+    public RotationWork Work { get; }
 
     /// <summary>The layout this matrix was built for.</summary>
     public MatrixVectorLayout Layout { get; }
@@ -99,12 +131,14 @@ public sealed class DiagonalMatrix
     /// </summary>
     public IReadOnlyList<int> RequiredSteps { get; }
 
-    /// <summary>Number of key-switching operations: the hoisted baby rotations (counted once each), the giant rotations and the wrap copy.</summary>
-    public int RotationCount => RequiredSteps.Count;
+    /// <summary>Number of key-switching operations: the baby rotations (hoisted ones counted once each), the giant rotations and the wrap copy.</summary>
+    public int RotationCount => Work.FullKeySwitches + Work.HoistedRotations;
 
     private int[] BabyStepsUsed { get; }
 
     private int[] GiantStepsUsed { get; }
+
+    private readonly int _group;
 
     /// <summary>The steps a product with this matrix uses (same as the instance property <see cref="RequiredSteps"/>).</summary>
     public static IReadOnlyList<int> RequiredStepsFor(double[,] matrix, MatrixVectorLayout layout) => new DiagonalMatrix(matrix, layout).RequiredSteps;
@@ -167,42 +201,31 @@ public sealed class DiagonalMatrix
             context.Evaluator.AddInplace(input, vector);
         }
 
-        // Baby step 0 is the input itself; the others share one hoisted decomposition.
-        var rotated = context.RotateHoisted(input, [.. BabyStepsUsed.Where(j => j != 0)]);
-        var babies = BabyStepsUsed[0] == 0 ? [input, .. rotated] : rotated;
+        var babies = BabyRotations(context, input);
         Ciphertext? result = null;
         var product = new Ciphertext();
-        foreach (var giant in GiantStepsUsed)
+        var g = Layout.BabySteps;
+        for (var index = GiantStepsUsed.Length - 1; index >= 0; index--)
         {
-            Ciphertext? partial = null;
-            for (var b = 0; b < BabyStepsUsed.Length; b++)
+            var giant = GiantStepsUsed[index];
+            var partial = PartialSum(context, babies, plains, giant, product);
+            if (Schedule.SharedGiantKey)
             {
-                var plain = plains[(giant * Layout.BabySteps) + BabyStepsUsed[b]];
-                if (plain is null)
+                // Horner: every step down from the previous giant used is one rotation by g (empty giants included).
+                var gap = index + 1 < GiantStepsUsed.Length ? GiantStepsUsed[index + 1] - giant : 0;
+                for (var r = 0; r < gap && result is not null; r++)
                 {
-                    continue;
+                    result = context.Rotate(result, g);
                 }
-
-                if (partial is null)
-                {
-                    partial = new Ciphertext();
-                    context.Evaluator.MultiplyPlain(babies[b], plain, partial);
-                }
-                else
-                {
-                    context.Evaluator.MultiplyPlain(babies[b], plain, product);
-                    context.Evaluator.AddInplace(partial, product);
-                }
+            }
+            else if (partial is not null && giant != 0)
+            {
+                partial = context.Rotate(partial, giant * g);
             }
 
             if (partial is null)
             {
                 continue;
-            }
-
-            if (giant != 0)
-            {
-                partial = context.Rotate(partial, giant * Layout.BabySteps);
             }
 
             if (result is null)
@@ -212,6 +235,14 @@ public sealed class DiagonalMatrix
             else
             {
                 context.Evaluator.AddInplace(result, partial);
+            }
+        }
+
+        if (Schedule.SharedGiantKey && result is not null && GiantStepsUsed.Length > 0)
+        {
+            for (var r = 0; r < GiantStepsUsed[0]; r++)
+            {
+                result = context.Rotate(result, g);
             }
         }
 
@@ -235,6 +266,106 @@ public sealed class DiagonalMatrix
         context.Evaluator.RescaleToNextInplace(result);
         CiphertextOps.Snap(result, target);
         return result;
+    }
+
+    /// <summary>Σ_j u_(i·g+j) ⊙ rot_j(x) for giant step i, or null when none of its diagonals is non-zero.</summary>
+    private Ciphertext? PartialSum(EvaluationContext context, Ciphertext[] babies, EncodedPlaintexts plains, int giant, Ciphertext product)
+    {
+        Ciphertext? partial = null;
+        for (var b = 0; b < BabyStepsUsed.Length; b++)
+        {
+            var plain = plains[(giant * Layout.BabySteps) + BabyStepsUsed[b]];
+            if (plain is null)
+            {
+                continue;
+            }
+
+            if (partial is null)
+            {
+                partial = new Ciphertext();
+                context.Evaluator.MultiplyPlain(babies[b], plain, partial);
+            }
+            else
+            {
+                context.Evaluator.MultiplyPlain(babies[b], plain, product);
+                context.Evaluator.AddInplace(partial, product);
+            }
+        }
+
+        return partial;
+    }
+
+    /// <summary>rot_j(x) for every baby step j used, in the order of <see cref="BabyStepsUsed"/>, as the schedule reaches them.</summary>
+    private Ciphertext[] BabyRotations(EvaluationContext context, Ciphertext input)
+    {
+        var babies = new Ciphertext[BabyStepsUsed.Length];
+        var baseCiphertext = input;
+        var groupIndex = 0;
+        var b = 0;
+        while (b < BabyStepsUsed.Length)
+        {
+            var group = BabyStepsUsed[b] / _group;
+            for (; groupIndex < group; groupIndex++)
+            {
+                baseCiphertext = context.Rotate(baseCiphertext, _group);
+            }
+
+            var end = b;
+            while (end < BabyStepsUsed.Length && BabyStepsUsed[end] / _group == group)
+            {
+                end++;
+            }
+
+            var offsets = new List<int>(end - b);
+            for (var i = b; i < end; i++)
+            {
+                offsets.Add(BabyStepsUsed[i] - (group * _group));
+            }
+
+            // Offset 0 is the base itself; the others share one hoisted decomposition of the base.
+            var first = offsets[0] == 0 ? 1 : 0;
+            if (first == 1)
+            {
+                babies[b] = baseCiphertext;
+            }
+
+            if (offsets.Count > first)
+            {
+                var rotated = context.RotateHoisted(baseCiphertext, offsets.GetRange(first, offsets.Count - first));
+                rotated.CopyTo(babies, b + first);
+            }
+
+            b = end;
+        }
+
+        return babies;
+    }
+
+    private RotationWork CountWork(int maxGiant)
+    {
+        var (full, decompositions, hoisted, chain) = (_wrapCopy ? 1 : 0, 0, 0, 0);
+        var lastGroup = -1;
+        foreach (var j in BabyStepsUsed)
+        {
+            var group = j / _group;
+            if (group != lastGroup && j % _group != 0)
+            {
+                decompositions++;
+            }
+
+            if (j % _group != 0)
+            {
+                hoisted++;
+            }
+
+            lastGroup = group;
+            chain = Math.Max(chain, group + (j % _group != 0 ? 1 : 0));
+        }
+
+        full += BabyStepsUsed.Length == 0 ? 0 : BabyStepsUsed[^1] / _group;
+        full += Schedule.SharedGiantKey ? maxGiant : GiantStepsUsed.Count(i => i != 0);
+        var stage = full + hoisted;
+        return new RotationWork(full, decompositions, hoisted, _diagonals.Count, Math.Max(chain, 1), stage);
     }
 
     /// <summary>Encodes the diagonals for a level and plaintext scale ahead of time (otherwise the first product does it).</summary>

@@ -47,8 +47,11 @@ public sealed class CnnModel : IEncryptedModel
     private readonly List<Stage> _stages = [];
 
     /// <summary>Compiles a validated <c>cnn</c> document for a slot count.</summary>
+    /// <param name="document">The document.</param>
+    /// <param name="slotCount">Slots per ciphertext.</param>
+    /// <param name="schedule">How every linear run reaches its rotations (<see cref="RotationSchedule.Hoisted"/> if null).</param>
     /// <exception cref="ModelFormatException">The document is not a cnn, its layers do not alternate linear runs and activations, or it does not fit the slots.</exception>
-    public CnnModel(ModelDocument document, int slotCount)
+    public CnnModel(ModelDocument document, int slotCount, RotationSchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         document.Validate();
@@ -87,7 +90,7 @@ public sealed class CnnModel : IEncryptedModel
                 i == 0 ? VectorPacking.CompactWithCopy : VectorPacking.Compact,
                 PaddedDimension(stage.Matrix),
                 blockStride: 2 * Dimension);
-            stage.Product = new DiagonalMatrix(stage.Matrix, layout);
+            stage.Product = new DiagonalMatrix(stage.Matrix, layout, schedule);
         }
     }
 
@@ -132,6 +135,12 @@ public sealed class CnnModel : IEncryptedModel
 
     /// <inheritdoc/>
     public bool UsesRelinearization => _stages.Any(s => s.Activation is not null);
+
+    /// <summary>The largest number of baby steps g of a linear run (the widest group a rotation schedule can have).</summary>
+    public int MaxBabySteps => _stages.Select(s => s.Product!.Layout.BabySteps).Max();
+
+    /// <inheritdoc/>
+    public RotationWork Work => RotationWork.Sum(_stages.Select(s => s.Product!.Work));
 
     /// <inheritdoc/>
     public IReadOnlyList<int> RequiredSteps => RotationSteps.Union(SlotCount, [.. _stages.Select(s => s.Product!.RequiredSteps)]);

@@ -47,6 +47,9 @@ public interface IEncryptedModel
     /// <summary>The rotation steps the circuit uses, canonical and sorted (the only Galois keys a client needs).</summary>
     IReadOnlyList<int> RequiredSteps { get; }
 
+    /// <summary>The key switches and plaintext products one evaluation runs (what a latency estimate weighs).</summary>
+    LinearAlgebra.RotationWork Work { get; }
+
     /// <summary>Bound on the absolute error the polynomial approximations add to an output (0 without them).</summary>
     double ApproximationError { get; }
 

@@ -126,6 +126,19 @@ public sealed class LinearModel : IEncryptedModel
     /// <summary>The sigmoid approximation when the model returns a probability, else null.</summary>
     public ChebyshevApproximation? Sigmoid { get; }
 
+    /// <inheritdoc/>
+    /// <remarks>Per output with a non-zero weight: its product and mask, log2(block width) rotations of the block sum, and the rotation placing it.</remarks>
+    public RotationWork Work
+    {
+        get
+        {
+            var outputs = Enumerable.Range(0, Outputs).Count(c => _weights[c].Any(v => v != 0));
+            var sums = System.Numerics.BitOperations.Log2((uint)BlockWidth);
+            var switches = (outputs * sums) + Math.Max(0, outputs - 1);
+            return new RotationWork(switches, 0, 0, (2 * outputs) + (Sigmoid is null ? 0 : 1), 1, switches);
+        }
+    }
+
     /// <summary>The rotation steps the circuit uses (the only Galois keys a client must generate).</summary>
     public IReadOnlyList<int> RequiredSteps =>
         RotationSteps.Union(SlotCount, BlockSum.RequiredSteps(SlotCount, BlockWidth, BlockSumLayout.FirstSlot), Enumerable.Range(1, Outputs - 1).Select(c => -c));

@@ -34,7 +34,10 @@ public sealed class MlpModel : IEncryptedModel
     private readonly List<double> _squareLipschitz = [];
 
     /// <summary>Compiles a validated <c>mlp</c> document for a slot count.</summary>
-    public MlpModel(ModelDocument document, int slotCount)
+    /// <param name="document">The document.</param>
+    /// <param name="slotCount">Slots per ciphertext.</param>
+    /// <param name="schedule">How every dense layer reaches its rotations (<see cref="RotationSchedule.Hoisted"/> if null).</param>
+    public MlpModel(ModelDocument document, int slotCount, RotationSchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         document.Validate();
@@ -76,7 +79,7 @@ public sealed class MlpModel : IEncryptedModel
 
                 var layout = MatrixVectorLayout.Create(rows, columns, slotCount, VectorPacking.Replicated, Dimension);
                 _weights.Add(matrix);
-                _dense.Add((new DiagonalMatrix(matrix, layout), layer.Bias?.ToArray() ?? new double[rows]));
+                _dense.Add((new DiagonalMatrix(matrix, layout, schedule), layer.Bias?.ToArray() ?? new double[rows]));
             }
             else
             {
@@ -178,6 +181,13 @@ public sealed class MlpModel : IEncryptedModel
 
     /// <summary>The activation approximations in order (null for square).</summary>
     public IReadOnlyList<FunctionApproximation?> Activations => _activations;
+
+    /// <summary>The largest number of baby steps g of a dense layer (the widest group a rotation schedule can have).</summary>
+    public int MaxBabySteps => _dense.Select(d => d.Matrix.Layout.BabySteps).Max();
+
+    /// <inheritdoc/>
+    /// <remarks>The dense layers' products and the final mask.</remarks>
+    public RotationWork Work => RotationWork.Sum(_dense.Select(d => d.Matrix.Work)) + new RotationWork(0, 0, 0, 1, 0, 0);
 
     /// <summary>The rotation steps of all dense layers (the only Galois keys a client must generate).</summary>
     public IReadOnlyList<int> RequiredSteps => RotationSteps.Union(SlotCount, [.. _dense.Select(d => d.Matrix.RequiredSteps)]);

@@ -139,7 +139,13 @@ internal sealed class ModelBounds
     /// max ‖row‖₁·w; a square of inputs |x| ≤ b maps w to 2b·w + (w + tail·s)² and s to 2b·s; a polynomial activation
     /// turns w + tail·s into its measured worst case (<see cref="PolynomialNoise"/>) and s to 0.
     /// </remarks>
-    public double Noise(EvaluationContext context, int rotations)
+    /// <param name="context">The candidate parameters.</param>
+    /// <param name="rotations">Key switches of a linear stage (at least the model's rotation step count).</param>
+    /// <param name="babyChain">
+    /// Largest number of key switches applied one after the other to a baby rotation (1 when every baby is hoisted
+    /// from the input): each one's noise is weighted by the diagonal entries, so their variance counts this many times.
+    /// </param>
+    public double Noise(EvaluationContext context, int rotations, int babyChain = 1)
     {
         ArgumentNullException.ThrowIfNull(context);
         var n = context.SlotCount * 2;
@@ -167,7 +173,7 @@ internal sealed class ModelBounds
                 worst *= stage.RowSum;
                 deviation = Math.Sqrt(
                     Square(gain * deviation)
-                    + ((2 + rotations + Square(stage.RowNorm)) * Square(quantum))
+                    + ((2 + rotations + (Math.Max(1, babyChain) * Square(stage.RowNorm))) * Square(quantum))
                     + (stage.Diagonals * Square(encoding * stage.InputBound)));
             }
         }

@@ -12,5 +12,16 @@ namespace HeCompute.Server.Predictions;
 /// <param name="PrecisionBits">Precision the outputs need.</param>
 /// <param name="NoiseFlooding">Whether results are noise-flooded.</param>
 /// <param name="WidenIntervals">Whether the planner widens activation intervals narrower than their propagated inputs (else it refuses the model).</param>
+/// <param name="KeyPreset">The key/latency trade-off (<see cref="Contracts.KeyPresets"/>).</param>
+/// <param name="KeyBudgetBytes">At most this many bytes of Galois keys (null: none; then the preset decides).</param>
 public sealed record ModelRegistration(
-    string Name, ModelDocument Document, string Source, ReadOnlyMemory<byte> SourceBytes, bool Shared, int PrecisionBits, bool NoiseFlooding, bool WidenIntervals);
+    string Name,
+    ModelDocument Document,
+    string Source,
+    ReadOnlyMemory<byte> SourceBytes,
+    bool Shared,
+    int PrecisionBits,
+    bool NoiseFlooding,
+    bool WidenIntervals,
+    string KeyPreset = Contracts.KeyPresets.Balanced,
+    long? KeyBudgetBytes = null);

@@ -53,7 +53,7 @@ public sealed partial class ModelService(
     }
 
     /// <summary>Registers a model given as a HeCompute JSON document.</summary>
-    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name, precision or document shape; <see cref="DomainErrorKind.InvalidModel"/> when the model cannot be read, <see cref="DomainErrorKind.ModelNotPlannable"/> or <see cref="DomainErrorKind.ActivationIntervalTooNarrow"/> when it cannot be planned.</exception>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name, precision, key preset or budget, or document shape; <see cref="DomainErrorKind.InvalidModel"/> when the model cannot be read, <see cref="DomainErrorKind.ModelNotPlannable"/> or <see cref="DomainErrorKind.ActivationIntervalTooNarrow"/> when it cannot be planned.</exception>
     public Task<ModelRecord> RegisterJsonAsync(string tenantId, RegisterModelRequest request, AuditRecord audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -64,6 +64,7 @@ public sealed partial class ModelService(
         }
 
         var precision = CheckPrecision(request.PrecisionBits);
+        var (preset, budget) = CheckKeys(request.KeyPreset, request.KeyBudgetBytes);
         var json = request.Document.GetRawText();
         ModelDocument document;
         try
@@ -77,19 +78,20 @@ public sealed partial class ModelService(
 
         return RegisterAsync(
             tenantId,
-            new ModelRegistration(name, document, "json", Encoding.UTF8.GetBytes(json), request.Shared, precision, request.NoiseFlooding, request.WidenIntervals),
+            new ModelRegistration(name, document, "json", Encoding.UTF8.GetBytes(json), request.Shared, precision, request.NoiseFlooding, request.WidenIntervals, preset, budget),
             audit,
             cancellationToken);
     }
 
     /// <summary>Imports an ONNX model and registers it.</summary>
-    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name or precision; <see cref="DomainErrorKind.InvalidModel"/> when the graph cannot be imported, <see cref="DomainErrorKind.ModelNotPlannable"/> or <see cref="DomainErrorKind.ActivationIntervalTooNarrow"/> when it cannot be planned.</exception>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> for a bad name, precision, key preset or budget; <see cref="DomainErrorKind.InvalidModel"/> when the graph cannot be imported, <see cref="DomainErrorKind.ModelNotPlannable"/> or <see cref="DomainErrorKind.ActivationIntervalTooNarrow"/> when it cannot be planned.</exception>
     public async Task<ModelRecord> RegisterOnnxAsync(string tenantId, OnnxUpload upload, AuditRecord audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
         var request = upload.Options;
         var name = CheckName(request.Name);
         var precision = CheckPrecision(request.PrecisionBits);
+        var (preset, budget) = CheckKeys(request.KeyPreset, request.KeyBudgetBytes);
         var importOptions = new OnnxImportOptions
         {
             Features = request.Features ?? [],
@@ -105,7 +107,7 @@ public sealed partial class ModelService(
         };
         var document = await ImportOnnxAsync(upload.Onnx, importOptions, cancellationToken).ConfigureAwait(false);
         return await RegisterAsync(
-            tenantId, new ModelRegistration(name, document, "onnx", upload.Onnx, request.Shared, precision, request.NoiseFlooding, request.WidenIntervals), audit, cancellationToken)
+            tenantId, new ModelRegistration(name, document, "onnx", upload.Onnx, request.Shared, precision, request.NoiseFlooding, request.WidenIntervals, preset, budget), audit, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -187,7 +189,7 @@ public sealed partial class ModelService(
 
         var document = ModelDocument.Parse(json);
         return await compute.RunAsync(
-            new ComputeRequest("model-compile"), _ => ModelPlanner.Compile(document, plan.Parameters.PolyModulusDegree / 2), cancellationToken).ConfigureAwait(false);
+            new ComputeRequest("model-compile"), _ => ModelPlanner.Compile(document, plan), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the tenant's own model; false if it owns none with this id.</summary>
@@ -209,7 +211,7 @@ public sealed partial class ModelService(
     {
         try
         {
-            return ModelPlanner.Plan(registration.Document, new PlanOptions(registration.PrecisionBits, registration.NoiseFlooding, registration.WidenIntervals));
+            return ModelPlanner.Plan(registration.Document, new PlanOptions(registration.PrecisionBits, registration.NoiseFlooding, registration.WidenIntervals, registration.KeyPreset, registration.KeyBudgetBytes));
         }
         catch (Exception ex) when (ModelRefusals.From(ex) is { } refusal)
         {
@@ -229,6 +231,17 @@ public sealed partial class ModelService(
     {
         var bits = precisionBits ?? 20;
         return bits is < 8 or > 40 ? throw Invalid("precision_bits", "precision_bits must be between 8 and 40.") : bits;
+    }
+
+    private static (string Preset, long? Budget) CheckKeys(string? preset, long? budget)
+    {
+        var chosen = preset ?? KeyPresets.Balanced;
+        if (!KeyPresets.All.Contains(chosen))
+        {
+            throw Invalid("key_preset", $"key_preset must be one of {string.Join(", ", KeyPresets.All)}.");
+        }
+
+        return budget is <= 0 ? throw Invalid("key_budget_bytes", "key_budget_bytes must be a positive number of bytes.") : (chosen, budget);
     }
 
     private static DomainException Invalid(string field, string message) => DomainErrors.Invalid($"{field}: {message}");

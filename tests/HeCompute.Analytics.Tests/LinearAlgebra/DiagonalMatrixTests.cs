@@ -95,6 +95,53 @@ public sealed class DiagonalMatrixTests(ShallowCkks f, ITestOutputHelper output)
         Assert.True(worst < 1e-6, $"error {worst}");
     }
 
+    /// <summary>
+    /// Every rotation layout the planner compares gives the same product within the same bound, with exactly its own
+    /// (fewer) keys, and runs the key switches its <see cref="DiagonalMatrix.Work"/> counts.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 64, VectorPacking.Compact, null)]
+    [InlineData(20, 50, VectorPacking.Replicated, 64)]
+    public void EveryRotationScheduleGivesTheProductWithItsOwnKeys(int rows, int columns, VectorPacking packing, int? dimension)
+    {
+        var layout = MatrixVectorLayout.Create(rows, columns, f.Slots, packing, dimension);
+        var m = RandomMatrix((rows * 7) + columns, rows, columns);
+        var x = f.Random(columns + 1, columns);
+        var ct = f.Encrypt(Pack(x, layout, f.Slots));
+        var expected = Multiply(m, x);
+        var bound = 1e-5 * Norm(m) * Norm(x);
+        var hoistedKeys = new DiagonalMatrix(m, layout).RequiredSteps.Count;
+        foreach (var schedule in RotationSchedule.Candidates(layout.BabySteps))
+        {
+            var matrix = new DiagonalMatrix(m, layout, schedule);
+            var context = f.WithSteps(matrix.RequiredSteps);
+            var used = new SortedSet<int>();
+            var switches = 0;
+            context.RotationObserver = step =>
+            {
+                used.Add(step);
+                switches++;
+            };
+            var decrypted = f.Decrypt(matrix.Multiply(context, ct));
+            Assert.Equal(matrix.RequiredSteps, used);
+            Assert.Equal(matrix.RotationCount, switches);
+            Assert.True(matrix.RequiredSteps.Count <= hoistedKeys, $"{schedule.Name}: {matrix.RequiredSteps.Count} keys");
+            var worst = 0.0;
+            for (var s = 0; s < f.Slots; s++)
+            {
+                var index = packing == VectorPacking.Replicated ? s % layout.Dimension : s;
+                worst = Math.Max(worst, Math.Abs(decrypted[s] - (index < rows ? expected[index] : 0)));
+            }
+
+            output.WriteLine($"{rows}×{columns} {schedule.Name}: {matrix.RequiredSteps.Count} keys, {matrix.RotationCount} key switches, error {worst:E2}");
+            Assert.True(worst < bound, $"{schedule.Name}: error {worst} above {bound}");
+        }
+
+        // The single-key chain with a shared giant key: steps 1 and g (plus the wrap copy's) only.
+        var chain = new DiagonalMatrix(m, layout, new RotationSchedule(1, true));
+        Assert.True(chain.RequiredSteps.Count <= 3, string.Join(' ', chain.RequiredSteps));
+    }
+
     [Fact]
     public void SparseMatrixUsesOnlyItsDiagonalsSteps()
     {
