@@ -90,6 +90,22 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
         ("POST /v1/datasets/{datasetId}/batches", Access.Roles, [H], "?records=1", ""),
         ("GET /v1/datasets/{datasetId}/batches", Access.Roles, [H], "", null),
         ("POST /v1/datasets/{datasetId}/statistics", Access.Roles, [H], "", "{}"),
+        ("POST /v1/studies/", Access.Roles, [H], "", "{}"),
+        ("GET /v1/studies/", Access.Roles, [H], "", null),
+        ("GET /v1/studies/{studyId}", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/join", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/rounds/{round}/shares", Access.Roles, [H], "", ""),
+        ("GET /v1/studies/{studyId}/keys/{name}", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/batches", Access.Roles, [H], "?records=1", ""),
+        ("POST /v1/studies/{studyId}/statistics", Access.Roles, [H], "", "{}"),
+        ("GET /v1/studies/{studyId}/jobs/{jobId}", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/releases", Access.Roles, [H], "", ""),
+        ("GET /v1/studies/{studyId}/releases", Access.Roles, [H], "", null),
+        ("GET /v1/studies/{studyId}/releases/{releaseId}", Access.Roles, [H], "", null),
+        ("GET /v1/studies/{studyId}/releases/{releaseId}/ciphertext", Access.Roles, [H], "", null),
+        ("GET /v1/studies/{studyId}/releases/{releaseId}/querier-key", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/releases/{releaseId}/shares", Access.Roles, [H], "", ""),
+        ("GET /v1/studies/{studyId}/releases/{releaseId}/result", Access.Roles, [H], "", null),
         ("GET /v1/audit/", Access.Roles, [A, G], "?tenant_id={tenantId}&limit=1", null),
         ("GET /v1/audit/head", Access.Roles, [A, G], "?tenant_id={tenantId}", null),
         ("GET /v1/audit/verify", Access.Roles, [A, G], "?tenant_id={tenantId}", null),
@@ -213,7 +229,8 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
         .Replace("{jobId}", target.JobId, StringComparison.Ordinal)
         .Replace("{name}", StepsJob.ResultName, StringComparison.Ordinal)
         .Replace("{modelId}", target.ModelId, StringComparison.Ordinal)
-        .Replace("{datasetId}", target.DatasetId, StringComparison.Ordinal);
+        .Replace("{datasetId}", target.DatasetId, StringComparison.Ordinal)
+        .Replace("{studyId}", target.StudyId, StringComparison.Ordinal);
 
     private static bool IsProblem(string body, string type)
     {
@@ -231,7 +248,7 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
 
     /// <summary>A tenant with one key per role, a key to revoke, and one object of every kind.</summary>
     private sealed record World(
-        string TenantId, IReadOnlyDictionary<string, string> Secrets, string VictimKeyId, string KeySetId, string JobId, string ModelId, string DatasetId)
+        string TenantId, IReadOnlyDictionary<string, string> Secrets, string VictimKeyId, string KeySetId, string JobId, string ModelId, string DatasetId, string StudyId)
     {
         /// <summary>A private two-feature logistic model: small enough to plan in a moment.</summary>
         private const string TinyModel =
@@ -267,7 +284,13 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
             Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
             var model = await registered.ReadAsync<ModelResponse>();
             var dataset = await CohortDatasets.CreateAsync(hospital.Http, CohortDatasets.Request("matrix"));
-            return new World(tenantId, secrets, victim.KeyId, keySet.Id, job.Id, model.Id, dataset.Id);
+            using var partner = await factory.NewTenantAsync(H);
+            var d = CohortDatasets.Request("matrix study");
+            using var created = await hospital.Http.PostAsJsonAsync(
+                "/v1/studies", new CreateStudyRequest("matrix", [partner.TenantId], d.Features, d.Lower, d.Upper, MaxRecords: 1000), HeComputeJson.Options);
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+            var study = await created.ReadAsync<StudyResponse>();
+            return new World(tenantId, secrets, victim.KeyId, keySet.Id, job.Id, model.Id, dataset.Id, study.Id);
         }
     }
 }
