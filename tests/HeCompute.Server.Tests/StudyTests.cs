@@ -195,6 +195,17 @@ public sealed class StudyTests(ServerFixture fixture) : IClassFixture<ServerFixt
         var recorded = Assert.Single(releases.Items);
         Assert.True(recorded.Released);
         Assert.Equal([0, 1, 2], recorded.Approvals);
+
+        // Every share is in its participant's audit chain (round, party and hash), and every chain verifies.
+        using var admin = Factory.Admin();
+        foreach (var tenant in new[] { a.TenantId, b.TenantId, c.TenantId })
+        {
+            var verified = await (await admin.GetAsync($"/v1/audit/verify?tenant_id={tenant}")).ReadAsync<AuditVerificationResponse>();
+            Assert.True(verified.Valid, verified.Reason);
+            var log = await admin.GetStringAsync($"/v1/audit?tenant_id={tenant}&limit=1000");
+            Assert.Contains("ckg:0", log, StringComparison.Ordinal);
+            Assert.Contains($"release:{release.Id}", log, StringComparison.Ordinal);
+        }
     }
 
     private static Parameters ParametersOf(PlanDocument plan)
