@@ -68,6 +68,12 @@ public static class ProblemTypes
     /// <summary>410: the key set has expired and is refused for new computations: upload fresh keys (<c>hecompute keys rotate</c>).</summary>
     public const string KeySetExpired = Base + "keyset-expired";
 
+    /// <summary>409: this participant already sent its share for this study round; a second share of one round leaks its secret, so it is refused.</summary>
+    public const string ShareResent = Base + "share-resent";
+
+    /// <summary>422: the share is not for this study, round, party, Galois element or release (or is of another kind).</summary>
+    public const string ShareMismatch = Base + "share-mismatch";
+
     /// <summary>No or unknown credentials.</summary>
     public const string Unauthorized = Base + "unauthorized";
 

@@ -11,6 +11,7 @@ using HeCompute.Server.Predictions;
 using HeCompute.Server.Security;
 using HeCompute.Server.Storage;
 using HeCompute.Server.Storage.AtRest;
+using HeCompute.Server.Studies;
 using HeCompute.Server.Telemetry;
 using Scalar.AspNetCore;
 
@@ -31,6 +32,7 @@ builder.Services.AddHeComputeCompute();
 builder.Services.AddHeComputeJobs();
 builder.Services.AddHeComputeAnalytics();
 builder.Services.AddHeComputeDatasets();
+builder.Services.AddHeComputeStudies();
 builder.Services.AddHeComputeTelemetry(builder.Configuration);
 builder.AddHeComputeCluster();
 
@@ -55,6 +57,7 @@ app.MapKeySets();
 app.MapJobs();
 app.MapModels();
 app.MapDatasets();
+app.MapStudies();
 app.MapAudit();
 app.MapCluster();
 

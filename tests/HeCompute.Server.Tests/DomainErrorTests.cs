@@ -39,6 +39,8 @@ public sealed class DomainErrorTests(ServerFixture fixture) : IClassFixture<Serv
         { DomainErrorKind.StorageFull, 507, ProblemTypes.StorageFull },
         { DomainErrorKind.StorageCorrupt, 503, ProblemTypes.StorageCorrupt },
         { DomainErrorKind.KeySetExpired, 410, ProblemTypes.KeySetExpired },
+        { DomainErrorKind.ShareResent, 409, ProblemTypes.ShareResent },
+        { DomainErrorKind.ShareMismatch, 422, ProblemTypes.ShareMismatch },
     };
 
     private HeComputeFactory Factory => fixture.Factory;

@@ -30,6 +30,11 @@ public sealed class OpenApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         ["datasets.contributors.add"] = Json,
         ["datasets.batches.append"] = Binary,
         ["datasets.statistics"] = Json,
+        ["studies.create"] = Json,
+        ["studies.shares.submit"] = Binary,
+        ["studies.batches.append"] = Binary,
+        ["studies.releases.create"] = Binary,
+        ["studies.releases.shares.submit"] = Binary,
     };
 
     /// <summary>Problems an operation answers for reasons of its own (state conflicts, unusable models).</summary>
@@ -39,12 +44,15 @@ public sealed class OpenApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         ["datasets.public-key"] = [409],
         ["datasets.batches.append"] = [409],
         ["datasets.statistics"] = [409],
+        ["studies.shares.submit"] = [409, 422],
+        ["studies.releases.shares.submit"] = [409, 422],
+        ["studies.releases.result"] = [409],
         ["models.create"] = [422],
         ["models.create-onnx"] = [422],
     };
 
     /// <summary>Operations whose success answer is raw SEAL bytes.</summary>
-    private static readonly string[] BinaryAnswers = ["predict.create", "jobs.results.get", "datasets.public-key"];
+    private static readonly string[] BinaryAnswers = ["predict.create", "jobs.results.get", "datasets.public-key", "studies.keys.get", "studies.releases.result"];
 
     /// <summary>Operations any valid key may call (no policy, so no 403).</summary>
     private static readonly string[] AnyKey = ["tenant.me"];

@@ -90,6 +90,22 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
         ("POST /v1/datasets/{datasetId}/batches", Access.Roles, [H], "?records=1", ""),
         ("GET /v1/datasets/{datasetId}/batches", Access.Roles, [H], "", null),
         ("POST /v1/datasets/{datasetId}/statistics", Access.Roles, [H], "", "{}"),
+        ("POST /v1/studies/", Access.Roles, [H], "", "{}"),
+        ("GET /v1/studies/", Access.Roles, [H], "", null),
+        ("GET /v1/studies/{studyId}", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/join", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/rounds/{round}/shares", Access.Roles, [H], "", ""),
+        ("GET /v1/studies/{studyId}/keys/{name}", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/batches", Access.Roles, [H], "?records=1", ""),
+        ("POST /v1/studies/{studyId}/statistics", Access.Roles, [H], "", "{}"),
+        ("GET /v1/studies/{studyId}/jobs/{jobId}", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/releases", Access.Roles, [H], "?job_id={studyJobId}&result=sums&querier={tenantId}", ""),
+        ("GET /v1/studies/{studyId}/releases", Access.Roles, [H], "", null),
+        ("GET /v1/studies/{studyId}/releases/{releaseId}", Access.Roles, [H], "", null),
+        ("GET /v1/studies/{studyId}/releases/{releaseId}/ciphertext", Access.Roles, [H], "", null),
+        ("GET /v1/studies/{studyId}/releases/{releaseId}/querier-key", Access.Roles, [H], "", null),
+        ("POST /v1/studies/{studyId}/releases/{releaseId}/shares", Access.Roles, [H], "", ""),
+        ("GET /v1/studies/{studyId}/releases/{releaseId}/result", Access.Roles, [H], "", null),
         ("GET /v1/audit/", Access.Roles, [A, G], "?tenant_id={tenantId}&limit=1", null),
         ("GET /v1/audit/head", Access.Roles, [A, G], "?tenant_id={tenantId}", null),
         ("GET /v1/audit/verify", Access.Roles, [A, G], "?tenant_id={tenantId}", null),
@@ -206,6 +222,10 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
 
     /// <summary>The target tenant's objects in the path; a key set id in a query is always the caller's own (it names the key set to use).</summary>
     private static string Fill(string template, World target, World own) => template
+        .Replace("/v1/studies/{studyId}/jobs/{jobId}", "/v1/studies/{studyId}/jobs/" + target.StudyJobId, StringComparison.Ordinal)
+        .Replace("/v1/studies/{studyId}/keys/{name}", "/v1/studies/{studyId}/keys/" + KeySetParts.PublicKey, StringComparison.Ordinal)
+        .Replace("{releaseId}", target.ReleaseId, StringComparison.Ordinal)
+        .Replace("{studyJobId}", target.StudyJobId, StringComparison.Ordinal)
         .Replace("?keyset_id={keySetId}", "?keyset_id=" + own.KeySetId, StringComparison.Ordinal)
         .Replace("{tenantId}", target.TenantId, StringComparison.Ordinal)
         .Replace("{keyId}", target.VictimKeyId, StringComparison.Ordinal)
@@ -213,7 +233,8 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
         .Replace("{jobId}", target.JobId, StringComparison.Ordinal)
         .Replace("{name}", StepsJob.ResultName, StringComparison.Ordinal)
         .Replace("{modelId}", target.ModelId, StringComparison.Ordinal)
-        .Replace("{datasetId}", target.DatasetId, StringComparison.Ordinal);
+        .Replace("{datasetId}", target.DatasetId, StringComparison.Ordinal)
+        .Replace("{studyId}", target.StudyId, StringComparison.Ordinal);
 
     private static bool IsProblem(string body, string type)
     {
@@ -231,7 +252,7 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
 
     /// <summary>A tenant with one key per role, a key to revoke, and one object of every kind.</summary>
     private sealed record World(
-        string TenantId, IReadOnlyDictionary<string, string> Secrets, string VictimKeyId, string KeySetId, string JobId, string ModelId, string DatasetId)
+        string TenantId, IReadOnlyDictionary<string, string> Secrets, string VictimKeyId, string KeySetId, string JobId, string ModelId, string DatasetId, string StudyId, string StudyJobId, string ReleaseId)
     {
         /// <summary>A private two-feature logistic model: small enough to plan in a moment.</summary>
         private const string TinyModel =
@@ -267,7 +288,27 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
             Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
             var model = await registered.ReadAsync<ModelResponse>();
             var dataset = await CohortDatasets.CreateAsync(hospital.Http, CohortDatasets.Request("matrix"));
-            return new World(tenantId, secrets, victim.KeyId, keySet.Id, job.Id, model.Id, dataset.Id);
+            using var partner = await factory.NewTenantAsync(H);
+            var d = CohortDatasets.Request("matrix study");
+            using var created = await hospital.Http.PostAsJsonAsync(
+                "/v1/studies", new CreateStudyRequest("matrix", [partner.TenantId], d.Features, d.Lower, d.Upper, MaxRecords: 1000), HeComputeJson.Options);
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+            var study = await created.ReadAsync<StudyResponse>();
+            await StudyCeremonies.CompleteAsync(study, [hospital.Http, partner.Http]);
+            var publicKey = await hospital.Http.GetByteArrayAsync($"/v1/studies/{study.Id}/keys/public_key");
+            using (var encryptor = new PublicKeyEncryptor(study.Plan, publicKey))
+            {
+                await StudyCeremonies.SubmitAsync(
+                    hospital.Http, $"/v1/studies/{study.Id}/batches?records=2", encryptor.Encrypt(CohortDatasets.Pack(study.Plan, BreastCancerCohort.Shared.Rows[..2])));
+            }
+
+            using var submitted = await hospital.Http.PostAsJsonAsync($"/v1/studies/{study.Id}/statistics", new StatisticsRequest(), HeComputeJson.Options);
+            var studyJob = await Api.WaitForJobAsync(hospital.Http, (await submitted.ReadAsync<JobResponse>()).Id, j => j.State == JobState.Succeeded);
+            using var requested = await StudyCeremonies.PostAsync(
+                hospital.Http, $"/v1/studies/{study.Id}/releases?job_id={studyJob.Id}&result=sums&querier={tenantId}", publicKey);
+            Assert.True(requested.StatusCode == HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
+            var release = await requested.ReadAsync<StudyReleaseResponse>();
+            return new World(tenantId, secrets, victim.KeyId, keySet.Id, job.Id, model.Id, dataset.Id, study.Id, studyJob.Id, release.Id);
         }
     }
 }

@@ -77,6 +77,12 @@ public enum DomainErrorKind
 
     /// <summary>A stored object failed its integrity check (tampered with or damaged at rest): retrying does not help until an operator restores it.</summary>
     StorageCorrupt,
+
+    /// <summary>A participant sent a second share for one study round (409): re-sent shares leak the key.</summary>
+    ShareResent,
+
+    /// <summary>A share for another study, round, party, Galois element or release (422).</summary>
+    ShareMismatch,
 }
 
 /// <summary>A refusal raised by an application service: a <see cref="DomainErrorKind"/>, a stable title and the detail of this occurrence.</summary>
@@ -146,6 +152,12 @@ public static class DomainErrors
     public static DomainException Invalid(string detail) => new(DomainErrorKind.Invalid, "The request is not valid", detail);
 
     /// <summary>A state that does not allow the operation.</summary>
+    /// <summary>A second share from one participant for one round.</summary>
+    public static DomainException ShareResent(string detail) => new(DomainErrorKind.ShareResent, "The share was already sent", detail);
+
+    /// <summary>A share that belongs to another study, round, party, Galois element or release.</summary>
+    public static DomainException ShareMismatch(string detail, Exception? inner = null) => new(DomainErrorKind.ShareMismatch, "The share is not for this round", detail, inner);
+
     public static DomainException Conflict(string detail) => new(DomainErrorKind.Conflict, "Conflict", detail);
 
     /// <summary>A malformed upload (multipart structure, truncated parts, unknown parts).</summary>

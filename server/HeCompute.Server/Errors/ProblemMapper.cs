@@ -39,6 +39,8 @@ public static class ProblemMapper
         DomainErrorKind.StorageFull => (StatusCodes.Status507InsufficientStorage, ProblemTypes.StorageFull),
         DomainErrorKind.KeySetExpired => (StatusCodes.Status410Gone, ProblemTypes.KeySetExpired),
         DomainErrorKind.StorageCorrupt => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.StorageCorrupt),
+        DomainErrorKind.ShareResent => (StatusCodes.Status409Conflict, ProblemTypes.ShareResent),
+        DomainErrorKind.ShareMismatch => (StatusCodes.Status422UnprocessableEntity, ProblemTypes.ShareMismatch),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A domain error kind without a problem type."),
     };
 

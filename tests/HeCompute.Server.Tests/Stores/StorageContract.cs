@@ -51,6 +51,48 @@ public abstract class StorageContract : IAsyncLifetime
         return id;
     }
 
+    [Fact]
+    public async Task Studies_keep_participants_refuse_a_second_share_of_a_round_and_record_releases()
+    {
+        IStudyStore studies = Metadata is Storage.Postgres.PostgresMetadataStore
+            ? new Storage.Postgres.PostgresStudyStore(Host.Get<Storage.Postgres.PostgresDatabase>())
+            : new Storage.Sqlite.SqliteStudyStore(Host.Get<Storage.Sqlite.SqliteDatabase>());
+        var (a, b, stranger) = (await TenantAsync(), await TenantAsync(), await TenantAsync());
+        var study = new StudyRecord("st_" + a, a, "joint", "ds_x", "c2VlZA==", 2, [new(a, 0, At(1)), new(b, 1, null)], null, At(1));
+        await studies.CreateAsync(study, CancellationToken.None);
+        var seen = await studies.GetAsync(b, study.Id, CancellationToken.None);
+        Assert.Equal(study, seen! with { Participants = study.Participants });
+        Assert.Equal(study.Participants, seen.Participants);
+        Assert.Null(await studies.GetAsync(stranger, study.Id, CancellationToken.None));
+        Assert.True(await studies.JoinAsync(b, study.Id, At(2), CancellationToken.None));
+        Assert.False(await studies.JoinAsync(stranger, study.Id, At(2), CancellationToken.None));
+        Assert.Equal([At(1), At(2)], (await studies.GetAsync(a, study.Id, CancellationToken.None))!.Participants.Select(p => p.JoinedAt));
+
+        var blob = await BlobAsync("share", [1, 2, 3]);
+        StudyShareRecord Share(string id, int party, uint element) => new(id, study.Id, "rtg", element, party, party == 0 ? a : b, blob.Sha256, blob.Bytes, At(3));
+        Assert.True(await studies.AddShareAsync(Share("sh_1", 0, 3), CancellationToken.None));
+        Assert.True(await studies.AddShareAsync(Share("sh_2", 0, 5), CancellationToken.None));
+        Assert.True(await studies.AddShareAsync(Share("sh_3", 1, 3), CancellationToken.None));
+        Assert.False(await studies.AddShareAsync(Share("sh_4", 0, 3), CancellationToken.None));
+        Assert.Equal(["sh_1", "sh_3", "sh_2"], (await studies.ListSharesAsync(study.Id, "rtg", CancellationToken.None)).Select(s => s.Id));
+        Assert.True(await Metadata.IsBlobReferencedAsync(blob.Sha256, CancellationToken.None));
+
+        await studies.PutBlobAsync(study.Id, a, blob with { Name = "public_key" }, CancellationToken.None);
+        Assert.Equal(["public_key"], (await studies.ListBlobsAsync(study.Id, CancellationToken.None)).Select(r => r.Name));
+        Assert.True(await studies.SetKeySetAsync(study.Id, "ks_1", CancellationToken.None));
+        Assert.False(await studies.SetKeySetAsync(study.Id, "ks_2", CancellationToken.None));
+
+        var release = new StudyReleaseRecord("rel_" + a, study.Id, b, stranger, "job_1", "sums", blob with { Name = "ciphertext" }, blob with { Name = "querier_key" }, null, At(4), null);
+        await studies.CreateReleaseAsync(release, CancellationToken.None);
+        Assert.Equal(release, await studies.GetReleaseAsync(study.Id, release.Id, CancellationToken.None));
+        Assert.Null(await studies.GetReleaseForQuerierAsync(b, release.Id, CancellationToken.None));
+        Assert.True(await studies.CompleteReleaseAsync(study.Id, release.Id, blob with { Name = "released" }, At(5), CancellationToken.None));
+        Assert.False(await studies.CompleteReleaseAsync(study.Id, release.Id, blob with { Name = "released" }, At(6), CancellationToken.None));
+        var released = await studies.GetReleaseForQuerierAsync(stranger, release.Id, CancellationToken.None);
+        Assert.Equal((blob.Sha256, At(5)), (released!.Released!.Sha256, released.ReleasedAt));
+        Assert.Single(await studies.ListReleasesAsync(study.Id, CancellationToken.None));
+    }
+
     protected async Task<BlobReference> BlobAsync(string name, byte[] content)
     {
         using var staged = await Blobs.StageAsync(new MemoryStream(content), long.MaxValue, CancellationToken.None);

@@ -220,6 +220,54 @@ internal static class PostgresSchema
         );
         CREATE INDEX job_partitions_open ON job_partitions (job_id, idx) WHERE state <> 'done';
         """,
+
+        // Joint studies: participants in party order, one share per (round, element, party), releases to a querier.
+        """
+        CREATE TABLE studies (
+            id text PRIMARY KEY,
+            tenant_id text NOT NULL,
+            name text NOT NULL,
+            dataset_id text NOT NULL,
+            seed text NOT NULL,
+            threshold integer NOT NULL,
+            keyset_id text,
+            created_at timestamptz NOT NULL
+        );
+        CREATE TABLE study_participants (
+            study_id text NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+            tenant_id text NOT NULL,
+            party integer NOT NULL,
+            joined_at timestamptz,
+            PRIMARY KEY (study_id, tenant_id),
+            UNIQUE (study_id, party)
+        );
+        CREATE INDEX study_participants_tenant ON study_participants(tenant_id);
+        CREATE TABLE study_shares (
+            id text PRIMARY KEY,
+            study_id text NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+            round text NOT NULL,
+            element bigint NOT NULL,
+            party integer NOT NULL,
+            tenant_id text NOT NULL,
+            sha256 text NOT NULL,
+            bytes bigint NOT NULL,
+            created_at timestamptz NOT NULL,
+            UNIQUE (study_id, round, element, party)
+        );
+        CREATE TABLE study_releases (
+            id text PRIMARY KEY,
+            study_id text NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+            tenant_id text NOT NULL,
+            querier_tenant_id text NOT NULL,
+            job_id text NOT NULL,
+            result text NOT NULL,
+            released boolean NOT NULL DEFAULT false,
+            created_at timestamptz NOT NULL,
+            released_at timestamptz
+        );
+        CREATE INDEX study_releases_study ON study_releases(study_id, created_at);
+        CREATE INDEX study_releases_querier ON study_releases(querier_tenant_id);
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

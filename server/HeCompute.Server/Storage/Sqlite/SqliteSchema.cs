@@ -191,6 +191,54 @@ internal static class SqliteSchema
             PRIMARY KEY (job_id, idx)
         );
         """,
+
+        // Joint studies: participants in party order, one share per (round, element, party), releases to a querier.
+        """
+        CREATE TABLE studies (
+            id TEXT PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            dataset_id TEXT NOT NULL,
+            seed TEXT NOT NULL,
+            threshold INTEGER NOT NULL,
+            keyset_id TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE study_participants (
+            study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+            tenant_id TEXT NOT NULL,
+            party INTEGER NOT NULL,
+            joined_at TEXT,
+            PRIMARY KEY (study_id, tenant_id),
+            UNIQUE (study_id, party)
+        );
+        CREATE INDEX study_participants_tenant ON study_participants(tenant_id);
+        CREATE TABLE study_shares (
+            id TEXT PRIMARY KEY,
+            study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+            round TEXT NOT NULL,
+            element INTEGER NOT NULL,
+            party INTEGER NOT NULL,
+            tenant_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (study_id, round, element, party)
+        );
+        CREATE TABLE study_releases (
+            id TEXT PRIMARY KEY,
+            study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+            tenant_id TEXT NOT NULL,
+            querier_tenant_id TEXT NOT NULL,
+            job_id TEXT NOT NULL,
+            result TEXT NOT NULL,
+            released INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            released_at TEXT
+        );
+        CREATE INDEX study_releases_study ON study_releases(study_id, created_at);
+        CREATE INDEX study_releases_querier ON study_releases(querier_tenant_id);
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
