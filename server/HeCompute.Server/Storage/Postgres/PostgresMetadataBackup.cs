@@ -16,6 +16,7 @@ public sealed class PostgresMetadataBackup(PostgresDatabase database) : IMetadat
     [
         "tenants", "api_keys", "keysets", "blob_refs", "jobs", "models", "datasets", "dataset_contributors", "dataset_batches",
         "audit_log", "audit_heads", "audit_counter",
+        "console_users", "console_recovery_codes",
     ];
 
     /// <inheritdoc/>
