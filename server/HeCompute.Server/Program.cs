@@ -4,6 +4,7 @@ using HeCompute.Server.Cluster;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Datasets;
 using HeCompute.Server.Endpoints;
+using HeCompute.Server.Endpoints.ConsoleUi;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
 using HeCompute.Server.Options;
@@ -33,6 +34,7 @@ builder.Services.AddHeComputeAnalytics();
 builder.Services.AddHeComputeDatasets();
 builder.Services.AddHeComputeTelemetry(builder.Configuration);
 builder.AddHeComputeCluster();
+builder.Services.AddHeComputeConsole();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.UseRouting();
 app.UseMiddleware<AuditMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseConsoleHttpsOnly();
 app.UseAuthentication();
 // After authentication, so each API key has its own bucket.
 app.UseRateLimiter();
@@ -57,6 +60,7 @@ app.MapModels();
 app.MapDatasets();
 app.MapAudit();
 app.MapCluster();
+app.MapConsole();
 
 // `backup DIR`, `restore DIR` and `verify` run on the configured storage instead of serving (see the README).
 if (await StorageCommand.RunAsync(app.Services, args, Console.Out) is { } exitCode)
