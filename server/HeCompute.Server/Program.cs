@@ -4,6 +4,7 @@ using HeCompute.Server.Cluster;
 using HeCompute.Server.Compute;
 using HeCompute.Server.Datasets;
 using HeCompute.Server.Endpoints;
+using HeCompute.Server.Endpoints.ConsoleUi;
 using HeCompute.Server.Jobs;
 using HeCompute.Server.KeySets;
 using HeCompute.Server.Options;
@@ -35,6 +36,7 @@ builder.Services.AddHeComputeDatasets();
 builder.Services.AddHeComputeStudies();
 builder.Services.AddHeComputeTelemetry(builder.Configuration);
 builder.AddHeComputeCluster();
+builder.Services.AddHeComputeConsole();
 
 var app = builder.Build();
 
@@ -43,6 +45,7 @@ app.UseRouting();
 app.UseMiddleware<AuditMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseConsoleHttpsOnly();
 app.UseAuthentication();
 // After authentication, so each API key has its own bucket.
 app.UseRateLimiter();
@@ -60,6 +63,7 @@ app.MapDatasets();
 app.MapStudies();
 app.MapAudit();
 app.MapCluster();
+app.MapConsole();
 
 // `backup DIR`, `restore DIR` and `verify` run on the configured storage instead of serving (see the README).
 if (await StorageCommand.RunAsync(app.Services, args, Console.Out) is { } exitCode)

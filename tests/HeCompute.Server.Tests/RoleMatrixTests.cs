@@ -28,6 +28,9 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
         Anonymous,
         AnyKey,
         Roles,
+
+        /// <summary>The web console: sessions, not keys (ConsoleTests); over the API's plain-HTTP test transport every caller gets a 400 problem.</summary>
+        Console,
     }
 
     private const string H = Roles.Hospital;
@@ -109,6 +112,22 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
         ("GET /v1/audit/", Access.Roles, [A, G], "?tenant_id={tenantId}&limit=1", null),
         ("GET /v1/audit/head", Access.Roles, [A, G], "?tenant_id={tenantId}", null),
         ("GET /v1/audit/verify", Access.Roles, [A, G], "?tenant_id={tenantId}", null),
+        ("POST /v1/admin/tenants/{tenantId}/users/", Access.Roles, [T, G], "", "{}"),
+        ("GET /v1/admin/tenants/{tenantId}/users/", Access.Roles, [T, G], "", null),
+        ("* console", Access.Console, [], "", null),
+        ("* console/signin", Access.Console, [], "", null),
+        ("* console/signin/code", Access.Console, [], "", null),
+        ("* console/enrol", Access.Console, [], "", null),
+        ("* console/signout", Access.Console, [], "", null),
+        ("* console/denied", Access.Console, [], "", null),
+        ("* console/keysets", Access.Console, [], "", null),
+        ("* console/models", Access.Console, [], "", null),
+        ("* console/jobs", Access.Console, [], "", null),
+        ("* console/audit", Access.Console, [], "", null),
+        ("GET /console/assets/{file}", Access.Console, [], "", null),
+        ("GET /console/jobs/events", Access.Console, [], "", null),
+        ("GET /console/jobs/{jobId}/results/{name}", Access.Console, [], "", null),
+        ("GET /console/audit/export", Access.Console, [], "", null),
     ];
 
     private HeComputeFactory Factory => fixture.Factory;
@@ -166,7 +185,11 @@ public sealed class RoleMatrixTests(ServerFixture fixture) : IClassFixture<Serve
                     var status = (int)response.StatusCode;
                     var body = await response.Content.ReadAsStringAsync();
                     var label = $"{row.Endpoint} as {caller} on {(isForeign ? "foreign" : "own")} objects: {status} {Truncate(body)}";
-                    if (caller == "anonymous" && row.Access != Access.Anonymous)
+                    if (row.Access == Access.Console)
+                    {
+                        Expect(status == 400 && IsProblem(body, ProblemTypes.BadRequest), "expected the console's HTTPS-only 400 problem", label);
+                    }
+                    else if (caller == "anonymous" && row.Access != Access.Anonymous)
                     {
                         Expect(status == 401 && IsProblem(body, ProblemTypes.Unauthorized), "expected 401 problem", label);
                     }

@@ -15,6 +15,11 @@ public static class SecurityHeaders
     private const string ReferenceContentSecurityPolicy = "frame-ancestors 'none'";
     private const string ReferencePath = "/scalar";
 
+    // The console's pages load their own stylesheet and script, and post forms and open event streams to themselves only.
+    private const string ConsoleContentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    private const string ConsolePath = "/console";
+
     /// <summary>Adds HSTS (outside Development) and the headers above to every answer, error answers included.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
@@ -36,7 +41,9 @@ public static class SecurityHeaders
                 headers["Referrer-Policy"] = "no-referrer";
                 headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments(ReferencePath, StringComparison.OrdinalIgnoreCase)
                     ? ReferenceContentSecurityPolicy
-                    : ApiContentSecurityPolicy;
+                    : http.Request.Path.StartsWithSegments(ConsolePath, StringComparison.OrdinalIgnoreCase)
+                        ? ConsoleContentSecurityPolicy
+                        : ApiContentSecurityPolicy;
                 headers.CacheControl = "no-store";
                 headers.Pragma = "no-cache";
                 return Task.CompletedTask;

@@ -58,6 +58,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IBlobReferenceLock>(p => UsesPostgres(p)
             ? p.GetRequiredService<PostgresBlobReferenceLock>()
             : p.GetRequiredService<InProcessBlobReferenceLock>());
+        services.AddSingleton<SqliteUserStore>();
+        services.AddSingleton<PostgresUserStore>();
+        services.AddSingleton<IUserStore>(p => UsesPostgres(p)
+            ? p.GetRequiredService<PostgresUserStore>()
+            : p.GetRequiredService<SqliteUserStore>());
         services.AddSingleton<SqliteMetadataBackup>();
         services.AddSingleton<PostgresMetadataBackup>();
         services.AddSingleton<IMetadataBackup>(p => UsesPostgres(p)

@@ -568,6 +568,65 @@ public abstract class StorageContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Console_users_are_tenant_scoped_claim_each_totp_step_once_spend_recovery_codes_once_and_lock_out()
+    {
+        var tenant = await TenantAsync();
+        var other = await TenantAsync();
+        var users = Host.Get<IUserStore>();
+        var alice = new UserRecord("usr_a" + tenant, tenant, "alice", [Roles.Hospital, Roles.Auditor], "hash-a", At(1));
+        Assert.True(await users.CreateAsync(alice, CancellationToken.None));
+        Assert.False(await users.CreateAsync(alice with { Id = "usr_dup" + tenant }, CancellationToken.None));
+        Assert.True(await users.CreateAsync(new UserRecord("usr_b" + tenant, tenant, "bob", [Roles.Hospital], "hash-b", At(2)), CancellationToken.None));
+        Assert.True(await users.CreateAsync(new UserRecord("usr_o" + other, other, "alice", [Roles.Hospital], "hash-o", At(0)), CancellationToken.None));
+
+        var read = await users.FindByNameAsync(tenant, "alice", CancellationToken.None);
+        Assert.NotNull(read);
+        Assert.Equal((alice.Id, "hash-a", At(1), false, 0), (read.Id, read.PasswordHash, read.CreatedAt, read.TotpEnabled, read.FailedAttempts));
+        Assert.Equal([Roles.Hospital, Roles.Auditor], read.Roles);
+        Assert.Null(await users.GetAsync(other, alice.Id, CancellationToken.None));
+        Assert.Null(await users.FindByNameAsync(tenant, "carol", CancellationToken.None));
+        Assert.Equal(["alice", "bob"], (await users.ListAsync(tenant, CancellationToken.None)).Select(u => u.UserName));
+        Assert.Equal(["usr_o" + other], (await users.ListAsync(other, CancellationToken.None)).Select(u => u.Id));
+
+        var secret = RandomNumberGenerator.GetBytes(20);
+        Assert.False(await users.SetTotpAsync(other, alice.Id, secret, false, CancellationToken.None));
+        Assert.True(await users.SetTotpAsync(tenant, alice.Id, secret, false, CancellationToken.None));
+        Assert.True(await users.ClaimTotpStepAsync(tenant, alice.Id, 100, CancellationToken.None));
+        Assert.False(await users.ClaimTotpStepAsync(tenant, alice.Id, 100, CancellationToken.None));
+        Assert.False(await users.ClaimTotpStepAsync(tenant, alice.Id, 99, CancellationToken.None));
+        Assert.False(await users.ClaimTotpStepAsync(other, alice.Id, 101, CancellationToken.None));
+        Assert.True(await users.SetTotpAsync(tenant, alice.Id, secret, true, CancellationToken.None));
+        read = await users.GetAsync(tenant, alice.Id, CancellationToken.None);
+        Assert.Equal((true, 100L), (read!.TotpEnabled, read.TotpLastStep));
+        Assert.Equal(secret, read.TotpSecret);
+        // A new secret starts a new sequence of steps.
+        Assert.True(await users.SetTotpAsync(tenant, alice.Id, RandomNumberGenerator.GetBytes(20), false, CancellationToken.None));
+        Assert.Null((await users.GetAsync(tenant, alice.Id, CancellationToken.None))!.TotpLastStep);
+
+        byte[][] codes = [SHA256.HashData([1]), SHA256.HashData([2]), SHA256.HashData([3])];
+        await users.ReplaceRecoveryCodesAsync(tenant, alice.Id, codes, CancellationToken.None);
+        Assert.Equal(3, (await users.GetAsync(tenant, alice.Id, CancellationToken.None))!.RecoveryCodesLeft);
+        Assert.False(await users.ConsumeRecoveryCodeAsync(other, alice.Id, codes[0], CancellationToken.None));
+        Assert.True(await users.ConsumeRecoveryCodeAsync(tenant, alice.Id, codes[0], CancellationToken.None));
+        Assert.False(await users.ConsumeRecoveryCodeAsync(tenant, alice.Id, codes[0], CancellationToken.None));
+        Assert.False(await users.ConsumeRecoveryCodeAsync(tenant, alice.Id, SHA256.HashData([9]), CancellationToken.None));
+        Assert.Equal(2, (await users.GetAsync(tenant, alice.Id, CancellationToken.None))!.RecoveryCodesLeft);
+        await users.ReplaceRecoveryCodesAsync(tenant, alice.Id, [codes[0]], CancellationToken.None);
+        Assert.False(await users.ConsumeRecoveryCodeAsync(tenant, alice.Id, codes[1], CancellationToken.None));
+        Assert.Equal(1, (await users.GetAsync(tenant, alice.Id, CancellationToken.None))!.RecoveryCodesLeft);
+
+        Assert.Null(await users.RecordFailureAsync(other, alice.Id, 3, At(60), CancellationToken.None));
+        Assert.Equal((1, (DateTimeOffset?)null), Lock(await users.RecordFailureAsync(tenant, alice.Id, 3, At(60), CancellationToken.None)));
+        Assert.Equal((2, (DateTimeOffset?)null), Lock(await users.RecordFailureAsync(tenant, alice.Id, 3, At(60), CancellationToken.None)));
+        Assert.Equal((0, (DateTimeOffset?)At(60)), Lock(await users.RecordFailureAsync(tenant, alice.Id, 3, At(60), CancellationToken.None)));
+        Assert.Equal((0, (DateTimeOffset?)null), Lock(await users.GetAsync(tenant, "usr_b" + tenant, CancellationToken.None)));
+        await users.ResetFailuresAsync(tenant, alice.Id, CancellationToken.None);
+        Assert.Equal((0, (DateTimeOffset?)null), Lock(await users.GetAsync(tenant, alice.Id, CancellationToken.None)));
+
+        static (int, DateTimeOffset?) Lock(UserRecord? user) => (user!.FailedAttempts, user.LockedUntil);
+    }
+
+    [Fact]
     public async Task Erasing_a_tenant_removes_its_objects_and_the_batches_in_its_datasets_but_not_its_keys_or_audit()
     {
         var tenant = await TenantAsync();

@@ -17,6 +17,7 @@ public sealed class PostgresMetadataBackup(PostgresDatabase database) : IMetadat
         "tenants", "api_keys", "keysets", "blob_refs", "jobs", "models", "datasets", "dataset_contributors", "dataset_batches",
         "audit_log", "audit_heads", "audit_counter",
         "studies", "study_participants", "study_shares", "study_releases",
+        "console_users", "console_recovery_codes",
     ];
 
     /// <inheritdoc/>

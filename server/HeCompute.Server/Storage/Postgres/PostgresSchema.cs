@@ -268,6 +268,29 @@ internal static class PostgresSchema
         CREATE INDEX study_releases_study ON study_releases(study_id, created_at);
         CREATE INDEX study_releases_querier ON study_releases(querier_tenant_id);
         """,
+
+        // Console users (people, beside the programs' API keys): password hash, TOTP secret, lockout; hashed recovery codes.
+        """
+        CREATE TABLE console_users (
+            id text PRIMARY KEY,
+            tenant_id text NOT NULL REFERENCES tenants(id),
+            user_name text NOT NULL,
+            roles text[] NOT NULL,
+            password_hash text NOT NULL,
+            created_at timestamptz NOT NULL,
+            totp_secret bytea,
+            totp_enabled boolean NOT NULL DEFAULT false,
+            totp_last_step bigint,
+            failed_attempts integer NOT NULL DEFAULT 0,
+            locked_until timestamptz,
+            UNIQUE (tenant_id, user_name)
+        );
+        CREATE TABLE console_recovery_codes (
+            user_id text NOT NULL REFERENCES console_users(id),
+            code_hash bytea NOT NULL,
+            PRIMARY KEY (user_id, code_hash)
+        );
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

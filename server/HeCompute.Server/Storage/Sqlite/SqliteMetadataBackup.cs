@@ -13,7 +13,8 @@ public sealed class SqliteMetadataBackup(SqliteDatabase database) : IMetadataBac
     // Parents before children (foreign keys are enforced).
     private static readonly string[] Tables =
         ["tenants", "api_keys", "keysets", "blob_refs", "jobs", "models", "datasets", "dataset_contributors", "dataset_batches", "audit_log",
-        "studies", "study_participants", "study_shares", "study_releases"];
+        "studies", "study_participants", "study_shares", "study_releases",
+        "console_users", "console_recovery_codes"];
 
     /// <inheritdoc/>
     public string Provider => Options.StorageOptions.SqliteProvider;

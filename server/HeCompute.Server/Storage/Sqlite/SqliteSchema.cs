@@ -239,6 +239,29 @@ internal static class SqliteSchema
         CREATE INDEX study_releases_study ON study_releases(study_id, created_at);
         CREATE INDEX study_releases_querier ON study_releases(querier_tenant_id);
         """,
+
+        // Console users (people, beside the programs' API keys): password hash, TOTP secret, lockout; hashed recovery codes.
+        """
+        CREATE TABLE console_users (
+            id TEXT PRIMARY KEY,
+            tenant_id TEXT NOT NULL REFERENCES tenants(id),
+            user_name TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            totp_secret BLOB,
+            totp_enabled INTEGER NOT NULL DEFAULT 0,
+            totp_last_step INTEGER,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            UNIQUE (tenant_id, user_name)
+        );
+        CREATE TABLE console_recovery_codes (
+            user_id TEXT NOT NULL REFERENCES console_users(id),
+            code_hash BLOB NOT NULL,
+            PRIMARY KEY (user_id, code_hash)
+        );
+        """,
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
